@@ -1,0 +1,61 @@
+/* hipload — status codes and error details shared by every module.
+ *
+ * Every fallible call returns an hl_status. HL_OK is zero; everything else is an error.
+ * hl_strerror() gives a fixed one-line text for a status. The detail (which file, which line,
+ * which field, which coordinate, which frame time) goes into an hl_error that the caller passes
+ * in (it may pass NULL when it does not want the detail).
+ */
+#ifndef HIPLOAD_STATUS_H
+#define HIPLOAD_STATUS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum hl_status {
+  HL_OK = 0,
+  HL_ERR_NOMEM,          /* an allocation failed */
+  HL_ERR_IO,             /* a file could not be opened, read or written */
+  HL_ERR_PARSE,          /* a file's content does not follow its format */
+  HL_ERR_INVALID_ARG,    /* a caller passed an impossible argument (NULL, size 0, ...) */
+  HL_ERR_NOT_FOUND,      /* a named column, body, coordinate, joint or muscle is missing */
+  HL_ERR_UNSUPPORTED,    /* a valid input uses a feature hipload does not implement yet */
+  HL_ERR_BAD_VALUE,      /* a value is NaN/Inf or physically absurd */
+  HL_ERR_RANGE,          /* a time or index lies outside the data */
+  HL_ERR_SINGULAR,       /* a matrix could not be factorized */
+  HL_ERR_INFEASIBLE,     /* an optimization problem has no feasible point (solved in least squares) */
+  HL_ERR_MAXITER,        /* an iterative method stopped at its iteration limit */
+  HL_STATUS_COUNT
+} hl_status;
+
+/* Fixed text for a status ("ok", "out of memory", ...). Never NULL. */
+const char *hl_strerror(hl_status status);
+
+/* Error detail. file and line are the input file and 1-based line (0 when not applicable). */
+typedef struct hl_error {
+  hl_status status;   /* the status that was returned */
+  int line;           /* 1-based line in `file`, 0 when unknown */
+  char file[512];     /* input file the error is about, "" when none */
+  char message[1024]; /* full human-readable message, including file:line when known */
+} hl_error;
+
+/* Reset an error record to HL_OK and empty strings. NULL is accepted. */
+void hl_error_clear(hl_error *err);
+
+/* Fill `err` (when not NULL) with status, file, line and a printf-style message, and return
+ * `status`, so a call site can write `return hl_error_set(err, HL_ERR_PARSE, path, ln, "...")`.
+ * The stored message reads "FILE:LINE: message" when file/line are given. */
+hl_status hl_error_set(hl_error *err, hl_status status, const char *file, int line,
+                       const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Library version, e.g. "0.1.0". */
+const char *hl_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,22 @@
+/* Helpers shared by the Check suites. */
+#ifndef HIPLOAD_TESTUTIL_H
+#define HIPLOAD_TESTUTIL_H
+#include <check.h>
+#include <stddef.h>
+
+/* Path of a file under the shared reference data folder (../shared/data), written to buf. */
+const char *tu_data(char *buf, size_t n, const char *rel);
+
+/* True when the reference data folder exists. When it does not: under CI=true the calling test
+ * fails (ck_abort), elsewhere it returns 0 and the test should return early (a local skip). */
+int tu_require_data(void);
+
+/* A fresh empty temporary directory (mkdtemp), written to buf. */
+const char *tu_tmpdir(char *buf, size_t n);
+
+/* Path of the built hipload command-line program. */
+const char *tu_cli(void);
+
+/* Run the test suite `s` and return the process exit code (0 when every test passed). */
+int tu_run(Suite *s);
+#endif
