@@ -1,0 +1,57 @@
+/* hipload — OpenSim ExternalLoads XML: which columns of a GRF file act on which body.
+ *
+ * Each ExternalForce names the body it is applied to, the frames its force and point are
+ * expressed in, and the column prefixes (identifiers) of force, point and torque in its data
+ * file. The file is applied as written, including odd assignments (walk-jr applies the left
+ * foot's torque to calcn_r; the reference output was made that way).
+ */
+#ifndef HIPLOAD_EXTLOADS_H
+#define HIPLOAD_EXTLOADS_H
+
+#include "hipload/status.h"
+#include "hipload/storage.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hl_extforce {
+  char name[64];
+  char applied_to_body[64];
+  char force_expressed_in_body[64];
+  char point_expressed_in_body[64];
+  char force_identifier[64];   /* as written, e.g. "ground_force_v" */
+  char point_identifier[64];
+  char torque_identifier[64];  /* "" when none */
+  int force_col[3];            /* column indices in the data table (x,y,z), -1 when missing */
+  int point_col[3];
+  int torque_col[3];
+} hl_extforce;
+
+typedef struct hl_extloads {
+  int nforce;
+  hl_extforce *force;
+  char datafile[1024];         /* resolved path of the data file */
+  hl_table *data;              /* the data file, owned */
+  double lowpass_cutoff;       /* lowpass_cutoff_frequency_for_load_kinematics (Hz, ≤0 = off) */
+} hl_extloads;
+
+/* Parse the XML and load its data file (relative to the XML's folder; `\` accepted).
+ * `datafile_override` (may be NULL) replaces the file named in the XML. */
+hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, hl_extloads **out,
+                           hl_error *err);
+/* The same from an in-memory XML and an already loaded data table (ownership of `data` passes
+ * to the result, also on error). */
+hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name, hl_table *data,
+                                  hl_extloads **out, hl_error *err);
+void hl_extloads_free(hl_extloads *x);
+
+/* Force (N), point (m) and torque (N·m) of force i at time tm, linearly interpolated from the data
+ * file, in the frames the XML names (the caller transforms them with the model). */
+void hl_extloads_eval(const hl_extloads *x, int i, double tm, double force[3], double point[3],
+                      double torque[3]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

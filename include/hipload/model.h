@@ -1,0 +1,291 @@
+/* hipload — musculoskeletal model (read-only after loading) and per-thread workspace.
+ *
+ * After MuJoCo: hl_model is built once (from an OpenSim .osim file or the embedded default) and
+ * never changes afterwards, so any number of threads may share one. hl_data holds everything a
+ * frame computes plus all scratch memory, sized from the model; the per-frame functions
+ * (hl_kin_*, hl_muscle_*) never allocate. Use one hl_data per thread.
+ *
+ * Conventions
+ *  - SI units: m, kg, s, rad, N, N·m.
+ *  - Index 0 of the bodies is ground. Rotations are 3×3 row-major; R_GB maps a vector expressed
+ *    in body B to ground: v_G = R_GB · v_B.
+ *  - Generalized coordinates are all the model's coordinates in model order (locked ones too),
+ *    nq = m->ncoord. Speeds are their time derivatives (no quasi-velocities).
+ *  - Jacobians are 6 × nq row-major: rows 0–2 angular velocity in ground, rows 3–5 linear
+ *    velocity (in ground) of the body origin (or of the named point).
+ */
+#ifndef HIPLOAD_MODEL_H
+#define HIPLOAD_MODEL_H
+
+#include <stddef.h>
+
+#include "hipload/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HL_NAME_MAX 64 /* longest name kept, including the terminating NUL */
+
+typedef struct hl_model hl_model;
+
+/* ------------------------------------------------------------------ functions of coordinates */
+
+typedef enum hl_func_type {
+  HL_FUNC_CONSTANT = 0,   /* value = p[0] */
+  HL_FUNC_LINEAR,         /* value = p[0]*x + p[1] (OpenSim LinearFunction coefficients) */
+  HL_FUNC_SIMMSPLINE,     /* natural cubic spline through (x,y) as OpenSim's SimmSpline */
+  HL_FUNC_NATCUBIC,       /* NaturalCubicSpline */
+  HL_FUNC_POLYNOMIAL,     /* PolynomialFunction, coefficients highest power first as in the file */
+  HL_FUNC_MULTIPLIER,     /* scale · (inner function), inner is another hl_function index */
+  HL_FUNC_PIECEWISE_LINEAR
+} hl_func_type;
+
+typedef struct hl_function {
+  hl_func_type type;
+  int n;          /* number of knots / coefficients */
+  int adr;        /* first entry in model->func_data for this function's numbers */
+  int inner;      /* MULTIPLIER: index of the inner function, else -1 */
+  double scale;   /* MULTIPLIER: the multiplier, else 1 */
+} hl_function;
+
+/* Value, first and second derivative of function f at x. */
+void hl_function_eval(const hl_model *m, int f, double x, double *y, double *dy, double *ddy);
+
+/* ------------------------------------------------------------------------------- joints */
+
+typedef enum hl_joint_type {
+  HL_JOINT_CUSTOM = 0, /* SpatialTransform: 3 rotations then 3 translations, functions of q */
+  HL_JOINT_PIN,
+  HL_JOINT_WELD,
+  HL_JOINT_BALL,
+  HL_JOINT_UNIVERSAL,
+  HL_JOINT_FREE,
+  HL_JOINT_PLANAR,
+  HL_JOINT_SLIDER
+} hl_joint_type;
+
+/* Every joint is stored as six transform axes (rotation1..3, translation1..3), as OpenSim's
+ * CustomJoint; Pin/Ball/Free/... are converted to this form when loaded. Axis k (0..5) of joint j
+ * is entry 6*j+k of the tax_* arrays. An axis with tax_ncoord == 0 is constant. */
+#define HL_TAX_MAXCOORD 3
+
+struct hl_model {
+  /* sizes */
+  int nbody;      /* bodies including ground (index 0) */
+  int njoint;     /* joints; joint j has child body jnt_child[j] */
+  int ncoord;     /* generalized coordinates = nq */
+  int nmuscle;    /* muscles (Thelen2003, Millard2012, ...) */
+  int nactuator;  /* non-muscle actuators: CoordinateActuator, PointActuator, TorqueActuator */
+  int nlimit;     /* CoordinateLimitForce elements */
+  int npathpt;    /* path points of all muscles */
+  int nfunc;      /* functions in func[] */
+  int nwrap;      /* wrap objects (parsed, not yet used) */
+
+  char name[128];       /* model name from the file */
+  double gravity[3];    /* gravity in ground, m/s² */
+  int format_version;   /* .osim document version (20302, 30000, 40000), 0 for embedded */
+
+  /* bodies (nbody) */
+  char (*body_name)[HL_NAME_MAX];
+  double *body_mass;     /* kg */
+  double *body_com;      /* 3 per body: centre of mass in body frame, m */
+  double *body_inertia;  /* 9 per body: inertia about the COM in body axes, kg·m², row-major */
+  int *body_parent;      /* parent body index, -1 for ground */
+  int *body_joint;       /* joint whose child is this body, -1 for ground */
+
+  /* joints (njoint) */
+  char (*jnt_name)[HL_NAME_MAX];
+  hl_joint_type *jnt_type;
+  int *jnt_parent;        /* parent body */
+  int *jnt_child;         /* child body */
+  double *jnt_parent_R;   /* 9 per joint: joint frame on the parent, orientation in parent body */
+  double *jnt_parent_p;   /* 3 per joint: joint frame on the parent, origin in parent body, m */
+  double *jnt_child_R;    /* 9 per joint: joint frame on the child, orientation in child body */
+  double *jnt_child_p;    /* 3 per joint: joint frame on the child, origin in child body, m
+                             (the joint centre used by joint-reaction outputs) */
+  int *jnt_coord_adr;     /* first coordinate of this joint */
+  int *jnt_coord_num;     /* number of coordinates of this joint */
+
+  /* transform axes (6 per joint) */
+  double *tax_axis;       /* 3 per axis: unit axis in the joint's parent frame */
+  int *tax_ncoord;        /* coordinates the axis function depends on (0..HL_TAX_MAXCOORD) */
+  int *tax_coord;         /* HL_TAX_MAXCOORD per axis: coordinate indices */
+  int *tax_func;          /* function index (1-argument functions; -1 = identity of the coordinate) */
+
+  /* coordinates (ncoord) */
+  char (*coord_name)[HL_NAME_MAX];
+  int *coord_joint;       /* owning joint */
+  int *coord_rotational;  /* 1 rotational (rad), 0 translational (m) */
+  double *coord_range;    /* 2 per coordinate: min, max */
+  double *coord_default;  /* default value */
+  int *coord_locked;      /* 1 when locked in the model file */
+  int *coord_clamped;     /* 1 when clamped to its range */
+
+  /* muscles (nmuscle) */
+  char (*mus_name)[HL_NAME_MAX];
+  int *mus_type;          /* hl_muscle_type */
+  double *mus_f0;         /* max isometric force, N */
+  double *mus_lopt;       /* optimal fibre length, m */
+  double *mus_lts;        /* tendon slack length, m */
+  double *mus_alpha0;     /* pennation angle at optimal fibre length, rad */
+  double *mus_vmax;       /* max contraction velocity, optimal fibre lengths per second */
+  double *mus_curve;      /* HL_MUS_NCURVE per muscle: curve parameters, see hl_muscle_type */
+  double *mus_min_control;/* activation bounds for static optimization */
+  double *mus_max_control;
+  int *mus_path_adr;      /* first path point of the muscle in the pathpt arrays */
+  int *mus_path_num;      /* number of path points (fixed, conditional, moving) */
+  int *mus_has_wrap;      /* 1 when the path names a wrap object (unsupported for now) */
+
+  /* path points (npathpt) */
+  int *pt_body;           /* body the point is fixed in */
+  int *pt_type;           /* 0 fixed, 1 conditional, 2 moving */
+  double *pt_pos;         /* 3 per point: location in body frame, m (fixed and conditional) */
+  int *pt_cond_coord;     /* conditional: coordinate index, else -1 */
+  double *pt_cond_range;  /* 2 per point: conditional active range [lo, hi] */
+  int *pt_move_coord;     /* 3 per point: moving x/y/z coordinate index (-1: constant pt_pos) */
+  int *pt_move_func;      /* 3 per point: moving x/y/z function index */
+
+  /* non-muscle actuators (nactuator) */
+  char (*act_name)[HL_NAME_MAX];
+  int *act_type;          /* hl_actuator_type */
+  double *act_optimal_force; /* N or N·m per unit control */
+  double *act_min_control;
+  double *act_max_control;
+  int *act_coord;         /* CoordinateActuator: coordinate, else -1 */
+  int *act_body;          /* Point/TorqueActuator: body (TorqueActuator: bodyA), else -1 */
+  int *act_body_b;        /* TorqueActuator: bodyB (-1 ground / none) */
+  double *act_point;      /* 3 per actuator: PointActuator point */
+  double *act_direction;  /* 3 per actuator: PointActuator direction / TorqueActuator axis (unit) */
+  int *act_point_global;  /* PointActuator point_is_global */
+  int *act_dir_global;    /* force_is_global / torque_is_global */
+
+  /* CoordinateLimitForce (nlimit) */
+  char (*lim_name)[HL_NAME_MAX];
+  int *lim_coord;
+  double *lim_param;      /* 7 per element: upper_stiffness, upper_limit, lower_stiffness,
+                             lower_limit, damping, transition, (unused) — SI (rad, N·m/rad) */
+
+  /* wrap objects (nwrap), parsed only */
+  char (*wrap_name)[HL_NAME_MAX];
+  int *wrap_body;
+
+  /* function pool */
+  hl_function *func;
+  double *func_data;
+  int nfunc_data;
+};
+
+typedef enum hl_muscle_type {
+  HL_MUSCLE_THELEN2003 = 0,
+  HL_MUSCLE_MILLARD2012,
+  HL_MUSCLE_OTHER        /* any other Muscle subtype: F0 only, no physiology */
+} hl_muscle_type;
+
+/* Muscle curve parameters (mus_curve, HL_MUS_NCURVE per muscle).
+ * Thelen2003:  [0] KshapeActive, [1] KshapePassive, [2] Af, [3] Flen, [4] FmaxTendonStrain,
+ *              [5] FmaxMuscleStrain, [6] damping (unused)
+ * Millard2012: [0] active FL min_norm_active_fiber_length, [1] transition_norm_fiber_length,
+ *              [2] max_norm_active_fiber_length, [3] shallow_ascending_slope,
+ *              [4] minimum_value, [5] FV concentric_slope_at_vmax, [6] concentric_slope_near_vmax,
+ *              [7] isometric_slope, [8] eccentric_slope_at_vmax, [9] eccentric_slope_near_vmax,
+ *              [10] max_eccentric_velocity_force_multiplier, [11] concentric_curviness,
+ *              [12] eccentric_curviness, [13] fiber_damping */
+#define HL_MUS_NCURVE 16
+
+typedef enum hl_actuator_type {
+  HL_ACT_COORDINATE = 0,
+  HL_ACT_POINT,
+  HL_ACT_TORQUE
+} hl_actuator_type;
+
+/* -------------------------------------------------------------------------- loading */
+
+/* Load an OpenSim .osim model (formats 20302, 30000, 40000). On error *out is NULL and err says
+ * which file, line and element. */
+hl_status hl_model_load(const char *path, hl_model **out, hl_error *err);
+
+/* The same from an in-memory document (the embedded default uses it); `name` stands for the
+ * file name in error messages, `dir` is the folder relative paths in it refer to (may be NULL). */
+hl_status hl_model_load_memory(const char *xml, size_t len, const char *name, hl_model **out,
+                               hl_error *err);
+
+/* Append the actuators of an OpenSim force-set file (e.g. gait2392_SO_weak_Residual_Actuators.xml)
+ * to a model being prepared (replace=1 drops the model's own non-muscle actuators first, as
+ * OpenSim's replace_force_set). Must be called before the model is shared. */
+hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_error *err);
+
+void hl_model_free(hl_model *m);
+
+/* Index lookups: -1 when the name is not in the model. */
+int hl_model_body(const hl_model *m, const char *name);
+int hl_model_joint(const hl_model *m, const char *name);
+int hl_model_coord(const hl_model *m, const char *name);
+int hl_model_muscle(const hl_model *m, const char *name);
+int hl_model_actuator(const hl_model *m, const char *name);
+
+/* Total mass, kg. */
+double hl_model_mass(const hl_model *m);
+
+/* ------------------------------------------------------------------------ workspace */
+
+typedef struct hl_data {
+  int nq;
+  double *q, *qd, *qdd;   /* nq each: last state passed to the kinematics */
+
+  /* body kinematics (nbody each; ground included) */
+  double *body_R;         /* 9 per body: R_GB */
+  double *body_p;         /* 3 per body: body origin in ground */
+  double *body_J;         /* 6*nq per body: Jacobian of (ω, v_origin) w.r.t. q̇, in ground */
+  double *body_w;         /* 3 per body: angular velocity in ground */
+  double *body_v;         /* 3 per body: origin velocity in ground */
+  double *body_dw;        /* 3 per body: angular acceleration in ground */
+  double *body_a;         /* 3 per body: origin acceleration in ground */
+
+  /* muscle geometry (nmuscle, and model->npathpt slots for active points) */
+  double *mus_len;        /* nmuscle: musculotendon path length, m */
+  double *mus_speed;      /* nmuscle: lengthening speed, m/s */
+  double *mus_ma;         /* nmuscle*nq: moment arm r = −∂l/∂q (m; m/m for translations) */
+  int *mus_npt;           /* nmuscle: active points (conditional points that are off skipped) */
+  int *apt_body;          /* npathpt: body of active point k of muscle i at mus_path_adr[i]+k */
+  double *apt_pos;        /* 3*npathpt: active point position in ground */
+  double *apt_local;      /* 3*npathpt: active point position in its body frame */
+
+  double *scratch;        /* scratch for the kinematics routines, sized by hl_data_create */
+  size_t nscratch;
+} hl_data;
+
+hl_data *hl_data_create(const hl_model *m);
+void hl_data_free(hl_data *d);
+
+/* ----------------------------------------------------------------------- per frame */
+
+/* Body poses and Jacobians at q (and velocities/accelerations when qd/qdd are not NULL;
+ * with qd NULL only positions and Jacobians are computed). Never allocates. */
+hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
+                        const double *qdd);
+
+/* Muscle lengths, lengthening speeds, moment arms and active path points at the state last
+ * passed to hl_kin_update (speeds need qd). Never allocates. Muscles that wrap return
+ * HL_ERR_UNSUPPORTED (with the muscle named in err) unless allow_unsupported is set, in which
+ * case their geometry ignores the wrap object. */
+hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported, hl_error *err);
+
+/* Position in ground of a point given in body b's frame. */
+void hl_kin_point(const hl_model *m, const hl_data *d, int b, const double local[3], double out[3]);
+
+/* 3×nq Jacobian (row-major) of the ground velocity of a point fixed in body b. */
+void hl_kin_point_jacobian(const hl_model *m, const hl_data *d, int b, const double local[3],
+                           double *J3);
+
+/* Acceleration in ground of a point fixed in body b (after hl_kin_update with qd and qdd). */
+void hl_kin_point_acc(const hl_model *m, const hl_data *d, int b, const double local[3],
+                      double out[3]);
+
+/* Is body `b` in the subtree rooted at body `root` (root included)? */
+int hl_model_in_subtree(const hl_model *m, int b, int root);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

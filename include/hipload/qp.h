@@ -1,0 +1,56 @@
+/* hipload — the static-optimization solver: a small dense convex problem per frame.
+ *
+ *   minimize   Σ w_i |x_i|^p         (p > 1, p = 2 by default)
+ *   subject to A x = b               (A is m × n, row-major; m ≤ ~40, n ≤ ~150)
+ *              lb ≤ x ≤ ub
+ *
+ * p = 2: primal active-set method on LAPACKE factorizations, warm-started from the previous
+ * call's active set. Other p: a Newton-type method. When no x satisfies A x = b within the
+ * bounds, the solver returns the bounded x minimizing ‖A x − b‖² (then the cost) and flags it.
+ */
+#ifndef HIPLOAD_QP_H
+#define HIPLOAD_QP_H
+
+#include "hipload/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hl_qp_settings {
+  double p;           /* cost exponent, > 1 (default 2) */
+  int max_iter;       /* iteration limit (default 200) */
+  double tol;         /* constraint tolerance, relative to max |b| (default 1e-9) */
+  int warm_start;     /* reuse the previous call's active set (default 1) */
+} hl_qp_settings;
+
+void hl_qp_settings_defaults(hl_qp_settings *s);
+
+typedef struct hl_qp_result {
+  hl_status status;   /* HL_OK, HL_ERR_INFEASIBLE (least-squares answer), HL_ERR_MAXITER */
+  int iterations;
+  double residual;    /* max |A x − b| */
+  double cost;        /* Σ w_i |x_i|^p */
+  int n_active;       /* bounds active at the answer */
+  int least_squares;  /* 1 when the equality could not be met and ‖Ax−b‖ was minimized */
+} hl_qp_result;
+
+typedef struct hl_qp hl_qp; /* workspace for problems of size m × n; reused across frames */
+
+hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s);
+void hl_qp_free(hl_qp *qp);
+
+/* Solve. w: n weights (> 0), lb/ub: n bounds (may be ±INFINITY), x: n in/out (in: a guess, used
+ * for p ≠ 2). active (may be NULL): n ints out, -1 at lower bound, +1 at upper, 0 free. Does not
+ * allocate. */
+hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
+                      const double *lb, const double *ub, double *x, int *active,
+                      hl_qp_result *res);
+
+/* Forget the warm-start active set. */
+void hl_qp_reset(hl_qp *qp);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
