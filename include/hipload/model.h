@@ -41,6 +41,22 @@ typedef enum hl_func_type {
   HL_FUNC_PIECEWISE_LINEAR
 } hl_func_type;
 
+/* Numbers of function f live in m->func_data[f.adr ...], laid out per type (n = f.n):
+ *   CONSTANT          n = 1: {value}
+ *   LINEAR            n = 2: {slope, intercept}            (OpenSim LinearFunction "coefficients")
+ *   SIMMSPLINE,
+ *   NATCUBIC          n knots: {x[n], y[n], b[n], c[n], d[n]} (5n numbers); on [x_i, x_{i+1}]
+ *                     y(x) = y_i + b_i·dx + c_i·dx² + d_i·dx³, dx = x − x_i. The coefficients are
+ *                     those of OpenSim's SimmSpline/NaturalCubicSpline (both use the same
+ *                     Forsythe–Malcolm–Moler end conditions: third derivatives at the ends taken
+ *                     from divided differences when n ≥ 4; n = 2 is a straight line; n = 3 uses
+ *                     zero end right-hand sides, as OpenSim). Outside [x_0, x_{n-1}] the value is
+ *                     extrapolated linearly with the end slope (b_0 or b_{n-1}), second derivative 0.
+ *   POLYNOMIAL        n coefficients {a[n]}, highest power first: y = a_0 x^{n-1} + ... + a_{n-1}
+ *   PIECEWISE_LINEAR  n knots: {x[n], y[n]}; linear between knots, extrapolated with the end
+ *                     segment's slope; second derivative 0.
+ *   MULTIPLIER        n = 0, no numbers: y = scale · func[inner](x).
+ * A 1-knot spline is stored as a constant. */
 typedef struct hl_function {
   hl_func_type type;
   int n;          /* number of knots / coefficients */
@@ -174,6 +190,13 @@ struct hl_model {
   hl_function *func;
   double *func_data;
   int nfunc_data;
+
+  /* what the loader read but does not model (see docs/model.md) */
+  int nforce_skipped;     /* ForceSet elements that are neither muscles, Coordinate/Point/
+                             TorqueActuators nor CoordinateLimitForces (Ligament, PrescribedForce,
+                             SpringGeneralizedForce, ...); also disabled muscles/actuators */
+  int nconstraint;        /* constraints in the ConstraintSet (e.g. CoordinateCouplerConstraint),
+                             not enforced by hipload */
 };
 
 typedef enum hl_muscle_type {

@@ -1,0 +1,35 @@
+/* hipload — internal helpers shared by the model loader (osim.c), the model container (model.c)
+ * and the function pool (function.c). Not installed. */
+#ifndef HIPLOAD_MODEL_INTERNAL_H
+#define HIPLOAD_MODEL_INTERNAL_H
+
+#include "hipload/model.h"
+
+/* Spline coefficients b, c, d (n each) for knots x, y (n >= 2), as OpenSim's SimmSpline and
+ * NaturalCubicSpline compute them. */
+void hl__spline_coeffs(int n, const double *x, const double *y, double *b, double *c, double *d);
+
+/* Allocate an empty model (ground not added). NULL when out of memory. */
+hl_model *hl__model_new(void);
+
+/* Append one element of each kind; every array of that kind grows by one (zero-filled, index
+ * fields set to -1 where -1 means "none"). Return the new index, or -1 when out of memory. */
+int hl__model_add_body(hl_model *m, const char *name);
+int hl__model_add_joint(hl_model *m, const char *name);
+int hl__model_add_coord(hl_model *m, const char *name);
+int hl__model_add_muscle(hl_model *m, const char *name);
+int hl__model_add_pathpt(hl_model *m);
+int hl__model_add_actuator(hl_model *m, const char *name);
+int hl__model_add_limit(hl_model *m, const char *name);
+int hl__model_add_wrap(hl_model *m, const char *name, int body);
+
+/* Append a function with `ndata` numbers (copied from data when not NULL, zeros otherwise).
+ * Splines: pass x[n] then y[n] (2n numbers) and type SIMMSPLINE/NATCUBIC: the coefficients are
+ * computed here. Returns the function index or -1 when out of memory. */
+int hl__model_add_func(hl_model *m, hl_func_type type, int n, const double *data, int inner,
+                       double scale);
+
+/* Safe bounded copy of a name into an HL_NAME_MAX buffer. */
+void hl__copy_name(char *dst, const char *src);
+
+#endif
