@@ -1,0 +1,332 @@
+/* hipload — OpenSim ExternalLoads XML (libxml2).
+ *
+ * Layout (OpenSim 2.x, 3.x and 4.x alike): <OpenSimDocument> <ExternalLoads> <objects>
+ * <ExternalForce name=...> with applied_to_body, force_expressed_in_body,
+ * point_expressed_in_body, force/point/torque_identifier; then <datafile> and
+ * <lowpass_cutoff_frequency_for_load_kinematics> under ExternalLoads. Only ExternalForce
+ * elements under <objects> count (walk-jr's file carries a <defaults> block of other classes).
+ * A force switched off (<appliesForce>false</appliesForce> in 4.x, <isDisabled>true</isDisabled>
+ * before) acts on nothing and is left out. Values may carry surrounding blanks (2.x files).
+ *
+ * Columns: OpenSim's ExternalForce asks its data source for the columns of an identifier; the
+ * labels are the identifier followed by x, y, z ("ground_force_v" → "ground_force_vx",
+ * "ground_torque_" → "ground_torque_x"). We also accept the identifier with a '_' added or
+ * removed before the axis letter, so "ground_torque" finds "ground_torque_x".
+ */
+#include "hipload/extloads.h"
+
+#include <ctype.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_el(const xmlNode *n, const char *name) {
+  return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static xmlNode *child(const xmlNode *n, const char *name) {
+  for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+    if (is_el(c, name)) return c;
+  return NULL;
+}
+
+/* Text of element `name` under n, trimmed, into buf; 0 when absent. Returns the element's line. */
+static int child_text(const xmlNode *n, const char *name, char *buf, size_t size) {
+  buf[0] = '\0';
+  xmlNode *c = child(n, name);
+  if (!c) return 0;
+  xmlChar *s = xmlNodeGetContent(c);
+  const char *b = s ? (const char *)s : "";
+  while (*b && isspace((unsigned char)*b)) b++;
+  size_t len = strlen(b);
+  while (len && isspace((unsigned char)b[len - 1])) len--;
+  if (len >= size) len = size - 1;
+  memcpy(buf, b, len);
+  buf[len] = '\0';
+  xmlFree(s);
+  int line = (int)xmlGetLineNo(c);
+  return line > 0 ? line : 1;
+}
+
+static int is_true(const char *s) { return !strcmp(s, "true") || !strcmp(s, "1"); }
+
+/* Search labels for identifier + axis (with the '_' variants described above). */
+static int find_axis_col(const hl_table *t, const char *id, char axis) {
+  char want[80];
+  size_t n = strlen(id);
+  snprintf(want, sizeof want, "%s%c", id, axis);
+  int c = hl_table_col(t, want);
+  if (c >= 0) return c;
+  if (n && id[n - 1] == '_') snprintf(want, sizeof want, "%.*s%c", (int)(n - 1), id, axis);
+  else snprintf(want, sizeof want, "%s_%c", id, axis);
+  return hl_table_col(t, want);
+}
+
+typedef struct {
+  int line[3]; /* XML lines of the force/point/torque identifiers */
+} force_lines;
+
+static hl_status resolve(hl_extloads *x, const force_lines *fl, const char *name, hl_error *err) {
+  static const char axes[3] = {'x', 'y', 'z'};
+  for (int i = 0; i < x->nforce; i++) {
+    hl_extforce *f = &x->force[i];
+    const char *ids[3] = {f->force_identifier, f->point_identifier, f->torque_identifier};
+    const char *what[3] = {"force_identifier", "point_identifier", "torque_identifier"};
+    int *cols[3] = {f->force_col, f->point_col, f->torque_col};
+    for (int k = 0; k < 3; k++) {
+      for (int a = 0; a < 3; a++) cols[k][a] = -1;
+      if (!ids[k][0]) {
+        if (k == 0)
+          return hl_error_set(err, HL_ERR_PARSE, name, fl[i].line[0],
+                              "ExternalForce '%s' has no force_identifier", f->name);
+        continue; /* no point (applied at the origin) or no torque */
+      }
+      for (int a = 0; a < 3; a++) {
+        cols[k][a] = find_axis_col(x->data, ids[k], axes[a]);
+        if (cols[k][a] < 0)
+          return hl_error_set(err, HL_ERR_NOT_FOUND, name, fl[i].line[k],
+                              "ExternalForce '%s': %s '%s' needs column '%s%c' which is not in %s",
+                              f->name, what[k], ids[k], ids[k], axes[a],
+                              x->datafile[0] ? x->datafile : "the data file");
+      }
+    }
+  }
+  return HL_OK;
+}
+
+/* Parse the XML text into x (forces, datafile as written, cutoff); fills per-force lines. */
+static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_extloads *x,
+                           force_lines **lines_out, hl_error *err) {
+  *lines_out = NULL;
+  if (len > (size_t)INT32_MAX) return hl_error_set(err, HL_ERR_RANGE, name, 0, "XML file too large");
+  xmlParserCtxtPtr ctx = xmlNewParserCtxt();
+  if (!ctx) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
+  xmlDocPtr doc = xmlCtxtReadMemory(ctx, xml, (int)len, name, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc) {
+    const xmlError *e = xmlCtxtGetLastError(ctx);
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "unknown error");
+    size_t ml = strlen(msg);
+    while (ml && isspace((unsigned char)msg[ml - 1])) msg[--ml] = '\0';
+    hl_status st = hl_error_set(err, HL_ERR_PARSE, name, e ? e->line : 0, "malformed XML: %s", msg);
+    xmlFreeParserCtxt(ctx);
+    return st;
+  }
+  hl_status st = HL_OK;
+  xmlNode *root = xmlDocGetRootElement(doc);
+  xmlNode *el = is_el(root, "ExternalLoads") ? root : child(root, "ExternalLoads");
+  if (!el) {
+    st = hl_error_set(err, HL_ERR_PARSE, name, root ? (int)xmlGetLineNo(root) : 0,
+                      "no <ExternalLoads> element (root is <%s>)", root ? (const char *)root->name : "");
+    goto done;
+  }
+  xmlNode *objs = child(el, "objects");
+  int cap = 0;
+  for (xmlNode *c = objs ? objs->children : NULL; c; c = c->next) cap += is_el(c, "ExternalForce");
+  x->force = calloc((size_t)(cap ? cap : 1), sizeof *x->force);
+  force_lines *fl = calloc((size_t)(cap ? cap : 1), sizeof *fl);
+  *lines_out = fl;
+  if (!x->force || !fl) {
+    st = hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
+    goto done;
+  }
+  char buf[1024];
+  for (xmlNode *c = objs ? objs->children : NULL; c; c = c->next) {
+    if (!is_el(c, "ExternalForce")) continue;
+    if (child_text(c, "appliesForce", buf, sizeof buf) && !is_true(buf)) continue;
+    if (child_text(c, "isDisabled", buf, sizeof buf) && is_true(buf)) continue;
+    hl_extforce *f = &x->force[x->nforce];
+    force_lines *L = &fl[x->nforce];
+    int fline = (int)xmlGetLineNo(c);
+    xmlChar *nm = xmlGetProp(c, (const xmlChar *)"name");
+    snprintf(f->name, sizeof f->name, "%s", nm ? (const char *)nm : "");
+    xmlFree(nm);
+    struct {
+      const char *tag;
+      char *dst;
+      size_t size;
+      int *line;
+    } fields[] = {
+        {"applied_to_body", f->applied_to_body, sizeof f->applied_to_body, NULL},
+        {"force_expressed_in_body", f->force_expressed_in_body, sizeof f->force_expressed_in_body, NULL},
+        {"point_expressed_in_body", f->point_expressed_in_body, sizeof f->point_expressed_in_body, NULL},
+        {"force_identifier", f->force_identifier, sizeof f->force_identifier, &L->line[0]},
+        {"point_identifier", f->point_identifier, sizeof f->point_identifier, &L->line[1]},
+        {"torque_identifier", f->torque_identifier, sizeof f->torque_identifier, &L->line[2]},
+    };
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+      int ln = child_text(c, fields[k].tag, buf, sizeof buf);
+      if (strlen(buf) >= fields[k].size) {
+        st = hl_error_set(err, HL_ERR_PARSE, name, ln, "ExternalForce '%s': <%s> is too long",
+                          f->name, fields[k].tag);
+        goto done;
+      }
+      memcpy(fields[k].dst, buf, strlen(buf) + 1);
+      if (fields[k].line) *fields[k].line = ln ? ln : fline;
+    }
+    if (!f->applied_to_body[0]) {
+      st = hl_error_set(err, HL_ERR_PARSE, name, fline, "ExternalForce '%s' has no applied_to_body",
+                        f->name);
+      goto done;
+    }
+    /* OpenSim's defaults when the frames are not named: ground */
+    if (!f->force_expressed_in_body[0]) snprintf(f->force_expressed_in_body, 64, "ground");
+    if (!f->point_expressed_in_body[0]) snprintf(f->point_expressed_in_body, 64, "ground");
+    x->nforce++;
+  }
+  child_text(el, "datafile", buf, sizeof buf);
+  if (!strcmp(buf, "Unassigned")) buf[0] = '\0';
+  for (char *p = buf; *p; p++)
+    if (*p == '\\') *p = '/';
+  snprintf(x->datafile, sizeof x->datafile, "%s", buf);
+  x->lowpass_cutoff = -1;
+  int ln = child_text(el, "lowpass_cutoff_frequency_for_load_kinematics", buf, sizeof buf);
+  if (ln && buf[0]) {
+    char *stop;
+    double v = strtod(buf, &stop);
+    if (stop == buf || *stop || isnan(v)) {
+      st = hl_error_set(err, HL_ERR_PARSE, name, ln,
+                        "lowpass_cutoff_frequency_for_load_kinematics is not a number: '%s'", buf);
+      goto done;
+    }
+    x->lowpass_cutoff = v;
+  }
+done:
+  xmlFreeDoc(doc);
+  xmlFreeParserCtxt(ctx);
+  return st;
+}
+
+void hl_extloads_free(hl_extloads *x) {
+  if (!x) return;
+  free(x->force);
+  hl_table_free(x->data);
+  free(x);
+}
+
+hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name, hl_table *data,
+                                  hl_extloads **out, hl_error *err) {
+  if (out) *out = NULL;
+  if (!name) name = "<memory>";
+  if (!xml || !out || !data) {
+    hl_table_free(data);
+    return hl_error_set(err, HL_ERR_INVALID_ARG, name, 0, "hl_extloads_load_memory: NULL argument");
+  }
+  hl_extloads *x = calloc(1, sizeof *x);
+  if (!x) {
+    hl_table_free(data);
+    return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
+  }
+  x->data = data;
+  force_lines *fl = NULL;
+  hl_status st = parse_xml(xml, len, name, x, &fl, err);
+  if (!st) st = resolve(x, fl, name, err);
+  free(fl);
+  if (st) {
+    hl_extloads_free(x);
+    return st;
+  }
+  *out = x;
+  return HL_OK;
+}
+
+/* Read a text file whole (the XML). */
+static hl_status read_text(const char *path, char **buf, size_t *len, hl_error *err) {
+  *buf = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) return hl_error_set(err, HL_ERR_IO, path, 0, "cannot open");
+  size_t cap = 1 << 14, n = 0;
+  char *b = malloc(cap);
+  while (b) {
+    n += fread(b + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *nb = realloc(b, cap * 2);
+    if (!nb) {
+      free(b);
+      b = NULL;
+      break;
+    }
+    b = nb;
+    cap *= 2;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (!b) return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory");
+  if (bad) {
+    free(b);
+    return hl_error_set(err, HL_ERR_IO, path, 0, "read error");
+  }
+  *buf = b;
+  *len = n;
+  return HL_OK;
+}
+
+hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, hl_extloads **out,
+                           hl_error *err) {
+  if (out) *out = NULL;
+  if (!xml_path || !out)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_extloads_load: NULL argument");
+  char *xml;
+  size_t len = 0;
+  hl_status st = read_text(xml_path, &xml, &len, err);
+  if (st) return st;
+  hl_extloads *x = calloc(1, sizeof *x);
+  force_lines *fl = NULL;
+  if (!x) {
+    free(xml);
+    return hl_error_set(err, HL_ERR_NOMEM, xml_path, 0, "out of memory");
+  }
+  st = parse_xml(xml, len, xml_path, x, &fl, err);
+  free(xml);
+  if (st) goto fail;
+  /* the data file: the override, or <datafile> relative to the XML's folder */
+  const char *df = datafile_override && datafile_override[0] ? datafile_override : x->datafile;
+  char path[sizeof x->datafile];
+  if (!df[0]) {
+    st = hl_error_set(err, HL_ERR_NOT_FOUND, xml_path, 0,
+                      "no <datafile> in the ExternalLoads file and no data file given");
+    goto fail;
+  }
+  const char *slash = strrchr(xml_path, '/');
+  int dl = df == x->datafile && df[0] != '/' && slash ? (int)(slash - xml_path + 1) : 0;
+  if ((size_t)snprintf(path, sizeof path, "%.*s%s", dl, xml_path, df) >= sizeof path) {
+    st = hl_error_set(err, HL_ERR_RANGE, xml_path, 0, "data file path too long");
+    goto fail;
+  }
+  memcpy(x->datafile, path, sizeof path);
+  st = hl_table_read(path, &x->data, err);
+  if (st) {
+    if (err) { /* keep the data file's own message, say which XML named it */
+      char m[sizeof err->message];
+      snprintf(m, sizeof m, "%s", err->message);
+      snprintf(err->message, sizeof err->message, "%.900s (data file of %.100s)", m, xml_path);
+    }
+    goto fail;
+  }
+  st = resolve(x, fl, xml_path, err);
+  if (st) goto fail;
+  free(fl);
+  *out = x;
+  return HL_OK;
+fail:
+  free(fl);
+  hl_extloads_free(x);
+  return st;
+}
+
+void hl_extloads_eval(const hl_extloads *x, int i, double tm, double force[3], double point[3],
+                      double torque[3]) {
+  double *dst[3] = {force, point, torque};
+  for (int k = 0; k < 3; k++)
+    if (dst[k]) dst[k][0] = dst[k][1] = dst[k][2] = 0.0;
+  if (!x || i < 0 || i >= x->nforce || !x->data) return;
+  const hl_extforce *f = &x->force[i];
+  const int *cols[3] = {f->force_col, f->point_col, f->torque_col};
+  for (int k = 0; k < 3; k++)
+    if (dst[k])
+      for (int a = 0; a < 3; a++)
+        if (cols[k][a] >= 0) dst[k][a] = hl_table_interp(x->data, cols[k][a], tm);
+}
