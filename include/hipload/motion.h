@@ -1,0 +1,70 @@
+/* hipload — coordinates over time as OpenSim's tools form them: q, q̇, q̈ per frame.
+ *
+ * From a coordinates table (.mot/.sto) and a model, as InverseDynamicsTool / AnalyzeTool do:
+ *  1. columns are matched to model coordinates by name (also "/jointset/J/C/value" paths); extra
+ *     columns are ignored; coordinates missing from the file keep their default value (q̇ = q̈ = 0)
+ *     and are listed in hl_motion.missing;
+ *  2. when lowpass_hz > 0: the rows are padded by n/2 samples at each end (reflected and negated,
+ *     time too), resampled at the smallest time step when the steps are not uniform (quintic
+ *     spline), and low-pass filtered (hl_lowpass_filtfilt) — the padded rows stay, as in OpenSim;
+ *  3. degrees → radians for rotational coordinates;
+ *  4. a quintic GCV spline per coordinate gives q, q̇ and q̈ (HL_MOTION_ACC_QSPLINE, the ID tool) —
+ *     or q̈ as the derivative of a quintic spline through the spline's q̇ sampled at every row
+ *     (HL_MOTION_ACC_SPEEDSPLINE, AnalyzeTool + StaticOptimization);
+ *  5. frames are the (processed) rows from the last row at or before max(t0, first time) to the last
+ *     row at or before min(t1, last time) (OpenSim's Storage::findIndex), every step_interval-th
+ *     row, the last one always included.
+ * SI units inside: rad, m, s.
+ */
+#ifndef HIPLOAD_MOTION_H
+#define HIPLOAD_MOTION_H
+
+#include "hipload/model.h"
+#include "hipload/status.h"
+#include "hipload/storage.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum hl_motion_acc {
+  HL_MOTION_ACC_QSPLINE = 0,  /* q̈ = second derivative of the q spline (InverseDynamicsTool) */
+  HL_MOTION_ACC_SPEEDSPLINE   /* q̈ = derivative of a spline through q̇(t_row) (StaticOptimization) */
+} hl_motion_acc;
+
+typedef struct hl_motion_settings {
+  double t0, t1;        /* time range, s (defaults -1e300, 1e300: the whole file) */
+  double lowpass_hz;    /* coordinate low-pass cutoff, Hz; ≤ 0: no filter, no padding (default -1) */
+  int in_degrees;       /* -1 (default): the header's inDegrees; a file without one is in degrees
+                           (OpenSim's rule for legacy .mot). 0/1: force radians/degrees when the
+                           header does not say. */
+  int step_interval;    /* use every k-th row (default 1) */
+  hl_motion_acc acc;    /* acceleration method (default HL_MOTION_ACC_QSPLINE) */
+} hl_motion_settings;
+
+void hl_motion_settings_defaults(hl_motion_settings *s);
+
+typedef struct hl_motion {
+  int nframe;       /* frames */
+  int nq;           /* model coordinates (model order) */
+  double *t;        /* nframe times, s */
+  double *q;        /* nframe*nq, row-major, rad or m */
+  double *qd;       /* nframe*nq, rad/s or m/s */
+  double *qdd;      /* nframe*nq, rad/s² or m/s² */
+  int nmissing;     /* coordinates not found in the file (held at their default) */
+  int *missing;     /* nmissing coordinate indices */
+  int in_degrees;   /* 1 when the file was read as degrees */
+  int nrow_processed; /* rows after padding/resampling (= file rows when not filtered) */
+} hl_motion;
+
+/* Build the motion. Errors: HL_ERR_INVALID_ARG (NULL, step_interval < 1), HL_ERR_RANGE (fewer than
+ * 6 rows, or the time range misses the data), HL_ERR_BAD_VALUE (time not increasing, NaN values;
+ * err names the column and row), HL_ERR_NOMEM. */
+hl_status hl_motion_create(const hl_model *m, const hl_table *coords, const hl_motion_settings *s,
+                           hl_motion **out, hl_error *err);
+void hl_motion_free(hl_motion *mo);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
