@@ -1,0 +1,50 @@
+/* hipload — run an OpenSim AnalyzeTool setup: StaticOptimization, JointReaction (with muscle
+ * contributions) and MuscleAnalysis, writing OpenSim-named .sto files.
+ *
+ * All analyses of a setup share one set of frames: the coordinates file's rows inside the first
+ * present analysis' [start_time, end_time] (StaticOptimization, then JointReaction, then
+ * MuscleAnalysis), every step_interval-th row — as OpenSim's AnalyzeTool steps through them.
+ * When a setup holds both StaticOptimization and JointReaction and names no forces_file, the
+ * reaction uses this run's static-optimization forces (OpenSim would need two runs).
+ */
+#ifndef HIPLOAD_ANALYSIS_H
+#define HIPLOAD_ANALYSIS_H
+
+#include "hipload/setup.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hl_analyze_options {
+  const char *out_dir;     /* replaces <results_directory> (NULL: keep the setup's) */
+  const char *model_file;  /* replaces <model_file> (NULL: keep) */
+  const char *forces_file; /* replaces JointReaction <forces_file> (NULL: keep) */
+  int allow_unsupported;   /* muscles with wrap objects: ignore the wrapping instead of failing */
+  int contributions;       /* also write <name>_ContactContributions_<joint>.sto (default 1) */
+} hl_analyze_options;
+
+void hl_analyze_options_defaults(hl_analyze_options *o);
+
+#define HL_REPORT_MAX_FILES 32
+
+typedef struct hl_analyze_report {
+  int nframe;                 /* frames analysed */
+  double t0, t1;              /* first and last frame time */
+  int so_least_squares;       /* SO frames the actuators could not satisfy (solved in least squares) */
+  int so_max_iterations;      /* most solver iterations in a frame */
+  double so_max_residual;     /* largest constraint residual, N·m or N */
+  double so_max_reserve;      /* largest |force| carried by a non-muscle actuator */
+  char so_max_reserve_name[64];
+  double seconds;             /* wall time of the run */
+  int nfiles;
+  char files[HL_REPORT_MAX_FILES][HL_PATH_MAX + 256]; /* files written */
+} hl_analyze_report;
+
+hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *o,
+                         hl_analyze_report *rep, hl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,80 @@
+/* hipload — static optimization per frame, with OpenSim's StaticOptimization semantics.
+ *
+ * Unknowns: one control per actuator, muscles first (model order), then the model's non-muscle
+ * actuators (CoordinateActuator, PointActuator, TorqueActuator, model order).
+ *   minimize  Σ |x_k|^p
+ *   subject to  Σ_k A[:,k] x_k = τ_ID − τ_passive   on every unlocked coordinate
+ *               min_control_k ≤ x_k ≤ max_control_k
+ * A[:,k] is the generalized force of actuator k per unit control: a muscle's moment arms times
+ * its force per unit activation (F0·f_L·f_V·cos α with a rigid tendon and no passive force when
+ * use_muscle_physiology, else F0); a CoordinateActuator's optimal force on its coordinate;
+ * a PointActuator's optimal force mapped by the point Jacobian; a TorqueActuator's optimal force
+ * mapped by the angular Jacobians of body A (+) and body B (−). τ_passive holds the model's
+ * other forces (CoordinateLimitForce), which OpenSim counts as known.
+ */
+#ifndef HIPLOAD_SO_H
+#define HIPLOAD_SO_H
+
+#include "hipload/model.h"
+#include "hipload/qp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hl_so_settings {
+  double exponent;           /* p of Σ|x|^p, > 1 (default 2, OpenSim's activation_exponent) */
+  int use_muscle_physiology; /* default 1 */
+  hl_qp_settings qp;         /* solver settings (exponent copied into qp.p) */
+} hl_so_settings;
+
+void hl_so_settings_defaults(hl_so_settings *s);
+
+/* What one frame's solve did. */
+typedef struct hl_so_info {
+  hl_status status;          /* HL_OK; HL_ERR_INFEASIBLE when solved in least squares */
+  int iterations;
+  double residual;           /* max |A x − τ| over the constrained coordinates, N·m or N */
+  int n_active;              /* bounds active at the answer */
+  int least_squares;         /* 1 when τ could not be met within the bounds */
+  double reserve_max;        /* largest |generalized force| a non-muscle actuator carried */
+  int reserve_max_index;     /* which actuator (index into model actuators), -1 when none */
+} hl_so_info;
+
+typedef struct hl_so hl_so;  /* per-thread workspace for one model */
+
+hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s);
+void hl_so_free(hl_so *so);
+
+/* Number of unknowns (nmuscle + nactuator). */
+int hl_so_size(const hl_so *so);
+
+/* Generalized forces of the model's passive elements (CoordinateLimitForce) at (q, q̇),
+ * added into tau[nq]. */
+void hl_passive_forces(const hl_model *m, const double *q, const double *qd, double *tau);
+
+/* Generalized forces (added into tau[nq]) of given actuator forces: muscle tensions mus_force
+ * (nmuscle, N, may be NULL) along their paths (moment arms in d) and non-muscle actuator forces
+ * act_force (nactuator, N or N·m, may be NULL). J3 (3·nq) and col (nq) are scratch. */
+void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
+                            const double *act_force, double *J3, double *col, double *tau);
+
+/* Line of action of non-muscle actuator a in ground: PointActuator application point and unit
+ * direction; TorqueActuator axis in dir (point unused). */
+void hl_actuator_line(const hl_model *m, const hl_data *d, int a, double point[3], double dir[3]);
+
+/* Solve one frame. `d` must hold hl_kin_update (with q̇) and hl_muscle_update for the frame;
+ * tau_id[nq] are the inverse-dynamics generalized forces. Outputs (n = hl_so_size):
+ * control[n] (activations for muscles), force[n] (N for muscles and point actuators, N·m for
+ * torque actuators, N or N·m for coordinate actuators). Does not allocate. */
+hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const double *tau_id,
+                      double *control, double *force, hl_so_info *info);
+
+/* Per unit control, the generalized force of every actuator (nq × n, row-major) as used in the
+ * last solve — the caller may want it for checks. */
+const double *hl_so_matrix(const hl_so *so);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

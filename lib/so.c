@@ -1,0 +1,236 @@
+/* Static optimization per frame: see include/hipload/so.h. */
+#include "hipload/so.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipload/muscle.h"
+
+struct hl_so {
+  hl_so_settings set;
+  int nq, n, nrow;  /* coordinates, unknowns, constrained coordinates */
+  int *row_coord;   /* nrow: coordinate of each constraint row */
+  double *Afull;    /* nq × n: generalized force per unit control */
+  double *A;        /* nrow × n: constrained rows */
+  double *b;        /* nrow */
+  double *w, *lb, *ub, *x, *fpu; /* n each; fpu = force per unit control */
+  int *active;      /* n */
+  double *tau;      /* nq scratch */
+  double *J3;       /* 3 × nq scratch */
+  hl_qp *qp;
+};
+
+void hl_so_settings_defaults(hl_so_settings *s) {
+  if (!s) return;
+  s->exponent = 2;
+  s->use_muscle_physiology = 1;
+  hl_qp_settings_defaults(&s->qp);
+}
+
+void hl_so_free(hl_so *so) {
+  if (!so) return;
+  free(so->row_coord);
+  free(so->Afull);
+  free(so->A);
+  free(so->b);
+  free(so->w);
+  free(so->lb);
+  free(so->ub);
+  free(so->x);
+  free(so->fpu);
+  free(so->active);
+  free(so->tau);
+  free(so->J3);
+  hl_qp_free(so->qp);
+  free(so);
+}
+
+hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
+  if (!m) return NULL;
+  hl_so *so = calloc(1, sizeof *so);
+  if (!so) return NULL;
+  if (s) so->set = *s;
+  else hl_so_settings_defaults(&so->set);
+  so->set.qp.p = so->set.exponent;
+  so->nq = m->ncoord;
+  so->n = m->nmuscle + m->nactuator;
+  int nq = so->nq, n = so->n > 0 ? so->n : 1;
+  so->row_coord = calloc((size_t)(nq > 0 ? nq : 1), sizeof(int));
+  for (int i = 0; i < nq; i++)
+    if (!m->coord_locked[i]) so->row_coord[so->nrow++] = i;
+  so->Afull = calloc((size_t)nq * n + 1, sizeof(double));
+  so->A = calloc((size_t)(so->nrow ? so->nrow : 1) * n, sizeof(double));
+  so->b = calloc((size_t)(so->nrow ? so->nrow : 1), sizeof(double));
+  so->w = calloc((size_t)n, sizeof(double));
+  so->lb = calloc((size_t)n, sizeof(double));
+  so->ub = calloc((size_t)n, sizeof(double));
+  so->x = calloc((size_t)n, sizeof(double));
+  so->fpu = calloc((size_t)n, sizeof(double));
+  so->active = calloc((size_t)n, sizeof(int));
+  so->tau = calloc((size_t)nq + 1, sizeof(double));
+  so->J3 = calloc((size_t)3 * nq + 1, sizeof(double));
+  so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
+  if (!so->row_coord || !so->Afull || !so->A || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
+      !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp) {
+    hl_so_free(so);
+    return NULL;
+  }
+  for (int k = 0; k < so->n; k++) {
+    so->w[k] = 1.0;
+    if (k < m->nmuscle) {
+      so->lb[k] = m->mus_min_control[k];
+      so->ub[k] = m->mus_max_control[k];
+      so->x[k] = 0.1;
+    } else {
+      int a = k - m->nmuscle;
+      so->lb[k] = m->act_min_control[a];
+      so->ub[k] = m->act_max_control[a];
+    }
+  }
+  return so;
+}
+
+int hl_so_size(const hl_so *so) { return so ? so->n : 0; }
+const double *hl_so_matrix(const hl_so *so) { return so ? so->Afull : NULL; }
+
+/* Simbody's smooth step (10x³ − 15x⁴ + 6x⁵) from y0 at x0 to y1 at x1. */
+static double smooth_step(double y0, double y1, double x0, double x1, double x) {
+  if (x1 == x0) return x < x0 ? y0 : y1;
+  double u = (x - x0) / (x1 - x0);
+  if (u <= 0) return y0;
+  if (u >= 1) return y1;
+  double s = u * u * u * (10 - 15 * u + 6 * u * u);
+  return y0 + (y1 - y0) * s;
+}
+
+void hl_passive_forces(const hl_model *m, const double *q, const double *qd, double *tau) {
+  for (int i = 0; i < m->nlimit; i++) {
+    int c = m->lim_coord[i];
+    if (c < 0) continue;
+    const double *p = m->lim_param + 7 * i;
+    double kup = p[0], qup = p[1], klow = p[2], qlow = p[3], damp = p[4], trans = p[5];
+    /* Stiffness ramps smoothly over `trans` beyond each limit (OpenSim CoordinateLimitForce). */
+    double Ku = smooth_step(0.0, kup, qup, qup + trans, q[c]);
+    double Kl = smooth_step(klow, 0.0, qlow - trans, qlow, q[c]);
+    double f = -Ku * (q[c] - qup) + Kl * (qlow - q[c]);
+    double ramp = (kup != 0 ? Ku / kup : 0) + (klow != 0 ? Kl / klow : 0);
+    f += -damp * ramp * (qd ? qd[c] : 0);
+    tau[c] += f;
+  }
+}
+
+void hl_actuator_line(const hl_model *m, const hl_data *d, int a, double point[3], double dir[3]) {
+  int b = m->act_body[a];
+  const double *pt = m->act_point + 3 * a, *dv = m->act_direction + 3 * a;
+  const double *R = b > 0 ? d->body_R + 9 * b : NULL;
+  if (m->act_type[a] == HL_ACT_POINT && b > 0 && !m->act_point_global[a]) hl_kin_point(m, d, b, pt, point);
+  else memcpy(point, pt, 3 * sizeof(double));
+  if (m->act_dir_global[a] || !R) memcpy(dir, dv, 3 * sizeof(double));
+  else
+    for (int i = 0; i < 3; i++) dir[i] = R[3 * i] * dv[0] + R[3 * i + 1] * dv[1] + R[3 * i + 2] * dv[2];
+}
+
+/* Generalized force (nq, into col, stride `stride`) of non-muscle actuator a per unit force (N or
+ * N·m), at the pose in d. J3 is 3·nq scratch. */
+static void actuator_column(const hl_model *m, const hl_data *d, int a, double *J3, double *col,
+                            int stride) {
+  int nq = m->ncoord;
+  for (int i = 0; i < nq; i++) col[(size_t)i * stride] = 0;
+  if (m->act_type[a] == HL_ACT_COORDINATE) {
+    if (m->act_coord[a] >= 0) col[(size_t)m->act_coord[a] * stride] = 1;
+  } else if (m->act_type[a] == HL_ACT_POINT) {
+    int b = m->act_body[a];
+    if (b < 0) return;
+    double pg[3], dir[3], local[3];
+    hl_actuator_line(m, d, a, pg, dir);
+    const double *R = d->body_R + 9 * b;
+    double r[3] = {pg[0] - d->body_p[3 * b], pg[1] - d->body_p[3 * b + 1], pg[2] - d->body_p[3 * b + 2]};
+    for (int i = 0; i < 3; i++) local[i] = R[i] * r[0] + R[3 + i] * r[1] + R[6 + i] * r[2];
+    hl_kin_point_jacobian(m, d, b, local, J3);
+    for (int i = 0; i < nq; i++)
+      col[(size_t)i * stride] = J3[i] * dir[0] + J3[nq + i] * dir[1] + J3[2 * nq + i] * dir[2];
+  } else if (m->act_type[a] == HL_ACT_TORQUE) {
+    int ba = m->act_body[a], bb = m->act_body_b[a];
+    double pg[3], axis[3];
+    hl_actuator_line(m, d, a, pg, axis);
+    /* torque on A, the opposite on B: generalized force = (J_ωA − J_ωB)ᵀ axis */
+    for (int i = 0; i < nq; i++) {
+      double g = 0;
+      if (ba > 0) {
+        const double *J = d->body_J + (size_t)6 * nq * ba;
+        g += J[i] * axis[0] + J[nq + i] * axis[1] + J[2 * nq + i] * axis[2];
+      }
+      if (bb > 0) {
+        const double *J = d->body_J + (size_t)6 * nq * bb;
+        g -= J[i] * axis[0] + J[nq + i] * axis[1] + J[2 * nq + i] * axis[2];
+      }
+      col[(size_t)i * stride] = g;
+    }
+  }
+}
+
+void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
+                            const double *act_force, double *J3, double *col, double *tau) {
+  int nq = m->ncoord;
+  for (int k = 0; k < m->nmuscle && mus_force; k++)
+    for (int i = 0; i < nq; i++) tau[i] += d->mus_ma[(size_t)k * nq + i] * mus_force[k];
+  for (int a = 0; a < m->nactuator && act_force; a++) {
+    actuator_column(m, d, a, J3, col, 1);
+    for (int i = 0; i < nq; i++) tau[i] += col[i] * act_force[a];
+  }
+}
+
+static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
+  int nq = so->nq, n = so->n;
+  for (int k = 0; k < m->nmuscle; k++) {
+    double f = hl_muscle_force_per_activation(m, k, d->mus_len[k], d->mus_speed[k],
+                                              so->set.use_muscle_physiology, NULL, NULL, NULL);
+    so->fpu[k] = f;
+    for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] = d->mus_ma[(size_t)k * nq + i] * f;
+  }
+  for (int a = 0; a < m->nactuator; a++) {
+    int k = m->nmuscle + a;
+    double fo = m->act_optimal_force[a];
+    so->fpu[k] = fo;
+    actuator_column(m, d, a, so->J3, so->Afull + k, n);
+    for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] *= fo;
+  }
+}
+
+hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const double *tau_id,
+                      double *control, double *force, hl_so_info *info) {
+  if (!so || !m || !d || !tau_id || !control || !force) return HL_ERR_INVALID_ARG;
+  int nq = so->nq, n = so->n;
+  build_matrix(so, m, d);
+  memset(so->tau, 0, sizeof(double) * (size_t)nq);
+  hl_passive_forces(m, d->q, d->qd, so->tau);
+  for (int r = 0; r < so->nrow; r++) {
+    int i = so->row_coord[r];
+    so->b[r] = tau_id[i] - so->tau[i];
+    memcpy(so->A + (size_t)r * n, so->Afull + (size_t)i * n, sizeof(double) * (size_t)n);
+  }
+  hl_qp_result res;
+  hl_status st = hl_qp_solve(so->qp, so->A, so->b, so->w, so->lb, so->ub, so->x, so->active, &res);
+  for (int k = 0; k < n; k++) {
+    control[k] = so->x[k];
+    force[k] = so->x[k] * so->fpu[k];
+  }
+  if (info) {
+    info->status = st;
+    info->iterations = res.iterations;
+    info->residual = res.residual;
+    info->n_active = res.n_active;
+    info->least_squares = res.least_squares;
+    info->reserve_max = 0;
+    info->reserve_max_index = -1;
+    for (int a = 0; a < m->nactuator; a++) {
+      double f = fabs(force[m->nmuscle + a]);
+      if (f > info->reserve_max) {
+        info->reserve_max = f;
+        info->reserve_max_index = a;
+      }
+    }
+  }
+  return st == HL_ERR_INFEASIBLE ? HL_OK : st;
+}
