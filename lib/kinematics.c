@@ -131,9 +131,9 @@ hl_data *hl_data_create(const hl_model *m) {
   d->apt_body = zalloc(np, sizeof(int));
   d->apt_pos = zalloc(3 * np, sizeof(double));
   d->apt_local = zalloc(3 * np, sizeof(double));
-  /* muscle_path.c: per active point w_k (3), offset from its body origin (3), local velocity (3);
-   * per segment the unit direction (3) */
-  d->nscratch = 12 * (size_t)maxpt;
+  /* muscle_path.c: per active point w_k, offset from its body origin, local velocity and local
+   * derivative (3 each); per segment the unit direction (3) */
+  d->nscratch = 15 * (size_t)maxpt;
   d->scratch = zalloc(d->nscratch, sizeof(double));
   k->body_cols = zalloc(nb * (nq ? nq : 1), sizeof(int));
   k->body_cols_adr = zalloc(nb, sizeof(int));

@@ -81,9 +81,10 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
   hl__kin_data *k = hl__kin(d);
   const int nq = m->ncoord, adr = m->mus_path_adr[i], num = m->mus_path_num[i];
   double *ma = d->mus_ma + (size_t)nq * i;
-  /* scratch per active point: w (3), offset from the body origin (3), local velocity in ground (3);
-   * per segment: unit direction (3) */
-  double *W = scr, *Rk = scr + 3 * num, *Vl = scr + 6 * num, *U = scr + 9 * num;
+  /* scratch per active point: w (3), offset from the body origin (3), local velocity in ground (3),
+   * moving points' d(location)/dq per axis (3); per segment: unit direction (3) */
+  double *W = scr, *Rk = scr + 3 * num, *Vl = scr + 6 * num, *Dl = scr + 9 * num;
+  double *U = scr + 12 * num;
   memset(ma, 0, (size_t)nq * sizeof *ma);
 
   int n = 0;
@@ -91,7 +92,7 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
     int p = adr + j;
     if (!point_active(m, d->q, p)) continue;
     int slot = adr + n, b = m->pt_body[p];
-    double loc[3], dloc[3];
+    double loc[3], *dloc = Dl + 3 * n;
     point_local(m, d->q, p, loc, dloc);
     const double *R = d->body_R + 9 * b;
     for (int a = 0; a < 3; a++) {
@@ -146,8 +147,7 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
   for (int s = 0; s < n; s++) {
     int p = k->apt_src[adr + s];
     if (m->pt_type[p] != 2) continue;
-    double loc[3], dloc[3];
-    point_local(m, d->q, p, loc, dloc);
+    const double *dloc = Dl + 3 * s;
     const double *R = d->body_R + 9 * d->apt_body[adr + s];
     for (int a = 0; a < 3; a++) {
       int c = m->pt_move_coord[3 * p + a];
