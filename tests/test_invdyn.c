@@ -216,6 +216,65 @@ START_TEST(test_bad_arguments) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ external loads */
+
+static hl_extloads *one_force_loads(const char *body, const char *point_frame) {
+  const char *names[10] = {"time", "f_vx", "f_vy", "f_vz", "f_px", "f_py", "f_pz", "f_tx", "f_ty", "f_tz"};
+  hl_table *t = hl_table_create(2, 10, names);
+  for (int r = 0; r < 2; r++) {
+    double row[10] = {r * 1.0, 10, 0, 0, 1, 0, 0, 0, 0, 2};
+    memcpy(t->data + 10 * r, row, sizeof row);
+  }
+  char xml[1024];
+  snprintf(xml, sizeof xml,
+           "<OpenSimDocument Version=\"40000\"><ExternalLoads><objects>"
+           "<ExternalForce name=\"F1\"><applied_to_body>%s</applied_to_body>"
+           "<force_expressed_in_body>ground</force_expressed_in_body>"
+           "<point_expressed_in_body>%s</point_expressed_in_body>"
+           "<force_identifier>f_v</force_identifier><point_identifier>f_p</point_identifier>"
+           "<torque_identifier>f_t</torque_identifier></ExternalForce>"
+           "</objects><datafile>mem.mot</datafile></ExternalLoads></OpenSimDocument>",
+           body, point_frame);
+  hl_extloads *x = NULL;
+  hl_error e;
+  if (hl_extloads_load_memory(xml, strlen(xml), "mem.xml", t, &x, &e) != HL_OK) return NULL;
+  return x;
+}
+
+/* Force (10,0,0) N at (1,0,0) in link1's frame, link1 turned 90° about z at the origin: the point
+ * is (0,1,0) in ground, r × F = (0,0,−10); with the free torque (0,0,2): M_z = −8 N·m. */
+START_TEST(test_ext_wrenches) {
+  chain c;
+  chain_init(&c, 1);
+  rotz(TPI / 2, c.R + 9);
+  hl_extloads *x = one_force_loads("link1", "link1");
+  ck_assert_ptr_nonnull(x);
+  hl_invdyn_extmap *map = NULL;
+  hl_error e;
+  ck_assert_int_eq(hl_invdyn_extmap_create(&c.m, x, &map, &e), HL_OK);
+  ck_assert_int_eq(map->body[0], 1);
+  ck_assert_int_eq(map->point_frame[0], 1);
+  double ext[12];
+  hl_invdyn_ext_wrenches(&c.m, &c.d, x, map, 0.5, ext);
+  ck_assert_double_eq_tol(ext[6 + 0], 10.0, 1e-12);
+  ck_assert_double_eq_tol(ext[6 + 5], -8.0, 1e-12);
+  ck_assert_double_eq_tol(ext[0], 0.0, 1e-12); /* nothing on ground */
+  hl_invdyn_extmap_free(map);
+  hl_extloads_free(x);
+
+  x = one_force_loads("calcn_r", "ground");
+  ck_assert_int_eq(hl_invdyn_extmap_create(&c.m, x, &map, &e), HL_ERR_NOT_FOUND);
+  ck_assert_ptr_null(map);
+  ck_assert_ptr_nonnull(strstr(e.message, "'F1'"));
+  ck_assert_ptr_nonnull(strstr(e.message, "applied_to_body 'calcn_r'"));
+  hl_extloads_free(x);
+  x = one_force_loads("link1", "tibia");
+  ck_assert_int_eq(hl_invdyn_extmap_create(&c.m, x, &map, &e), HL_ERR_NOT_FOUND);
+  ck_assert_ptr_nonnull(strstr(e.message, "point_expressed_in_body 'tibia'"));
+  hl_extloads_free(x);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ motion pipeline */
 
 static hl_table *make_table(int n, double dt, double (*f)(double), const char *colname, int deg) {
@@ -373,6 +432,7 @@ int main(void) {
   tcase_add_test(tc, test_two_link_tip_force);
   tcase_add_test(tc, test_add_point_force);
   tcase_add_test(tc, test_bad_arguments);
+  tcase_add_test(tc, test_ext_wrenches);
   suite_add_tcase(s, tc);
   TCase *tm = tcase_create("motion");
   tcase_add_test(tm, test_motion_cubic);

@@ -23,7 +23,9 @@
 
 #include "hipload/extloads.h"
 #include "hipload/model.h"
+#include "hipload/motion.h"
 #include "hipload/status.h"
+#include "hipload/storage.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,6 +81,26 @@ void hl_invdyn_ext_wrenches(const hl_model *m, const hl_data *d, const hl_extloa
  * tq (3, may be NULL), all in ground, added onto body b of ext (6*nbody). */
 void hl_invdyn_add_point_force(const hl_data *d, int b, const double f[3], const double p[3],
                                const double tq[3], double *ext);
+
+/* ------------------------------------------------------------------- whole trials */
+
+/* Generalized forces for every frame of a motion (hl_kin_update + hl_invdyn_frame per frame), with
+ * the external loads x (may be NULL) interpolated at the frame times. The table has time plus one
+ * column per coordinate in model order, named as OpenSim's InverseDynamicsTool names them
+ * (<coord>_moment for rotational, <coord>_force for translational coordinates). */
+hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extloads *x,
+                        hl_table **out, hl_error *err);
+
+/* Run an OpenSim InverseDynamicsTool setup file: model_file, coordinates_file, external_loads_file,
+ * lowpass_cutoff_frequency_for_coordinates, time_range, coordinates_in_degrees (used only when the
+ * coordinates file does not say), results_directory, output_gen_force_file. Paths are relative to
+ * the setup file; `\` is read as `/`. out_dir_override (may be NULL) replaces results_directory.
+ * Writes <results>/<output_gen_force_file>(.sto) atomically with OpenSim's header. Muscles are
+ * always excluded (forces_to_exclude is not read); other model forces are not applied.
+ * Errors: HL_ERR_IO (unreadable setup, results directory not creatable), HL_ERR_PARSE (not XML, no
+ * <InverseDynamicsTool>, no <model_file>/<coordinates_file>, bad numbers — err has file:line), and
+ * whatever loading the model, coordinates and loads returns. */
+hl_status hl_idtool_run(const char *setup_xml, const char *out_dir_override, hl_error *err);
 
 #ifdef __cplusplus
 }

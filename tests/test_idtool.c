@@ -1,0 +1,173 @@
+/* InverseDynamicsTool setups against OpenSim's own outputs (../shared/data), and the setup
+ * reader's error paths. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipload/invdyn.h"
+#include "testutil.h"
+
+/* Largest |out − ref| over the reference's columns and the rows inside out's time span, with out
+ * interpolated linearly onto the reference times (as stocmp does). Column name of the worst in
+ * worst (may be NULL). Returns -1 when a reference column is missing from out. */
+static double max_abs_error(const hl_table *ref, const hl_table *out, char *worst, size_t n) {
+  double emax = 0;
+  double t0 = hl_table_time(out, 0), t1 = hl_table_time(out, out->nrow - 1);
+  for (int c = 1; c < ref->ncol; c++) {
+    int oc = hl_table_col(out, ref->names[c]);
+    if (oc < 0) {
+      if (worst) snprintf(worst, n, "missing %s", ref->names[c]);
+      return -1;
+    }
+    for (int r = 0; r < ref->nrow; r++) {
+      double tm = hl_table_time(ref, r);
+      if (tm < t0 - 1e-9 || tm > t1 + 1e-9) continue;
+      double e = fabs(hl_table_interp(out, oc, tm) - hl_table_get(ref, r, c));
+      if (e > emax) {
+        emax = e;
+        if (worst) snprintf(worst, n, "%s at t=%.4f", ref->names[c], tm);
+      }
+    }
+  }
+  return emax;
+}
+
+/* Rows of the reference inside out's span: the comparison must cover the whole setup range. */
+static int rows_compared(const hl_table *ref, const hl_table *out) {
+  int k = 0;
+  double t0 = hl_table_time(out, 0), t1 = hl_table_time(out, out->nrow - 1);
+  for (int r = 0; r < ref->nrow; r++)
+    if (hl_table_time(ref, r) >= t0 - 1e-9 && hl_table_time(ref, r) <= t1 + 1e-9) k++;
+  return k;
+}
+
+static void run_case(const char *setup_rel, const char *out_name, const char *ref_rel, double tol,
+                     int min_rows) {
+  if (!tu_require_data()) return;
+  char setup[1024], ref_path[1024], dir[1024], out_path[2200];
+  tu_data(setup, sizeof setup, setup_rel);
+  tu_data(ref_path, sizeof ref_path, ref_rel);
+  tu_tmpdir(dir, sizeof dir);
+  hl_error e;
+  hl_status st = hl_idtool_run(setup, dir, &e);
+  ck_assert_msg(st == HL_OK, "%s: %s", setup_rel, e.message);
+  snprintf(out_path, sizeof out_path, "%s/%s", dir, out_name);
+  hl_table *ref = NULL, *out = NULL;
+  ck_assert_int_eq(hl_table_read(ref_path, &ref, &e), HL_OK);
+  st = hl_table_read(out_path, &out, &e);
+  ck_assert_msg(st == HL_OK, "%s", e.message);
+  /* OpenSim's header and column names */
+  ck_assert_str_eq(out->name, "Inverse Dynamics Generalized Forces");
+  ck_assert_int_eq(out->ncol, ref->ncol);
+  for (int c = 0; c < ref->ncol; c++) ck_assert_str_eq(out->names[c], ref->names[c]);
+  char worst[256] = "";
+  double emax = max_abs_error(ref, out, worst, sizeof worst);
+  int nr = rows_compared(ref, out);
+  fprintf(stderr, "%s: %d rows, max |error| %.3f (%s)\n", setup_rel, nr, emax, worst);
+  ck_assert_int_ge(nr, min_rows);
+  ck_assert_msg(emax >= 0 && emax <= tol, "%s: max error %.3f > %.3f (%s)", setup_rel, emax, tol,
+                worst);
+  /* the acceptance tool agrees (when python is there) */
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "%s/../tools/stocmp '%s' '%s' --abs %g > /dev/null 2>&1", HIPLOAD_DATA_DIR,
+           ref_path, out_path, tol);
+  if (system("command -v python3 > /dev/null 2>&1") == 0) ck_assert_int_eq(system(cmd), 0);
+  hl_table_free(ref);
+  hl_table_free(out);
+}
+
+/* walk-id: 6 Hz filter, 0.5–1.6 s, against OpenSim's std output; OpenSim's test allows 2 N·m. */
+START_TEST(test_walk_id) {
+  run_case("walk-id/subject01_Setup_InverseDynamics.xml", "subject01_InverseDynamics.sto",
+           "walk-id/std_subject01_InverseDynamics.sto", 2.0, 60);
+}
+END_TEST
+
+START_TEST(test_walk_gait2392_pipeline) {
+  run_case("walk-gait2392-pipeline/subject01_Setup_InverseDynamics.xml", "InverseDynamicsOutput.sto",
+           "walk-gait2392-pipeline/reference/InverseDynamicsOutput.sto", 2.0, 70);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ setup error paths */
+
+static const char *write_file(const char *dir, const char *name, const char *text, char *buf,
+                              size_t n) {
+  snprintf(buf, n, "%s/%s", dir, name);
+  FILE *f = fopen(buf, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+  return buf;
+}
+
+static void expect_setup_error(const char *body, hl_status want, const char *needle, int line) {
+  char dir[1024], path[1200];
+  tu_tmpdir(dir, sizeof dir);
+  write_file(dir, "setup.xml", body, path, sizeof path);
+  hl_error e;
+  hl_error_clear(&e);
+  hl_status st = hl_idtool_run(path, dir, &e);
+  ck_assert_msg(st == want, "status %d (want %d): %s", st, want, e.message);
+  ck_assert_msg(strstr(e.message, needle) != NULL, "message '%s' lacks '%s'", e.message, needle);
+  ck_assert_msg(strstr(e.file, "setup.xml") != NULL, "file '%s'", e.file);
+  if (line > 0) ck_assert_int_eq(e.line, line);
+}
+
+#define HEAD "<?xml version=\"1.0\"?>\n<OpenSimDocument Version=\"30000\">\n<InverseDynamicsTool name=\"x\">\n"
+#define TAIL "</InverseDynamicsTool>\n</OpenSimDocument>\n"
+
+START_TEST(test_setup_errors) {
+  hl_error e;
+  ck_assert_int_eq(hl_idtool_run("/nonexistent/dir/setup.xml", NULL, &e), HL_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(e.message, "cannot open"));
+  ck_assert_int_eq(hl_idtool_run(NULL, NULL, &e), HL_ERR_INVALID_ARG);
+  expect_setup_error("<a><b></a>\n", HL_ERR_PARSE, "not a well-formed XML", 0);
+  expect_setup_error("<?xml version=\"1.0\"?>\n<OpenSimDocument><AnalyzeTool/></OpenSimDocument>\n",
+                     HL_ERR_PARSE, "no <InverseDynamicsTool>", 0);
+  expect_setup_error(HEAD "<coordinates_file>c.mot</coordinates_file>\n" TAIL, HL_ERR_PARSE,
+                     "no <model_file>", 3);
+  expect_setup_error(HEAD "<model_file>m.osim</model_file>\n" TAIL, HL_ERR_PARSE,
+                     "no <coordinates_file>", 3);
+  expect_setup_error(HEAD "<model_file>m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n"
+                          "<time_range> 0.5 </time_range>\n" TAIL,
+                     HL_ERR_PARSE, "<time_range>: '0.5' is not two numbers", 6);
+}
+END_TEST
+
+START_TEST(test_setup_bad_values) {
+  expect_setup_error(HEAD "<model_file>m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n"
+                          "<time_range>1.6 0.5</time_range>\n" TAIL,
+                     HL_ERR_BAD_VALUE, "<time_range>: 1.6 > 0.5", 6);
+  expect_setup_error(HEAD "<model_file>m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n"
+                          "<lowpass_cutoff_frequency_for_coordinates>six</lowpass_cutoff_frequency_for_coordinates>\n" TAIL,
+                     HL_ERR_PARSE, "<lowpass_cutoff_frequency_for_coordinates>: 'six' is not a number", 6);
+  expect_setup_error(HEAD "<model_file>m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n"
+                          "<coordinates_in_degrees>maybe</coordinates_in_degrees>\n" TAIL,
+                     HL_ERR_PARSE, "'maybe' is not true/false", 6);
+  /* a well-formed setup whose model is missing: the model loader's error comes back */
+  char dir[1024], path[1200];
+  tu_tmpdir(dir, sizeof dir);
+  write_file(dir, "s.xml",
+             HEAD "<model_file>nope\\m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n" TAIL,
+             path, sizeof path);
+  hl_error e;
+  ck_assert_int_ne(hl_idtool_run(path, dir, &e), HL_OK);
+  ck_assert_msg(strstr(e.message, "nope/m.osim") != NULL, "%s", e.message);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("idtool");
+  TCase *tc = tcase_create("reference");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, test_walk_id);
+  tcase_add_test(tc, test_walk_gait2392_pipeline);
+  suite_add_tcase(s, tc);
+  TCase *te = tcase_create("errors");
+  tcase_add_test(te, test_setup_errors);
+  tcase_add_test(te, test_setup_bad_values);
+  suite_add_tcase(s, te);
+  return tu_run(s);
+}
