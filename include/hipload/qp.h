@@ -4,8 +4,8 @@
  *   subject to A x = b               (A is m × n, row-major; m ≤ ~40, n ≤ ~150)
  *              lb ≤ x ≤ ub
  *
- * p = 2: primal active-set method on LAPACKE factorizations, warm-started from the previous
- * call's active set. Other p: a Newton-type method. When no x satisfies A x = b within the
+ * p = 2: dual active-set Newton method (weighted least-norm subproblem per active set, m×m
+ * Cholesky), warm-started from the previous call's active set (docs/solver.md). Other p: a Newton-type method. When no x satisfies A x = b within the
  * bounds, the solver returns the bounded x minimizing ‖A x − b‖² (then the cost) and flags it.
  */
 #ifndef HIPLOAD_QP_H
@@ -19,7 +19,8 @@ extern "C" {
 
 typedef struct hl_qp_settings {
   double p;           /* cost exponent, > 1 (default 2) */
-  int max_iter;       /* iteration limit (default 200) */
+  int max_iter;       /* limit on working-set changes per active-set run, and on Newton steps
+                         for p ≠ 2 (default 1000) */
   double tol;         /* constraint tolerance, relative to max |b| (default 1e-9) */
   int warm_start;     /* reuse the previous call's active set (default 1) */
 } hl_qp_settings;
@@ -49,6 +50,14 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
 
 /* Forget the warm-start active set. */
 void hl_qp_reset(hl_qp *qp);
+
+/* Equality multipliers λ (m values) of the last solve, in the convention
+ *   ∂/∂x_i Σ w|x|^p − (Aᵀλ)_i = ν_i,  ν_i ≥ 0 at a lower bound, ≤ 0 at an upper bound, 0 when free.
+ * Valid until the next hl_qp_solve; NULL for a NULL workspace. */
+const double *hl_qp_multipliers(const hl_qp *qp);
+
+/* Detail of the last hl_qp_solve failure (status HL_OK and "" after a success). */
+const hl_error *hl_qp_error(const hl_qp *qp);
 
 #ifdef __cplusplus
 }

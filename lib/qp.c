@@ -1,0 +1,578 @@
+/* hipload — static-optimization solver.
+ *
+ *   minimize Σ w_i |x_i|^p   subject to   A x = b,  lb ≤ x ≤ ub.
+ *
+ * p = 2 (the core): a primal active-set method on the bounds. For a working set (bound variables
+ * fixed at their bounds) the free-variable subproblem is a weighted least-norm problem with the
+ * closed form x_F = c_F + W_F⁻¹ A_Fᵀ λ / 2,  J λ = b − A_B x_B − A_F c_F,  J = A_F (2W_F)⁻¹ A_Fᵀ
+ * (an m × m Cholesky with one step of iterative refinement). A step goes to the first blocking
+ * bound (added) or, at the subproblem minimizer, the bound with the wrong-sign multiplier is
+ * released (largest violation; smallest index late in a run, against cycling).
+ * No phase 1: the iteration runs on the elastic problem  min Σ h (x − c)² + ρ‖A x − b‖²  (every
+ * point of the box is feasible for it, ρ = 1e8 × the stiffest cost curvature), then the same
+ * working set is re-solved exactly (ρ = ∞); when that keeps x in the box and every bound
+ * multiplier's sign, it is the exact KKT point (otherwise ρ is raised and the iteration resumes).
+ * Warm start: the previous call's working set and x (frames change little), so an unchanged
+ * active set costs two factorizations.
+ *
+ * Infeasible frames (no x in the box meets A x = b): the exact re-solve cannot hold, and the
+ * elastic answer is returned: among bounded x with its A x it is the least-cost one, and its
+ * residual is within O(1/ρ) of the least achievable ‖A x − b‖. Status HL_ERR_INFEASIBLE,
+ * least_squares = 1.
+ *
+ * p ≠ 2: a sequential-quadratic (Newton) method. Around the current x, each term w|x|^p is
+ * replaced by its second-order model, which is again a centred weighted least-norm problem solved
+ * exactly by the p = 2 machinery; an exact line search on the true cost follows. At a fixed point
+ * the KKT conditions of the p-problem hold exactly, whatever the model curvature used.
+ *
+ * All linear algebra is our own short loops (m ≤ ~40): deterministic, no threading, no allocation
+ * in hl_qp_solve.
+ */
+#include "hipload/qp.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QP_RHO_REL 1e8         /* elastic penalty relative to the cost curvature of J */
+
+struct hl_qp {
+  int m, n;
+  hl_qp_settings set;
+  int have_warm;       /* the stored active set / multipliers are from a previous solve */
+  int *act;            /* n: active set of the last solve (-1, 0, +1) */
+  int *act_try;        /* n: active set of a trial λ */
+  int *free_idx;       /* n: indices of the free variables */
+  double *lam;         /* m: equality multipliers of the last solve */
+  double *lam_try;     /* m */
+  double *dlam;        /* m */
+  double *grad;        /* m: ∇g = b − A x − λ/(2ρ) */
+  double *rhs;         /* m */
+  double *J;           /* m*m: Newton matrix, Cholesky factor in place (lower) */
+  double *S;           /* m*n: scaled free columns, row-major m × nF */
+  double *t;           /* n: Aᵀλ */
+  double *td;          /* n: Aᵀ dλ */
+  double *xt;          /* n: trial x */
+  double *h;           /* n: curvature weights of the centred problem */
+  double *c;           /* n: centre of the centred problem */
+  double *xq;          /* n: QP answer inside the p ≠ 2 iteration */
+  double *xs;          /* n: trial x of the line search */
+  double *bb;          /* m: right-hand side used by the p ≠ 2 iteration */
+  int ridged;          /* the last factorization needed a ridge */
+  int nf;              /* free variables of the last factorization */
+  double inv2rho;      /* elastic term of the last factorization */
+  hl_error err;
+};
+
+void hl_qp_settings_defaults(hl_qp_settings *s) {
+  if (!s) return;
+  s->p = 2.0;
+  s->max_iter = 1000;
+  s->tol = 1e-9;
+  s->warm_start = 1;
+}
+
+hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
+  if (m < 0 || n < 1 || m > 100000 || n > 100000) return NULL;
+  hl_qp *qp = calloc(1, sizeof *qp);
+  if (!qp) return NULL;
+  qp->m = m;
+  qp->n = n;
+  if (s) qp->set = *s;
+  else hl_qp_settings_defaults(&qp->set);
+  size_t mm = (size_t)(m > 0 ? m : 1), nn = (size_t)n;
+  qp->act = calloc(nn, sizeof(int));
+  qp->act_try = calloc(nn, sizeof(int));
+  qp->free_idx = calloc(nn, sizeof(int));
+  qp->lam = calloc(mm, sizeof(double));
+  qp->lam_try = calloc(mm, sizeof(double));
+  qp->dlam = calloc(mm, sizeof(double));
+  qp->grad = calloc(mm, sizeof(double));
+  qp->rhs = calloc(mm, sizeof(double));
+  qp->bb = calloc(mm, sizeof(double));
+  qp->J = calloc(mm * mm, sizeof(double));
+  qp->S = calloc(mm * nn, sizeof(double));
+  qp->t = calloc(nn, sizeof(double));
+  qp->td = calloc(nn, sizeof(double));
+  qp->xt = calloc(nn, sizeof(double));
+  qp->h = calloc(nn, sizeof(double));
+  qp->c = calloc(nn, sizeof(double));
+  qp->xq = calloc(nn, sizeof(double));
+  qp->xs = calloc(nn, sizeof(double));
+  if (!qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
+      !qp->grad || !qp->rhs || !qp->bb || !qp->J || !qp->S || !qp->t || !qp->td || !qp->xt ||
+      !qp->h || !qp->c || !qp->xq || !qp->xs) {
+    hl_qp_free(qp);
+    return NULL;
+  }
+  hl_error_clear(&qp->err);
+  return qp;
+}
+
+void hl_qp_free(hl_qp *qp) {
+  if (!qp) return;
+  free(qp->act); free(qp->act_try); free(qp->free_idx);
+  free(qp->lam); free(qp->lam_try); free(qp->dlam); free(qp->grad); free(qp->rhs); free(qp->bb);
+  free(qp->J); free(qp->S); free(qp->t); free(qp->td); free(qp->xt);
+  free(qp->h); free(qp->c); free(qp->xq); free(qp->xs);
+  free(qp);
+}
+
+void hl_qp_reset(hl_qp *qp) {
+  if (!qp) return;
+  qp->have_warm = 0;
+  memset(qp->lam, 0, sizeof(double) * (size_t)(qp->m > 0 ? qp->m : 1));
+  memset(qp->act, 0, sizeof(int) * (size_t)qp->n);
+}
+
+const double *hl_qp_multipliers(const hl_qp *qp) { return qp ? qp->lam : NULL; }
+
+const hl_error *hl_qp_error(const hl_qp *qp) { return qp ? &qp->err : NULL; }
+
+/* ------------------------------------------------------------------------- small kernels */
+
+/* Dot product with four independent partial sums (fixed order: deterministic). */
+static double dot(const double *a, const double *b, int n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    s0 += a[k] * b[k];
+    s1 += a[k + 1] * b[k + 1];
+    s2 += a[k + 2] * b[k + 2];
+    s3 += a[k + 3] * b[k + 3];
+  }
+  for (; k < n; k++) s0 += a[k] * b[k];
+  return (s0 + s2) + (s1 + s3);
+}
+
+/* In-place Cholesky of the lower triangle of the m×m row-major M. Returns 0 when a pivot is not
+ * clearly positive (relative to the largest diagonal entry `dmax`). */
+static int chol(double *M, int m, double dmax) {
+  double floor_piv = 1e-14 * (dmax > 0 ? dmax : 1.0);
+  for (int j = 0; j < m; j++) {
+    double *rj = M + (size_t)j * m;
+    double d = rj[j] - dot(rj, rj, j);
+    if (!(d > floor_piv)) return 0;
+    d = sqrt(d);
+    rj[j] = d;
+    for (int i = j + 1; i < m; i++) {
+      double *ri = M + (size_t)i * m;
+      ri[j] = (ri[j] - dot(ri, rj, j)) / d;
+    }
+  }
+  return 1;
+}
+
+/* Solve L Lᵀ y = r in place. */
+static void chol_solve(const double *L, int m, double *y) {
+  for (int i = 0; i < m; i++) y[i] = (y[i] - dot(L + (size_t)i * m, y, i)) / L[(size_t)i * m + i];
+  for (int i = m - 1; i >= 0; i--) {
+    double s = y[i];
+    for (int k = i + 1; k < m; k++) s -= L[(size_t)k * m + i] * y[k];
+    y[i] = s / L[(size_t)i * m + i];
+  }
+}
+
+/* t = Aᵀ v (A row-major m × n). */
+static void atv(const double *A, int m, int n, const double *v, double *t) {
+  for (int i = 0; i < n; i++) t[i] = 0.0;
+  for (int j = 0; j < m; j++) {
+    const double *aj = A + (size_t)j * n;
+    double vj = v[j];
+    if (vj == 0.0) continue;
+    for (int i = 0; i < n; i++) t[i] += aj[i] * vj;
+  }
+}
+
+/* Build J = A_F diag(1/(2h_F)) A_Fᵀ + inv2rho I for the free set of `act`, factorize (with a
+ * small ridge when singular). Returns the number of free variables. */
+static int build_factor(hl_qp *qp, const double *A, const int *act, double inv2rho) {
+  int m = qp->m, n = qp->n, nf = 0;
+  for (int i = 0; i < n; i++)
+    if (act[i] == 0) qp->free_idx[nf++] = i;
+  for (int j = 0; j < m; j++) {
+    const double *aj = A + (size_t)j * n;
+    double *sj = qp->S + (size_t)j * nf;
+    for (int k = 0; k < nf; k++) {
+      int i = qp->free_idx[k];
+      sj[k] = aj[i] * qp->xt[i]; /* xt holds 1/sqrt(2h) while factorizing */
+    }
+  }
+  double dmax = 0.0;
+  for (int j = 0; j < m; j++) {
+    const double *sj = qp->S + (size_t)j * nf;
+    for (int k = 0; k <= j; k++) {
+      double v = dot(sj, qp->S + (size_t)k * nf, nf);
+      qp->J[(size_t)j * m + k] = v;
+    }
+    qp->J[(size_t)j * m + j] += inv2rho;
+    if (qp->J[(size_t)j * m + j] > dmax) dmax = qp->J[(size_t)j * m + j];
+  }
+  if (dmax <= 0.0) dmax = 1.0;
+  qp->ridged = 0;
+  qp->nf = nf;
+  qp->inv2rho = inv2rho;
+  if (!chol(qp->J, m, dmax)) {
+    qp->ridged = 1;
+    /* Singular free-variable subproblem (too few free columns or dependent rows): add a ridge
+     * relative to the scale of J and factorize again. The iteration stays an ascent method. */
+    for (double ridge = 1e-10; ridge < 1.0; ridge *= 100.0) {
+      for (int j = 0; j < m; j++) {
+        const double *sj = qp->S + (size_t)j * nf;
+        for (int k = 0; k <= j; k++) qp->J[(size_t)j * m + k] = dot(sj, qp->S + (size_t)k * nf, nf);
+        qp->J[(size_t)j * m + j] += inv2rho + ridge * dmax;
+      }
+      if (chol(qp->J, m, dmax)) break;
+    }
+  }
+  return nf;
+}
+
+/* λ for the working set `act` (bound variables at their bounds), and the corresponding free
+ * values xs_F = c_F + (A_Fᵀλ)_F/(2h_F). J must be factorized for `act`. Fills qp->t = Aᵀλ. */
+static void subproblem(hl_qp *qp, const double *A, const double *b, const double *lb,
+                       const double *ub, const int *act) {
+  int m = qp->m, n = qp->n;
+  for (int j = 0; j < m; j++) {
+    const double *aj = A + (size_t)j * n;
+    double r = b[j];
+    for (int i = 0; i < n; i++) {
+      double xi = act[i] < 0 ? lb[i] : act[i] > 0 ? ub[i] : qp->c[i];
+      r -= aj[i] * xi;
+    }
+    qp->lam[j] = r;
+    qp->rhs[j] = r;
+  }
+  chol_solve(qp->J, m, qp->lam);
+  /* One step of iterative refinement against J = S Sᵀ + inv2rho I (S from build_factor), which
+   * recovers the digits an ill-conditioned J costs the Cholesky solve. */
+  int nf = qp->nf;
+  for (int k = 0; k < nf; k++) qp->td[k] = 0.0;
+  for (int j = 0; j < m; j++) {
+    const double *sj = qp->S + (size_t)j * nf;
+    for (int k = 0; k < nf; k++) qp->td[k] += sj[k] * qp->lam[j];
+  }
+  for (int j = 0; j < m; j++)
+    qp->dlam[j] = qp->rhs[j] - dot(qp->S + (size_t)j * nf, qp->td, nf) - qp->inv2rho * qp->lam[j];
+  chol_solve(qp->J, m, qp->dlam);
+  for (int j = 0; j < m; j++) qp->lam[j] += qp->dlam[j];
+  atv(A, m, n, qp->lam, qp->t);
+  for (int i = 0; i < n; i++)
+    qp->xs[i] = act[i] < 0 ? lb[i] : act[i] > 0 ? ub[i] : qp->c[i] + qp->t[i] / (2.0 * qp->h[i]);
+}
+
+/* Primal active-set method on  min Σ h (x − c)² + (1/(4·inv2rho))‖A x − b‖²  over the box
+ * (inv2rho > 0: the elastic problem, for which every point of the box is feasible, so no phase 1
+ * is needed). x (in: any point, projected into the box and onto the working set qp->act; out: the
+ * answer). Each iteration solves the working-set subproblem exactly, then either moves to the
+ * first blocking bound (adding it) or, at the subproblem minimizer, releases the bound whose
+ * multiplier has the wrong sign (largest violation; smallest index after many iterations, which
+ * rules out cycling). Returns 1 at a KKT point. */
+static int active_set(hl_qp *qp, const double *A, const double *b, const double *lb,
+                      const double *ub, double *x, double inv2rho, int max_it, int *iters) {
+  int n = qp->n;
+  int *act = qp->act;
+  for (int i = 0; i < n; i++) {
+    if (act[i] < 0 && isfinite(lb[i])) x[i] = lb[i];
+    else if (act[i] > 0 && isfinite(ub[i])) x[i] = ub[i];
+    else {
+      act[i] = 0;
+      if (!(x[i] >= lb[i])) x[i] = lb[i];
+      if (!(x[i] <= ub[i])) x[i] = ub[i];
+      if (!isfinite(x[i])) x[i] = 0.0;
+    }
+  }
+  for (int it = 0; it < max_it; it++) {
+    (*iters)++;
+    build_factor(qp, A, act, inv2rho);
+    subproblem(qp, A, b, lb, ub, act);
+    /* Longest step toward the subproblem minimizer that stays in the box. */
+    double alpha = 1.0;
+    int block = -1, bside = 0;
+    for (int i = 0; i < n; i++) {
+      if (act[i]) continue;
+      double d = qp->xs[i] - x[i];
+      if (d < 0 && qp->xs[i] < lb[i]) {
+        double a = (lb[i] - x[i]) / d;
+        if (a < alpha) { alpha = a; block = i; bside = -1; }
+      } else if (d > 0 && qp->xs[i] > ub[i]) {
+        double a = (ub[i] - x[i]) / d;
+        if (a < alpha) { alpha = a; block = i; bside = 1; }
+      }
+    }
+    if (alpha < 0) alpha = 0;
+    for (int i = 0; i < n; i++)
+      if (!act[i]) x[i] += alpha * (qp->xs[i] - x[i]);
+    if (block >= 0) {
+      act[block] = bside;
+      x[block] = bside < 0 ? lb[block] : ub[block];
+      continue;
+    }
+    /* At the working-set minimizer: multipliers of the bounds. */
+    double tmax = 0.0;
+    for (int i = 0; i < n; i++) tmax = fmax(tmax, fabs(qp->t[i]));
+    double ntol = 1e-11 * (1.0 + tmax);
+    int worst = -1;
+    double wv = 0.0;
+    for (int i = 0; i < n; i++) {
+      if (!act[i]) continue;
+      double nu = 2.0 * qp->h[i] * (x[i] - qp->c[i]) - qp->t[i];
+      double viol = act[i] < 0 ? -nu : nu; /* > 0: wrong sign */
+      if (viol > ntol) {
+        if (it > max_it / 2) { worst = i; break; } /* smallest index: anti-cycling */
+        if (viol > wv) { wv = viol; worst = i; }
+      }
+    }
+    if (worst < 0) return 1;
+    act[worst] = 0;
+  }
+  return 0;
+}
+
+/* p = 2 driver around h, c already set: the elastic active-set solve, then an exact polish with
+ * the same working set (ρ = ∞) when that keeps x in the box and the bound multipliers' signs. */
+static hl_status solve_p2(hl_qp *qp, const double *A, const double *b, const double *lb,
+                          const double *ub, double *x, double tol_abs, int warm, int *iters,
+                          double *resid, int *lsq) {
+  int m = qp->m, n = qp->n;
+  *lsq = 0;
+  for (int i = 0; i < n; i++) qp->xt[i] = 1.0 / sqrt(2.0 * qp->h[i]);
+  if (!warm) {
+    /* Cold start: working set from the bounds the all-free least-norm answer violates. */
+    for (int i = 0; i < n; i++) qp->act[i] = 0;
+    if (m > 0) {
+      build_factor(qp, A, qp->act, 0.0);
+      subproblem(qp, A, b, lb, ub, qp->act);
+      for (int i = 0; i < n; i++) {
+        qp->act[i] = qp->xs[i] < lb[i] ? -1 : qp->xs[i] > ub[i] ? 1 : 0;
+        x[i] = qp->xs[i];
+      }
+      (*iters)++;
+    }
+  }
+  if (m == 0) {
+    for (int i = 0; i < n; i++) {
+      double v = qp->c[i];
+      x[i] = v < lb[i] ? lb[i] : v > ub[i] ? ub[i] : v;
+      qp->act[i] = v < lb[i] ? -1 : v > ub[i] ? 1 : 0;
+    }
+    *resid = 0.0;
+    return HL_OK;
+  }
+  /* Elastic penalty ρ: QP_RHO_REL times the curvature of the stiffest cost term, measured
+   * through the largest row norm of A. */
+  double hmax = 0.0, jscale = 0.0;
+  for (int i = 0; i < n; i++) hmax = fmax(hmax, qp->h[i]);
+  for (int j = 0; j < m; j++) {
+    const double *aj = A + (size_t)j * n;
+    double s = 0.0;
+    for (int i = 0; i < n; i++) s += aj[i] * aj[i];
+    if (s > jscale) jscale = s;
+  }
+  jscale /= 2.0 * hmax;
+  if (!(jscale > 0.0)) jscale = 1.0;
+  double inv2rho = jscale / QP_RHO_REL;
+  int ok = 0, polished = 0;
+  /* Elastic solve, then the exact polish; when the polish does not hold (the elastic working set
+   * is not yet the exact one), raise ρ and continue from the current working set. */
+  for (int round = 0; round < 3 && !polished; round++, inv2rho *= 1e-4) {
+    int budget = qp->set.max_iter;
+    ok = active_set(qp, A, b, lb, ub, x, inv2rho, budget, iters);
+    if (!ok) break;
+    build_factor(qp, A, qp->act, 0.0);
+    if (qp->ridged) break; /* rank-deficient working set: no exact answer with it */
+    memcpy(qp->lam_try, qp->lam, sizeof(double) * (size_t)m);
+    subproblem(qp, A, b, lb, ub, qp->act);
+    double tmax = 0.0;
+    for (int i = 0; i < n; i++) tmax = fmax(tmax, fabs(qp->t[i]));
+    double ntol = 1e-9 * (1.0 + tmax);
+    int good = 1;
+    for (int i = 0; i < n && good; i++) {
+      if (qp->act[i] == 0) {
+        double span = 1e-12 * (1.0 + fabs(qp->xs[i]));
+        if (qp->xs[i] < lb[i] - span || qp->xs[i] > ub[i] + span) good = 0;
+      } else {
+        double nu = 2.0 * qp->h[i] * (qp->xs[i] - qp->c[i]) - qp->t[i];
+        if ((qp->act[i] < 0 ? -nu : nu) > ntol) good = 0;
+      }
+    }
+    if (good) {
+      for (int i = 0; i < n; i++) {
+        double v = qp->xs[i];
+        x[i] = v < lb[i] ? lb[i] : v > ub[i] ? ub[i] : v;
+      }
+      polished = 1;
+    } else {
+      memcpy(qp->lam, qp->lam_try, sizeof(double) * (size_t)m);
+    }
+  }
+  double r = 0.0;
+  for (int j = 0; j < m; j++) r = fmax(r, fabs(b[j] - dot(A + (size_t)j * n, x, n)));
+  *resid = r;
+  if (!ok) return HL_ERR_MAXITER;
+  if (r <= tol_abs) return HL_OK;
+  *lsq = 1;
+  return HL_ERR_INFEASIBLE;
+}
+
+static double cost_p(const double *w, const double *x, int n, double p) {
+  double s = 0.0;
+  for (int i = 0; i < n; i++) {
+    double a = fabs(x[i]);
+    s += w[i] * (p == 2.0 ? a * a : pow(a, p));
+  }
+  return s;
+}
+
+/* Derivative of Σ w|x + α d|^p with respect to α. */
+static double dcost_dalpha(const double *w, const double *x, const double *d, int n, double p,
+                           double alpha) {
+  double s = 0.0;
+  for (int i = 0; i < n; i++) {
+    if (d[i] == 0.0) continue;
+    double v = x[i] + alpha * d[i];
+    double a = fabs(v);
+    if (a == 0.0) continue;
+    s += p * w[i] * pow(a, p - 1.0) * (v > 0 ? 1.0 : -1.0) * d[i];
+  }
+  return s;
+}
+
+hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
+                      const double *lb, const double *ub, double *x, int *active,
+                      hl_qp_result *res) {
+  if (!qp) return HL_ERR_INVALID_ARG;
+  hl_error_clear(&qp->err);
+  hl_qp_result dummy;
+  if (!res) res = &dummy;
+  memset(res, 0, sizeof *res);
+  int m = qp->m, n = qp->n;
+  if ((m > 0 && (!A || !b)) || !w || !lb || !ub || !x) {
+    res->status = HL_ERR_INVALID_ARG;
+    return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
+                        "hl_qp_solve: A, b, w, lb, ub and x must not be NULL");
+  }
+  double p = qp->set.p;
+  if (!(p > 1.0) || !isfinite(p)) {
+    res->status = HL_ERR_INVALID_ARG;
+    return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
+                        "hl_qp_solve: exponent p = %g must be finite and > 1", p);
+  }
+  for (int i = 0; i < n; i++) {
+    if (!(w[i] > 0.0) || !isfinite(w[i])) {
+      res->status = HL_ERR_BAD_VALUE;
+      return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+                          "hl_qp_solve: weight w[%d] = %g must be finite and > 0", i, w[i]);
+    }
+    if (isnan(lb[i]) || isnan(ub[i]) || lb[i] > ub[i] || lb[i] == INFINITY || ub[i] == -INFINITY) {
+      res->status = HL_ERR_BAD_VALUE;
+      return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+                          "hl_qp_solve: bounds of x[%d] are [%g, %g]", i, lb[i], ub[i]);
+    }
+  }
+  double bmax = 0.0;
+  for (int j = 0; j < m; j++) {
+    if (!isfinite(b[j])) {
+      res->status = HL_ERR_BAD_VALUE;
+      return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "hl_qp_solve: b[%d] = %g", j, b[j]);
+    }
+    bmax = fmax(bmax, fabs(b[j]));
+  }
+  for (size_t k = 0; k < (size_t)m * (size_t)n; k++)
+    if (!isfinite(A[k])) {
+      res->status = HL_ERR_BAD_VALUE;
+      return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+                          "hl_qp_solve: A[%zu][%zu] = %g", k / (size_t)n, k % (size_t)n, A[k]);
+    }
+  double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
+  int warm = qp->set.warm_start && qp->have_warm;
+  int iters = 0, lsq = 0;
+  double resid = 0.0;
+  hl_status st;
+
+  /* The p = 2 problem: directly, or as the start of the p ≠ 2 iteration. */
+  for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
+  if (p == 2.0) {
+    st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+  } else {
+    /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
+    st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+    const double *bt = b;
+    if (lsq) {
+      for (int j = 0; j < m; j++) qp->bb[j] = dot(A + (size_t)j * n, x, n);
+      bt = qp->bb;
+    }
+    if (st == HL_OK || st == HL_ERR_INFEASIBLE) {
+      hl_status st_in = HL_OK;
+      int outer, conv = 0;
+      for (outer = 0; outer < qp->set.max_iter; outer++) {
+        double xmax = 0.0;
+        for (int i = 0; i < n; i++) xmax = fmax(xmax, fabs(x[i]));
+        double xfloor = 1e-3 * (xmax > 0 ? xmax : 1.0);
+        for (int i = 0; i < n; i++) {
+          double a = fabs(x[i]) > xfloor ? fabs(x[i]) : xfloor;
+          double s = x[i] > 0 ? 1.0 : x[i] < 0 ? -1.0 : 0.0;
+          double grad = p * w[i] * pow(fabs(x[i]), p - 1.0) * s;
+          double hh = 0.5 * p * (p - 1.0) * w[i] * pow(a, p - 2.0);
+          qp->h[i] = hh;
+          qp->c[i] = x[i] - grad / (2.0 * hh);
+        }
+        int dummy_lsq = 0;
+        double r2;
+        st_in = solve_p2(qp, A, bt, lb, ub, qp->xq, tol_abs, 1, &iters, &r2, &dummy_lsq);
+        if (st_in != HL_OK) break;
+        /* Exact line search on the convex 1-D restriction. */
+        for (int i = 0; i < n; i++) qp->xq[i] -= x[i];
+        double alpha = 1.0;
+        if (dcost_dalpha(w, x, qp->xq, n, p, 1.0) > 0.0) {
+          double lo = 0.0, hi = 1.0;
+          for (int k = 0; k < 60; k++) {
+            double mid = 0.5 * (lo + hi);
+            if (dcost_dalpha(w, x, qp->xq, n, p, mid) > 0.0) hi = mid; else lo = mid;
+          }
+          alpha = 0.5 * (lo + hi);
+        }
+        double step = 0.0;
+        for (int i = 0; i < n; i++) {
+          step = fmax(step, fabs(qp->xq[i]));
+          double nx = x[i] + alpha * qp->xq[i];
+          if (nx < lb[i]) nx = lb[i];
+          if (nx > ub[i]) nx = ub[i];
+          x[i] = nx;
+        }
+        /* Converged when the full model step (not the damped one) vanishes. */
+        if (step <= 1e-10 * (xmax > 1.0 ? xmax : 1.0)) { conv = 1; outer++; break; }
+      }
+      if (st_in != HL_OK) st = st_in;
+      else if (!conv) st = HL_ERR_MAXITER;
+      /* Residual and active set of the final x. */
+      resid = 0.0;
+      for (int j = 0; j < m; j++) resid = fmax(resid, fabs(b[j] - dot(A + (size_t)j * n, x, n)));
+      for (int i = 0; i < n; i++) qp->act[i] = x[i] <= lb[i] ? -1 : x[i] >= ub[i] ? 1 : 0;
+      if (st == HL_OK && lsq) st = HL_ERR_INFEASIBLE;
+    }
+  }
+
+  qp->have_warm = (st == HL_OK || st == HL_ERR_INFEASIBLE);
+  int nact = 0;
+  for (int i = 0; i < n; i++) {
+    int a = x[i] <= lb[i] ? -1 : x[i] >= ub[i] ? 1 : 0;
+    if (a) nact++;
+    if (active) active[i] = a;
+  }
+  res->status = st;
+  res->iterations = iters;
+  res->residual = resid;
+  res->cost = cost_p(w, x, n, p);
+  res->n_active = nact;
+  res->least_squares = lsq;
+  if (st == HL_ERR_INFEASIBLE)
+    hl_error_set(&qp->err, st, NULL, 0,
+                 "hl_qp_solve: no bounded x meets A x = b; least-squares answer, max |A x - b| = %g",
+                 resid);
+  else if (st == HL_ERR_MAXITER)
+    hl_error_set(&qp->err, st, NULL, 0, "hl_qp_solve: %d iterations without convergence (residual %g)",
+                 iters, resid);
+  return st;
+}
