@@ -347,6 +347,30 @@ START_TEST(test_cli_info_storage) {
 }
 END_TEST
 
+/* .osim: figures from the data README (gait2392, 4.0 format, 72.6 kg, 92 muscles, 23 dof) */
+START_TEST(test_cli_info_model) {
+  if (!tu_require_data()) return;
+  static char out[1 << 16];
+  char p[1024];
+  ck_assert_int_eq(run_info(tu_data(p, sizeof p, "walk-jr/subject01_simbody_adjusted_StaticOp.osim"), out, sizeof out), 0);
+  ck_assert_ptr_nonnull(strstr(out, "\"kind\":\"model\""));
+  ck_assert_int_eq((int)json_num(out, "format_version"), 40000);
+  ck_assert_double_eq_tol(json_num(out, "mass_kg"), 72.6, 1e-6);
+  ck_assert_int_eq((int)json_num(out, "muscles"), 92);
+  ck_assert_int_eq((int)json_num(out, "coordinates"), 23);
+  ck_assert_ptr_nonnull(strstr(out, "\"coordinate_names\":[\"pelvis_tilt\""));
+  /* ExternalLoads: forces, bodies, resolved columns (walk-jr's torque quirk as written) */
+  ck_assert_int_eq(run_info(tu_data(p, sizeof p, "walk-jr/foot_floor_loads.xml"), out, sizeof out), 0);
+  ck_assert_ptr_nonnull(strstr(out, "\"kind\":\"external_loads\""));
+  ck_assert_ptr_nonnull(strstr(out, "{\"name\":\"right_foot\",\"applied_to_body\":\"calcn_r\""));
+  ck_assert_ptr_nonnull(strstr(out, "\"torque_identifier\":\"left_foot_torque_\",\"force_columns\":[\"right_foot_force_vx\""));
+  ck_assert_int_eq((int)json_num(out, "rows"), 9009);
+  ck_assert_int_eq(run_info(tu_data(p, sizeof p, "run-hamner2010/subject02_running_RRA_cycle02_sim02_07_v232.osim"), out, sizeof out), 0);
+  ck_assert_int_eq((int)json_num(out, "format_version"), 20302);
+  ck_assert_double_eq_tol(json_num(out, "mass_kg"), 66.6, 0.05);
+}
+END_TEST
+
 START_TEST(test_cli_info_errors) {
   char dir[512], path[600];
   static char out[4096];
@@ -386,6 +410,7 @@ int main(void) {
   tcase_add_test(tc, test_errors);
   tcase_add_test(tc, test_roundtrip);
   tcase_add_test(tc, test_cli_info_storage);
+  tcase_add_test(tc, test_cli_info_model);
   tcase_add_test(tc, test_cli_info_errors);
   suite_add_tcase(s, tc);
   return tu_run(s);

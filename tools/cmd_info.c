@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "hipload/extloads.h"
+#include "hipload/model.h"
 #include "hipload/status.h"
 #include "hipload/storage.h"
 
@@ -19,7 +20,9 @@ static void usage(FILE *f) {
              "             uniform\n"
              "  .xml       ExternalLoads: each force, the body it loads, its identifiers and\n"
              "             the data columns found, and the data file\n"
-             "  .osim      model summary (when the model reader is available)\n");
+             "  .osim      model: name, format_version, mass_kg (sum of body masses), counts of\n"
+             "             bodies (with ground), joints, coordinates, muscles, other actuators,\n"
+             "             coordinate names\n");
 }
 
 static void json_str(const char *s) {
@@ -144,6 +147,31 @@ static int info_extloads(const char *path) {
   return 0;
 }
 
+static int info_model(const char *path) {
+  hl_model *m = NULL;
+  hl_error e;
+  hl_error_clear(&e);
+  if (hl_model_load(path, &m, &e)) return fail(&e);
+  double mass = 0;
+  for (int b = 0; b < m->nbody; b++) mass += m->body_mass[b];
+  printf("{\"kind\":\"model\",\"file\":");
+  json_str(path);
+  printf(",\"name\":");
+  json_str(m->name);
+  printf(",\"format_version\":%d,\"mass_kg\":", m->format_version);
+  json_num(mass);
+  printf(",\"bodies\":%d,\"joints\":%d,\"coordinates\":%d,\"muscles\":%d,\"actuators\":%d,"
+         "\"coordinate_names\":[",
+         m->nbody, m->njoint, m->ncoord, m->nmuscle, m->nactuator);
+  for (int c = 0; c < m->ncoord; c++) {
+    if (c) putchar(',');
+    json_str(m->coord_name[c]);
+  }
+  printf("]}\n");
+  hl_model_free(m);
+  return 0;
+}
+
 static int ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), k = strlen(suffix);
   if (n < k) return 0;
@@ -166,10 +194,6 @@ int hl_cmd_info(int argc, char **argv) {
   }
   const char *path = argv[1];
   if (ends_with(path, ".xml")) return info_extloads(path);
-  if (ends_with(path, ".osim")) {
-    hl_error e;
-    hl_error_set(&e, HL_ERR_UNSUPPORTED, path, 0, "model files are not described yet");
-    return fail(&e);
-  }
+  if (ends_with(path, ".osim")) return info_model(path);
   return info_storage(path);
 }
