@@ -127,7 +127,9 @@ struct hl_model {
   double *tax_axis;       /* 3 per axis: unit axis in the joint's parent frame */
   int *tax_ncoord;        /* coordinates the axis function depends on (0..HL_TAX_MAXCOORD) */
   int *tax_coord;         /* HL_TAX_MAXCOORD per axis: coordinate indices */
-  int *tax_func;          /* function index (1-argument functions; -1 = identity of the coordinate) */
+  int *tax_func;          /* function index (1-argument functions). -1: the identity of
+                             tax_coord[0] when tax_ncoord == 1, the constant 0 when tax_ncoord == 0;
+                             a constant axis with a function has the value func(0). */
 
   /* coordinates (ncoord) */
   char (*coord_name)[HL_NAME_MAX];
@@ -233,9 +235,13 @@ hl_status hl_model_load(const char *path, hl_model **out, hl_error *err);
 hl_status hl_model_load_memory(const char *xml, size_t len, const char *name, hl_model **out,
                                hl_error *err);
 
-/* Append the actuators of an OpenSim force-set file (e.g. gait2392_SO_weak_Residual_Actuators.xml)
- * to a model being prepared (replace=1 drops the model's own non-muscle actuators first, as
- * OpenSim's replace_force_set). Must be called before the model is shared. */
+/* Append the forces of an OpenSim force-set file (e.g. gait2392_SO_weak_Residual_Actuators.xml,
+ * or a legacy <ActuatorSet> with GeneralizedForce/Force/Torque) to a model being prepared.
+ * replace=1 first empties the model's whole force set — muscles, actuators and
+ * CoordinateLimitForces — because that is what OpenSim's replace_force_set does
+ * (AbstractTool::updateModelForces sets the ForceSet size to 0). On error the model keeps the
+ * forces it had before this file (after the replace, when replace=1). Must be called before the
+ * model is shared. */
 hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_error *err);
 
 void hl_model_free(hl_model *m);
