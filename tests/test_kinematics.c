@@ -389,6 +389,45 @@ START_TEST(test_bad_input) {
 }
 END_TEST
 
+/* ---------------------------------------------------------- real models (needs the data) */
+
+static void fd_real_model(const char *rel) {
+  char path[1024];
+  hl_model *m = NULL;
+  hl_error err;
+  tu_data(path, sizeof path, rel);
+  hl_status st = hl_model_load(path, &m, &err);
+  ck_assert_msg(st == HL_OK, "%s", err.message);
+  const int nq = m->ncoord;
+  double *q = malloc(sizeof(double) * (size_t)nq * 3), *qd = q + nq, *qdd = q + 2 * nq;
+  unsigned long long seed = 0xD1B54A32D192ED03ull;
+  double worst = 0.0;
+  for (int pose = 0; pose < 10; pose++) {
+    for (int c = 0; c < nq; c++) {
+      q[c] = fx_rand(&seed, m->coord_range[2 * c], m->coord_range[2 * c + 1]);
+      qd[c] = fx_rand(&seed, -5, 5);
+      qdd[c] = fx_rand(&seed, -50, 50);
+    }
+    double e = fd_check(m, q, qd, qdd, 1e-7, 1e-5);
+    if (e > worst) worst = e;
+  }
+  printf("%s: body Jacobians vs central differences, 10 poses: max |error| %.3g\n", rel, worst);
+  free(q);
+  hl_model_free(m);
+}
+
+START_TEST(test_fd_gait2392) {
+  if (!tu_require_data()) return;
+  fd_real_model("walk-jr/subject01_simbody_adjusted_StaticOp.osim");
+}
+END_TEST
+
+START_TEST(test_fd_hamner) {
+  if (!tu_require_data()) return;
+  fd_real_model("run-hamner2010/reference/subject02_RRA_Adjusted.osim");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("kinematics");
   TCase *tc = tcase_create("analytic");
@@ -399,5 +438,10 @@ int main(void) {
   tcase_add_test(tc, test_fd_random_chain);
   tcase_add_test(tc, test_bad_input);
   suite_add_tcase(s, tc);
+  TCase *tr = tcase_create("models");
+  tcase_set_timeout(tr, 600);
+  tcase_add_test(tr, test_fd_gait2392);
+  tcase_add_test(tr, test_fd_hamner);
+  suite_add_tcase(s, tr);
   return tu_run(s);
 }

@@ -8,10 +8,12 @@
 
 #include "hipload/hipload.h"
 #include "hipload/model.h"
+#include "hipload/storage.h"
 #include "kin_fixture.h"
 #include "testutil.h"
 
 #define TOL 1e-12
+#define DEG2RAD (3.14159265358979323846 / 180.0)
 
 /* Pendulum: link hinged about z at the ground origin, body origin at the hinge. One muscle from
  * ground (A, 0, 0) to the link's local (0, -B, 0). */
@@ -173,6 +175,173 @@ START_TEST(test_wrap_and_bad_input) {
 }
 END_TEST
 
+/* ------------------------------------------------------------ real models: OpenSim 4.6 */
+
+static const char *HAMNER_DIR = "run-hamner2010";
+
+/* q for every model coordinate: the file's value where it has the column (degrees converted for
+ * rotational coordinates when the file says inDegrees=yes), the model default elsewhere. */
+static void q_from_row(const hl_model *m, const hl_table *t, const int *col, int row, double *q) {
+  for (int c = 0; c < m->ncoord; c++) {
+    q[c] = m->coord_default[c];
+    if (col[c] < 0) continue;
+    double v = hl_table_get(t, row, col[c]);
+    q[c] = t->in_degrees && m->coord_rotational[c] ? v * DEG2RAD : v;
+  }
+}
+
+static int row_at(const hl_table *t, double time) {
+  for (int r = 0; r < t->nrow; r++)
+    if (fabs(hl_table_time(t, r) - time) < 1e-6) return r;
+  return -1;
+}
+
+static hl_table *read_table(const char *rel) {
+  char path[1024];
+  hl_table *t = NULL;
+  hl_error err;
+  tu_data(path, sizeof path, rel);
+  hl_status st = hl_table_read(path, &t, &err);
+  ck_assert_msg(st == HL_OK, "%s", err.message);
+  return t;
+}
+
+static hl_model *load_model(const char *rel) {
+  char path[1024];
+  hl_model *m = NULL;
+  hl_error err;
+  tu_data(path, sizeof path, rel);
+  hl_status st = hl_model_load(path, &m, &err);
+  ck_assert_msg(st == HL_OK, "%s", err.message);
+  return m;
+}
+
+/* Compare every muscle column of one MuscleAnalysis output (length when coord < 0, else the
+ * moment arm about that coordinate) at every row; returns the largest absolute error. */
+static double compare_ma_file(const hl_model *m, hl_data *d, const hl_table *kin, const int *kcol,
+                              const char *rel, int coord, double tol, char *worst_name) {
+  hl_table *ref = read_table(rel);
+  double *q = malloc(sizeof(double) * (size_t)m->ncoord), worst = 0.0;
+  int *mus = malloc(sizeof(int) * (size_t)ref->ncol), nmatched = 0;
+  for (int k = 1; k < ref->ncol; k++) {
+    mus[k] = hl_model_muscle(m, ref->names[k]);
+    ck_assert_msg(mus[k] >= 0, "%s: column '%s' is not a muscle of the model", rel, ref->names[k]);
+    nmatched++;
+  }
+  ck_assert_int_eq(nmatched, m->nmuscle);
+  for (int r = 0; r < ref->nrow; r++) {
+    double t = hl_table_time(ref, r);
+    int kr = row_at(kin, t);
+    ck_assert_msg(kr >= 0, "%s: time %.6f not in the coordinates file", rel, t);
+    q_from_row(m, kin, kcol, kr, q);
+    ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL), HL_OK);
+    hl_error err;
+    ck_assert_int_eq(hl_muscle_update(m, d, 0, &err), HL_OK);
+    for (int k = 1; k < ref->ncol; k++) {
+      int i = mus[k];
+      double got = coord < 0 ? d->mus_len[i] : d->mus_ma[(size_t)m->ncoord * i + coord];
+      double e = fabs(got - hl_table_get(ref, r, k));
+      if (e > worst) {
+        worst = e;
+        snprintf(worst_name, HL_NAME_MAX, "%s", m->mus_name[i]);
+      }
+      ck_assert_msg(e <= tol, "%s t=%.3f %s: hipload %.9f OpenSim %.9f", rel, t, m->mus_name[i],
+                    got, hl_table_get(ref, r, k));
+    }
+  }
+  free(q);
+  free(mus);
+  hl_table_free(ref);
+  return worst;
+}
+
+START_TEST(test_hamner_vs_opensim_muscle_analysis) {
+  if (!tu_require_data()) return;
+  hl_model *m = load_model("run-hamner2010/reference/subject02_RRA_Adjusted.osim");
+  hl_table *kin = read_table("run-hamner2010/reference/rra_run_1_Kinematics_q.sto");
+  ck_assert_int_eq(kin->in_degrees, 1);
+  int *kcol = malloc(sizeof(int) * (size_t)m->ncoord);
+  for (int c = 0; c < m->ncoord; c++) kcol[c] = hl_table_col(kin, m->coord_name[c]);
+  hl_data *d = hl_data_create(m);
+  ck_assert_ptr_nonnull(d);
+  char rel[256], worst[HL_NAME_MAX];
+  snprintf(rel, sizeof rel, "%s/opensim-4.6/hamner_r_MuscleAnalysis_Length.sto", HAMNER_DIR);
+  double e = compare_ma_file(m, d, kin, kcol, rel, -1, 1e-8, worst);
+  printf("hamner MuscleAnalysis Length: max |error| %.3g m (%s)\n", e, worst);
+  static const char *coords[] = {"hip_flexion_r", "hip_adduction_r", "hip_rotation_r",
+                                 "knee_angle_r", "ankle_angle_r"};
+  for (int k = 0; k < 5; k++) {
+    int c = hl_model_coord(m, coords[k]);
+    ck_assert_int_ge(c, 0);
+    snprintf(rel, sizeof rel, "%s/opensim-4.6/hamner_r_MuscleAnalysis_MomentArm_%s.sto", HAMNER_DIR,
+             coords[k]);
+    e = compare_ma_file(m, d, kin, kcol, rel, c, 1e-8, worst);
+    printf("hamner MuscleAnalysis MomentArm_%s: max |error| %.3g m (%s)\n", coords[k], e, worst);
+  }
+  free(kcol);
+  hl_data_free(d);
+  hl_table_free(kin);
+  hl_model_free(m);
+}
+END_TEST
+
+/* Moment arms against central differences of the length at random poses inside the coordinate
+ * ranges, for every muscle and coordinate (poses where a conditional point switches inside the
+ * difference step are skipped). */
+static void fd_moment_arms(const char *rel, int nposes, double tol) {
+  hl_model *m = load_model(rel);
+  const int nq = m->ncoord;
+  hl_data *d = hl_data_create(m), *dp = hl_data_create(m), *dm = hl_data_create(m);
+  double *q = malloc(sizeof(double) * (size_t)nq), *qq = malloc(sizeof(double) * (size_t)nq);
+  unsigned long long seed = 0x2545F4914F6CDD1Dull;
+  const double h = 1e-6;
+  double worst = 0.0;
+  long checked = 0;
+  for (int pose = 0; pose < nposes; pose++) {
+    for (int c = 0; c < nq; c++) q[c] = fx_rand(&seed, m->coord_range[2 * c], m->coord_range[2 * c + 1]);
+    ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_muscle_update(m, d, 1, NULL), HL_OK);
+    for (int c = 0; c < nq; c++) {
+      memcpy(qq, q, sizeof(double) * (size_t)nq);
+      qq[c] = q[c] + h;
+      ck_assert_int_eq(hl_kin_update(m, dp, qq, NULL, NULL), HL_OK);
+      ck_assert_int_eq(hl_muscle_update(m, dp, 1, NULL), HL_OK);
+      qq[c] = q[c] - h;
+      ck_assert_int_eq(hl_kin_update(m, dm, qq, NULL, NULL), HL_OK);
+      ck_assert_int_eq(hl_muscle_update(m, dm, 1, NULL), HL_OK);
+      for (int i = 0; i < m->nmuscle; i++) {
+        if (dp->mus_npt[i] != d->mus_npt[i] || dm->mus_npt[i] != d->mus_npt[i]) continue;
+        double fd = -(dp->mus_len[i] - dm->mus_len[i]) / (2 * h);
+        double e = fabs(d->mus_ma[(size_t)nq * i + c] - fd);
+        if (e > worst) worst = e;
+        checked++;
+        ck_assert_msg(e <= tol, "%s pose %d %s about %s: analytic %.10f fd %.10f", rel, pose,
+                      m->mus_name[i], m->coord_name[c], d->mus_ma[(size_t)nq * i + c], fd);
+      }
+    }
+  }
+  printf("%s: moment arm vs central difference, %d poses, %ld checks: max |error| %.3g m\n", rel,
+         nposes, checked, worst);
+  free(q);
+  free(qq);
+  hl_data_free(d);
+  hl_data_free(dp);
+  hl_data_free(dm);
+  hl_model_free(m);
+}
+
+START_TEST(test_fd_moment_arms_gait2392) {
+  if (!tu_require_data()) return;
+  fd_moment_arms("walk-jr/subject01_simbody_adjusted_StaticOp.osim", 100, 1e-6);
+}
+END_TEST
+
+START_TEST(test_fd_moment_arms_hamner) {
+  if (!tu_require_data()) return;
+  fd_moment_arms("run-hamner2010/reference/subject02_RRA_Adjusted.osim", 100, 1e-6);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("muscle_path");
   TCase *tc = tcase_create("analytic");
@@ -181,5 +350,11 @@ int main(void) {
   tcase_add_test(tc, test_moving_point);
   tcase_add_test(tc, test_wrap_and_bad_input);
   suite_add_tcase(s, tc);
+  TCase *tr = tcase_create("opensim");
+  tcase_set_timeout(tr, 600);
+  tcase_add_test(tr, test_hamner_vs_opensim_muscle_analysis);
+  tcase_add_test(tr, test_fd_moment_arms_gait2392);
+  tcase_add_test(tr, test_fd_moment_arms_hamner);
+  suite_add_tcase(s, tr);
   return tu_run(s);
 }
