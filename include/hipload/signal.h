@@ -16,14 +16,20 @@ extern "C" {
 
 /* Low-pass x[0..n-1] sampled at uniform dt in place, as OpenSim's IK/ID tools filter
  * coordinates (pad by reflection, 3rd-order Butterworth forward and backward). cutoff_hz ≤ 0: no-op.
- * Non-uniform time steps: the caller resamples first (OpenSim does the same). */
+ * Non-uniform time steps: the caller resamples first (OpenSim's Storage::lowpassIIR resamples
+ * the padded data at its smallest step with a degree-5 GCV spline, then filters). Cutoffs at or
+ * above fs/2 become 0.49·fs as in OpenSim. Errors: HL_ERR_INVALID_ARG (NULL, dt ≤ 0, fewer than
+ * 4 samples after padding), HL_ERR_NOMEM. */
 hl_status hl_lowpass_filtfilt(double *x, int n, double dt, double cutoff_hz);
 
 /* Quintic GCV spline through (t[i], x[i]), i < n. Mode and smoothing as OpenSim's GCVSplineSet
  * (degree 5, error variance 0 → interpolating). */
 typedef struct hl_spline hl_spline;
 hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out);
-/* value, first and second derivative at tm (any of the outputs may be NULL). */
+/* Errors: HL_ERR_INVALID_ARG (n < 6, times not strictly increasing), HL_ERR_BAD_VALUE
+ * (NaN/Inf), HL_ERR_SINGULAR, HL_ERR_NOMEM. */
+/* value, first and second derivative at tm (any of the outputs may be NULL). Outside
+ * [t[0], t[n-1]] the natural spline continues as its end quadratic (OpenSim returns NaN there). */
 void hl_spline_eval(const hl_spline *s, double tm, double *x, double *dx, double *ddx);
 void hl_spline_free(hl_spline *s);
 

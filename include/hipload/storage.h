@@ -2,8 +2,11 @@
  *
  * A table is time plus named columns, row-major. Reading accepts both header styles
  * (version=1/nRows/nColumns/inDegrees and SIMM name/datacolumns/datarows/range), wrong row
- * counts (rows are read to the end of the file), tabs or spaces. Values are kept as written:
- * degrees stay degrees; hl_table_to_radians() converts the columns that are coordinates.
+ * counts (rows are read to the end of the file), tabs or spaces, CRLF, blank lines. Values are
+ * kept as written: degrees stay degrees (in_degrees says so); converting the columns that are
+ * rotational coordinates is the caller's job, since only the model knows which they are.
+ * A row that repeats the previous row exactly is dropped (OpenSim writers sometimes repeat the
+ * last frame); time must otherwise increase strictly. See docs/formats.md.
  */
 #ifndef HIPLOAD_STORAGE_H
 #define HIPLOAD_STORAGE_H
