@@ -1,0 +1,280 @@
+/* hipload — muscle force per unit activation for static optimization, as OpenSim 4 computes it.
+ *
+ * What OpenSim does (read from opensim-core, written here in our own words):
+ *  - StaticOptimizationTarget::prepareToOptimize takes each muscle's force per unit activation as
+ *    Muscle::calcInextensibleTendonActiveFiberForce(s, 1.0) when use_muscle_physiology is on, and
+ *    max_isometric_force otherwise. Activation 1 is used, so Thelen's activation-dependent
+ *    force-velocity curve is evaluated at a = 1.
+ *  - Rigid tendon: fibre length from MuscleFixedWidthPennationModel::calcFiberLength(l_MT, l_TS):
+ *    l_f = sqrt(h² + (l_MT − l_TS)²) with h = l_opt sin α0, or the model's minimum fibre length when
+ *    l_MT − l_TS is below its minimum along the tendon. Fibre velocity = path speed · cos α.
+ *    No clamping of the fibre length beyond that; no passive force.
+ *  - Thelen2003Muscle: zero when l_f ≤ the pennation model's minimum fibre length; otherwise
+ *    F0 · exp(−(l̃−1)²/γ) · f_V · cos α, where f_V inverts Thelen's velocity-from-force curve by
+ *    Newton iteration (Thelen2003Muscle::calcfvInv, tolerance 1e-6 on l̃', at most 100 steps,
+ *    result floored at 0), including the linear extrapolation beyond fv_linear_extrap_threshold.
+ *  - Millard2012EquilibriumMuscle: zero when l_f ≤ max(min_norm_active_fiber_length·l_opt, the
+ *    pennation model's minimum); otherwise F0 · f_AL(l̃) · f_V(ṽ) · cos α', with the quintic-Bézier
+ *    curves. Quirk mirrored: calcActiveFiberForceAlongTendon passes the *normalized* fibre length
+ *    to calcPennationAngle, so α' = asin(h / l̃) (h in metres, l̃ dimensionless) — nearly zero.
+ *    The curves are used as Millard2012EquilibriumMuscle::extendFinalizeFromProperties adjusts
+ *    them: with fibre damping (≥ 0.001, the default 0.1) the active-force-length minimum_value and
+ *    the force-velocity slopes at ±vmax are set to 0 when positive; without damping (compliant
+ *    tendon, classic Hill) minimum_value is raised to 0.1 and the slopes at vmax to half the
+ *    slopes near vmax.
+ */
+#include "hipload/muscle.h"
+
+#include <math.h>
+
+#define SIGNIFICANT_REAL 1.8189894035458565e-14 /* SimTK::SignificantReal = eps^(7/8) */
+#define DEFAULT_MAX_PENNATION 1.4706289056333368 /* acos(0.1), OpenSim's default */
+
+/* ----------------------------------------------------------------------- Thelen 2003 */
+
+double hl_thelen_active_fl(double lnorm, double kshape_active) {
+  double d = lnorm - 1.0;
+  return exp(-d * d / kshape_active);
+}
+
+/* Normalized fibre velocity for normalized active force fm = a·f_L·f_V, with a·f_L = afl
+ * (Thelen 2003 eqs. 6–7 and OpenSim's linear extrapolation outside (0, thr·Flen·afl)); *dv_dfm gets
+ * the slope used by the Newton iteration. */
+static double thelen_velocity(double a, double afl, double fm, double af, double flen, double thr,
+                              double *dv_dfm) {
+  double asy_e = afl * flen;
+  double k = 0.25 + 0.75 * a;
+  double fm0 = fm, b, db;
+  int linear = !(fm > 0.0 && fm < asy_e * thr);
+  if (linear) fm0 = fm <= 0.0 ? 0.0 : thr * asy_e;
+  if (fm0 <= afl) { b = afl + fm0 / af; db = 1.0 / af; }
+  else { b = (2.0 + 2.0 / af) * (afl * flen - fm0) / (flen - 1.0); db = -(2.0 + 2.0 / af) / (flen - 1.0); }
+  double v0 = k * (fm0 - afl) / b;
+  double slope = k / b - k * (fm0 - afl) / (b * b) * db;
+  *dv_dfm = slope;
+  return linear ? v0 + slope * (fm - fm0) : v0;
+}
+
+static double thelen_fv_thr(double vnorm, double af, double flen, double thr) {
+  const double a = 1.0, fal = 1.0; /* f_V does not depend on f_L; SO evaluates it at a = 1 */
+  double fm = a * fal, err = 1.0, dv = 0.0;
+  for (int it = 0; it < 100 && fabs(err) >= 1e-6; it++) {
+    double v = thelen_velocity(a, a * fal, fm, af, flen, thr, &dv);
+    err = v - vnorm;
+    if (fabs(dv) > SIGNIFICANT_REAL) fm -= err / dv;
+  }
+  double fv = fm / (a * fal);
+  return fv > 0.0 ? fv : 0.0;
+}
+
+double hl_thelen_fv(double vnorm, double af, double flen) {
+  return thelen_fv_thr(vnorm, af, flen, 0.95);
+}
+
+/* ------------------------------------------------------- quintic Bézier curves (Millard) */
+
+typedef struct bez_curve {
+  int nseg;
+  double px[5][6], py[5][6];
+  double xlo, xhi, ylo, yhi, slo, shi; /* linear extension outside [xlo, xhi] */
+} bez_curve;
+
+/* A C-shaped corner from (x0,y0) with slope s0 to (x1,y1) with slope s1: the two tangent lines
+ * meet at (xc,yc); the inner control points sit a fraction `c` of the way towards it, doubled. */
+static void bez_corner(double x0, double y0, double s0, double x1, double y1, double s1, double c,
+                       double *px, double *py) {
+  double xc = fabs(s0 - s1) > 1.4901161193847656e-08 ? (y1 - y0 - x1 * s1 + x0 * s0) / (s0 - s1)
+                                                      : 0.5 * (x0 + x1);
+  double yc = (xc - x1) * s1 + y1;
+  double xa = x0 + c * (xc - x0), ya = y0 + c * (yc - y0);
+  double xb = x1 + c * (xc - x1), yb = y1 + c * (yc - y1);
+  px[0] = x0; px[1] = xa; px[2] = xa; px[3] = xb; px[4] = xb; px[5] = x1;
+  py[0] = y0; py[1] = ya; py[2] = ya; py[3] = yb; py[4] = yb; py[5] = y1;
+}
+
+static double bez_val(const double *p, double u) {
+  double v = 1.0 - u;
+  double u2 = u * u, v2 = v * v;
+  return v2 * v2 * v * p[0] + 5.0 * u * v2 * v2 * p[1] + 10.0 * u2 * v2 * v * p[2] +
+         10.0 * u2 * u * v2 * p[3] + 5.0 * u2 * u2 * v * p[4] + u2 * u2 * u * p[5];
+}
+
+static double bez_du(const double *p, double u) {
+  double v = 1.0 - u;
+  double u2 = u * u, v2 = v * v;
+  return 5.0 * (v2 * v2 * (p[1] - p[0]) + 4.0 * u * v2 * v * (p[2] - p[1]) +
+                6.0 * u2 * v2 * (p[3] - p[2]) + 4.0 * u2 * u * v * (p[4] - p[3]) +
+                u2 * u2 * (p[5] - p[4]));
+}
+
+/* u in [0,1] with x(u) = x: Newton safeguarded by bisection (x(u) is monotone for corners). */
+static double bez_solve_u(const double *px, double x) {
+  double lo = 0.0, hi = 1.0;
+  double u = (x - px[0]) / (px[5] - px[0]);
+  if (!(u > 0.0)) u = 0.0;
+  if (u > 1.0) u = 1.0;
+  for (int it = 0; it < 100; it++) {
+    double f = bez_val(px, u) - x;
+    if (f == 0.0) break;
+    if (f < 0.0) lo = u; else hi = u;
+    double d = bez_du(px, u);
+    double un = d != 0.0 ? u - f / d : 0.5 * (lo + hi);
+    if (!(un > lo && un < hi)) un = 0.5 * (lo + hi);
+    if (fabs(un - u) <= 1e-16) { u = un; break; }
+    u = un;
+  }
+  return u;
+}
+
+static double bez_eval(const bez_curve *c, double x, double *dydx) {
+  if (x <= c->xlo) { if (dydx) *dydx = c->slo; return c->ylo + c->slo * (x - c->xlo); }
+  if (x >= c->xhi) { if (dydx) *dydx = c->shi; return c->yhi + c->shi * (x - c->xhi); }
+  int k = 0;
+  while (k < c->nseg - 1 && x > c->px[k][5]) k++;
+  double u = bez_solve_u(c->px[k], x);
+  if (dydx) *dydx = bez_du(c->py[k], u) / bez_du(c->px[k], u);
+  return bez_val(c->py[k], u);
+}
+
+static double par(const double *curve, int k, double def) {
+  return curve && curve[k] != 0.0 ? curve[k] : def;
+}
+
+static int millard_damped(const double *curve) {
+  return !curve || !(curve[13] < 0.001); /* fibre damping default 0.1 */
+}
+
+/* ActiveForceLengthCurve (SmoothSegmentedFunctionFactory::createFiberActiveForceLengthCurve with
+ * plateau x2 = 1 and curviness 1 as ActiveForceLengthCurve builds it). */
+static void millard_fl_curve(const double *curve, bez_curve *c) {
+  double x0 = par(curve, 0, 0.4441), x1 = par(curve, 1, 0.73), x3 = par(curve, 2, 1.8123);
+  double dydx = curve ? curve[3] : 0.8616;
+  double ylow = curve ? curve[4] : 0.1;
+  if (millard_damped(curve)) { if (ylow > 0.0) ylow = 0.0; }
+  else if (ylow < 0.1) ylow = 0.1;
+  double cv = 0.1 + 0.8 * 1.0;
+  double x2 = 1.0, xd = 0.05 * x2, xs = x2 - xd;
+  double y0 = 0.0, y1 = 1.0 - dydx * (xs - x1);
+  double s01 = 1.25 * (y1 - y0) / (x1 - x0);
+  double x01 = x0 + 0.5 * (x1 - x0), y01 = y0 + 0.5 * (y1 - y0);
+  double x1s = x1 + 0.5 * (xs - x1), y1s = y1 + 0.5 * (1.0 - y1);
+  double x23 = (x2 + xd) + 0.5 * (x3 - (x2 + xd)), y23 = 0.5;
+  double s23 = (0.0 - 1.0) / ((x3 - xd) - (x2 + xd));
+  c->nseg = 5;
+  bez_corner(x0, ylow, 0.0, x01, y01, s01, cv, c->px[0], c->py[0]);
+  bez_corner(x01, y01, s01, x1s, y1s, dydx, cv, c->px[1], c->py[1]);
+  bez_corner(x1s, y1s, dydx, x2, 1.0, 0.0, cv, c->px[2], c->py[2]);
+  bez_corner(x2, 1.0, 0.0, x23, y23, s23, cv, c->px[3], c->py[3]);
+  bez_corner(x23, y23, s23, x3, ylow, 0.0, cv, c->px[4], c->py[4]);
+  c->xlo = x0; c->xhi = x3; c->ylo = ylow; c->yhi = ylow; c->slo = 0.0; c->shi = 0.0;
+}
+
+/* ForceVelocityCurve (SmoothSegmentedFunctionFactory::createFiberForceVelocityCurve). */
+static void millard_fv_curve(const double *curve, bez_curve *c) {
+  double sc = curve ? curve[5] : 0.0, snc = par(curve, 6, 0.25), siso = par(curve, 7, 5.0);
+  double se = curve ? curve[8] : 0.0, sne = par(curve, 9, 0.15), fmax = par(curve, 10, 1.4);
+  double cc = par(curve, 11, 0.6), ce = par(curve, 12, 0.9);
+  if (millard_damped(curve)) {
+    if (sc > 0.0) sc = 0.0;
+    if (se > 0.0) se = 0.0;
+  } else {
+    if (sc < 0.5 * snc) sc = 0.5 * snc;
+    if (se < 0.5 * sne) se = 0.5 * sne;
+  }
+  double kc = 0.1 + 0.8 * cc, ke = 0.1 + 0.8 * ce;
+  double ync = 0.5 * snc * 0.1 + 0.5 * sc * 0.1;
+  double yne = fmax - 0.5 * sne * 0.1 - 0.5 * se * 0.1;
+  c->nseg = 4;
+  bez_corner(-1.0, 0.0, sc, -0.9, ync, snc, kc, c->px[0], c->py[0]);
+  bez_corner(-0.9, ync, snc, 0.0, 1.0, siso, kc, c->px[1], c->py[1]);
+  bez_corner(0.0, 1.0, siso, 0.9, yne, sne, ke, c->px[2], c->py[2]);
+  bez_corner(0.9, yne, sne, 1.0, fmax, se, ke, c->px[3], c->py[3]);
+  c->xlo = -1.0; c->xhi = 1.0; c->ylo = 0.0; c->yhi = fmax; c->slo = sc; c->shi = se;
+}
+
+double hl_millard_active_fl(const double *curve, double lnorm) {
+  bez_curve c;
+  millard_fl_curve(curve, &c);
+  return bez_eval(&c, lnorm, NULL);
+}
+
+double hl_millard_fv(const double *curve, double vnorm) {
+  bez_curve c;
+  millard_fv_curve(curve, &c);
+  return bez_eval(&c, vnorm, NULL);
+}
+
+/* ------------------------------------------------------------- force per activation */
+
+typedef struct penn {
+  double h, alpha0, max_pen, sin_max, lmin;
+} penn;
+
+/* MuscleFixedWidthPennationModel as finalized from the muscle's properties. */
+static penn penn_model(double lopt, double alpha0, double max_pen) {
+  penn p;
+  p.alpha0 = alpha0;
+  p.max_pen = max_pen;
+  p.h = lopt * sin(alpha0);
+  p.sin_max = sin(max_pen);
+  p.lmin = max_pen > SIGNIFICANT_REAL ? p.h / p.sin_max : 0.01 * lopt;
+  return p;
+}
+
+static double penn_angle(const penn *p, double lf) {
+  if (!(p->alpha0 > 2.220446049250313e-16)) return 0.0;
+  if (lf > p->lmin) {
+    double s = p->h / lf;
+    return s < p->sin_max ? asin(s) : p->max_pen;
+  }
+  return p->max_pen;
+}
+
+static double penn_fiber_length(const penn *p, double len, double lts) {
+  double lat = len - lts;
+  if (lat >= p->lmin * cos(p->max_pen)) return sqrt(p->h * p->h + lat * lat);
+  return p->lmin;
+}
+
+double hl_muscle_force_per_activation(const hl_model *m, int i, double len, double speed,
+                                      int use_physiology, double *lnorm, double *vnorm,
+                                      double *alpha) {
+  if (lnorm) *lnorm = NAN;
+  if (vnorm) *vnorm = NAN;
+  if (alpha) *alpha = NAN;
+  if (!m || i < 0 || i >= m->nmuscle) return NAN;
+  double f0 = m->mus_f0[i];
+  int type = m->mus_type[i];
+  if (!use_physiology || (type != HL_MUSCLE_THELEN2003 && type != HL_MUSCLE_MILLARD2012)) return f0;
+  const double *cv = m->mus_curve ? m->mus_curve + (size_t)HL_MUS_NCURVE * (size_t)i : NULL;
+  double lopt = m->mus_lopt[i], lts = m->mus_lts[i], vmax = m->mus_vmax[i];
+  double maxpen = type == HL_MUSCLE_THELEN2003 ? par(cv, 8, DEFAULT_MAX_PENNATION)
+                                               : par(cv, 14, DEFAULT_MAX_PENNATION);
+  penn p = penn_model(lopt, m->mus_alpha0[i], maxpen);
+  double lf = penn_fiber_length(&p, len, lts);
+  double phi = penn_angle(&p, lf);
+  double vf = speed * cos(phi);
+  double ln = lf / lopt, vn = vf / (lopt * vmax);
+  if (lnorm) *lnorm = ln;
+  if (vnorm) *vnorm = vn;
+  if (alpha) *alpha = phi;
+  if (type == HL_MUSCLE_THELEN2003) {
+    if (!(lf > p.lmin)) return 0.0;
+    double fal = hl_thelen_active_fl(ln, par(cv, 0, 0.45));
+    double fv = thelen_fv_thr(vn, par(cv, 2, 0.25), par(cv, 3, 1.4), par(cv, 7, 0.95));
+    return f0 * fal * fv * cos(phi);
+  }
+  /* Millard2012 */
+  double lmin = par(cv, 0, 0.4441) * lopt;
+  if (p.lmin > lmin) lmin = p.lmin;
+  if (lmin < SIGNIFICANT_REAL) lmin = SIGNIFICANT_REAL;
+  if (lf <= lmin) return 0.0;
+  bez_curve c;
+  millard_fl_curve(cv, &c);
+  double fal = bez_eval(&c, ln, NULL);
+  millard_fv_curve(cv, &c);
+  double fv = bez_eval(&c, vn, NULL);
+  double phi_n = penn_angle(&p, ln); /* OpenSim passes l̃ here; see the file comment */
+  if (alpha) *alpha = phi_n;
+  return f0 * fal * fv * cos(phi_n);
+}
