@@ -128,8 +128,8 @@ START_TEST(test_force_per_activation) {
   ck_assert_double_eq_tol(hl_muscle_force_per_activation(&m, 1, 0.2 + 0.1 * cos(0.3), 0.0, 1, &ln, NULL, &al),
                           1000.0 * sqrt(1.0 - s * s), 1e-9);
   ck_assert_double_eq_tol(al, asin(s), 1e-12);
-  /* Millard fibre shorter than min_norm_active_fiber_length · l_opt → 0 */
-  ck_assert_double_eq(hl_muscle_force_per_activation(&m, 1, 0.2 + 0.04, 0.0, 1, NULL, NULL, NULL), 0.0);
+  /* Millard: l_f = sqrt((0.1 sin 0.3)² + 0.02²) = 0.0357 m < 0.4441 l_opt → 0 */
+  ck_assert_double_eq(hl_muscle_force_per_activation(&m, 1, 0.2 + 0.02, 0.0, 1, NULL, NULL, NULL), 0.0);
   /* physiology off → F0 */
   ck_assert_double_eq(hl_muscle_force_per_activation(&m, 1, 0.25, 1.0, 0, NULL, NULL, NULL), 1000.0);
   /* bad index → NaN, never a crash */
