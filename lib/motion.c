@@ -81,15 +81,30 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
   if (s.step_interval < 1)
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "step_interval %d: must be ≥ 1",
                         s.step_interval);
-  const int n = tab->nrow, nq = m->ncoord;
-  if (n < 6)
+  const int nq = m->ncoord;
+  if (tab->nrow < 6)
     return hl_error_set(err, HL_ERR_RANGE, NULL, 0,
-                        "coordinates '%s': %d rows, the quintic spline needs at least 6", fname, n);
-  for (int r = 1; r < n; r++)
-    if (!(hl_table_time(tab, r) > hl_table_time(tab, r - 1)))
+                        "coordinates '%s': %d rows, the quintic spline needs at least 6", fname,
+                        tab->nrow);
+  for (int r = 1; r < tab->nrow; r++)
+    if (!(hl_table_time(tab, r) >= hl_table_time(tab, r - 1)))
       return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
-                          "coordinates '%s': time does not increase at data row %d (t = %g after %g)",
+                          "coordinates '%s': time decreases at data row %d (t = %g after %g)",
                           fname, r + 1, hl_table_time(tab, r), hl_table_time(tab, r - 1));
+  /* Rows repeating the previous time (to within 1e-6 of the mean step, e.g. RRA's last row printed
+   * twice as 1.5989999999999343 and 1.599) are dropped: a spline cannot pass through both. */
+  int *rows = malloc(sizeof(int) * (size_t)tab->nrow);
+  if (!rows) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+  double tiny = 1e-6 * (hl_table_time(tab, tab->nrow - 1) - hl_table_time(tab, 0)) / (tab->nrow - 1);
+  int n = 0;
+  for (int r = 0; r < tab->nrow; r++)
+    if (n == 0 || hl_table_time(tab, r) - hl_table_time(tab, rows[n - 1]) > tiny) rows[n++] = r;
+  if (n < 6) {
+    free(rows);
+    return hl_error_set(err, HL_ERR_RANGE, NULL, 0,
+                        "coordinates '%s': %d distinct times, the quintic spline needs at least 6",
+                        fname, n);
+  }
 
   hl_status st = HL_OK;
   hl_motion *mo = calloc(1, sizeof *mo);
@@ -114,10 +129,10 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     if (col[i] < 0) mo->missing[mo->nmissing++] = i;
     else
       for (int r = 0; r < n; r++)
-        if (!isfinite(hl_table_get(tab, r, col[i])))
+        if (!isfinite(hl_table_get(tab, rows[r], col[i])))
           st = hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
                             "coordinates '%s': column '%s' is not finite at data row %d", fname,
-                            tab->names[col[i]], r + 1);
+                            tab->names[col[i]], rows[r] + 1);
     if (st) goto fail;
   }
 
@@ -130,7 +145,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
     goto fail;
   }
-  for (int r = 0; r < n; r++) tmp[r] = hl_table_time(tab, r);
+  for (int r = 0; r < n; r++) tmp[r] = hl_table_time(tab, rows[r]);
   pad_odd(tmp, n, pad, tt);
   int nr = np; /* processed rows */
   double dtmin = INFINITY;
@@ -141,7 +156,14 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     double avg = (tt[np - 1] - tt[0]) / (np - 1);
     if (avg - dtmin > DBL_EPSILON) {
       resample = 1;
-      nr = (int)floor((tt[np - 1] - tt[0]) / dtmin * (1.0 + 1e-12)) + 1;
+      double rows_d = floor((tt[np - 1] - tt[0]) / dtmin * (1.0 + 1e-12)) + 1;
+      if (rows_d > 100.0 * np) {
+        st = hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
+                          "coordinates '%s': smallest time step %g s would resample %d rows to %.0f",
+                          fname, dtmin, np, rows_d);
+        goto fail;
+      }
+      nr = (int)rows_d;
     }
   }
   xx = calloc((size_t)nq * (size_t)nr + 1, sizeof(double)); /* column-major: coordinate i at i*nr */
@@ -157,7 +179,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
   for (int i = 0; i < nq && !st; i++) {
     if (col[i] < 0) continue;
     double *x = xx + (size_t)i * nr;
-    for (int r = 0; r < n; r++) tmp[r] = hl_table_get(tab, r, col[i]);
+    for (int r = 0; r < n; r++) tmp[r] = hl_table_get(tab, rows[r], col[i]);
     if (resample) {
       hl_spline *rs = NULL;
       pad_odd(tmp, n, pad, tmp2);
@@ -259,6 +281,7 @@ fail:
   free(sp);
   free(usp);
   free(col);
+  free(rows);
   free(tt);
   free(xx);
   free(tmp);
