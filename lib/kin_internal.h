@@ -22,6 +22,13 @@ typedef struct hl__kin_data {
   int *body_cols;
   int *body_cols_adr;
   int *body_cols_num;
+  /* Coordinates muscle i's moment arms can depend on: mus_cols[mus_cols_adr[i] .. + num). The
+   * others are exactly zero: they are absent from every path body's list, or they drive a single
+   * joint whose child is an ancestor of (or is) every body of the path and move no path point, so
+   * the whole path moves rigidly with them (the pelvis' six, for a leg muscle). */
+  int *mus_cols;
+  int *mus_cols_adr;
+  int *mus_cols_num;
   int *apt_src;         /* npathpt: model path point behind active slot k (same slots as apt_*) */
 } hl__kin_data;
 

@@ -94,6 +94,65 @@ static void add_col(int *list, int *n, int c) {
 
 static void *zalloc(size_t count, size_t size) { return calloc(count ? count : 1, size); }
 
+static int is_ancestor_or_self(const hl_model *m, int a, int b) {
+  for (; b >= 0; b = m->body_parent[b])
+    if (b == a) return 1;
+  return 0;
+}
+
+/* Fill k->mus_cols (see kin_internal.h). Needs k->body_cols. Returns 0 when out of memory. */
+static int muscle_cols(const hl_model *m, hl__kin_data *k) {
+  const int nq = m->ncoord;
+  int *users = calloc((size_t)(nq ? nq : 1), sizeof(int)), *joint = calloc((size_t)(nq ? nq : 1), sizeof(int));
+  if (!users || !joint) {
+    free(users);
+    free(joint);
+    return 0;
+  }
+  for (int j = 0; j < m->njoint; j++) { /* how many joints each coordinate drives, and which */
+    int seen[6 * HL_TAX_MAXCOORD], nseen = 0;
+    for (int t = 6 * j; t < 6 * j + 6; t++)
+      for (int ci = 0; ci < m->tax_ncoord[t] && ci < HL_TAX_MAXCOORD; ci++) {
+        int c = m->tax_coord[HL_TAX_MAXCOORD * t + ci], dup = 0;
+        if (c < 0 || c >= nq) continue;
+        for (int s = 0; s < nseen; s++) dup |= seen[s] == c;
+        if (dup) continue;
+        seen[nseen++] = c;
+        users[c]++;
+        joint[c] = j;
+      }
+  }
+  for (int i = 0; i < m->nmuscle; i++) {
+    int adr = m->mus_path_adr[i], num = m->mus_path_num[i], n = 0;
+    int *list = k->mus_cols + (size_t)i * nq;
+    k->mus_cols_adr[i] = i * nq;
+    for (int p = adr; p < adr + num && p < m->npathpt; p++) {
+      int b = m->pt_body[p];
+      if (p < 0 || b < 0 || b >= m->nbody) continue;
+      for (int s = 0; s < k->body_cols_num[b]; s++) {
+        int c = k->body_cols[k->body_cols_adr[b] + s], rigid = users[c] == 1;
+        int child = rigid ? m->jnt_child[joint[c]] : -1;
+        for (int p2 = adr; rigid && p2 < adr + num && p2 < m->npathpt; p2++) {
+          int b2 = m->pt_body[p2];
+          if (b2 >= 0 && b2 < m->nbody && !is_ancestor_or_self(m, child, b2)) rigid = 0;
+          if (m->pt_type[p2] == 2)
+            for (int a = 0; a < 3; a++) rigid &= m->pt_move_coord[3 * p2 + a] != c;
+        }
+        if (!rigid) add_col(list, &n, c);
+      }
+      if (m->pt_type[p] == 2)
+        for (int a = 0; a < 3; a++) {
+          int c = m->pt_move_coord[3 * p + a];
+          if (c >= 0 && c < nq) add_col(list, &n, c);
+        }
+    }
+    k->mus_cols_num[i] = n;
+  }
+  free(users);
+  free(joint);
+  return 1;
+}
+
 hl_data *hl_data_create(const hl_model *m) {
   if (!m || m->nbody < 1 || m->ncoord < 0 || m->nmuscle < 0 || m->npathpt < 0) return NULL;
   for (int b = 1; b < m->nbody; b++) /* the single forward pass needs parents first */
@@ -139,10 +198,14 @@ hl_data *hl_data_create(const hl_model *m) {
   k->body_cols_adr = zalloc(nb, sizeof(int));
   k->body_cols_num = zalloc(nb, sizeof(int));
   k->apt_src = zalloc(np, sizeof(int));
+  k->mus_cols = zalloc(nm * (nq ? nq : 1), sizeof(int));
+  k->mus_cols_adr = zalloc(nm, sizeof(int));
+  k->mus_cols_num = zalloc(nm, sizeof(int));
   if (!d->q || !d->qd || !d->qdd || !d->body_R || !d->body_p || !d->body_J || !d->body_w ||
       !d->body_v || !d->body_dw || !d->body_a || !d->mus_len || !d->mus_speed || !d->mus_ma ||
       !d->mus_npt || !d->apt_body || !d->apt_pos || !d->apt_local || !d->scratch ||
-      !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src) {
+      !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src || !k->mus_cols ||
+      !k->mus_cols_adr || !k->mus_cols_num) {
     hl_data_free(d);
     return NULL;
   }
@@ -164,6 +227,10 @@ hl_data *hl_data_create(const hl_model *m) {
       }
     }
     k->body_cols_num[b] = n;
+  }
+  if (!muscle_cols(m, k)) {
+    hl_data_free(d);
+    return NULL;
   }
   return d;
 }
@@ -193,6 +260,9 @@ void hl_data_free(hl_data *d) {
   free(k->body_cols_adr);
   free(k->body_cols_num);
   free(k->apt_src);
+  free(k->mus_cols);
+  free(k->mus_cols_adr);
+  free(k->mus_cols_num);
   free(k);
 }
 
@@ -267,11 +337,21 @@ hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const do
     /* rotations: h_i is rotation axis i in F after the rotations before it (body-fixed sequence) */
     double u[6][3], h[3][3], R1[9], R2[9], R3[9], R12[9], RFM[9];
     for (int i = 0; i < 6; i++) unit3(m->tax_axis + 3 * (6 * j + i), u[i]);
-    axis_rotation(u[0], ax[0].s, R1);
-    axis_rotation(u[1], ax[1].s, R2);
-    axis_rotation(u[2], ax[2].s, R3);
-    matmul3(R1, R2, R12);
-    matmul3(R12, R3, RFM);
+    /* a zero angle is the identity: skip the products (most joints turn about one axis) */
+    static const double I3[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    if (ax[0].s != 0.0) axis_rotation(u[0], ax[0].s, R1); else memcpy(R1, I3, sizeof R1);
+    if (ax[1].s != 0.0) {
+      axis_rotation(u[1], ax[1].s, R2);
+      matmul3(R1, R2, R12);
+    } else {
+      memcpy(R12, R1, sizeof R12);
+    }
+    if (ax[2].s != 0.0) {
+      axis_rotation(u[2], ax[2].s, R3);
+      matmul3(R12, R3, RFM);
+    } else {
+      memcpy(RFM, R12, sizeof RFM);
+    }
     memcpy(h[0], u[0], sizeof h[0]);
     matvec3(R1, u[1], h[1]);
     matvec3(R12, u[2], h[2]);

@@ -8,6 +8,7 @@
 
 #include "hipload/model.h"
 #include "model_internal.h"
+#include "testutil.h"
 
 /* A new body hung from `parent` by a CustomJoint whose six axes are all constant zero (set them
  * with fx_axis). The joint frame sits at pp in the parent and at cp in the child, both with
@@ -92,6 +93,17 @@ static inline double fx_rand(unsigned long long *s, double lo, double hi) {
   *s ^= *s >> 7;
   *s ^= *s << 17;
   return lo + (hi - lo) * (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/* Load a model from the reference data folder (fails the test with the loader's message). */
+static inline hl_model *fx_load(const char *rel) {
+  char path[1024];
+  hl_model *m = NULL;
+  hl_error err;
+  tu_data(path, sizeof path, rel);
+  hl_status st = hl_model_load(path, &m, &err);
+  ck_assert_msg(st == HL_OK, "%s", err.message);
+  return m;
 }
 
 #endif

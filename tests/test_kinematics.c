@@ -392,12 +392,7 @@ END_TEST
 /* ---------------------------------------------------------- real models (needs the data) */
 
 static void fd_real_model(const char *rel) {
-  char path[1024];
-  hl_model *m = NULL;
-  hl_error err;
-  tu_data(path, sizeof path, rel);
-  hl_status st = hl_model_load(path, &m, &err);
-  ck_assert_msg(st == HL_OK, "%s", err.message);
+  hl_model *m = fx_load(rel);
   const int nq = m->ncoord;
   double *q = malloc(sizeof(double) * (size_t)nq * 3), *qd = q + nq, *qdd = q + 2 * nq;
   unsigned long long seed = 0xD1B54A32D192ED03ull;

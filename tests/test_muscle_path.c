@@ -206,16 +206,6 @@ static hl_table *read_table(const char *rel) {
   return t;
 }
 
-static hl_model *load_model(const char *rel) {
-  char path[1024];
-  hl_model *m = NULL;
-  hl_error err;
-  tu_data(path, sizeof path, rel);
-  hl_status st = hl_model_load(path, &m, &err);
-  ck_assert_msg(st == HL_OK, "%s", err.message);
-  return m;
-}
-
 /* Compare every muscle column of one MuscleAnalysis output (length when coord < 0, else the
  * moment arm about that coordinate) at every row; returns the largest absolute error. */
 static double compare_ma_file(const hl_model *m, hl_data *d, const hl_table *kin, const int *kcol,
@@ -257,7 +247,7 @@ static double compare_ma_file(const hl_model *m, hl_data *d, const hl_table *kin
 
 START_TEST(test_hamner_vs_opensim_muscle_analysis) {
   if (!tu_require_data()) return;
-  hl_model *m = load_model("run-hamner2010/reference/subject02_RRA_Adjusted.osim");
+  hl_model *m = fx_load("run-hamner2010/reference/subject02_RRA_Adjusted.osim");
   hl_table *kin = read_table("run-hamner2010/reference/rra_run_1_Kinematics_q.sto");
   ck_assert_int_eq(kin->in_degrees, 1);
   int *kcol = malloc(sizeof(int) * (size_t)m->ncoord);
@@ -289,7 +279,7 @@ END_TEST
  * ranges, for every muscle and coordinate (poses where a conditional point switches inside the
  * difference step are skipped). */
 static void fd_moment_arms(const char *rel, int nposes, double tol) {
-  hl_model *m = load_model(rel);
+  hl_model *m = fx_load(rel);
   const int nq = m->ncoord;
   hl_data *d = hl_data_create(m), *dp = hl_data_create(m), *dm = hl_data_create(m);
   double *q = malloc(sizeof(double) * (size_t)nq), *qq = malloc(sizeof(double) * (size_t)nq);
