@@ -1,11 +1,102 @@
-/* hipload setup — placeholder until its module lands. */
+/* hipload setup — run an OpenSim tool setup file (AnalyzeTool: StaticOptimization,
+ * JointReaction, MuscleAnalysis; InverseDynamicsTool). */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "hipload/analysis.h"
+#include "hipload/hipload.h"
+#include "hipload/invdyn.h"
+#include "hipload/setup.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: hipload setup SETUP.xml [--out DIR] [--model M.osim] [--forces-file F.sto]\n"
+          "                     [--no-contributions] [--allow-unsupported]\n\n"
+          "Runs an OpenSim tool setup file as OpenSim would and writes the same files:\n"
+          "  AnalyzeTool + StaticOptimization  <name>_StaticOptimization_force.sto, _activation.sto\n"
+          "  AnalyzeTool + JointReaction       <name>_JointReaction_ReactionLoads.sto and\n"
+          "                                    <name>_ContactContributions_<joint>.sto\n"
+          "  AnalyzeTool + MuscleAnalysis      <name>_MuscleAnalysis_Length.sto, _MomentArm_<coord>.sto\n"
+          "  InverseDynamicsTool               its output_gen_force_file\n"
+          "Paths in the setup are relative to the setup file ('\\' accepted).\n"
+          "  --out DIR           write into DIR instead of the setup's results_directory\n"
+          "  --model M.osim      use this model instead of the setup's model_file\n"
+          "  --forces-file F     JointReaction: muscle/actuator forces from F instead of forces_file\n"
+          "  --no-contributions  do not write the contact-contribution files\n"
+          "  --allow-unsupported muscles with wrap objects: ignore the wrapping (not exact)\n");
+}
 
 int hl_cmd_setup(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "hipload setup: not implemented yet\n");
-  return 2;
+  const char *path = NULL;
+  hl_analyze_options o;
+  hl_analyze_options_defaults(&o);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return 0;
+    } else if (!strcmp(a, "--out") && i + 1 < argc) {
+      o.out_dir = argv[++i];
+    } else if (!strcmp(a, "--model") && i + 1 < argc) {
+      o.model_file = argv[++i];
+    } else if (!strcmp(a, "--forces-file") && i + 1 < argc) {
+      o.forces_file = argv[++i];
+    } else if (!strcmp(a, "--no-contributions")) {
+      o.contributions = 0;
+    } else if (!strcmp(a, "--allow-unsupported")) {
+      o.allow_unsupported = 1;
+    } else if (a[0] == '-') {
+      fprintf(stderr, "hipload setup: unknown or incomplete option '%s'\n", a);
+      usage(stderr);
+      return 2;
+    } else if (!path) {
+      path = a;
+    } else {
+      fprintf(stderr, "hipload setup: more than one setup file given ('%s')\n", a);
+      return 2;
+    }
+  }
+  if (!path) {
+    usage(stderr);
+    return 2;
+  }
+  hl_error err;
+  hl_error_clear(&err);
+  hl_tool_kind kind = hl_setup_kind(path, &err);
+  if (kind == HL_TOOL_UNKNOWN) {
+    fprintf(stderr, "hipload setup: %s\n", err.message);
+    return 1;
+  }
+  if (kind == HL_TOOL_INVERSE_DYNAMICS) {
+    hl_status st = hl_idtool_run(path, o.out_dir, &err);
+    if (st) {
+      fprintf(stderr, "hipload setup: %s\n", err.message[0] ? err.message : hl_strerror(st));
+      return 1;
+    }
+    printf("inverse dynamics: done (%s)\n", path);
+    return 0;
+  }
+  hl_analyze_setup *s = NULL;
+  hl_status st = hl_setup_read(path, &s, &err);
+  if (st) {
+    fprintf(stderr, "hipload setup: %s\n", err.message);
+    return 1;
+  }
+  hl_analyze_report rep;
+  st = hl_analyze_run(s, &o, &rep, &err);
+  if (st) {
+    fprintf(stderr, "hipload setup: %s\n", err.message[0] ? err.message : hl_strerror(st));
+    hl_setup_free(s);
+    return 1;
+  }
+  printf("%s: %d frames, %.6g to %.6g s, %.3f s\n", s->name, rep.nframe, rep.t0, rep.t1, rep.seconds);
+  if (s->has_so)
+    printf("static optimization: %d frames in least squares, max residual %.3g, max iterations %d, "
+           "largest reserve %.3g (%s)\n",
+           rep.so_least_squares, rep.so_max_residual, rep.so_max_iterations, rep.so_max_reserve,
+           rep.so_max_reserve_name[0] ? rep.so_max_reserve_name : "-");
+  for (int i = 0; i < rep.nfiles; i++) printf("wrote %s\n", rep.files[i]);
+  hl_setup_free(s);
+  return 0;
 }

@@ -1,0 +1,150 @@
+/* Joint reaction and contributions on a hand-built pendulum with one muscle: every number below
+ * is worked out by hand from Newton–Euler for a single rigid body. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "hipload/invdyn.h"
+#include "hipload/reaction.h"
+#include "kin_fixture.h"
+#include "testutil.h"
+
+/* ground → "femur" by a pin about z at the origin (joint "hip", coordinate "hip_flexion").
+ * Femur: mass 8 kg, COM (0, −0.2, 0), inertia about COM diag(0.1, 0.02, 0.1).
+ * Muscle "iliacus_r": ground point (0.1, 0.05, 0) → femur point (0.02, −0.15, 0).
+ * Gravity (0, −9.81, 0). */
+static hl_model *pendulum(void) {
+  hl_model *m = fx_ground();
+  m->gravity[1] = -9.81;
+  int j = fx_body(m, "femur", 0, NULL, NULL);
+  snprintf(m->jnt_name[j], HL_NAME_MAX, "hip");
+  int c = fx_coord(m, j, "hip_flexion", 1);
+  fx_axis(m, j, 0, 0, 0, 1, c, -1);
+  m->body_mass[1] = 8;
+  m->body_com[3 * 1 + 1] = -0.2;
+  m->body_inertia[9 * 1 + 0] = 0.1;
+  m->body_inertia[9 * 1 + 4] = 0.02;
+  m->body_inertia[9 * 1 + 8] = 0.1;
+  int k = hl__model_add_muscle(m, "iliacus_r");
+  ck_assert_int_ge(k, 0);
+  m->mus_f0[k] = 1000;
+  m->mus_path_adr[k] = m->npathpt;
+  fx_point(m, 0, 0, 0.1, 0.05, 0);
+  fx_point(m, 1, 0, 0.02, -0.15, 0);
+  return m;
+}
+
+START_TEST(test_pendulum_reaction_by_hand) {
+  hl_model *m = pendulum();
+  hl_data *d = hl_data_create(m);
+  hl_jr *jr = hl_jr_create(m);
+  ck_assert_ptr_nonnull(d);
+  ck_assert_ptr_nonnull(jr);
+  double th = 0.3, w = 1.5;
+  double q[1] = {th}, qd[1] = {w}, qdd0[1] = {0}, qdd[1];
+  double T = 300; /* muscle tension, N */
+  ck_assert_int_eq(hl_kin_update(m, d, q, qd, qdd0), HL_OK);
+  ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
+
+  /* by hand: femur point in ground = Rz(th)·(0.02, −0.15) */
+  double c = cos(th), s = sin(th);
+  double P[2] = {c * 0.02 + s * 0.15, s * 0.02 - c * 0.15};
+  double G[2] = {0.1, 0.05};
+  double u[2] = {G[0] - P[0], G[1] - P[1]}, L = hypot(u[0], u[1]);
+  u[0] /= L, u[1] /= L;
+  double Fm[2] = {T * u[0], T * u[1]};           /* muscle pull on the femur */
+  double tau_m = P[0] * Fm[1] - P[1] * Fm[0];     /* its moment about the hip (z) */
+  double C[2] = {s * 0.2, -c * 0.2};              /* COM in ground */
+  double tau_g = C[0] * (8 * -9.81) - C[1] * 0;   /* gravity moment about z */
+  double I = 0.1 + 8 * 0.04;                      /* about the hip: I_zz + m r² */
+  double acc = (tau_m + tau_g) / I;
+
+  double mus[1] = {T};
+  ck_assert_int_eq(hl_jr_forward_accel(jr, m, d, NULL, mus, NULL, qdd, NULL), HL_OK);
+  ck_assert_double_eq_tol(qdd[0], acc, 1e-9);
+
+  ck_assert_int_eq(hl_kin_update(m, d, q, qd, qdd), HL_OK);
+  hl_jr_result r;
+  double contrib[6];
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, mus, NULL, 0, 0, 0, &r, contrib), HL_OK);
+  /* COM acceleration: tangential α×r plus centripetal −ω² r */
+  double ac[2] = {-acc * C[1] - w * w * C[0], acc * C[0] - w * w * C[1]};
+  double Fi[2] = {8 * ac[0], 8 * (ac[1] + 9.81)}; /* m(a − g) */
+  ck_assert_double_eq_tol(r.inter_f[0], Fi[0], 1e-9);
+  ck_assert_double_eq_tol(r.inter_f[1], Fi[1], 1e-9);
+  ck_assert_double_eq_tol(r.f[0], Fi[0] - Fm[0], 1e-9);
+  ck_assert_double_eq_tol(r.f[1], Fi[1] - Fm[1], 1e-9);
+  ck_assert_double_eq_tol(r.f[2], 0, 1e-12);
+  /* a pin transmits no moment about its axis once the muscle is counted */
+  ck_assert_double_eq_tol(r.m[2], 0, 1e-9);
+  /* the muscle's contribution is minus its pull, and the parts add up */
+  ck_assert_double_eq_tol(contrib[0], -Fm[0], 1e-12);
+  ck_assert_double_eq_tol(contrib[1], -Fm[1], 1e-12);
+  for (int i = 0; i < 3; i++) ck_assert_double_eq_tol(r.inter_f[i] + r.muscle_f[i] + r.act_f[i], r.f[i], 1e-12);
+  ck_assert_int_eq(hl_muscle_crosses(m, d, 0, 0), 1);
+
+  /* expressed in the femur frame: rotate by −θ */
+  hl_jr_result rf;
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, mus, NULL, 0, 0, 1, &rf, NULL), HL_OK);
+  ck_assert_double_eq_tol(rf.f[0], c * r.f[0] + s * r.f[1], 1e-9);
+  ck_assert_double_eq_tol(rf.f[1], -s * r.f[0] + c * r.f[1], 1e-9);
+  /* on the parent (ground): equal and opposite */
+  hl_jr_result rp;
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, mus, NULL, 0, 1, 0, &rp, NULL), HL_OK);
+  for (int i = 0; i < 3; i++) ck_assert_double_eq_tol(rp.f[i], -r.f[i], 1e-12);
+
+  hl_jr_free(jr);
+  hl_data_free(d);
+  hl_model_free(m);
+}
+END_TEST
+
+START_TEST(test_external_force_enters_intersegmental) {
+  /* A static frame with a 100 N upward force at the COM: the intersegmental force drops by it. */
+  hl_model *m = pendulum();
+  hl_data *d = hl_data_create(m);
+  hl_jr *jr = hl_jr_create(m);
+  double q[1] = {0}, z[1] = {0};
+  ck_assert_int_eq(hl_kin_update(m, d, q, z, z), HL_OK);
+  ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
+  double ext[12] = {0};
+  double f[3] = {0, 100, 0}, p[3] = {0, -0.2, 0};
+  hl_invdyn_add_point_force(d, 1, f, p, NULL, ext);
+  hl_jr_result r;
+  double mus[1] = {0};
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, ext, mus, NULL, 0, 0, 0, &r, NULL), HL_OK);
+  ck_assert_double_eq_tol(r.inter_f[1], 8 * 9.81 - 100, 1e-9);
+  ck_assert_double_eq_tol(r.f[1], 8 * 9.81 - 100, 1e-9);
+  /* the point is the joint centre, at the origin */
+  ck_assert_double_eq_tol(r.p[0], 0, 1e-15);
+  ck_assert_double_eq_tol(r.p[1], 0, 1e-15);
+  hl_jr_free(jr);
+  hl_data_free(d);
+  hl_model_free(m);
+}
+END_TEST
+
+START_TEST(test_bad_arguments) {
+  hl_model *m = pendulum();
+  hl_data *d = hl_data_create(m);
+  hl_jr *jr = hl_jr_create(m);
+  hl_jr_result r;
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, NULL, NULL, 5, 0, 0, &r, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, NULL, NULL, 0, 0, 7, &r, NULL), HL_ERR_INVALID_ARG);
+  hl_error e;
+  ck_assert_int_eq(hl_jr_forward_accel(jr, m, d, NULL, NULL, NULL, NULL, &e), HL_ERR_INVALID_ARG);
+  hl_jr_free(NULL);
+  hl_jr_free(jr);
+  hl_data_free(d);
+  hl_model_free(m);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("reaction");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, test_pendulum_reaction_by_hand);
+  tcase_add_test(tc, test_external_force_enters_intersegmental);
+  tcase_add_test(tc, test_bad_arguments);
+  suite_add_tcase(s, tc);
+  return tu_run(s);
+}
