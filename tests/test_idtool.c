@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hipload/invdyn.h"
+#include "hipload/motion.h"
 #include "testutil.h"
 
 /* Largest |out − ref| over the reference's columns and the rows inside out's time span, with out
@@ -90,6 +91,64 @@ START_TEST(test_walk_gait2392_pipeline) {
 }
 END_TEST
 
+/* Diagnosis of the remaining moment differences, kept as a test: the gait2392 pipeline reference
+ * is reproduced to 0.05 N·m in every column when each body's inertia is divided by the square of
+ * its geometry scale factor (the model file's <scale_factors> of the body's meshes: pelvis 1.02458,
+ * femur 1.14724, tibia 0.988523, talus 1.11398, calcn/toes 1.02708, torso 1.07972 — figures read
+ * from walk-gait2392-pipeline/subject01_simbody.osim). So the reference was computed with the
+ * generic (unscaled) inertias while the file carries inertias scaled by s²; everything else —
+ * coordinate processing, kinematics, external loads, the ID equations — agrees with OpenSim. */
+START_TEST(test_pipeline_inertia_diagnosis) {
+  if (!tu_require_data()) return;
+  char mp[1024], cp[1024], lp[1024], rp[1024];
+  tu_data(mp, sizeof mp, "walk-gait2392-pipeline/subject01_simbody.osim");
+  tu_data(cp, sizeof cp, "walk-gait2392-pipeline/subject01_walk1_ik.mot");
+  tu_data(lp, sizeof lp, "walk-gait2392-pipeline/subject01_walk1_grf.xml");
+  tu_data(rp, sizeof rp, "walk-gait2392-pipeline/reference/InverseDynamicsOutput.sto");
+  hl_error e;
+  hl_model *m = NULL;
+  hl_table *coords = NULL, *ref = NULL, *out = NULL;
+  hl_extloads *x = NULL;
+  hl_motion *mo = NULL;
+  ck_assert_int_eq(hl_model_load(mp, &m, &e), HL_OK);
+  ck_assert_int_eq(hl_table_read(cp, &coords, &e), HL_OK);
+  ck_assert_int_eq(hl_extloads_load(lp, NULL, &x, &e), HL_OK);
+  ck_assert_int_eq(hl_table_read(rp, &ref, &e), HL_OK);
+  const char *body[] = {"pelvis", "femur_r", "femur_l", "tibia_r", "tibia_l", "talus_r",
+                        "talus_l", "calcn_r", "calcn_l", "toes_r", "toes_l", "torso"};
+  const double sf[] = {1.02458, 1.14724, 1.14724, 0.988523, 0.988523, 1.11398,
+                       1.11398, 1.02708, 1.02708, 1.02708, 1.02708, 1.07972};
+  hl_motion_settings s;
+  hl_motion_settings_defaults(&s);
+  s.lowpass_hz = 6.0;
+  s.t0 = 0.4;
+  s.t1 = 1.6;
+  ck_assert_int_eq(hl_motion_create(m, coords, &s, &mo, &e), HL_OK);
+  /* as the file is: within OpenSim's 2 N·m, not better than 1 */
+  ck_assert_int_eq(hl_invdyn_run(m, mo, x, &out, &e), HL_OK);
+  double as_file = max_abs_error(ref, out, NULL, 0);
+  hl_table_free(out);
+  for (size_t i = 0; i < sizeof sf / sizeof sf[0]; i++) {
+    int b = hl_model_body(m, body[i]);
+    ck_assert_int_gt(b, 0);
+    for (int k = 0; k < 9; k++) m->body_inertia[9 * b + k] /= sf[i] * sf[i];
+  }
+  ck_assert_int_eq(hl_invdyn_run(m, mo, x, &out, &e), HL_OK);
+  char worst[256];
+  double unscaled = max_abs_error(ref, out, worst, sizeof worst);
+  fprintf(stderr, "pipeline: max error %.3f N·m as the file is, %.3f with inertia / s² (%s)\n",
+          as_file, unscaled, worst);
+  ck_assert(as_file > 1.0 && as_file < 2.0);
+  ck_assert_msg(unscaled >= 0 && unscaled < 0.05, "%.3f (%s)", unscaled, worst);
+  hl_table_free(out);
+  hl_table_free(ref);
+  hl_table_free(coords);
+  hl_motion_free(mo);
+  hl_extloads_free(x);
+  hl_model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ setup error paths */
 
 static const char *write_file(const char *dir, const char *name, const char *text, char *buf,
@@ -164,6 +223,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_walk_id);
   tcase_add_test(tc, test_walk_gait2392_pipeline);
+  tcase_add_test(tc, test_pipeline_inertia_diagnosis);
   suite_add_tcase(s, tc);
   TCase *te = tcase_create("errors");
   tcase_add_test(te, test_setup_errors);
