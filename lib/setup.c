@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static int is_el(const xmlNode *n, const char *name) {
   return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
@@ -86,10 +87,19 @@ void hl_path_resolve(const char *dir, const char *rel, char *out, size_t n) {
     snprintf(out, n, "%s/%s", dir, tmp);
 }
 
+/* Input paths: relative to the setup file's folder (OpenSim 4); when nothing exists there but the
+ * path exists relative to the working folder (how OpenSim 3 and some shipped setups resolve them),
+ * that one is taken. */
 static void path_prop(const xmlNode *parent, const char *name, const char *dir, char *out) {
   char buf[HL_PATH_MAX];
   text(child(parent, name), buf, sizeof buf);
   hl_path_resolve(dir, buf, out, HL_PATH_MAX);
+  struct stat st;
+  if (out[0] && stat(out, &st) != 0) {
+    char cwd_rel[HL_PATH_MAX];
+    hl_path_resolve(NULL, buf, cwd_rel, sizeof cwd_rel);
+    if (stat(cwd_rel, &st) == 0) snprintf(out, HL_PATH_MAX, "%s", cwd_rel);
+  }
 }
 
 /* Split whitespace-separated words of <name> into an array of up to max entries of 64 chars. */
@@ -235,7 +245,10 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
                             "<force_set_files> lists more than %d files", HL_SETUP_MAX_FILES);
         break;
       }
-      hl_path_resolve(s->dir, tok, s->force_set_files[s->nforce_set_files++], HL_PATH_MAX);
+      char *dst = s->force_set_files[s->nforce_set_files++];
+      hl_path_resolve(s->dir, tok, dst, HL_PATH_MAX);
+      struct stat fst;
+      if (stat(dst, &fst) != 0 && stat(tok, &fst) == 0) hl_path_resolve(NULL, tok, dst, HL_PATH_MAX);
     }
   }
   path_prop(t, "results_directory", s->dir, s->results_directory);

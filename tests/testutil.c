@@ -39,3 +39,75 @@ int tu_run(Suite *s) {
   srunner_free(sr);
   return failed == 0 ? 0 : 1;
 }
+
+#include <math.h>
+
+hl_table *tu_read(const char *path) {
+  hl_table *t = NULL;
+  hl_error e;
+  hl_status st = hl_table_read(path, &t, &e);
+  ck_assert_msg(st == HL_OK, "cannot read %s: %s", path, e.message);
+  return t;
+}
+
+static double interp_col(const hl_table *t, int c, double tm) { return hl_table_interp(t, c, tm); }
+
+double tu_col_err(const hl_table *ref, const hl_table *out, const char *name, double *peak) {
+  int cr = hl_table_col(ref, name), co = hl_table_col(out, name);
+  if (cr < 0 || co < 0) return -1;
+  double t0 = hl_table_time(out, 0) - 1e-9, t1 = hl_table_time(out, out->nrow - 1) + 1e-9;
+  double err = 0, pk = 0;
+  for (int r = 0; r < ref->nrow; r++) {
+    double tm = hl_table_time(ref, r), v = hl_table_get(ref, r, cr);
+    if (fabs(v) > pk) pk = fabs(v);
+    if (tm < t0 || tm > t1) continue;
+    double e = fabs(interp_col(out, co, tm) - v);
+    if (e > err) err = e;
+  }
+  if (peak) *peak = pk;
+  return err;
+}
+
+double tu_vec_err(const hl_table *ref, const hl_table *out, const char *prefix, double *peak) {
+  int cr[3], co[3];
+  char nm[256];
+  for (int k = 0; k < 3; k++) {
+    snprintf(nm, sizeof nm, "%s%c", prefix, 'x' + k);
+    cr[k] = hl_table_col(ref, nm);
+    co[k] = hl_table_col(out, nm);
+    if (cr[k] < 0 || co[k] < 0) return -1;
+  }
+  double t0 = hl_table_time(out, 0) - 1e-9, t1 = hl_table_time(out, out->nrow - 1) + 1e-9;
+  double err = 0, pk = 0;
+  for (int r = 0; r < ref->nrow; r++) {
+    double tm = hl_table_time(ref, r), a = 0, b = 0;
+    for (int k = 0; k < 3; k++) {
+      double v = hl_table_get(ref, r, cr[k]), w = interp_col(out, co[k], tm);
+      a += v * v;
+      b += w * w;
+    }
+    a = sqrt(a);
+    b = sqrt(b);
+    if (a > pk) pk = a;
+    if (tm < t0 || tm > t1) continue;
+    if (fabs(a - b) > err) err = fabs(a - b);
+  }
+  if (peak) *peak = pk;
+  return err;
+}
+
+double tu_col_rms(const hl_table *ref, const hl_table *out, const char *name) {
+  int cr = hl_table_col(ref, name), co = hl_table_col(out, name);
+  if (cr < 0 || co < 0) return -1;
+  double t0 = hl_table_time(out, 0) - 1e-9, t1 = hl_table_time(out, out->nrow - 1) + 1e-9;
+  double s = 0;
+  int n = 0;
+  for (int r = 0; r < ref->nrow; r++) {
+    double tm = hl_table_time(ref, r);
+    if (tm < t0 || tm > t1) continue;
+    double e = interp_col(out, co, tm) - hl_table_get(ref, r, cr);
+    s += e * e;
+    n++;
+  }
+  return n ? sqrt(s / n) : -1;
+}

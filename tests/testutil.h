@@ -20,3 +20,19 @@ const char *tu_cli(void);
 /* Run the test suite `s` and return the process exit code (0 when every test passed). */
 int tu_run(Suite *s);
 #endif
+
+#include "hipload/storage.h"
+
+/* Largest |out − ref| of column `name` over the reference rows whose time lies inside out's time
+ * span (out interpolated linearly), and the reference's peak |value| in *peak (may be NULL).
+ * Returns -1 when either table lacks the column. */
+double tu_col_err(const hl_table *ref, const hl_table *out, const char *name, double *peak);
+
+/* The same for the resultant of the columns prefix+"x", prefix+"y", prefix+"z". */
+double tu_vec_err(const hl_table *ref, const hl_table *out, const char *prefix, double *peak);
+
+/* Read a table, failing the test with the error message when it cannot be read. */
+hl_table *tu_read(const char *path);
+
+/* RMS of out − ref for column `name` over the reference rows inside out's span; -1 when missing. */
+double tu_col_rms(const hl_table *ref, const hl_table *out, const char *name);
