@@ -20,7 +20,7 @@
 #define PL_W 1280.0
 #define PL_H 720.0
 #define PL_LEFT 118.0            /* plot area left edge (room for tick labels and y label) */
-#define PL_RIGHT_LEGEND 950.0    /* plot area right edge when a legend is drawn to its right */
+#define PL_RIGHT_LEGEND 930.0    /* plot area right edge when a legend is drawn to its right */
 #define PL_RIGHT_BARE 1230.0     /* ... when there is no legend */
 #define PL_BOTTOM 612.0          /* plot area bottom edge */
 #define PL_MAX_INTERVALS 8       /* at most this many tick intervals per axis */
@@ -89,17 +89,30 @@ long hl_plot_okabe_ito(int i) {
   return pal[k];
 }
 
-/* Automatic colours: lines start with black (the total), stacks with light, well separated
- * hues; a neutral grey is the ninth band before the sequence repeats. */
+/* Blend 0xRRGGBB towards white (t = 0: unchanged, t = 1: white). */
+static long tint(long c, double t) {
+  long out = 0;
+  for (int sh = 16; sh >= 0; sh -= 8) {
+    double v = (double)((c >> sh) & 0xFF);
+    out |= (long)lround(v + (255.0 - v) * t) << sh;
+  }
+  return out;
+}
+
+/* Automatic colours. Lines start with black (the total) and run through the palette. Stacks use
+ * the seven non-black hues (black bands are too heavy), then the same hues lightened by 45 %,
+ * then darkened; grey is never picked automatically, so a caller can keep it for a remainder. */
 static long auto_line_color(int k) {
   static const int order[8] = {0, 6, 5, 3, 1, 7, 2, 4};
   return hl_plot_okabe_ito(order[k % 8]);
 }
 static long auto_stack_color(int k) {
-  static const int order[8] = {2, 1, 3, 7, 5, 6, 4, 0};
-  int j = k % 9;
-  if (j == 8) return 0xBBBBBB;
-  return hl_plot_okabe_ito(order[j]);
+  static const int order[7] = {2, 1, 3, 7, 5, 6, 4};
+  long c = hl_plot_okabe_ito(order[k % 7]);
+  int round = (k / 7) % 3;
+  if (round == 1) return tint(c, 0.45);
+  if (round == 2) return c - ((c >> 2) & 0x3F3F3F); /* each channel × 3/4 */
+  return c;
 }
 
 hl_plot_style hl_plot_style_defaults(void) {
@@ -235,7 +248,7 @@ static void sb_fixed(sbuf *b, double v, int dec, int keep_zeros, const char *min
   if (v < 0 && q != 0) sb_puts(b, minus);
   sb_printf(b, "%llu", ip);
   if (dec == 0) return;
-  char frac[20];
+  char frac[24];
   snprintf(frac, sizeof frac, "%0*llu", dec, fp);
   int n = dec;
   if (!keep_zeros)
@@ -263,8 +276,8 @@ static void sb_general(sbuf *b, double v) {
     digits /= 10;
     e += 1;
   }
-  if (e >= -6 && e <= 15) {
-    /* plain decimal: value = digits × 10^(e-14) */
+  if (e >= -1 && e <= 15) {
+    /* plain decimal with all 15 digits: value = digits × 10^(e-14), at most 15 decimals */
     int dec = 14 - e;
     if (dec < 0) dec = 0;
     sb_fixed(b, v, dec, 0, "-");
@@ -908,6 +921,16 @@ static int legend_break(const char *label, double fs, double room) {
   return best;
 }
 
+/* Font size for a one-line text across the slide (36 px margins): `size`, shrunk so that the
+ * estimated width (em_per_char per character) fits, but not below `min_size`. */
+static double fit_font(const char *text, double size, double min_size, double em_per_char) {
+  int n = utf8_len(text, strlen(text));
+  double room = PL_W - 72.0;
+  if (n * em_per_char * size <= room) return size;
+  double fs = room / (n * em_per_char);
+  return fs < min_size ? min_size : floor(fs * 2) / 2;
+}
+
 static void render_legend(sbuf *b, const frame *f, const hl_plot *p) {
   if (p->ns == 0) return;
   const double x0 = f->right + 30, tx = x0 + 42, room = PL_W - tx - 12;
@@ -1110,17 +1133,20 @@ hl_status hl_plot_to_svg(const hl_plot *p, char **svg, size_t *len, hl_error *er
   render_legend(&b, &f, p);
 
   if (p->title) {
-    text_open(&b, "title", NULL, 36, 50, 32, "start", "#111111", " font-weight=\"bold\"");
+    text_open(&b, "title", NULL, 36, 50, fit_font(p->title, 32, 20, 0.62), "start", "#111111",
+              " font-weight=\"bold\"");
     sb_text(&b, p->title);
     sb_puts(&b, "</text>\n");
   }
   if (p->subtitle) {
-    text_open(&b, "subtitle", NULL, 36, p->title ? 86 : 40, 20, "start", "#444444", NULL);
+    text_open(&b, "subtitle", NULL, 36, p->title ? 86 : 40, fit_font(p->subtitle, 20, 14, 0.56),
+              "start", "#444444", NULL);
     sb_text(&b, p->subtitle);
     sb_puts(&b, "</text>\n");
   }
   if (p->caption) {
-    text_open(&b, "caption", NULL, 36, 708, 14, "start", "#666666", NULL);
+    text_open(&b, "caption", NULL, 36, 708, fit_font(p->caption, 14, 10, 0.56), "start",
+              "#666666", NULL);
     sb_text(&b, p->caption);
     sb_puts(&b, "</text>\n");
   }

@@ -351,6 +351,27 @@ START_TEST(test_signed_stacks) {
 }
 END_TEST
 
+START_TEST(test_automatic_colours) {
+  hl_error e;
+  hl_plot *p = new_plot("colours", "x", "y");
+  double x[2] = {0, 1}, y[2] = {1, 1};
+  for (int k = 0; k < 15; k++) ck_assert_int_eq(hl_plot_add_stack(p, "s", x, y, 2, NULL, &e), HL_OK);
+  ck_assert_int_eq(hl_plot_add_line(p, "total", x, y, 2, NULL, &e), HL_OK);
+  char path[600], b[64];
+  xmlDocPtr doc = write_and_parse(p, path, sizeof path, "colours.svg");
+  /* Okabe–Ito sky blue first; the eighth band is sky blue lightened 45 % towards white:
+   * 0x56 + 0.45·(255 − 0x56) = 162 = 0xA2, 0xB4 → 214 = 0xD6, 0xE9 → 243 = 0xF3; the 15th is
+   * sky blue at 3/4: 0x56·3/4 = 0x41 (rounded down per channel), 0xB4 → 0x87, 0xE9 → 0xAF */
+  ck_assert_str_eq(xp_str(doc, "//s:g[@id='series-0']/s:g/@fill", b, sizeof b), "#56B4E9");
+  ck_assert_str_eq(xp_str(doc, "//s:g[@id='series-1']/s:g/@fill", b, sizeof b), "#E69F00");
+  ck_assert_str_eq(xp_str(doc, "//s:g[@id='series-7']/s:g/@fill", b, sizeof b), "#A2D6F3");
+  ck_assert_str_eq(xp_str(doc, "//s:g[@id='series-14']/s:g/@fill", b, sizeof b), "#4187AF");
+  ck_assert_int_eq(xp_count(doc, "//s:g[contains(@class,'stack')]/s:g[@fill='#000000' or @fill='#BBBBBB']"), 0);
+  ck_assert_str_eq(xp_str(doc, "//s:g[@id='series-15']/s:path/@stroke", b, sizeof b), "#000000");
+  done(doc, path);
+}
+END_TEST
+
 START_TEST(test_escaping_and_bad_utf8) {
   hl_plot *p = NULL;
   hl_error e;
@@ -390,7 +411,12 @@ START_TEST(test_scaled_axes) {
   ck_assert_str_eq(xp_str(doc, "//s:text[@id='x-exp']", b, sizeof b),
                    "\xC3\x97" "10\xE2\x81\xBB\xE2\x81\xB6");
   /* the exact tick values are carried as data-value */
-  ck_assert_double_eq_tol(xp_num(doc, "(//s:g[@id='y-ticks']/s:text[@class='tick'])[last()]/@data-value"), 2.5e6, 1e-3);
+  ck_assert_str_eq(xp_str(doc, "(//s:g[@id='y-ticks']/s:text[@class='tick'])[last()]/@data-value",
+                          b, sizeof b), "2500000");
+  ck_assert_str_eq(xp_str(doc, "(//s:g[@id='x-ticks']/s:text[@class='tick'])[last()]/@data-value",
+                          b, sizeof b), "3e-6");
+  ck_assert_str_eq(xp_str(doc, "(//s:g[@id='x-ticks']/s:text[@class='tick'])[2]/@data-value",
+                          b, sizeof b), "5e-7");
   done(doc, path);
 }
 END_TEST
@@ -600,6 +626,7 @@ int main(void) {
   tcase_add_test(tc, test_line_series_gap_and_ticks);
   tcase_add_test(tc, test_single_point_empty_and_constant);
   tcase_add_test(tc, test_signed_stacks);
+  tcase_add_test(tc, test_automatic_colours);
   tcase_add_test(tc, test_escaping_and_bad_utf8);
   tcase_add_test(tc, test_scaled_axes);
   tcase_add_test(tc, test_fixed_range_clips_and_ticks_inside);

@@ -42,6 +42,7 @@
  *      holds <path class="pos"> / <path class="neg"> polygons (upper edge left to right, then
  *      lower edge right to left, "Z") per run of finite points, omitted where the part is 0.
  *   <g id="x-ticks"> / <g id="y-ticks"> with <text class="tick" data-value="v">label</text>.
+ *   Title, subtitle and caption shrink their font (down to a floor) to fit one slide line.
  *   <g id="legend">, <g id="markers">, <text id="title">, <text id="subtitle">,
  *   <text id="caption">, <text id="x-label">, <text id="y-label">.
  *
@@ -60,7 +61,9 @@ extern "C" {
 
 typedef struct hl_plot hl_plot;
 
-/* Pick the next palette colour automatically (lines and stacks have their own sequences). */
+/* Pick the next palette colour automatically. Lines: black first, then the Okabe–Ito hues.
+ * Stacks: the seven non-black Okabe–Ito hues, then lighter, then darker versions of them; grey
+ * is never chosen automatically, so it is free for a "remainder" band. */
 #define HL_PLOT_AUTO_COLOR (-1L)
 
 typedef enum hl_plot_dash {
