@@ -565,6 +565,9 @@ static hl_status axis_layout(axis *a, double lo, double hi, int fixed, hl_error 
   } else {
     lo = i0 * s;
     hi = i1 * s;
+    if (!isfinite(lo) || !isfinite(hi)) /* e.g. 1.7e308 rounds up to the tick 2e308 */
+      return hl_error_set(err, HL_ERR_RANGE, NULL, 0,
+                          "plot: data span overflows a double once widened to whole ticks");
   }
   a->lo = lo;
   a->hi = hi;

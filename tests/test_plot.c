@@ -521,6 +521,13 @@ START_TEST(test_write_errors_leave_no_file) {
   ck_assert_int_eq(hl_plot_write_svg(p, path, &e), HL_ERR_RANGE);
   ck_assert_ptr_nonnull(strstr(e.message, "overflows"));
   ck_assert_int_eq(stat(path, &sb), 0);
+  /* 1.7e308 alone is finite, but its next whole tick (2e308) is not */
+  hl_plot *q = new_plot("t", "x", "y");
+  double top[2] = {0, 1.7e308};
+  ck_assert_int_eq(hl_plot_add_line(q, "top", x, top, 2, NULL, &e), HL_OK);
+  ck_assert_int_eq(hl_plot_write_svg(q, path, &e), HL_ERR_RANGE);
+  ck_assert_ptr_nonnull(strstr(e.message, "whole ticks"));
+  hl_plot_free(q);
   ck_assert_int_eq(sb.st_size, before);
   ck_assert_int_eq(count_files(dir), 1);
   xmlDocPtr doc = parse(path);
