@@ -22,6 +22,21 @@ void hl_analyze_options_defaults(hl_analyze_options *o) {
   if (!o) return;
   memset(o, 0, sizeof *o);
   o->contributions = 1;
+  o->write_files = 1;
+}
+
+void hl_analyze_report_clear(hl_analyze_report *rep) {
+  if (!rep) return;
+  hl_table_free(rep->so_force);
+  hl_table_free(rep->so_activation);
+  hl_table_free(rep->jr);
+  hl_table_free(rep->ma_length);
+  for (int j = 0; j < HL_SETUP_MAX_JOINTS; j++) {
+    hl_table_free(rep->contrib[j]);
+    rep->contrib[j] = NULL;
+  }
+  rep->so_force = rep->so_activation = rep->jr = rep->ma_length = NULL;
+  rep->ncontrib = 0;
 }
 
 /* mkdir -p */
@@ -128,10 +143,13 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   snprintf(c.outdir, sizeof c.outdir, "%s", opt->out_dir && opt->out_dir[0] ? opt->out_dir : s->results_directory);
 
   hl_status st = HL_OK;
-  hl_model *m = NULL;
-  hl_table *coords = NULL, *forces_in = NULL;
+  hl_model *owned_model = NULL;
+  const hl_model *m = opt->model;
+  hl_table *owned_coords = NULL, *forces_in = NULL;
+  const hl_table *coords = opt->coordinates;
+  hl_extloads *owned_loads = NULL;
+  const hl_extloads *xl = opt->loads;
   hl_motion *mo = NULL;
-  hl_extloads *xl = NULL;
   hl_invdyn_extmap *xmap = NULL;
   hl_data *d = NULL;
   hl_invdyn *idw = NULL;
@@ -146,16 +164,22 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   int n_macoord = 0, n_mamus = 0, njr = 0, nf = 0, nq = 0, nm = 0, na = 0;
   namelist cols = {0, 0, NULL};
 
-  const char *model_path = opt->model_file && opt->model_file[0] ? opt->model_file : s->model_file;
-  st = hl_model_load(model_path, &m, err);
-  if (st) goto done;
-  if (s->replace_force_set || s->nforce_set_files) {
-    for (int i = 0; i < s->nforce_set_files && !st; i++)
-      st = hl_model_add_force_set(m, s->force_set_files[i], s->replace_force_set && i == 0, err);
+  if (!m) {
+    const char *model_path = opt->model_file && opt->model_file[0] ? opt->model_file : s->model_file;
+    st = hl_model_load(model_path, &owned_model, err);
     if (st) goto done;
+    if (s->replace_force_set || s->nforce_set_files) {
+      for (int i = 0; i < s->nforce_set_files && !st; i++)
+        st = hl_model_add_force_set(owned_model, s->force_set_files[i], s->replace_force_set && i == 0, err);
+      if (st) goto done;
+    }
+    m = owned_model;
   }
-  st = hl_table_read(s->coordinates_file, &coords, err);
-  if (st) goto done;
+  if (!coords) {
+    st = hl_table_read(s->coordinates_file, &owned_coords, err);
+    if (st) goto done;
+    coords = owned_coords;
+  }
 
   {
   const hl_analysis_times *at = s->has_so ? &s->so : s->has_jr ? &s->jr : &s->ma;
@@ -177,9 +201,12 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   rep->t0 = nf ? mo->t[0] : 0;
   rep->t1 = nf ? mo->t[nf - 1] : 0;
 
-  if (s->external_loads_file[0]) {
-    st = hl_extloads_load(s->external_loads_file, NULL, &xl, err);
+  if (!xl && s->external_loads_file[0]) {
+    st = hl_extloads_load(s->external_loads_file, NULL, &owned_loads, err);
     if (st) goto done;
+    xl = owned_loads;
+  }
+  if (xl) {
     st = hl_invdyn_extmap_create(m, xl, &xmap, err);
     if (st) goto done;
   }
@@ -481,22 +508,40 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   }
 
   /* ---- outputs */
+  if (opt->keep_tables) {
+    rep->so_force = t_frc;
+    rep->so_activation = t_act;
+    rep->jr = t_jr;
+    rep->ma_length = t_len;
+    t_frc = t_act = t_jr = t_len = NULL;
+    rep->ncontrib = njr < HL_SETUP_MAX_JOINTS ? njr : HL_SETUP_MAX_JOINTS;
+    for (int j = 0; j < rep->ncontrib; j++) {
+      rep->contrib[j] = t_con[j];
+      t_con[j] = NULL;
+    }
+  }
+  if (!opt->write_files) goto done;
   st = make_dirs(c.outdir, err);
   if (st) goto done;
-  if (t_frc) {
+  {
+  hl_table *w_frc = opt->keep_tables ? rep->so_force : t_frc;
+  hl_table *w_act = opt->keep_tables ? rep->so_activation : t_act;
+  hl_table *w_len = opt->keep_tables ? rep->ma_length : t_len;
+  hl_table *w_jr = opt->keep_tables ? rep->jr : t_jr;
+  if (w_frc) {
     char comments[1024];
     snprintf(comments, sizeof comments,
              "hipload %s static optimization: minimize sum |control|^%g, use_muscle_physiology=%s.\n"
              "Forces are generalized: N for muscles and point actuators, N*m for torques.\n"
              "Units are S.I. units (second, meters, Newtons, ...)",
              hl_version(), s->so_activation_exponent, s->so_use_muscle_physiology ? "true" : "false");
-    st = write_table(&c, t_frc, "StaticOptimization_force", comments);
-    if (!st) st = write_table(&c, t_act, "StaticOptimization_activation",
+    st = write_table(&c, w_frc, "StaticOptimization_force", comments);
+    if (!st) st = write_table(&c, w_act, "StaticOptimization_activation",
                               "Controls: muscle activations (0..1) and actuator controls (force / optimal_force).");
     if (st) goto done;
   }
-  if (t_len) {
-    st = write_table(&c, t_len, "MuscleAnalysis_Length", "Musculotendon path lengths, m.\nUnits are S.I. units (second, meters, Newtons, ...)");
+  if (w_len) {
+    st = write_table(&c, w_len, "MuscleAnalysis_Length", "Musculotendon path lengths, m.\nUnits are S.I. units (second, meters, Newtons, ...)");
     for (int c2 = 0; c2 < n_macoord && !st; c2++) {
       char sfx[128];
       snprintf(sfx, sizeof sfx, "MuscleAnalysis_MomentArm_%s", m->coord_name[ma_coord[c2]]);
@@ -504,15 +549,16 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     }
     if (st) goto done;
   }
-  if (t_jr) {
-    st = write_table(&c, t_jr, "JointReaction_ReactionLoads",
+  if (w_jr) {
+    st = write_table(&c, w_jr, "JointReaction_ReactionLoads",
                      "Reaction forces and moments applied by each joint ON the named body, EXPRESSED IN the named frame,\n"
                      "acting at the joint centre on that body (p = that point in the frame). Columns:\n"
                      "<joint>_on_<body>_in_<frame>_{fx,fy,fz (N), mx,my,mz (N*m), px,py,pz (m)}.\n"
                      "Units are S.I. units (second, meters, Newtons, ...)");
     if (st) goto done;
     for (int j = 0; j < njr; j++) {
-      if (!t_con[j]) continue;
+      hl_table *w_con = opt->keep_tables && j < HL_SETUP_MAX_JOINTS ? rep->contrib[j] : t_con[j];
+      if (!w_con) continue;
       char sfx[128], cm[1024];
       int jj = jr_joint[j];
       const char *on = (njr == s->jr_njoint) ? s->jr_on[j] : s->jr_on[0];
@@ -525,12 +571,14 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
                "of the subtree; actuators_f*: point/torque actuators on the subtree;\n"
                "total = intersegmental + all muscles + actuators = the reaction force.",
                m->jnt_name[jj], m->body_name[onb], m->body_name[jr_frame[j]], m->body_name[m->jnt_child[jj]]);
-      st = write_table(&c, t_con[j], sfx, cm);
+      st = write_table(&c, w_con, sfx, cm);
       if (st) goto done;
     }
   }
+  }
 
 done:
+  if (st && opt->keep_tables) hl_analyze_report_clear(rep);
   rep->seconds = now_seconds() - tstart;
   nl_free(&cols);
   if (t_ma)
@@ -566,10 +614,10 @@ done:
   hl_invdyn_free(idw);
   hl_data_free(d);
   hl_invdyn_extmap_free(xmap);
-  hl_extloads_free(xl);
+  hl_extloads_free(owned_loads);
   hl_motion_free(mo);
   hl_table_free(forces_in);
-  hl_table_free(coords);
-  hl_model_free(m);
+  hl_table_free(owned_coords);
+  hl_model_free(owned_model);
   return st;
 }

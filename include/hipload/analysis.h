@@ -22,6 +22,14 @@ typedef struct hl_analyze_options {
   const char *forces_file; /* replaces JointReaction <forces_file> (NULL: keep) */
   int allow_unsupported;   /* muscles with wrap objects: ignore the wrapping instead of failing */
   int contributions;       /* also write <name>_ContactContributions_<joint>.sto (default 1) */
+  int write_files;         /* write the output files (default 1) */
+  int keep_tables;         /* hand the output tables back in the report (default 0); release
+                              them with hl_analyze_report_clear */
+  /* Inputs already in memory (each may be NULL: then the setup's file is read). The model must
+   * be complete: the setup's force-set files are not added to a model given here. */
+  const struct hl_model *model;
+  const struct hl_table *coordinates;
+  const struct hl_extloads *loads;
 } hl_analyze_options;
 
 void hl_analyze_options_defaults(hl_analyze_options *o);
@@ -39,7 +47,15 @@ typedef struct hl_analyze_report {
   double seconds;             /* wall time of the run */
   int nfiles;
   char files[HL_REPORT_MAX_FILES][HL_PATH_MAX + 256]; /* files written */
+  /* With keep_tables: the output tables (NULL when the analysis did not run). contrib[j] belongs
+   * to JointReaction entry j. */
+  struct hl_table *so_force, *so_activation, *jr, *ma_length;
+  struct hl_table *contrib[HL_SETUP_MAX_JOINTS];
+  int ncontrib;
 } hl_analyze_report;
+
+/* Free the tables a report holds (keep_tables) and zero them. */
+void hl_analyze_report_clear(hl_analyze_report *rep);
 
 hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *o,
                          hl_analyze_report *rep, hl_error *err);

@@ -1,0 +1,119 @@
+/* hipload — one stance, end to end: inverse dynamics, static optimization, hip/knee/ankle
+ * contact forces and their muscle contributions, and the numbers a running researcher asks for.
+ *
+ * Conventions of the summary (they are also written into every output file's header):
+ *  - Contact force = the joint reaction ON the leg's child body (femur, tibia, talus), EXPRESSED
+ *    IN that body's frame, at the joint centre — OpenSim's <joint>_on_<child>_in_<child>.
+ *  - Resultant = |force|. BW = body mass × |gravity| (mass from the model unless given).
+ *  - % stance = 100 (t − t0)/(t1 − t0) over the analysed window.
+ *  - A group's contribution "along the resultant" is the projection of its force vector on the
+ *    unit vector of the total contact force at the same instant; projections of all parts
+ *    (intersegmental, muscles, actuators) add up to the resultant. Share = projection/resultant.
+ */
+#ifndef HIPLOAD_TRIAL_H
+#define HIPLOAD_TRIAL_H
+
+#include "hipload/analysis.h"
+#include "hipload/extloads.h"
+#include "hipload/model.h"
+#include "hipload/storage.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hl_trial_settings {
+  char leg;                  /* 'r' or 'l' (default 'r') */
+  double t0, t1;             /* analysis window, s; NAN (default) = stance detected from the GRF */
+  double stance_threshold;   /* N, vertical GRF threshold for stance detection (default 20) */
+  double lowpass_hz;         /* coordinate low-pass cutoff, Hz; ≤ 0 off (default -1) */
+  double exponent;           /* static-optimization cost exponent (default 2) */
+  int use_muscle_physiology; /* default 1 */
+  double body_mass;          /* kg for BW; ≤ 0 (default) = the model's mass */
+  int step_interval;         /* analyse every n-th kinematics row (default 1) */
+  const char *name;          /* output file prefix (default "hipload") */
+} hl_trial_settings;
+
+void hl_trial_settings_defaults(hl_trial_settings *s);
+
+#define HL_TRIAL_NGROUP 4 /* iliopsoas, gluteus_maximus, gluteus_medius, gluteus_minimus */
+#define HL_TRIAL_NOTHER 6 /* top other contributors reported */
+
+typedef struct hl_peak {
+  double value;     /* N (or BW where the field says so) */
+  double bw;        /* value / BW */
+  double time;      /* s */
+  double pct;       /* % stance */
+} hl_peak;
+
+typedef struct hl_contribution {
+  char name[48];    /* group name ("intersegmental", "actuators" for the non-muscle parts) */
+  double at_peak_bw;    /* projection on the resultant at the hip peak, BW */
+  double at_peak_share; /* that / resultant */
+  double impulse_bw_s;  /* ∫ projection dt over the window, BW·s */
+  double impulse_share; /* that / ∫ resultant dt */
+} hl_contribution;
+
+typedef struct hl_trial_summary {
+  double body_mass_kg, bw_n;
+  double t0, t1;             /* window */
+  char leg;
+  int nframe;
+  hl_peak hip, knee, ankle;  /* resultant contact force peaks */
+  double hip_impulse_bw_s;   /* ∫ |hip force| dt / BW */
+  /* muscle forces (sums of the group's bundles on the leg) */
+  hl_peak iliacus, psoas, iliopsoas, gluteus_maximus, gluteus_medius, gluteus_minimus;
+  /* contributions to the hip contact force: the four named groups in the order above, then
+   * the other groups sorted by |at_peak_bw|, then intersegmental and actuators */
+  hl_contribution named[HL_TRIAL_NGROUP];
+  int nother;
+  hl_contribution other[HL_TRIAL_NOTHER];
+  hl_contribution intersegmental, actuators;
+  /* solver */
+  int so_least_squares;      /* frames solved in least squares (actuators too weak) */
+  double so_max_residual;    /* N·m or N */
+  double so_max_reserve;     /* largest non-muscle actuator force, N or N·m */
+  char so_max_reserve_name[64];
+  double seconds;
+} hl_trial_summary;
+
+typedef struct hl_trial {
+  hl_trial_summary summary;
+  hl_analyze_report report;  /* the tables: SO force/activation, reactions, contributions */
+  int joint[3];              /* model joints analysed: hip, knee, ankle */
+} hl_trial;
+
+/* Run one stance. loads may be NULL (no external loads). The model must already hold its
+ * reserve actuators. */
+hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
+                       const hl_trial_settings *s, hl_trial **out, hl_error *err);
+void hl_trial_free(hl_trial *t);
+
+/* Write the trial's outputs into dir (created): the .sto files, <name>_summary.csv (one row per
+ * frame: time, % stance, hip/knee/ankle resultants in N and BW, group contributions, muscle
+ * forces), summary.json, and the SVG figures hip_contact.svg and muscle_forces.svg. Files are
+ * written atomically. */
+hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
+                         const hl_trial_settings *s, hl_error *err);
+
+/* Stance of `leg` from the ExternalForce applied to calcn_<leg>: first and last time the vertical
+ * (y) force exceeds threshold, longest run, inside [lo, hi]. */
+hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, char leg,
+                                 double threshold, double lo, double hi, double *t0, double *t1,
+                                 hl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Add a CoordinateActuator reserve "<coordinate>_reserve" (unbounded, given optimal force, N·m or
+ * N per unit control) on every unlocked coordinate that has none yet — a starting point when the
+ * user has no reserve/residual actuator file. Must be called before the model is shared. */
+hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err);
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,8 @@
+/* Shared between trial.c and trial_write.c. */
+#ifndef HIPLOAD_TRIAL_INTERNAL_H
+#define HIPLOAD_TRIAL_INTERNAL_H
+#include "hipload/storage.h"
+/* Columns prefix+"x|y|z" of t into c; 0 when one is missing. */
+int hl__trial_col3(const hl_table *t, const char *prefix, int c[3]);
+void hl__trial_row3(const hl_table *t, int r, const int c[3], double v[3]);
+#endif
