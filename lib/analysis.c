@@ -17,6 +17,7 @@
 #include "hipload/reaction.h"
 #include "hipload/so.h"
 #include "hipload/storage.h"
+#include "fsutil.h"
 
 void hl_analyze_options_defaults(hl_analyze_options *o) {
   if (!o) return;
@@ -37,22 +38,6 @@ void hl_analyze_report_clear(hl_analyze_report *rep) {
   }
   rep->so_force = rep->so_activation = rep->jr = rep->ma_length = NULL;
   rep->ncontrib = 0;
-}
-
-/* mkdir -p */
-static hl_status make_dirs(const char *path, hl_error *err) {
-  char buf[HL_PATH_MAX];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(buf, 0777) && errno != EEXIST)
-      return hl_error_set(err, HL_ERR_IO, buf, 0, "cannot create folder: %s", strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) && errno != EEXIST)
-    return hl_error_set(err, HL_ERR_IO, buf, 0, "cannot create folder: %s", strerror(errno));
-  return HL_OK;
 }
 
 static double now_seconds(void) {
@@ -521,7 +506,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     }
   }
   if (!opt->write_files) goto done;
-  st = make_dirs(c.outdir, err);
+  st = hl__mkdirs(c.outdir, err);
   if (st) goto done;
   {
   hl_table *w_frc = opt->keep_tables ? rep->so_force : t_frc;

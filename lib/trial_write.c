@@ -10,20 +10,8 @@
 #include "hipload/groups.h"
 #include "hipload/plot.h"
 #include "hipload/trial.h"
+#include "fsutil.h"
 #include "trial_internal.h"
-
-static hl_status mkdirs(const char *path, hl_error *err) {
-  char buf[2048];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(buf, 0777) && errno != EEXIST) return hl_error_set(err, HL_ERR_IO, buf, 0, "cannot create folder: %s", strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) && errno != EEXIST) return hl_error_set(err, HL_ERR_IO, buf, 0, "cannot create folder: %s", strerror(errno));
-  return HL_OK;
-}
 
 static const char *side_name(char leg) { return leg == 'l' ? "left" : "right"; }
 
@@ -62,20 +50,6 @@ static void jstr(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-static void jpeak(FILE *f, const char *key, const hl_peak *p, int last) {
-  fprintf(f, "    ");
-  jstr(f, key);
-  fprintf(f, ": {\"peak_n\": ");
-  jnum(f, p->value);
-  fprintf(f, ", \"peak_bw\": ");
-  jnum(f, p->bw);
-  fprintf(f, ", \"peak_time_s\": ");
-  jnum(f, p->time);
-  fprintf(f, ", \"peak_pct_stance\": ");
-  jnum(f, p->pct);
-  fprintf(f, "}%s\n", last ? "" : ",");
-}
-
 static void jcontrib(FILE *f, const hl_contribution *c, int at_peak, int last) {
   fprintf(f, "    ");
   jstr(f, c->name);
@@ -93,8 +67,9 @@ static void jcontrib(FILE *f, const hl_contribution *c, int at_peak, int last) {
   fprintf(f, "}%s\n", last ? "" : ",");
 }
 
-static void jjoint(FILE *f, const char *key, const hl_peak *p, double impulse, int last) {
-  fprintf(f, "  ");
+/* "key": {peak_n, peak_bw, peak_time_s, peak_pct_stance[, impulse_bw_s]} (impulse < 0: none). */
+static void jpeak(FILE *f, const char *indent, const char *key, const hl_peak *p, double impulse, int last) {
+  fprintf(f, "%s", indent);
   jstr(f, key);
   fprintf(f, ": {\"peak_n\": ");
   jnum(f, p->value);
@@ -134,9 +109,9 @@ static hl_status write_json(const hl_trial *t, const hl_model *m, const char *pa
   fprintf(f, ", \"t1\": ");
   jnum(f, S->t1);
   fprintf(f, ", \"leg\": \"%c\", \"frames\": %d},\n", S->leg, S->nframe);
-  jjoint(f, "hip", &S->hip, S->hip_impulse_bw_s, 0);
-  jjoint(f, "knee", &S->knee, -1, 0);
-  jjoint(f, "ankle", &S->ankle, -1, 0);
+  jpeak(f, "  ", "hip", &S->hip, S->hip_impulse_bw_s, 0);
+  jpeak(f, "  ", "knee", &S->knee, -1, 0);
+  jpeak(f, "  ", "ankle", &S->ankle, -1, 0);
   fprintf(f, "  \"contributions_at_peak\": {\n");
   for (int g = 0; g < HL_TRIAL_NGROUP; g++) jcontrib(f, &S->named[g], 1, 0);
   jcontrib(f, &S->intersegmental, 1, 0);
@@ -148,12 +123,12 @@ static hl_status write_json(const hl_trial *t, const hl_model *m, const char *pa
   fprintf(f, "  },\n  \"other_contributors_at_peak\": {\n");
   for (int i = 0; i < S->nother; i++) jcontrib(f, &S->other[i], 1, i == S->nother - 1);
   fprintf(f, "  },\n  \"muscle_forces\": {\n");
-  jpeak(f, "iliopsoas", &S->iliopsoas, 0);
-  jpeak(f, "iliacus", &S->iliacus, 0);
-  jpeak(f, "psoas", &S->psoas, 0);
-  jpeak(f, "gluteus_maximus", &S->gluteus_maximus, 0);
-  jpeak(f, "gluteus_medius", &S->gluteus_medius, 0);
-  jpeak(f, "gluteus_minimus", &S->gluteus_minimus, 1);
+  jpeak(f, "    ", "iliopsoas", &S->iliopsoas, -1, 0);
+  jpeak(f, "    ", "iliacus", &S->iliacus, -1, 0);
+  jpeak(f, "    ", "psoas", &S->psoas, -1, 0);
+  jpeak(f, "    ", "gluteus_maximus", &S->gluteus_maximus, -1, 0);
+  jpeak(f, "    ", "gluteus_medius", &S->gluteus_medius, -1, 0);
+  jpeak(f, "    ", "gluteus_minimus", &S->gluteus_minimus, -1, 1);
   fprintf(f, "  },\n  \"solver\": {\"frames\": %d, \"frames_least_squares\": %d, \"max_residual\": ", S->nframe, S->so_least_squares);
   jnum(f, S->so_max_residual);
   fprintf(f, ", \"max_reserve\": ");
@@ -277,14 +252,19 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
   hl_plot_set_subtitle(p, sub, err);
   hl_plot_set_caption(p, cap, err);
   hl_plot_set_x_range(p, 0, 100, err);
+  /* Okabe–Ito colours for the four named groups; the remainders in greys */
   const struct {
     const char *label;
     int col;
-  } bands[] = {{"Gluteus medius", 10}, {"Gluteus maximus", 9}, {"Gluteus minimus", 11}, {"Iliopsoas", 8},
-               {"Other muscles", 12},  {"Intersegmental (inertia, gravity, GRF)", 13}};
+    long color;
+  } bands[] = {{"Gluteus medius", 10, 0x56B4E9}, {"Gluteus maximus", 9, 0xE69F00},
+               {"Gluteus minimus", 11, 0x009E73}, {"Iliopsoas", 8, 0xCC79A7},
+               {"Other muscles", 12, 0xA0A0A0},   {"Intersegmental (inertia, gravity, GRF)", 13, 0xD0D0D0}};
   for (size_t b = 0; b < sizeof bands / sizeof bands[0] && !st; b++) {
     for (int r = 0; r < n; r++) y[r] = ft->data[(size_t)r * nc + bands[b].col];
-    st = hl_plot_add_stack(p, bands[b].label, pct, y, n, NULL, err);
+    hl_plot_style bs = hl_plot_style_defaults();
+    bs.color = bands[b].color;
+    st = hl_plot_add_stack(p, bands[b].label, pct, y, n, &bs, err);
   }
   for (int r = 0; r < n && !st; r++) y[r] = ft->data[(size_t)r * nc + 3];
   if (!st) {
@@ -335,7 +315,7 @@ hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
                          const hl_trial_settings *s, hl_error *err) {
   if (!t || !m || !dir) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_trial_write: NULL argument");
   const char *name = s && s->name && s->name[0] ? s->name : "hipload";
-  hl_status st = mkdirs(dir, err);
+  hl_status st = hl__mkdirs(dir, err);
   if (st) return st;
   char conv[1024], path[2200];
   convention(t, m, conv, sizeof conv);
