@@ -505,8 +505,8 @@ static hl_status read_coords(ctx *c, xmlNodePtr jn, int j, int *explicit_type) {
     int q = hl__model_add_coord(m, nm);
     if (q < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
     m->coord_joint[q] = j;
-    m->coord_range[2 * q] = -PI / 2; /* OpenSim's Coordinate default range */
-    m->coord_range[2 * q + 1] = PI / 2;
+    m->coord_range[2 * q] = -10.0; /* Coordinate::constructProperties default range */
+    m->coord_range[2 * q + 1] = 10.0;
     TRY(get_dbl(c, cn, "default_value", &m->coord_default[q]));
     TRY(get_vec(c, cn, "range", 2, m->coord_range + 2 * q));
     TRY(get_bool(c, cn, "locked", &m->coord_locked[q]));
