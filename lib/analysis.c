@@ -506,8 +506,11 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     }
   }
   if (!opt->write_files) goto done;
-  st = hl__mkdirs(c.outdir, err);
+  /* write into a staging folder; files move into the output folder only when all were written */
+  hl__stage stage;
+  st = hl__stage_begin(&stage, c.outdir, err);
   if (st) goto done;
+  snprintf(c.outdir, sizeof c.outdir, "%s", stage.path);
   {
   hl_table *w_frc = opt->keep_tables ? rep->so_force : t_frc;
   hl_table *w_act = opt->keep_tables ? rep->so_activation : t_act;
@@ -523,7 +526,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     st = write_table(&c, w_frc, "StaticOptimization_force", comments);
     if (!st) st = write_table(&c, w_act, "StaticOptimization_activation",
                               "Controls: muscle activations (0..1) and actuator controls (force / optimal_force).");
-    if (st) goto done;
+    if (st) goto write_failed;
   }
   if (w_len) {
     st = write_table(&c, w_len, "MuscleAnalysis_Length", "Musculotendon path lengths, m.\nUnits are S.I. units (second, meters, Newtons, ...)");
@@ -532,7 +535,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
       snprintf(sfx, sizeof sfx, "MuscleAnalysis_MomentArm_%s", m->coord_name[ma_coord[c2]]);
       st = write_table(&c, t_ma[c2], sfx, "Moment arms r = -dl/dq (m for rotational coordinates).\nUnits are S.I. units (second, meters, Newtons, ...)");
     }
-    if (st) goto done;
+    if (st) goto write_failed;
   }
   if (w_jr) {
     st = write_table(&c, w_jr, "JointReaction_ReactionLoads",
@@ -540,7 +543,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
                      "acting at the joint centre on that body (p = that point in the frame). Columns:\n"
                      "<joint>_on_<body>_in_<frame>_{fx,fy,fz (N), mx,my,mz (N*m), px,py,pz (m)}.\n"
                      "Units are S.I. units (second, meters, Newtons, ...)");
-    if (st) goto done;
+    if (st) goto write_failed;
     for (int j = 0; j < njr; j++) {
       hl_table *w_con = opt->keep_tables && j < HL_SETUP_MAX_JOINTS ? rep->contrib[j] : t_con[j];
       if (!w_con) continue;
@@ -557,9 +560,23 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
                "total = intersegmental + all muscles + actuators = the reaction force.",
                m->jnt_name[jj], m->body_name[onb], m->body_name[jr_frame[j]], m->body_name[m->jnt_child[jj]]);
       st = write_table(&c, w_con, sfx, cm);
-      if (st) goto done;
+      if (st) break;
     }
   }
+  }
+write_failed:
+  if (st) {
+    hl__stage_abort(&stage);
+    rep->nfiles = 0;
+    goto done;
+  }
+  st = hl__stage_commit(&stage, err);
+  /* the report names the files where they ended up */
+  for (int i = 0; i < rep->nfiles; i++) {
+    const char *base = strrchr(rep->files[i], '/');
+    char final[sizeof rep->files[0]];
+    snprintf(final, sizeof final, "%s/%s", stage.dir, base ? base + 1 : rep->files[i]);
+    memcpy(rep->files[i], final, sizeof final);
   }
 
 done:

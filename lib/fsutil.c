@@ -23,3 +23,57 @@ hl_status hl__mkdirs(const char *path, hl_error *err) {
     return hl_error_set(err, HL_ERR_IO, buf, 0, "exists and is not a folder");
   return HL_OK;
 }
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+hl_status hl__stage_begin(hl__stage *s, const char *dir, hl_error *err) {
+  struct stat st;
+  snprintf(s->dir, sizeof s->dir, "%s", dir);
+  s->created_dir = stat(dir, &st) != 0;
+  hl_status rc = hl__mkdirs(dir, err);
+  if (rc) return rc;
+  snprintf(s->path, sizeof s->path, "%s/.hipload-partial-XXXXXX", dir);
+  if (!mkdtemp(s->path)) {
+    if (s->created_dir) rmdir(dir);
+    return hl_error_set(err, HL_ERR_IO, dir, 0, "cannot create a staging folder: %s", strerror(errno));
+  }
+  return HL_OK;
+}
+
+/* Apply fn(staged path, final path) to every file of the staging folder. */
+static int each_file(hl__stage *s, int commit) {
+  DIR *d = opendir(s->path);
+  if (!d) return -1;
+  int bad = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char from[2400], to[2400];
+    snprintf(from, sizeof from, "%s/%s", s->path, e->d_name);
+    snprintf(to, sizeof to, "%s/%s", s->dir, e->d_name);
+    if (commit) {
+      if (rename(from, to)) bad = -1;
+    } else {
+      unlink(from);
+    }
+  }
+  closedir(d);
+  return bad;
+}
+
+hl_status hl__stage_commit(hl__stage *s, hl_error *err) {
+  if (each_file(s, 1)) {
+    hl__stage_abort(s);
+    return hl_error_set(err, HL_ERR_IO, s->dir, 0, "cannot move the outputs into place: %s", strerror(errno));
+  }
+  rmdir(s->path);
+  return HL_OK;
+}
+
+void hl__stage_abort(hl__stage *s) {
+  each_file(s, 0);
+  rmdir(s->path);
+  if (s->created_dir) rmdir(s->dir);
+}

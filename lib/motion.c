@@ -220,8 +220,14 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
   }
   int i0 = find_index(tt, nr, s.t0 > first ? s.t0 : first);
   int i1 = find_index(tt, nr, s.t1 < last ? s.t1 : last);
-  int nf = (i1 - i0) / s.step_interval + 1;
-  if ((i1 - i0) % s.step_interval) nf++;
+  /* OpenSim's AnalyzeTool records the first row (begin), every row whose index in the whole
+   * storage is a multiple of step_interval (Analysis::proceed(stepNumber)), and the last row
+   * (end). The multiples count from the file's first row, not from t0: walk-so-spring's
+   * reference has rows at 0.500, 0.503, 0.513, ... because its file has extra rows earlier. */
+  int nf = 1;
+  for (int r = i0 + 1; r < i1; r++)
+    if (r % s.step_interval == 0) nf++;
+  if (i1 > i0) nf++;
   mo->nframe = nf;
   mo->t = malloc(sizeof(double) * (size_t)nf);
   mo->q = malloc(sizeof(double) * (size_t)nf * nq + 1);
@@ -231,9 +237,12 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
     goto fail;
   }
-  for (int f = 0; f < nf; f++) {
-    int r = i0 + f * s.step_interval;
-    mo->t[f] = tt[r < i1 ? r : i1];
+  {
+    int f = 0;
+    mo->t[f++] = tt[i0];
+    for (int r = i0 + 1; r < i1; r++)
+      if (r % s.step_interval == 0) mo->t[f++] = tt[r];
+    if (i1 > i0) mo->t[f++] = tt[i1];
   }
 
   /* 4. splines and evaluation */

@@ -1010,6 +1010,11 @@ static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int
     m->act_body_b[i] = a < 0 ? -1 : 0;
     m->act_dir_global[i] = 1;
     if (type == HL_ACT_POINT) TRY(get_vec(c, fn, "point_B", 3, m->act_point + 3 * i));
+    /* OpenSim 4 reads these pre-1.9.5 elements as PointActuator (body = body_B, point = point_B)
+     * and TorqueActuator (bodyA = body_B, bodyB = body_A), both with the direction NEGATED and
+     * given in ground (PointActuator/TorqueActuator::updateFromXMLNode, version < 10905). The
+     * sign matters when forces from OpenSim's output are applied (JointReaction forces_file). */
+    for (int k = 0; k < 3; k++) dir[k] = -dir[k];
   }
   if (type != HL_ACT_COORDINATE) {
     double n = sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]);
@@ -1197,6 +1202,45 @@ hl_status hl_model_load_memory(const char *xml, size_t len, const char *name, hl
   return st;
 }
 
+/* Remove actuators [na0, n) whose name an earlier actuator has, and likewise limit forces. */
+static void drop_duplicates(hl_model *m, int na0, int nl0) {
+  int w = na0;
+  for (int r = na0; r < m->nactuator; r++) {
+    int dup = 0;
+    for (int k = 0; k < w && !dup; k++) dup = !strcmp(m->act_name[k], m->act_name[r]);
+    if (dup) continue;
+    if (w != r) {
+      memcpy(m->act_name[w], m->act_name[r], HL_NAME_MAX);
+      m->act_type[w] = m->act_type[r];
+      m->act_optimal_force[w] = m->act_optimal_force[r];
+      m->act_min_control[w] = m->act_min_control[r];
+      m->act_max_control[w] = m->act_max_control[r];
+      m->act_coord[w] = m->act_coord[r];
+      m->act_body[w] = m->act_body[r];
+      m->act_body_b[w] = m->act_body_b[r];
+      memcpy(m->act_point + 3 * w, m->act_point + 3 * r, 3 * sizeof(double));
+      memcpy(m->act_direction + 3 * w, m->act_direction + 3 * r, 3 * sizeof(double));
+      m->act_point_global[w] = m->act_point_global[r];
+      m->act_dir_global[w] = m->act_dir_global[r];
+    }
+    w++;
+  }
+  m->nactuator = w;
+  w = nl0;
+  for (int r = nl0; r < m->nlimit; r++) {
+    int dup = 0;
+    for (int k = 0; k < w && !dup; k++) dup = !strcmp(m->lim_name[k], m->lim_name[r]);
+    if (dup) continue;
+    if (w != r) {
+      memcpy(m->lim_name[w], m->lim_name[r], HL_NAME_MAX);
+      m->lim_coord[w] = m->lim_coord[r];
+      memcpy(m->lim_param + 7 * w, m->lim_param + 7 * r, 7 * sizeof(double));
+    }
+    w++;
+  }
+  m->nlimit = w;
+}
+
 hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_error *err) {
   if (!m || !path) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_model_add_force_set: NULL argument");
   xmlDocPtr doc;
@@ -1223,6 +1267,11 @@ hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_
     }
     int nm0 = m->nmuscle, na0 = m->nactuator, nl0 = m->nlimit, np0 = m->npathpt, ns0 = m->nforce_skipped;
     if (st == HL_OK) st = read_forceset(&c, c.model);
+    /* OpenSim appends a force-set file without duplicate names (ForceSet::append with
+     * aAllowDuplicateNames = false): an actuator or limit force whose name the model already
+     * has is skipped, the model's own one stays. walk-so-spring's model carries the same
+     * reserves as its force-set file; adding both would halve each reserve's control. */
+    if (st == HL_OK) drop_duplicates(m, na0, nl0);
     if (st != HL_OK) { /* leave the model as it was before this file */
       m->nmuscle = nm0;
       m->nactuator = na0;

@@ -311,12 +311,9 @@ out:
   return st;
 }
 
-hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
-                         const hl_trial_settings *s, hl_error *err) {
-  if (!t || !m || !dir) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_trial_write: NULL argument");
-  const char *name = s && s->name && s->name[0] ? s->name : "hipload";
-  hl_status st = hl__mkdirs(dir, err);
-  if (st) return st;
+static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir, const char *name,
+                           hl_error *err) {
+  hl_status st;
   char conv[1024], path[2200];
   convention(t, m, conv, sizeof conv);
   const hl_analyze_report *R = &t->report;
@@ -353,4 +350,21 @@ hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
   hl_table_free(ft);
   free(pct);
   return st;
+}
+
+hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
+                         const hl_trial_settings *s, hl_error *err) {
+  if (!t || !m || !dir || !dir[0]) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_trial_write: NULL argument");
+  const char *name = s && s->name && s->name[0] ? s->name : "hipload";
+  if (strchr(name, '/')) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "output name '%s' contains '/'", name);
+  /* everything goes to a staging folder first and is moved in only when all of it was written */
+  hl__stage stage;
+  hl_status st = hl__stage_begin(&stage, dir, err);
+  if (st) return st;
+  st = write_all(t, m, stage.path, name, err);
+  if (st) {
+    hl__stage_abort(&stage);
+    return st;
+  }
+  return hl__stage_commit(&stage, err);
 }

@@ -319,16 +319,19 @@ START_TEST(test_motion_cubic) {
   ck_assert_double_eq_tol(mo->t[0], 0.2, 1e-12);
   hl_motion_free(mo);
 
-  /* every 4th row, last row always included: rows 0,4,...,20 → 6 frames */
+  /* OpenSim's AnalyzeTool rule: the first row, the rows whose file index is a multiple of the
+   * step, the last row. t0 = 0.2 is file row 10, t1 = 0.4 row 30: step 4 → rows 10, 12, 16, 20,
+   * 24, 28, 30 → 7 frames */
   s.step_interval = 4;
   s.acc = HL_MOTION_ACC_SPEEDSPLINE;
   ck_assert_int_eq(hl_motion_create(&c.m, t, &s, &mo, &e), HL_OK);
-  ck_assert_int_eq(mo->nframe, 6);
-  ck_assert_double_eq_tol(mo->t[5], 0.4, 1e-12);
+  ck_assert_int_eq(mo->nframe, 7);
+  ck_assert_double_eq_tol(mo->t[1], 0.22, 1e-12);
+  ck_assert_double_eq_tol(mo->t[6], 0.4, 1e-12);
   for (int f = 0; f < mo->nframe; f++)
     ck_assert_double_eq_tol(mo->qdd[2 * f], -3.0 + 3.0 * mo->t[f], 1e-3);
   hl_motion_free(mo);
-  s.step_interval = 3; /* 20 rows / 3 → rows 0,3,...,18 and 20 */
+  s.step_interval = 3; /* rows 10, 12, 15, 18, 21, 24, 27, 30 */
   ck_assert_int_eq(hl_motion_create(&c.m, t, &s, &mo, &e), HL_OK);
   ck_assert_int_eq(mo->nframe, 8);
   ck_assert_double_eq_tol(mo->t[7], 0.4, 1e-12);

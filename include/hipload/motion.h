@@ -12,8 +12,9 @@
  *     or q̈ as the derivative of a quintic spline through the spline's q̇ sampled at every row
  *     (HL_MOTION_ACC_SPEEDSPLINE, AnalyzeTool + StaticOptimization);
  *  5. frames are the (processed) rows from the last row at or before max(t0, first time) to the last
- *     row at or before min(t1, last time) (OpenSim's Storage::findIndex), every step_interval-th
- *     row, the last one always included.
+ *     row at or before min(t1, last time) (OpenSim's Storage::findIndex): the first, every row
+ *     whose index in the whole file is a multiple of step_interval, and the last — the rows
+ *     OpenSim's AnalyzeTool records (begin, Analysis::proceed(step), end).
  * SI units inside: rad, m, s.
  */
 #ifndef HIPLOAD_MOTION_H
