@@ -78,11 +78,11 @@ typedef struct {
   const hl_analyze_setup *s;
   hl_analyze_report *rep;
   hl_error *err;
-  char outdir[HL_PATH_MAX];
+  char outdir[2200];
 } runctx;
 
 static hl_status write_table(runctx *c, hl_table *t, const char *suffix, const char *comments) {
-  char path[HL_PATH_MAX + 256];
+  char path[2600];
   snprintf(path, sizeof path, "%s/%s_%s.sto", c->outdir, c->s->name, suffix);
   hl_status st = hl_table_write_sto(t, path, comments, c->err);
   if (!st && c->rep && c->rep->nfiles < HL_REPORT_MAX_FILES)
@@ -551,7 +551,10 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
       int jj = jr_joint[j];
       const char *on = (njr == s->jr_njoint) ? s->jr_on[j] : s->jr_on[0];
       int onb = !strcmp(on, "parent") ? m->jnt_parent[jj] : m->jnt_child[jj];
-      snprintf(sfx, sizeof sfx, "ContactContributions_%s", m->jnt_name[jj]);
+      /* <joint> for the child (the usual request); <joint>_on_<parent> when asked on the parent,
+       * so that both can be written in one run (walk-jr asks for hip_r on femur_r and on pelvis) */
+      if (onb == m->jnt_child[jj]) snprintf(sfx, sizeof sfx, "ContactContributions_%s", m->jnt_name[jj]);
+      else snprintf(sfx, sizeof sfx, "ContactContributions_%s_on_%s", m->jnt_name[jj], m->body_name[onb]);
       snprintf(cm, sizeof cm,
                "Contributions to the %s reaction force on %s, expressed in %s, N.\n"
                "<muscle>_f*: minus the muscle's pull on the %s side (its share of the contact force);\n"
@@ -574,9 +577,9 @@ write_failed:
   /* the report names the files where they ended up */
   for (int i = 0; i < rep->nfiles; i++) {
     const char *base = strrchr(rep->files[i], '/');
-    char final[sizeof rep->files[0]];
+    char final[sizeof rep->files[0] + sizeof stage.dir];
     snprintf(final, sizeof final, "%s/%s", stage.dir, base ? base + 1 : rep->files[i]);
-    memcpy(rep->files[i], final, sizeof final);
+    snprintf(rep->files[i], sizeof rep->files[i], "%.2599s", final);
   }
 
 done:

@@ -123,6 +123,73 @@ START_TEST(test_external_force_enters_intersegmental) {
 }
 END_TEST
 
+
+/* A two-segment leg hanging from the ground in a static pose (q̇ = q̈ = 0), with a one-joint
+ * muscle (ground → thigh) and a two-joint muscle (ground → shank). Hip: pin at the origin;
+ * knee: pin at (0, −0.4, 0) of the thigh. Thigh 7 kg with COM (0, −0.2, 0); shank 3 kg with COM
+ * (0, −0.2, 0) in its frame. Both angles 0, so every point is where its body frame puts it.
+ *   hip reaction on the thigh  = (m1 + m2)·g·ŷ − T_A û_A − T_B û_B      (both muscles cross)
+ *   knee reaction on the shank = m2·g·ŷ − T_B û_B                        (only B crosses)
+ * with û the unit vector from the body's path point to the ground point. */
+START_TEST(test_two_segment_leg_by_hand) {
+  hl_model *m = fx_ground();
+  m->gravity[1] = -9.81;
+  int jh = fx_body(m, "thigh", 0, NULL, NULL);
+  int ch = fx_coord(m, jh, "hip", 1);
+  fx_axis(m, jh, 0, 0, 0, 1, ch, -1);
+  double kp[3] = {0, -0.4, 0};
+  int jk = fx_body(m, "shank", 1, kp, NULL);
+  int ck = fx_coord(m, jk, "knee", 1);
+  fx_axis(m, jk, 0, 0, 0, 1, ck, -1);
+  m->body_mass[1] = 7;
+  m->body_com[3 * 1 + 1] = -0.2;
+  m->body_mass[2] = 3;
+  m->body_com[3 * 2 + 1] = -0.2;
+  for (int b = 1; b <= 2; b++) m->body_inertia[9 * b] = m->body_inertia[9 * b + 4] = m->body_inertia[9 * b + 8] = 0.05;
+  int ka = hl__model_add_muscle(m, "glut_med1_r");
+  m->mus_path_adr[ka] = m->npathpt;
+  fx_point(m, 0, 0, -0.05, 0.1, 0);
+  fx_point(m, 1, 0, -0.03, -0.1, 0);
+  int kb = hl__model_add_muscle(m, "rect_fem_r");
+  m->mus_path_adr[kb] = m->npathpt;
+  fx_point(m, 0, 0, 0.04, 0.05, 0);
+  fx_point(m, 2, 0, 0.05, -0.05, 0);
+  hl_data *d = hl_data_create(m);
+  hl_jr *jr = hl_jr_create(m);
+  double q[2] = {0, 0}, z[2] = {0, 0};
+  ck_assert_int_eq(hl_kin_update(m, d, q, z, z), HL_OK);
+  ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
+  double T[2] = {400, 250};
+  /* by hand: A from (−0.03, −0.1) on the thigh to (−0.05, 0.1) in ground;
+   *          B from (0.05, −0.45) on the shank (knee at −0.4) to (0.04, 0.05) */
+  double ua[2] = {-0.02, 0.2}, ub[2] = {-0.01, 0.5};
+  double la = hypot(ua[0], ua[1]), lb = hypot(ub[0], ub[1]);
+  double FA[2] = {T[0] * ua[0] / la, T[0] * ua[1] / la}, FB[2] = {T[1] * ub[0] / lb, T[1] * ub[1] / lb};
+  hl_jr_result hip, knee;
+  double con[12];
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, T, NULL, 0, 0, 0, &hip, con), HL_OK);
+  ck_assert_double_eq_tol(hip.f[0], 0 - FA[0] - FB[0], 1e-9);
+  ck_assert_double_eq_tol(hip.f[1], 10 * 9.81 - FA[1] - FB[1], 1e-9);
+  ck_assert_double_eq_tol(hip.inter_f[1], 10 * 9.81, 1e-9);
+  ck_assert_double_eq_tol(con[0], -FA[0], 1e-12);
+  ck_assert_double_eq_tol(con[6 + 1], -FB[1], 1e-12);
+  /* hip moment about z at the origin: gravity of both bodies has no arm (COMs on the y axis);
+   * the muscles' moments r × F at their points: A at (−0.03, −0.1), B at (0.05, −0.45) */
+  double mz = -((-0.03) * FA[1] - (-0.1) * FA[0]) - (0.05 * FB[1] - (-0.45) * FB[0]);
+  ck_assert_double_eq_tol(hip.m[2], mz, 1e-9);
+  ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, T, NULL, 1, 0, 0, &knee, con), HL_OK);
+  ck_assert_double_eq_tol(knee.f[0], -FB[0], 1e-9);
+  ck_assert_double_eq_tol(knee.f[1], 3 * 9.81 - FB[1], 1e-9);
+  ck_assert_double_eq(con[0], 0); /* A does not cross the knee */
+  ck_assert_double_eq_tol(knee.p[1], -0.4, 1e-15);
+  ck_assert_int_eq(hl_muscle_crosses(m, d, ka, 1), 0);
+  ck_assert_int_eq(hl_muscle_crosses(m, d, kb, 1), 1);
+  hl_jr_free(jr);
+  hl_data_free(d);
+  hl_model_free(m);
+}
+END_TEST
+
 START_TEST(test_bad_arguments) {
   hl_model *m = pendulum();
   hl_data *d = hl_data_create(m);
@@ -144,6 +211,7 @@ int main(void) {
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, test_pendulum_reaction_by_hand);
   tcase_add_test(tc, test_external_force_enters_intersegmental);
+  tcase_add_test(tc, test_two_segment_leg_by_hand);
   tcase_add_test(tc, test_bad_arguments);
   suite_add_tcase(s, tc);
   return tu_run(s);

@@ -123,6 +123,38 @@ START_TEST(test_walk_jr_whole_chain) {
   double w;
   check_hip(dir2, 0.02 * 2669, &w); /* 2% of the peak resultant; measured: 6.8 N */
   fprintf(stderr, "walk-jr SO->JR chain: worst hip force error %.4g N\n", w);
+
+  /* peak resultant within 1% of OpenSim's 2669 N */
+  hl_table *o = out_table(dir2, "subject01_JointReaction_ReactionLoads.sto");
+  int cx = hl_table_col(o, "hip_r_on_femur_r_in_femur_r_fx");
+  double pk = 0;
+  for (int r = 0; r < o->nrow; r++) {
+    double v = 0;
+    for (int k = 0; k < 3; k++) v += hl_table_get(o, r, cx + k) * hl_table_get(o, r, cx + k);
+    pk = fmax(pk, sqrt(v));
+  }
+  ck_assert_double_eq_tol(pk, 2669, 0.01 * 2669); /* measured: within 0.3 % */
+  fprintf(stderr, "walk-jr chain: peak hip resultant %.1f N (OpenSim 2669 N)\n", pk);
+
+  /* identity in every frame: muscles + intersegmental + actuators = total = the reaction */
+  hl_table *ct = out_table(dir2, "subject01_ContactContributions_hip_r.sto");
+  int ci = hl_table_col(ct, "intersegmental_fx"), ca = hl_table_col(ct, "actuators_fx"), ctot = hl_table_col(ct, "total_fx");
+  ck_assert(ci > 0 && ca > 0 && ctot > 0);
+  ck_assert_int_eq(ct->nrow, o->nrow);
+  double worst = 0;
+  for (int r = 0; r < ct->nrow; r++)
+    for (int k = 0; k < 3; k++) {
+      double sum = hl_table_get(ct, r, ci + k) + hl_table_get(ct, r, ca + k);
+      for (int c = 1; c < ci; c += 3)
+        if (strncmp(ct->names[c], "group_", 6)) sum += hl_table_get(ct, r, c + k);
+      double tot = hl_table_get(ct, r, ctot + k), reac = hl_table_get(o, r, cx + k);
+      ck_assert_double_eq_tol(sum, tot, 1e-9 * fmax(1, fabs(tot)));
+      ck_assert_double_eq_tol(tot, reac, 1e-9 * fmax(1, fabs(reac)));
+      worst = fmax(worst, fabs(sum - tot) / fmax(1, fabs(tot)));
+    }
+  fprintf(stderr, "walk-jr contributions identity: worst relative error %.2g\n", worst);
+  hl_table_free(ct);
+  hl_table_free(o);
 }
 END_TEST
 
@@ -202,6 +234,34 @@ START_TEST(test_hamner_running_chain) {
 }
 END_TEST
 
+/* hipload setup with OpenSim's MuscleAnalysis setup reproduces its lengths and moment arms. */
+START_TEST(test_hamner_muscle_analysis) {
+  if (!tu_require_data()) return;
+  char casedir[1024], dir[512];
+  ck_assert_int_eq(chdir(tu_data(casedir, sizeof casedir, "run-hamner2010")), 0);
+  run_setup("run-hamner2010/opensim-4.6/setup_ma.xml", NULL, NULL, dir, sizeof dir);
+  const char *files[] = {"Length", "MomentArm_hip_flexion_r", "MomentArm_hip_adduction_r",
+                         "MomentArm_hip_rotation_r", "MomentArm_knee_angle_r", "MomentArm_ankle_angle_r"};
+  double worst = 0;
+  for (int i = 0; i < 6; i++) {
+    char rel[256], name[256];
+    snprintf(rel, sizeof rel, "run-hamner2010/opensim-4.6/hamner_r_MuscleAnalysis_%s.sto", files[i]);
+    snprintf(name, sizeof name, "hamner_r_MuscleAnalysis_%s.sto", files[i]);
+    hl_table *r = ref_table(rel), *o = out_table(dir, name);
+    ck_assert_int_eq(o->nrow, r->nrow);
+    for (int c = 1; c < r->ncol; c++) {
+      double e = tu_col_err(r, o, r->names[c], NULL);
+      /* the reference has 8 decimals: 1e-8 m; measured 5e-9 m */
+      ck_assert_msg(e >= 0 && e <= 1e-8, "%s %s: error %g m", files[i], r->names[c], e);
+      worst = fmax(worst, e);
+    }
+    hl_table_free(r);
+    hl_table_free(o);
+  }
+  fprintf(stderr, "hamner MuscleAnalysis via setup: worst error %.2g m\n", worst);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("validation");
   TCase *tc = tcase_create("opensim");
@@ -211,6 +271,7 @@ int main(void) {
   tcase_add_test(tc, test_walk_jr_whole_chain);
   tcase_add_test(tc, test_walk_so_spring);
   tcase_add_test(tc, test_hamner_running_chain);
+  tcase_add_test(tc, test_hamner_muscle_analysis);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }

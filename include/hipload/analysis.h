@@ -46,7 +46,7 @@ typedef struct hl_analyze_report {
   char so_max_reserve_name[64];
   double seconds;             /* wall time of the run */
   int nfiles;
-  char files[HL_REPORT_MAX_FILES][HL_PATH_MAX + 256]; /* files written */
+  char files[HL_REPORT_MAX_FILES][2600]; /* files written */
   /* With keep_tables: the output tables (NULL when the analysis did not run). contrib[j] belongs
    * to JointReaction entry j. */
   struct hl_table *so_force, *so_activation, *jr, *ma_length;
