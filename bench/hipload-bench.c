@@ -1,0 +1,455 @@
+/* hipload-bench — speed and scale of the whole per-frame pipeline on real trials (issue 8).
+ *
+ *   hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N]
+ *
+ * Per case (walk-jr: gait2392, 92 muscles, 23 coordinates; run-4ms: 92 muscles, 37 coordinates):
+ *   file reading (coordinates, GRF + ExternalLoads), model load (+ force set), then per frame
+ *   kinematics + muscle geometry, inverse dynamics (GRF interpolation included), static
+ *   optimization (warm and cold), joint reaction + contributions (hl_jr_forward_accel, the
+ *   kinematics at those accelerations, hl_jr_compute for hip_r, knee_r and ankle_r on the child in
+ *   the child frame, every muscle's contribution), and the whole pipeline in frames/s on one core
+ *   (no file writing). Then, on walk-jr: the trial tiled to 10²..10⁵ frames (streaming, the same
+ *   workspaces, no per-frame allocation) with time and peak memory (getrusage ru_maxrss), 1 and 2
+ *   threads on one batch (one workspace set per thread, the model shared read-only) with the
+ *   speed-up and a bit-for-bit comparison of the answers, and the SciPy SLSQP baseline on the real
+ *   walk-jr SO matrices (bench/slsqp_compare.py, when /usr/bin/python3 has scipy).
+ * The last line is `pipeline: <N> frames/s per core` (walk-jr). */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "hipload/invdyn.h"
+#include "hipload/model.h"
+#include "hipload/motion.h"
+#include "hipload/reaction.h"
+#include "hipload/so.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double peak_mb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_maxrss / 1024.0; /* Linux: kB */
+}
+
+typedef struct bcase {
+  const char *label, *model, *forces, *coords, *loads;
+  double t0, t1, lowpass;
+  int step;
+} bcase;
+
+/* A loaded trial: the shared read-only model and the per-frame inputs. */
+typedef struct trial {
+  hl_model *m;
+  hl_motion *mo;
+  hl_extloads *x;
+  hl_invdyn_extmap *map;
+  int joint[3];
+  double read_ms, load_ms;
+} trial;
+
+/* One thread's workspaces. */
+typedef struct work {
+  hl_data *d;
+  hl_invdyn *id;
+  hl_so *so;
+  hl_jr *jr;
+  double *ext, *tau, *ctrl, *frc, *qdd, *contrib;
+} work;
+
+static void work_free(work *w) {
+  hl_data_free(w->d);
+  hl_invdyn_free(w->id);
+  hl_so_free(w->so);
+  hl_jr_free(w->jr);
+  free(w->ext); free(w->tau); free(w->ctrl); free(w->frc); free(w->qdd); free(w->contrib);
+  memset(w, 0, sizeof *w);
+}
+
+static int work_init(work *w, const hl_model *m, int warm) {
+  memset(w, 0, sizeof *w);
+  hl_so_settings ss;
+  hl_so_settings_defaults(&ss);
+  ss.qp.warm_start = warm;
+  int n = m->nmuscle + m->nactuator, nq = m->ncoord;
+  w->d = hl_data_create(m);
+  w->id = hl_invdyn_create(m);
+  w->so = hl_so_create(m, &ss);
+  w->jr = hl_jr_create(m);
+  w->ext = calloc((size_t)6 * m->nbody, sizeof(double));
+  w->tau = calloc((size_t)nq, sizeof(double));
+  w->qdd = calloc((size_t)nq, sizeof(double));
+  w->ctrl = calloc((size_t)n, sizeof(double));
+  w->frc = calloc((size_t)n, sizeof(double));
+  w->contrib = calloc((size_t)6 * m->nmuscle + 6, sizeof(double));
+  if (!w->d || !w->id || !w->so || !w->jr || !w->ext || !w->tau || !w->qdd || !w->ctrl || !w->frc ||
+      !w->contrib) {
+    work_free(w);
+    return 0;
+  }
+  return 1;
+}
+
+/* Stage times (seconds, summed) of one pass. */
+typedef struct stages {
+  double kin, id, so, jr;
+} stages;
+
+/* The pipeline on frame f of the trial. out (may be NULL): 9 numbers, the three joints' reaction
+ * forces. st (may be NULL): stage times are added. Returns 0 on success. */
+static int frame(const trial *T, work *w, int f, double *out, stages *st) {
+  const hl_model *m = T->m;
+  const hl_motion *mo = T->mo;
+  int nq = m->ncoord, nm = m->nmuscle;
+  const double *q = mo->q + (size_t)f * nq, *qd = mo->qd + (size_t)f * nq, *qa = mo->qdd + (size_t)f * nq;
+  hl_error err;
+  double t0 = st ? now_s() : 0;
+  if (hl_kin_update(m, w->d, q, qd, qa) || hl_muscle_update(m, w->d, 1, &err)) return 1;
+  double t1 = st ? now_s() : 0;
+  hl_invdyn_ext_wrenches(m, w->d, T->x, T->map, mo->t[f], w->ext);
+  if (hl_invdyn_frame(m, w->d, w->id, w->ext, w->tau, NULL, NULL, &err)) return 1;
+  double t2 = st ? now_s() : 0;
+  hl_so_info info;
+  if (hl_so_solve(w->so, m, w->d, w->tau, w->ctrl, w->frc, &info)) return 1;
+  double t3 = st ? now_s() : 0;
+  if (hl_jr_forward_accel(w->jr, m, w->d, w->ext, w->frc, w->frc + nm, w->qdd, &err)) return 1;
+  if (hl_kin_update(m, w->d, q, qd, w->qdd)) return 1;
+  for (int j = 0; j < 3; j++) {
+    hl_jr_result r;
+    int jj = T->joint[j];
+    if (hl_jr_compute(w->jr, m, w->d, w->ext, w->frc, w->frc + nm, jj, 0, m->jnt_child[jj], &r,
+                      w->contrib))
+      return 1;
+    if (out) memcpy(out + 3 * j, r.f, sizeof r.f);
+  }
+  if (st) {
+    double t4 = now_s();
+    st->kin += t1 - t0;
+    st->id += t2 - t1;
+    st->so += t3 - t2;
+    st->jr += t4 - t3;
+  }
+  return 0;
+}
+
+static int trial_load(const char *dir, const bcase *c, trial *T) {
+  char p1[2048], p2[2048];
+  hl_error err;
+  hl_table *coords = NULL;
+  memset(T, 0, sizeof *T);
+  double a = now_s();
+  snprintf(p1, sizeof p1, "%s/%s", dir, c->coords);
+  snprintf(p2, sizeof p2, "%s/%s", dir, c->loads);
+  if (hl_table_read(p1, &coords, &err) || hl_extloads_load(p2, NULL, &T->x, &err)) goto fail;
+  double b = now_s();
+  snprintf(p1, sizeof p1, "%s/%s", dir, c->model);
+  snprintf(p2, sizeof p2, "%s/%s", dir, c->forces);
+  if (hl_model_load(p1, &T->m, &err) || hl_model_add_force_set(T->m, p2, 0, &err)) goto fail;
+  double e = now_s();
+  T->read_ms = 1e3 * (b - a);
+  T->load_ms = 1e3 * (e - b);
+  hl_motion_settings ms;
+  hl_motion_settings_defaults(&ms);
+  ms.t0 = c->t0;
+  ms.t1 = c->t1;
+  ms.lowpass_hz = c->lowpass;
+  ms.step_interval = c->step;
+  ms.acc = HL_MOTION_ACC_SPEEDSPLINE;
+  if (hl_motion_create(T->m, coords, &ms, &T->mo, &err) ||
+      hl_invdyn_extmap_create(T->m, T->x, &T->map, &err))
+    goto fail;
+  hl_table_free(coords);
+  const char *jn[3] = {"hip_r", "knee_r", "ankle_r"};
+  for (int j = 0; j < 3; j++) {
+    T->joint[j] = hl_model_joint(T->m, jn[j]);
+    if (T->joint[j] < 0) {
+      fprintf(stderr, "%s: no joint %s\n", c->label, jn[j]);
+      return 0;
+    }
+  }
+  return 1;
+fail:
+  fprintf(stderr, "%s: %s\n", c->label, err.message);
+  hl_table_free(coords);
+  return 0;
+}
+
+static void trial_free(trial *T) {
+  hl_invdyn_extmap_free(T->map);
+  hl_extloads_free(T->x);
+  hl_motion_free(T->mo);
+  hl_model_free(T->m);
+}
+
+/* Whole pipeline over `nframes` frames (the trial tiled), uninstrumented. Returns seconds. */
+static double run_tiled(const trial *T, work *w, long nframes, double *sink) {
+  double a = now_s(), s = 0, out[9];
+  int nf = T->mo->nframe;
+  for (long k = 0; k < nframes; k++) {
+    if (frame(T, w, (int)(k % nf), out, NULL)) {
+      fprintf(stderr, "frame %ld failed\n", k);
+      return -1;
+    }
+    s += out[0];
+  }
+  *sink += s;
+  return now_s() - a;
+}
+
+/* ------------------------------------------------------------------ threads */
+
+typedef struct job {
+  const trial *T;
+  work w;
+  long k0, k1;   /* frames [k0, k1) of the tiled batch */
+  double *out;   /* 9 per frame of the whole batch */
+  int fail;
+} job;
+
+static void *job_run(void *arg) {
+  job *J = arg;
+  int nf = J->T->mo->nframe;
+  for (long k = J->k0; k < J->k1 && !J->fail; k++)
+    if (frame(J->T, &J->w, (int)(k % nf), J->out + 9 * k, NULL)) J->fail = 1;
+  return NULL;
+}
+
+/* Batch of nframes with nthr threads (contiguous chunks). Returns seconds, -1 on failure. */
+static double run_threads(const trial *T, int nthr, long nframes, double *out) {
+  job jobs[8];
+  pthread_t th[8];
+  for (int i = 0; i < nthr; i++) {
+    jobs[i].T = T;
+    jobs[i].k0 = nframes * i / nthr;
+    jobs[i].k1 = nframes * (i + 1) / nthr;
+    jobs[i].out = out;
+    jobs[i].fail = 0;
+    if (!work_init(&jobs[i].w, T->m, 1)) return -1;
+  }
+  double a = now_s();
+  for (int i = 0; i < nthr; i++) pthread_create(&th[i], NULL, job_run, &jobs[i]);
+  int fail = 0;
+  for (int i = 0; i < nthr; i++) {
+    pthread_join(th[i], NULL);
+    fail |= jobs[i].fail;
+  }
+  double e = now_s() - a;
+  for (int i = 0; i < nthr; i++) work_free(&jobs[i].w);
+  return fail ? -1 : e;
+}
+
+/* ------------------------------------------------------------------ SLSQP baseline */
+
+static void dump_problem(FILE *fp, FILE *fx, const hl_model *m, const hl_data *d, const hl_so *so,
+                         const double *tau, const double *ctrl) {
+  int nq = m->ncoord, n = hl_so_size(so), nrow = 0;
+  const double *A = hl_so_matrix(so);
+  double *pas = calloc((size_t)nq, sizeof(double));
+  if (!pas) return;
+  hl_passive_forces(m, d->q, d->qd, pas);
+  for (int i = 0; i < nq; i++) nrow += !m->coord_locked[i];
+  fprintf(fp, "%d %d\n", nrow, n);
+  for (int i = 0; i < nq; i++) {
+    if (m->coord_locked[i]) continue;
+    for (int k = 0; k < n; k++) fprintf(fp, "%.17g ", A[(size_t)i * n + k]);
+    fputc('\n', fp);
+  }
+  for (int i = 0; i < nq; i++)
+    if (!m->coord_locked[i]) fprintf(fp, "%.17g ", tau[i] - pas[i]);
+  fputc('\n', fp);
+  for (int k = 0; k < n; k++) fprintf(fp, "1 ");
+  fputc('\n', fp);
+  for (int side = 0; side < 2; side++) {
+    for (int k = 0; k < n; k++) {
+      double v = k < m->nmuscle ? (side ? m->mus_max_control[k] : m->mus_min_control[k])
+                                : (side ? m->act_max_control[k - m->nmuscle] : m->act_min_control[k - m->nmuscle]);
+      if (isinf(v)) fprintf(fp, v > 0 ? "inf " : "-inf ");
+      else fprintf(fp, "%.17g ", v);
+    }
+    fputc('\n', fp);
+  }
+  for (int k = 0; k < n; k++) fprintf(fx, "%.17g ", ctrl[k]);
+  fputc('\n', fx);
+  free(pas);
+}
+
+static void slsqp(const trial *T, int nframes, double so_us) {
+  char dir[64] = "/tmp/hlbenchXXXXXX", dump[128], xpath[160], cmd[4096], script[2048];
+  const char *src = __FILE__, *slash = strrchr(src, '/');
+  snprintf(script, sizeof script, "%.*sslsqp_compare.py", slash ? (int)(slash - src + 1) : 0, src);
+  FILE *py = popen("/usr/bin/python3 -c 'import scipy' 2>/dev/null && echo ok", "r");
+  char ok[16] = "";
+  if (py) {
+    if (!fgets(ok, sizeof ok, py)) ok[0] = 0;
+    pclose(py);
+  }
+  if (strncmp(ok, "ok", 2) != 0) {
+    printf("SLSQP baseline: skipped (/usr/bin/python3 with scipy not found)\n");
+    return;
+  }
+  if (!mkdtemp(dir)) return;
+  snprintf(dump, sizeof dump, "%s/so.txt", dir);
+  snprintf(xpath, sizeof xpath, "%s.x", dump);
+  FILE *fp = fopen(dump, "w"), *fx = fopen(xpath, "w");
+  work w;
+  if (!fp || !fx || !work_init(&w, T->m, 1)) {
+    if (fp) fclose(fp);
+    if (fx) fclose(fx);
+    return;
+  }
+  int nf = T->mo->nframe;
+  for (int f = 0; f < nframes && f < nf; f++) {
+    int idx = (int)((long)f * nf / nframes); /* spread over the trial */
+    if (frame(T, &w, idx, NULL, NULL)) break;
+    dump_problem(fp, fx, T->m, w.d, w.so, w.tau, w.ctrl);
+  }
+  fclose(fp);
+  fclose(fx);
+  work_free(&w);
+  snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' '%s' --frames %d 2>&1", script, dump, nframes);
+  FILE *p = popen(cmd, "r");
+  double us = -1, diff = -1;
+  char line[512];
+  while (p && fgets(line, sizeof line, p)) {
+    const char *s;
+    if ((s = strstr(line, "frames, ")) && strstr(line, "SLSQP:")) us = atof(s + 8);
+    if ((s = strstr(line, "x_slsqp| = "))) diff = atof(s + 11);
+    printf("  slsqp_compare.py: %s", line);
+  }
+  if (p) pclose(p);
+  remove(dump);
+  remove(xpath);
+  remove(dir);
+  if (us > 0)
+    printf("SLSQP baseline (walk-jr, %d real SO problems): %.0f us/frame vs ours %.2f us/frame warm "
+           "-> %.0fx; largest |x_ours - x_slsqp| = %.3g\n",
+           nframes, us, so_us, us / so_us, diff);
+}
+
+/* ------------------------------------------------------------------ main */
+
+int main(int argc, char **argv) {
+  const char *dir = HIPLOAD_DATA_DIR;
+  int quick = 0, do_slsqp = 1, nslsqp = 20;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--quick")) quick = 1;
+    else if (!strcmp(argv[i], "--no-slsqp")) do_slsqp = 0;
+    else if (!strcmp(argv[i], "--data") && i + 1 < argc) dir = argv[++i];
+    else if (!strcmp(argv[i], "--slsqp-frames") && i + 1 < argc) nslsqp = atoi(argv[++i]);
+    else {
+      fprintf(stderr, "usage: hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N]\n");
+      return 2;
+    }
+  }
+  if (quick && nslsqp > 5) nslsqp = 5;
+  const bcase cases[2] = {
+      {"walk-jr", "walk-jr/subject01_simbody_adjusted_StaticOp.osim",
+       "walk-jr/gait2392_SO_weak_Residual_Actuators.xml", "walk-jr/subject01_walk1_Kinematics.sto",
+       "walk-jr/foot_floor_loads.xml", 0.5, 1.999, -1, 10},
+      {"run-4ms", "run-4ms/runningModel_CMC_test.osim", "run-4ms/runningModel_CMC_Actuators.xml",
+       "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml", 0.862, 1.545, -1, 1},
+  };
+  double min_time = quick ? 0.3 : 1.0, walk_fps = 0, walk_so_us = 0, sink = 0;
+  trial walk;
+  int have_walk = 0;
+  printf("hipload-bench: one core unless stated, µs per frame, %s\n", quick ? "--quick" : "full run");
+  for (int c = 0; c < 2; c++) {
+    trial T;
+    if (!trial_load(dir, &cases[c], &T)) return 1;
+    const hl_model *m = T.m;
+    int nf = T.mo->nframe;
+    printf("\n== %s: %d muscles + %d actuators, %d coordinates, %d frames\n", cases[c].label,
+           m->nmuscle, m->nactuator, m->ncoord, nf);
+    printf("  file reading (coordinates + GRF): %8.2f ms  (%.2f us per analysed frame)\n", T.read_ms,
+           1e3 * T.read_ms / nf);
+    printf("  model load (+ force set):         %8.2f ms\n", T.load_ms);
+    work w, wc;
+    if (!work_init(&w, m, 1) || !work_init(&wc, m, 0)) return 1;
+    stages st = {0, 0, 0, 0};
+    long frames = 0;
+    double a = now_s();
+    do {
+      for (int f = 0; f < nf; f++)
+        if (frame(&T, &w, f, NULL, &st)) return 1;
+      frames += nf;
+    } while (now_s() - a < min_time);
+    stages sc = {0, 0, 0, 0};
+    for (int f = 0; f < nf; f++)
+      if (frame(&T, &wc, f, NULL, &sc)) return 1;
+    double k = 1e6 / (double)frames;
+    printf("  kinematics + muscle geometry:     %8.2f us\n", st.kin * k);
+    printf("  inverse dynamics (+ GRF interp):  %8.2f us\n", st.id * k);
+    printf("  static optimization, warm:        %8.2f us   (cold: %.2f us)\n", st.so * k,
+           sc.so * 1e6 / nf);
+    printf("  joint reaction + contributions:   %8.2f us   (forward accel + kinematics + 3 joints)\n",
+           st.jr * k);
+    long n2 = 0;
+    double e = 0;
+    do {
+      double s = run_tiled(&T, &w, nf, &sink);
+      if (s < 0) return 1;
+      e += s;
+      n2 += nf;
+    } while (e < min_time);
+    double fps = (double)n2 / e;
+    printf("  whole pipeline:                   %8.2f us = %.0f frames/s per core\n", 1e6 / fps, fps);
+    work_free(&w);
+    work_free(&wc);
+    if (c == 0) {
+      walk = T;
+      have_walk = 1;
+      walk_fps = fps;
+      walk_so_us = st.so * k;
+    } else {
+      trial_free(&T);
+    }
+  }
+  if (!have_walk) return 1;
+
+  /* Scaling: the walk-jr trial tiled, streaming through one workspace set. */
+  printf("\n== scaling (walk-jr tiled, one core, streaming)\n");
+  printf("  %10s %12s %12s %14s\n", "frames", "seconds", "us/frame", "peak RSS (MB)");
+  long top = quick ? 1000 : 100000;
+  work w;
+  if (!work_init(&w, walk.m, 1)) return 1;
+  for (long n = 100; n <= top; n *= 10) {
+    double s = run_tiled(&walk, &w, n, &sink);
+    if (s < 0) return 1;
+    printf("  %10ld %12.4f %12.2f %14.1f\n", n, s, 1e6 * s / (double)n, peak_mb());
+  }
+  work_free(&w);
+
+  /* Threads. */
+  long nb = quick ? 2000 : 20000;
+  double *o1 = calloc((size_t)nb * 9, sizeof(double)), *o2 = calloc((size_t)nb * 9, sizeof(double));
+  if (!o1 || !o2) return 1;
+  double s1 = run_threads(&walk, 1, nb, o1), s2 = run_threads(&walk, 2, nb, o2);
+  if (s1 < 0 || s2 < 0) return 1;
+  double dmax = 0;
+  for (long i = 0; i < nb * 9; i++) dmax = fmax(dmax, fabs(o1[i] - o2[i]));
+  printf("\n== threads (walk-jr, batch of %ld frames, one workspace set per thread)\n", nb);
+  printf("  1 thread: %.3f s (%.0f frames/s); 2 threads: %.3f s (%.0f frames/s); speed-up %.2fx\n", s1,
+         nb / s1, s2, nb / s2, s1 / s2);
+  printf("  answers 1 vs 2 threads: %s (max |diff| of the joint forces %.3g N)\n",
+         memcmp(o1, o2, sizeof(double) * (size_t)nb * 9) ? "DIFFER" : "bit-identical", dmax);
+  free(o1);
+  free(o2);
+  printf("  peak RSS: %.1f MB\n", peak_mb());
+
+  if (do_slsqp && nslsqp > 0) {
+    printf("\n== general-solver baseline\n");
+    slsqp(&walk, nslsqp, walk_so_us);
+  }
+  trial_free(&walk);
+  if (sink == 12345.678) printf("#\n"); /* keep the results live */
+  printf("\npipeline: %.0f frames/s per core\n", walk_fps);
+  return 0;
+}
