@@ -32,6 +32,8 @@ void hl_analyze_report_clear(hl_analyze_report *rep) {
   hl_table_free(rep->so_activation);
   hl_table_free(rep->jr);
   hl_table_free(rep->ma_length);
+  hl_table_free(rep->so_solver);
+  rep->so_solver = NULL;
   for (int j = 0; j < HL_SETUP_MAX_JOINTS; j++) {
     hl_table_free(rep->contrib[j]);
     rep->contrib[j] = NULL;
@@ -145,6 +147,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   double *mus_f = NULL, *act_f = NULL;
   int *jr_joint = NULL, *jr_frame = NULL, *fcol = NULL;
   hl_table *t_act = NULL, *t_frc = NULL, *t_len = NULL, **t_ma = NULL, *t_jr = NULL, **t_con = NULL;
+  hl_table *t_info = NULL; /* per-frame solver report */
   int **cross_list = NULL, *ncross = NULL, *ma_coord = NULL, *ma_mus = NULL;
   int n_macoord = 0, n_mamus = 0, njr = 0, nf = 0, nq = 0, nm = 0, na = 0;
   namelist cols = {0, 0, NULL};
@@ -223,6 +226,15 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     for (int k = 0; k < nm; k++) nl_add(&cols, "%s%s", m->mus_name[k], NULL);
     for (int a = 0; a < na; a++) nl_add(&cols, "%s%s", m->act_name[a], NULL);
     t_act = new_table(&cols, nf, "Static Optimization");
+    {
+      const char *inames[] = {"time", "least_squares", "iterations", "residual", "active_bounds",
+                              "max_reserve_abs", "max_reserve_index"};
+      t_info = hl_table_create(nf, 7, inames);
+      if (t_info) {
+        free(t_info->name);
+        t_info->name = strdup("Static Optimization solver report");
+      }
+    }
     t_frc = new_table(&cols, nf, "ModelForces");
     nl_free(&cols);
     if (!t_act || !t_frc) {
@@ -417,6 +429,16 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
         goto done;
       }
       if (info.least_squares) rep->so_least_squares++;
+      if (t_info) {
+        double *ri = t_info->data + (size_t)f * t_info->ncol;
+        ri[0] = tm;
+        ri[1] = info.least_squares;
+        ri[2] = info.iterations;
+        ri[3] = info.residual;
+        ri[4] = info.n_active;
+        ri[5] = info.reserve_max;
+        ri[6] = info.reserve_max_index < 0 ? -1 : nm + info.reserve_max_index + 1; /* column in _force.sto */
+      }
       if (info.iterations > rep->so_max_iterations) rep->so_max_iterations = info.iterations;
       if (info.residual > rep->so_max_residual) rep->so_max_residual = info.residual;
       if (info.reserve_max > rep->so_max_reserve && info.reserve_max_index >= 0) {
@@ -498,7 +520,8 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     rep->so_activation = t_act;
     rep->jr = t_jr;
     rep->ma_length = t_len;
-    t_frc = t_act = t_jr = t_len = NULL;
+    rep->so_solver = t_info;
+    t_frc = t_act = t_jr = t_len = t_info = NULL;
     rep->ncontrib = njr < HL_SETUP_MAX_JOINTS ? njr : HL_SETUP_MAX_JOINTS;
     for (int j = 0; j < rep->ncontrib; j++) {
       rep->contrib[j] = t_con[j];
@@ -524,6 +547,13 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
              "Units are S.I. units (second, meters, Newtons, ...)",
              hl_version(), s->so_activation_exponent, s->so_use_muscle_physiology ? "true" : "false");
     st = write_table(&c, w_frc, "StaticOptimization_force", comments);
+    hl_table *w_info = opt->keep_tables ? rep->so_solver : t_info;
+    if (!st && w_info)
+      st = write_table(&c, w_info, "StaticOptimization_solver",
+                       "Per frame: least_squares = 1 when the actuators could not meet the inverse-dynamics forces\n"
+                       "(solved in least squares); iterations of the active-set solver; residual = max |A x - tau|\n"
+                       "(N*m or N); active_bounds = controls at a bound; max_reserve_abs = largest |force| of a\n"
+                       "non-muscle actuator, max_reserve_index = its column in _StaticOptimization_force.sto.");
     if (!st) st = write_table(&c, w_act, "StaticOptimization_activation",
                               "Controls: muscle activations (0..1) and actuator controls (force / optimal_force).");
     if (st) goto write_failed;
@@ -597,6 +627,7 @@ done:
   free(cross_list);
   free(ncross);
   hl_table_free(t_act);
+  hl_table_free(t_info);
   hl_table_free(t_frc);
   hl_table_free(t_len);
   hl_table_free(t_jr);

@@ -322,8 +322,10 @@ static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir
     const char *suffix;
   } files[] = {{R->so_force, "StaticOptimization_force"},
                {R->so_activation, "StaticOptimization_activation"},
+               {R->so_solver, "StaticOptimization_solver"},
                {R->jr, "JointReaction_ReactionLoads"}};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    if (!files[i].t) continue;
     snprintf(path, sizeof path, "%s/%s_%s.sto", dir, name, files[i].suffix);
     st = hl_table_write_sto(files[i].t, path, conv, err);
     if (st) return st;

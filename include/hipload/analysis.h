@@ -49,7 +49,7 @@ typedef struct hl_analyze_report {
   char files[HL_REPORT_MAX_FILES][2600]; /* files written */
   /* With keep_tables: the output tables (NULL when the analysis did not run). contrib[j] belongs
    * to JointReaction entry j. */
-  struct hl_table *so_force, *so_activation, *jr, *ma_length;
+  struct hl_table *so_force, *so_activation, *so_solver, *jr, *ma_length;
   struct hl_table *contrib[HL_SETUP_MAX_JOINTS];
   int ncontrib;
 } hl_analyze_report;
