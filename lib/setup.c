@@ -108,7 +108,7 @@ static int words(ctx *c, const xmlNode *parent, const char *name, char (*out)[64
   xmlNode *n = child(parent, name);
   text(n, buf, sizeof buf);
   int k = 0;
-  for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
+  for (char *sv = NULL, *tok = strtok_r(buf, " \t\r\n", &sv); tok; tok = strtok_r(NULL, " \t\r\n", &sv)) {
     if (k == max) {
       if (!c->st)
         c->st = hl_error_set(c->err, HL_ERR_UNSUPPORTED, c->file, (int)xmlGetLineNo(n),
@@ -124,7 +124,7 @@ static int count_words(const xmlNode *parent, const char *name) {
   char buf[8192];
   text(child(parent, name), buf, sizeof buf);
   int k = 0;
-  for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) k++;
+  for (char *sv = NULL, *tok = strtok_r(buf, " \t\r\n", &sv); tok; tok = strtok_r(NULL, " \t\r\n", &sv)) k++;
   return k;
 }
 
@@ -239,7 +239,7 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
     char buf[4096];
     xmlNode *n = child(t, "force_set_files");
     text(n, buf, sizeof buf);
-    for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
+    for (char *sv = NULL, *tok = strtok_r(buf, " \t\r\n", &sv); tok; tok = strtok_r(NULL, " \t\r\n", &sv)) {
       if (s->nforce_set_files == HL_SETUP_MAX_FILES) {
         c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(n),
                             "<force_set_files> lists more than %d files", HL_SETUP_MAX_FILES);
