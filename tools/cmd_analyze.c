@@ -8,6 +8,8 @@
 #include "hipload/extloads.h"
 #include "hipload/hipload.h"
 #include "hipload/model.h"
+#include "hipload/sample.h"
+#include "hipload/scale.h"
 #include "hipload/storage.h"
 #include "hipload/trial.h"
 #include "report.h"
@@ -17,9 +19,21 @@ static void usage(FILE *f) {
           "usage: hipload analyze --model M.osim --coordinates Q.mot --external-loads L.xml --out DIR\n"
           "                       [--leg r|l] [--t0 S --t1 S | --stance auto] [--threshold N]\n"
           "                       [--lowpass HZ] [--exponent P] [--reserves FILE|auto] [--mass KG]\n"
-          "                       [--step N] [--name PREFIX]\n\n"
+          "                       [--step N] [--name PREFIX]\n"
+          "       hipload analyze --mass KG [--height M] --coordinates Q.mot --external-loads L.xml --out DIR ...\n\n"
           "Inverse dynamics, static optimization (OpenSim semantics), hip/knee/ankle contact forces and\n"
           "muscle contributions for one stance of your own trial.\n"
+          "  --model M.osim     your OpenSim model. Without it: the embedded generic model (Hamner 2010\n"
+          "                     full-body running model, subject02, 92 muscles, with its residual and\n"
+          "                     reserve actuators) scaled uniformly to --mass and --height. Its\n"
+          "                     coordinates use the gait2392/Hamner names (pelvis_tilt ... hip_flexion_r,\n"
+          "                     knee_angle_r, ankle_angle_r ..., lumbar_extension, arm_flex_r ...):\n"
+          "                     the --coordinates file must name its columns that way.\n"
+          "  --mass KG          body mass. With --model: for BW normalisation only (default: the model's\n"
+          "                     mass). Without --model: the generic model is scaled to it.\n"
+          "  --height M         without --model only: length factor = height / %.2f m. If one of --mass\n"
+          "                     and --height is missing it is set from the other, keeping the generic\n"
+          "                     model's body-mass index (its mass / %.2f^2 m^2).\n"
           "  --leg r|l          the stance leg (default r)\n"
           "  --t0/--t1          the window in s; default: the stance found in the GRF (vertical force of\n"
           "                     the ExternalForce applied to calcn_<leg> above --threshold, default 20 N)\n"
@@ -28,8 +42,10 @@ static void usage(FILE *f) {
           "  --reserves FILE    add an OpenSim force-set file (residual/reserve actuators); repeatable.\n"
           "  --reserves auto    add a reserve (optimal force 1) on every unlocked coordinate lacking one;\n"
           "                     the default when the model and files bring no non-muscle actuator\n"
-          "  --mass KG          body mass for BW normalisation (default: the model's mass)\n"
-          "  --step N           analyse every N-th kinematics row (default 1)\n");
+          "  --step N           analyse every N-th kinematics row (default 1)\n"
+          "Exit status: 0 done, 1 the analysis failed (the message names the file), 2 usage error.\n"
+          "On any error no output folder is left behind (an existing one is left as it was).\n",
+          HL_SAMPLE_HEIGHT_M, HL_SAMPLE_HEIGHT_M);
 }
 
 static int num_arg(const char *opt, const char *s, double *out) {
@@ -42,10 +58,38 @@ static int num_arg(const char *opt, const char *s, double *out) {
   return 1;
 }
 
+/* Without --model: the embedded sample's model, scaled uniformly to the subject. Missing mass or
+ * height is set from the other so the body-mass index stays the generic model's. */
+static hl_status generic_model(double mass, double height, hl_model **out, double *mass_out, double *height_out,
+                               hl_error *err) {
+  hl_sample smp;
+  hl_sample_get(&smp);
+  hl_model *m = NULL;
+  hl_status st = hl_model_load_memory(smp.model, smp.model_len, "embedded:hamner2010_s02.osim", &m, err);
+  if (st) return st;
+  double m0 = hl_model_mass(m), h0 = HL_SAMPLE_HEIGHT_M, bmi = m0 / (h0 * h0);
+  if (!(height > 0)) height = sqrt(mass / bmi);
+  if (!(mass > 0)) mass = bmi * height * height;
+  st = hl_model_scale(m, height / h0, mass / m0, err);
+  if (st) {
+    hl_model_free(m);
+    return st;
+  }
+  /* the name goes into every output header: say what was done to the model */
+  char name[sizeof m->name];
+  snprintf(name, sizeof name, "%.60s scaled to %.1f kg, %.3f m", m->name, mass, height);
+  memcpy(m->name, name, sizeof name);
+  *out = m;
+  *mass_out = mass;
+  *height_out = height;
+  return HL_OK;
+}
+
 int hl_cmd_analyze(int argc, char **argv) {
   const char *model = NULL, *coords = NULL, *loads = NULL, *out = NULL;
   const char *reserves[8];
   int nres = 0, auto_res = 0;
+  double height = 0;
   hl_trial_settings ts;
   hl_trial_settings_defaults(&ts);
   ts.name = "hipload";
@@ -74,37 +118,63 @@ int hl_cmd_analyze(int argc, char **argv) {
       ts.leg = v[0];
     } else if (!strcmp(a, "--stance")) {
       if (strcmp(v, "auto")) {
-        fprintf(stderr, "hipload analyze: --stance takes 'auto'\n");
+        fprintf(stderr, "hipload analyze: --stance takes 'auto', not '%s'\n", v);
         return 2;
       }
       ts.t0 = ts.t1 = NAN;
     } else if (!strcmp(a, "--reserves")) {
       if (!strcmp(v, "auto")) auto_res = 1;
       else if (nres < 8) reserves[nres++] = v;
+      else {
+        fprintf(stderr, "hipload analyze: at most 8 --reserves files\n");
+        return 2;
+      }
     } else if (!strcmp(a, "--t0") || !strcmp(a, "--t1") || !strcmp(a, "--lowpass") || !strcmp(a, "--exponent") ||
-               !strcmp(a, "--mass") || !strcmp(a, "--threshold") || !strcmp(a, "--step")) {
+               !strcmp(a, "--mass") || !strcmp(a, "--height") || !strcmp(a, "--threshold") || !strcmp(a, "--step")) {
       if (!num_arg(a, v, &x)) return 2;
       if (!strcmp(a, "--t0")) ts.t0 = x;
       else if (!strcmp(a, "--t1")) ts.t1 = x;
       else if (!strcmp(a, "--lowpass")) ts.lowpass_hz = x;
       else if (!strcmp(a, "--exponent")) ts.exponent = x;
       else if (!strcmp(a, "--mass")) ts.body_mass = x;
+      else if (!strcmp(a, "--height")) height = x;
       else if (!strcmp(a, "--threshold")) ts.stance_threshold = x;
-      else ts.step_interval = (int)x;
+      else if (x >= 1 && x <= 1e6 && x == floor(x)) ts.step_interval = (int)x;
+      else {
+        fprintf(stderr, "hipload analyze: --step is a whole number of rows ≥ 1, not '%s'\n", v);
+        return 2;
+      }
     } else {
       fprintf(stderr, "hipload analyze: unknown option '%s'\n", a);
       usage(stderr);
       return 2;
     }
   }
-  if (!model || !coords || !out) {
-    fprintf(stderr, "hipload analyze: --model, --coordinates and --out are required "
-                    "(the generic scaled model is not available yet)\n");
+  if (!coords || !out) {
+    fprintf(stderr, "hipload analyze: --coordinates and --out are required\n");
     usage(stderr);
     return 2;
   }
-  if (!(ts.exponent > 1) || (ts.body_mass < 0) || ts.step_interval < 1) {
-    fprintf(stderr, "hipload analyze: --exponent must be > 1, --mass ≥ 0, --step ≥ 1\n");
+  if (!(ts.exponent > 1) || (ts.body_mass < 0) || height < 0) {
+    fprintf(stderr, "hipload analyze: --exponent must be > 1, --mass and --height > 0\n");
+    return 2;
+  }
+  if (model && height > 0) {
+    fprintf(stderr, "hipload analyze: --height scales the generic model; it cannot be used with --model\n");
+    return 2;
+  }
+  if (!model && !(ts.body_mass > 0) && !(height > 0)) {
+    fprintf(stderr, "hipload analyze: without --model, give --mass KG and/or --height M to scale the generic model\n");
+    return 2;
+  }
+  if (!model && ((ts.body_mass > 0 && (ts.body_mass < 20 || ts.body_mass > 300)) ||
+                 (height > 0 && (height < 0.9 || height > 2.5)))) {
+    fprintf(stderr, "hipload analyze: --mass %g kg / --height %g m is outside 20-300 kg / 0.9-2.5 m\n", ts.body_mass,
+            height);
+    return 2;
+  }
+  if (!isnan(ts.t0) && !isnan(ts.t1) && !(ts.t0 < ts.t1)) {
+    fprintf(stderr, "hipload analyze: --t0 %g s must be before --t1 %g s\n", ts.t0, ts.t1);
     return 2;
   }
   hl_error err;
@@ -114,19 +184,31 @@ int hl_cmd_analyze(int argc, char **argv) {
   hl_extloads *x = NULL;
   hl_trial *t = NULL;
   int rc = 1;
-  hl_status st = hl_model_load(model, &m, &err);
+  double mass = ts.body_mass;
+  hl_status st = model ? hl_model_load(model, &m, &err) : generic_model(ts.body_mass, height, &m, &mass, &height, &err);
+  if (!model && !st) ts.body_mass = mass;
   for (int i = 0; i < nres && !st; i++) st = hl_model_add_force_set(m, reserves[i], 0, &err);
   if (!st && (auto_res || m->nactuator == 0)) st = hl_model_add_reserves(m, 1.0, &err);
   if (!st) st = hl_table_read(coords, &q, &err);
   if (!st && loads) st = hl_extloads_load(loads, NULL, &x, &err);
-  if (!st) st = hl_trial_run(m, q, x, &ts, &t, &err);
+  if (!st) {
+    st = hl_trial_run(m, q, x, &ts, &t, &err);
+    /* the trial's window messages speak of "the kinematics": say which file that is */
+    if (st && !err.file[0]) {
+      char msg[sizeof err.message];
+      snprintf(msg, sizeof msg, "%s", err.message);
+      hl_error_set(&err, st, coords, 0, "%s", msg);
+    }
+  }
   if (!st) st = hl_trial_write(t, m, out, &ts, &err);
   if (st) {
     fprintf(stderr, "hipload analyze: %s\n", err.message[0] ? err.message : hl_strerror(st));
     goto done;
   }
   char what[1200];
-  snprintf(what, sizeof what, "%s", coords);
+  if (model) snprintf(what, sizeof what, "%s", coords);
+  else
+    snprintf(what, sizeof what, "%s (generic model scaled to %.1f kg, %.2f m)", coords, mass, height);
   hl_print_trial(stdout, t, m, what);
   printf("\nwrote %s/\n", out);
   rc = 0;
