@@ -34,6 +34,13 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of the calling thread: single-core figures stay honest on a shared machine. */
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static double peak_mb(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -101,6 +108,7 @@ static int work_init(work *w, const hl_model *m, int warm) {
 /* Stage times (seconds, summed) of one pass. */
 typedef struct stages {
   double kin, id, so, jr;
+  long so_iter, so_frames, so_iter_max;
 } stages;
 
 /* The pipeline on frame f of the trial. out (may be NULL): 9 numbers, the three joints' reaction
@@ -111,15 +119,20 @@ static int frame(const trial *T, work *w, int f, double *out, stages *st) {
   int nq = m->ncoord, nm = m->nmuscle;
   const double *q = mo->q + (size_t)f * nq, *qd = mo->qd + (size_t)f * nq, *qa = mo->qdd + (size_t)f * nq;
   hl_error err;
-  double t0 = st ? now_s() : 0;
+  double t0 = st ? cpu_s() : 0;
   if (hl_kin_update(m, w->d, q, qd, qa) || hl_muscle_update(m, w->d, 1, &err)) return 1;
-  double t1 = st ? now_s() : 0;
+  double t1 = st ? cpu_s() : 0;
   hl_invdyn_ext_wrenches(m, w->d, T->x, T->map, mo->t[f], w->ext);
   if (hl_invdyn_frame(m, w->d, w->id, w->ext, w->tau, NULL, NULL, &err)) return 1;
-  double t2 = st ? now_s() : 0;
+  double t2 = st ? cpu_s() : 0;
   hl_so_info info;
   if (hl_so_solve(w->so, m, w->d, w->tau, w->ctrl, w->frc, &info)) return 1;
-  double t3 = st ? now_s() : 0;
+  double t3 = st ? cpu_s() : 0;
+  if (st) {
+    st->so_iter += info.iterations;
+    st->so_frames++;
+    if (info.iterations > st->so_iter_max) st->so_iter_max = info.iterations;
+  }
   if (hl_jr_forward_accel(w->jr, m, w->d, w->ext, w->frc, w->frc + nm, w->qdd, &err)) return 1;
   if (hl_kin_update(m, w->d, q, qd, w->qdd)) return 1;
   for (int j = 0; j < 3; j++) {
@@ -131,7 +144,7 @@ static int frame(const trial *T, work *w, int f, double *out, stages *st) {
     if (out) memcpy(out + 3 * j, r.f, sizeof r.f);
   }
   if (st) {
-    double t4 = now_s();
+    double t4 = cpu_s();
     st->kin += t1 - t0;
     st->id += t2 - t1;
     st->so += t3 - t2;
@@ -191,7 +204,7 @@ static void trial_free(trial *T) {
 
 /* Whole pipeline over `nframes` frames (the trial tiled), uninstrumented. Returns seconds. */
 static double run_tiled(const trial *T, work *w, long nframes, double *sink) {
-  double a = now_s(), s = 0, out[9];
+  double a = cpu_s(), s = 0, out[9];
   int nf = T->mo->nframe;
   for (long k = 0; k < nframes; k++) {
     if (frame(T, w, (int)(k % nf), out, NULL)) {
@@ -201,7 +214,7 @@ static double run_tiled(const trial *T, work *w, long nframes, double *sink) {
     s += out[0];
   }
   *sink += s;
-  return now_s() - a;
+  return cpu_s() - a;
 }
 
 /* ------------------------------------------------------------------ threads */
@@ -360,7 +373,8 @@ int main(int argc, char **argv) {
   double min_time = quick ? 0.3 : 1.0, walk_fps = 0, walk_so_us = 0, sink = 0;
   trial walk;
   int have_walk = 0;
-  printf("hipload-bench: one core unless stated, µs per frame, %s\n", quick ? "--quick" : "full run");
+  printf("hipload-bench: %s; single-thread figures are CPU time of the thread (µs per frame), the\n"
+         "threads section is wall time\n", quick ? "--quick" : "full run");
   for (int c = 0; c < 2; c++) {
     trial T;
     if (!trial_load(dir, &cases[c], &T)) return 1;
@@ -373,22 +387,24 @@ int main(int argc, char **argv) {
     printf("  model load (+ force set):         %8.2f ms\n", T.load_ms);
     work w, wc;
     if (!work_init(&w, m, 1) || !work_init(&wc, m, 0)) return 1;
-    stages st = {0, 0, 0, 0};
+    stages st = {0, 0, 0, 0, 0, 0, 0};
     long frames = 0;
-    double a = now_s();
+    double a = cpu_s();
     do {
       for (int f = 0; f < nf; f++)
         if (frame(&T, &w, f, NULL, &st)) return 1;
       frames += nf;
-    } while (now_s() - a < min_time);
-    stages sc = {0, 0, 0, 0};
+    } while (cpu_s() - a < min_time);
+    stages sc = {0, 0, 0, 0, 0, 0, 0};
     for (int f = 0; f < nf; f++)
       if (frame(&T, &wc, f, NULL, &sc)) return 1;
     double k = 1e6 / (double)frames;
     printf("  kinematics + muscle geometry:     %8.2f us\n", st.kin * k);
     printf("  inverse dynamics (+ GRF interp):  %8.2f us\n", st.id * k);
-    printf("  static optimization, warm:        %8.2f us   (cold: %.2f us)\n", st.so * k,
-           sc.so * 1e6 / nf);
+    printf("  static optimization, warm:        %8.2f us   (cold: %.2f us; iterations warm %.2f "
+           "mean, %ld max; cold %.2f mean)\n",
+           st.so * k, sc.so * 1e6 / nf, (double)st.so_iter / (double)st.so_frames, st.so_iter_max,
+           (double)sc.so_iter / (double)sc.so_frames);
     printf("  joint reaction + contributions:   %8.2f us   (forward accel + kinematics + 3 joints)\n",
            st.jr * k);
     long n2 = 0;
@@ -416,7 +432,7 @@ int main(int argc, char **argv) {
 
   /* Scaling: the walk-jr trial tiled, streaming through one workspace set. */
   printf("\n== scaling (walk-jr tiled, one core, streaming)\n");
-  printf("  %10s %12s %12s %14s\n", "frames", "seconds", "us/frame", "peak RSS (MB)");
+  printf("  %10s %12s %12s %14s\n", "frames", "CPU s", "us/frame", "peak RSS (MB)");
   long top = quick ? 1000 : 100000;
   work w;
   if (!work_init(&w, walk.m, 1)) return 1;

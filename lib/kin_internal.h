@@ -30,6 +30,12 @@ typedef struct hl__kin_data {
   int *mus_cols_adr;
   int *mus_cols_num;
   int *apt_src;         /* npathpt: model path point behind active slot k (same slots as apt_*) */
+  /* Accelerations are linear in q̈: body_dw = dw0 + J_ω q̈, body_a = a0 + J_v q̈, with dw0/a0 the
+   * velocity-product (bias) part of the last update with q̇. hl_kin_update always forms them this
+   * way, so when q and q̇ are bitwise those of the last update only the q̈ part is redone, with
+   * the same bits as a full update. */
+  double *body_dw0;     /* 3 per body */
+  double *body_a0;      /* 3 per body */
 } hl__kin_data;
 
 static inline hl__kin_data *hl__kin(hl_data *d) { return (hl__kin_data *)d; }

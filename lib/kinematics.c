@@ -198,13 +198,15 @@ hl_data *hl_data_create(const hl_model *m) {
   k->body_cols_adr = zalloc(nb, sizeof(int));
   k->body_cols_num = zalloc(nb, sizeof(int));
   k->apt_src = zalloc(np, sizeof(int));
+  k->body_dw0 = zalloc(3 * nb, sizeof(double));
+  k->body_a0 = zalloc(3 * nb, sizeof(double));
   k->mus_cols = zalloc(nm * (nq ? nq : 1), sizeof(int));
   k->mus_cols_adr = zalloc(nm, sizeof(int));
   k->mus_cols_num = zalloc(nm, sizeof(int));
   if (!d->q || !d->qd || !d->qdd || !d->body_R || !d->body_p || !d->body_J || !d->body_w ||
       !d->body_v || !d->body_dw || !d->body_a || !d->mus_len || !d->mus_speed || !d->mus_ma ||
       !d->mus_npt || !d->apt_body || !d->apt_pos || !d->apt_local || !d->scratch ||
-      !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src || !k->mus_cols ||
+      !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src || !k->body_dw0 || !k->body_a0 || !k->mus_cols ||
       !k->mus_cols_adr || !k->mus_cols_num) {
     hl_data_free(d);
     return NULL;
@@ -260,6 +262,8 @@ void hl_data_free(hl_data *d) {
   free(k->body_cols_adr);
   free(k->body_cols_num);
   free(k->apt_src);
+  free(k->body_dw0);
+  free(k->body_a0);
   free(k->mus_cols);
   free(k->mus_cols_adr);
   free(k->mus_cols_num);
@@ -300,9 +304,35 @@ static hl_status eval_axis(const hl_model *m, const hl_data *d, int t, int vel, 
   a->dsdq = dy;
   if (vel) {
     a->sd = dy * d->qd[c];
-    a->sdd = ddy * d->qd[c] * d->qd[c] + dy * d->qdd[c];
+    a->sdd = ddy * d->qd[c] * d->qd[c]; /* the bias part: dy·q̈ enters through the Jacobian */
   }
   return HL_OK;
+}
+
+/* body_dw = dw0 + J_ω q̈ and body_a = a0 + J_v q̈ over the columns that move each body. */
+static void add_qdd_part(const hl_model *m, hl_data *d) {
+  const hl__kin_data *k = hl__kin_c(d);
+  const int nq = m->ncoord;
+  const double *qdd = d->qdd;
+  for (int b = 1; b < m->nbody; b++) {
+    const int *cols = k->body_cols + k->body_cols_adr[b], ncols = k->body_cols_num[b];
+    const double *J = d->body_J + (size_t)6 * nq * b;
+    double acc[6];
+    for (int r = 0; r < 3; r++) {
+      acc[r] = k->body_dw0[3 * b + r];
+      acc[3 + r] = k->body_a0[3 * b + r];
+    }
+    for (int i = 0; i < ncols; i++) {
+      int c = cols[i];
+      double u = qdd[c];
+      if (u == 0.0) continue;
+      for (int r = 0; r < 6; r++) acc[r] += J[r * nq + c] * u;
+    }
+    for (int r = 0; r < 3; r++) {
+      d->body_dw[3 * b + r] = acc[r];
+      d->body_a[3 * b + r] = acc[3 + r];
+    }
+  }
 }
 
 hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
@@ -313,11 +343,19 @@ hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const do
       k->npathpt != m->npathpt)
     return HL_ERR_INVALID_ARG; /* workspace made for another model */
   const int nq = m->ncoord, vel = qd != NULL;
-  for (int c = 0; c < nq; c++) {
+  for (int c = 0; c < nq; c++)
     if (!isfinite(q[c]) || (qd && !isfinite(qd[c])) || (qdd && !isfinite(qdd[c]))) {
       k->has_state = 0;
       return HL_ERR_BAD_VALUE;
     }
+  /* Same pose and speeds as the last update: only the q̈ part of the accelerations changes. */
+  if (vel && k->has_state && k->has_qd && memcmp(q, d->q, sizeof(double) * (size_t)nq) == 0 &&
+      memcmp(qd, d->qd, sizeof(double) * (size_t)nq) == 0) {
+    for (int c = 0; c < nq; c++) d->qdd[c] = qdd ? qdd[c] : 0.0;
+    add_qdd_part(m, d);
+    return HL_OK;
+  }
+  for (int c = 0; c < nq; c++) {
     d->q[c] = q[c];
     d->qd[c] = qd ? qd[c] : 0.0;
     d->qdd[c] = qdd ? qdd[c] : 0.0;
@@ -481,6 +519,11 @@ hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const do
       vB[r] = vM[r] + t1[r];
       aB[r] = aM[r] + t2[r] + t3[r];
     }
+  }
+  if (vel) {
+    memcpy(k->body_dw0, d->body_dw, sizeof(double) * 3 * (size_t)m->nbody);
+    memcpy(k->body_a0, d->body_a, sizeof(double) * 3 * (size_t)m->nbody);
+    add_qdd_part(m, d);
   }
   k->has_state = 1;
   return HL_OK;

@@ -62,6 +62,13 @@ struct hl_qp {
   int ridged;          /* the last factorization needed a ridge */
   int nf;              /* free variables of the last factorization */
   double inv2rho;      /* elastic term of the last factorization */
+  /* the fast path (exact working-set Newton on the dual, sparse columns) */
+  int *cnt;            /* n: nonzeros of column i of A */
+  int *ridx;           /* m*n: their rows (ascending), column i at i*m */
+  double *cval;        /* m*n: their values */
+  double *Jc;          /* m*m: unfactorized copy of J for the refinement step */
+  double *z;           /* n: unconstrained minimizer (Aᵀλ)_i / (2 w_i) */
+  int *act_new;        /* n */
   hl_error err;
 };
 
@@ -100,7 +107,13 @@ hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
   qp->c = calloc(nn, sizeof(double));
   qp->xq = calloc(nn, sizeof(double));
   qp->xs = calloc(nn, sizeof(double));
-  if (!qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
+  qp->cnt = calloc(nn, sizeof(int));
+  qp->ridx = calloc(mm * nn, sizeof(int));
+  qp->cval = calloc(mm * nn, sizeof(double));
+  qp->Jc = calloc(mm * mm, sizeof(double));
+  qp->z = calloc(nn, sizeof(double));
+  qp->act_new = calloc(nn, sizeof(int));
+  if (!qp->cnt || !qp->ridx || !qp->cval || !qp->Jc || !qp->z || !qp->act_new || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
       !qp->grad || !qp->rhs || !qp->bb || !qp->J || !qp->S || !qp->t || !qp->td || !qp->xt ||
       !qp->h || !qp->c || !qp->xq || !qp->xs) {
     hl_qp_free(qp);
@@ -116,6 +129,7 @@ void hl_qp_free(hl_qp *qp) {
   free(qp->lam); free(qp->lam_try); free(qp->dlam); free(qp->grad); free(qp->rhs); free(qp->bb);
   free(qp->J); free(qp->S); free(qp->t); free(qp->td); free(qp->xt);
   free(qp->h); free(qp->c); free(qp->xq); free(qp->xs);
+  free(qp->cnt); free(qp->ridx); free(qp->cval); free(qp->Jc); free(qp->z); free(qp->act_new);
   free(qp);
 }
 
@@ -174,90 +188,92 @@ static void chol_solve(const double *L, int m, double *y) {
   }
 }
 
-/* t = Aᵀ v (A row-major m × n). */
-static void atv(const double *A, int m, int n, const double *v, double *t) {
-  for (int i = 0; i < n; i++) t[i] = 0.0;
-  for (int j = 0; j < m; j++) {
-    const double *aj = A + (size_t)j * n;
-    double vj = v[j];
-    if (vj == 0.0) continue;
-    for (int i = 0; i < n; i++) t[i] += aj[i] * vj;
-  }
-}
-
-/* Build J = A_F diag(1/(2h_F)) A_Fᵀ + inv2rho I for the free set of `act`, factorize (with a
- * small ridge when singular). Returns the number of free variables. */
-static int build_factor(hl_qp *qp, const double *A, const int *act, double inv2rho) {
+/* Build J = A_F diag(1/(2h_F)) A_Fᵀ + inv2rho I for the free set of `act` from the sparse columns
+ * (lower triangle; an unfactorized copy is kept in Jc for the refinement step) and factorize it
+ * (with a small ridge when singular). Returns the number of free variables. */
+static int build_factor(hl_qp *qp, const int *act, double inv2rho) {
   int m = qp->m, n = qp->n, nf = 0;
-  for (int i = 0; i < n; i++)
-    if (act[i] == 0) qp->free_idx[nf++] = i;
-  for (int j = 0; j < m; j++) {
-    const double *aj = A + (size_t)j * n;
-    double *sj = qp->S + (size_t)j * nf;
-    for (int k = 0; k < nf; k++) {
-      int i = qp->free_idx[k];
-      sj[k] = aj[i] * qp->xt[i]; /* xt holds 1/sqrt(2h) while factorizing */
+  double *J = qp->Jc;
+  memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
+  for (int i = 0; i < n; i++) {
+    if (act[i] != 0) continue;
+    qp->free_idx[nf++] = i;
+    const int *ri = qp->ridx + (size_t)i * m;
+    const double *vi = qp->cval + (size_t)i * m;
+    double s = qp->xt[i] * qp->xt[i]; /* xt holds 1/sqrt(2h) while factorizing */
+    for (int p = 0; p < qp->cnt[i]; p++) {
+      double sv = s * vi[p];
+      double *row = J + (size_t)ri[p] * m;
+      for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
     }
   }
   double dmax = 0.0;
   for (int j = 0; j < m; j++) {
-    const double *sj = qp->S + (size_t)j * nf;
-    for (int k = 0; k <= j; k++) {
-      double v = dot(sj, qp->S + (size_t)k * nf, nf);
-      qp->J[(size_t)j * m + k] = v;
-    }
-    qp->J[(size_t)j * m + j] += inv2rho;
-    if (qp->J[(size_t)j * m + j] > dmax) dmax = qp->J[(size_t)j * m + j];
+    J[(size_t)j * m + j] += inv2rho;
+    if (J[(size_t)j * m + j] > dmax) dmax = J[(size_t)j * m + j];
   }
   if (dmax <= 0.0) dmax = 1.0;
   qp->ridged = 0;
   qp->nf = nf;
   qp->inv2rho = inv2rho;
+  memcpy(qp->J, J, sizeof(double) * (size_t)m * (size_t)m);
   if (!chol(qp->J, m, dmax)) {
     qp->ridged = 1;
     /* Singular free-variable subproblem (too few free columns or dependent rows): add a ridge
      * relative to the scale of J and factorize again. The iteration stays an ascent method. */
     for (double ridge = 1e-10; ridge < 1.0; ridge *= 100.0) {
-      for (int j = 0; j < m; j++) {
-        const double *sj = qp->S + (size_t)j * nf;
-        for (int k = 0; k <= j; k++) qp->J[(size_t)j * m + k] = dot(sj, qp->S + (size_t)k * nf, nf);
-        qp->J[(size_t)j * m + j] += inv2rho + ridge * dmax;
-      }
+      memcpy(qp->J, J, sizeof(double) * (size_t)m * (size_t)m);
+      for (int j = 0; j < m; j++) qp->J[(size_t)j * m + j] += ridge * dmax;
       if (chol(qp->J, m, dmax)) break;
     }
   }
   return nf;
 }
 
+/* t = Aᵀ v from the sparse columns. */
+static void sparse_atv(const hl_qp *qp, const double *v, double *t) {
+  int m = qp->m;
+  for (int i = 0; i < qp->n; i++) {
+    const int *ri = qp->ridx + (size_t)i * m;
+    const double *vi = qp->cval + (size_t)i * m;
+    double s = 0.0;
+    for (int p = 0; p < qp->cnt[i]; p++) s += vi[p] * v[ri[p]];
+    t[i] = s;
+  }
+}
+
+/* out = r − Jc·v with the lower triangle of Jc (symmetric). */
+static void sym_resid(const double *Jc, int m, const double *r, const double *v, double *out) {
+  for (int j = 0; j < m; j++) {
+    const double *Jj = Jc + (size_t)j * m;
+    double s = r[j];
+    for (int k = 0; k <= j; k++) s -= Jj[k] * v[k];
+    for (int k = j + 1; k < m; k++) s -= Jc[(size_t)k * m + j] * v[k];
+    out[j] = s;
+  }
+}
+
 /* λ for the working set `act` (bound variables at their bounds), and the corresponding free
  * values xs_F = c_F + (A_Fᵀλ)_F/(2h_F). J must be factorized for `act`. Fills qp->t = Aᵀλ. */
-static void subproblem(hl_qp *qp, const double *A, const double *b, const double *lb,
-                       const double *ub, const int *act) {
+static void subproblem(hl_qp *qp, const double *b, const double *lb, const double *ub,
+                       const int *act) {
   int m = qp->m, n = qp->n;
-  for (int j = 0; j < m; j++) {
-    const double *aj = A + (size_t)j * n;
-    double r = b[j];
-    for (int i = 0; i < n; i++) {
-      double xi = act[i] < 0 ? lb[i] : act[i] > 0 ? ub[i] : qp->c[i];
-      r -= aj[i] * xi;
-    }
-    qp->lam[j] = r;
-    qp->rhs[j] = r;
+  memcpy(qp->rhs, b, sizeof(double) * (size_t)m);
+  for (int i = 0; i < n; i++) {
+    double xi = act[i] < 0 ? lb[i] : act[i] > 0 ? ub[i] : qp->c[i];
+    if (xi == 0.0) continue;
+    const int *ri = qp->ridx + (size_t)i * m;
+    const double *vi = qp->cval + (size_t)i * m;
+    for (int p = 0; p < qp->cnt[i]; p++) qp->rhs[ri[p]] -= vi[p] * xi;
   }
+  memcpy(qp->lam, qp->rhs, sizeof(double) * (size_t)m);
   chol_solve(qp->J, m, qp->lam);
-  /* One step of iterative refinement against J = S Sᵀ + inv2rho I (S from build_factor), which
-   * recovers the digits an ill-conditioned J costs the Cholesky solve. */
-  int nf = qp->nf;
-  for (int k = 0; k < nf; k++) qp->td[k] = 0.0;
-  for (int j = 0; j < m; j++) {
-    const double *sj = qp->S + (size_t)j * nf;
-    for (int k = 0; k < nf; k++) qp->td[k] += sj[k] * qp->lam[j];
-  }
-  for (int j = 0; j < m; j++)
-    qp->dlam[j] = qp->rhs[j] - dot(qp->S + (size_t)j * nf, qp->td, nf) - qp->inv2rho * qp->lam[j];
+  /* One step of iterative refinement against the unfactorized J, which recovers the digits an
+   * ill-conditioned J costs the Cholesky solve. */
+  sym_resid(qp->Jc, m, qp->rhs, qp->lam, qp->dlam);
   chol_solve(qp->J, m, qp->dlam);
   for (int j = 0; j < m; j++) qp->lam[j] += qp->dlam[j];
-  atv(A, m, n, qp->lam, qp->t);
+  sparse_atv(qp, qp->lam, qp->t);
   for (int i = 0; i < n; i++)
     qp->xs[i] = act[i] < 0 ? lb[i] : act[i] > 0 ? ub[i] : qp->c[i] + qp->t[i] / (2.0 * qp->h[i]);
 }
@@ -269,7 +285,7 @@ static void subproblem(hl_qp *qp, const double *A, const double *b, const double
  * first blocking bound (adding it) or, at the subproblem minimizer, releases the bound whose
  * multiplier has the wrong sign (largest violation; smallest index after many iterations, which
  * rules out cycling). Returns 1 at a KKT point. */
-static int active_set(hl_qp *qp, const double *A, const double *b, const double *lb,
+static int active_set(hl_qp *qp, const double *b, const double *lb,
                       const double *ub, double *x, double inv2rho, int max_it, int *iters) {
   int n = qp->n;
   int *act = qp->act;
@@ -285,8 +301,8 @@ static int active_set(hl_qp *qp, const double *A, const double *b, const double 
   }
   for (int it = 0; it < max_it; it++) {
     (*iters)++;
-    build_factor(qp, A, act, inv2rho);
-    subproblem(qp, A, b, lb, ub, act);
+    build_factor(qp, act, inv2rho);
+    subproblem(qp, b, lb, ub, act);
     /* Longest step toward the subproblem minimizer that stays in the box. */
     double alpha = 1.0;
     int block = -1, bside = 0;
@@ -342,8 +358,8 @@ static hl_status solve_p2(hl_qp *qp, const double *A, const double *b, const dou
     /* Cold start: working set from the bounds the all-free least-norm answer violates. */
     for (int i = 0; i < n; i++) qp->act[i] = 0;
     if (m > 0) {
-      build_factor(qp, A, qp->act, 0.0);
-      subproblem(qp, A, b, lb, ub, qp->act);
+      build_factor(qp, qp->act, 0.0);
+      subproblem(qp, b, lb, ub, qp->act);
       for (int i = 0; i < n; i++) {
         qp->act[i] = qp->xs[i] < lb[i] ? -1 : qp->xs[i] > ub[i] ? 1 : 0;
         x[i] = qp->xs[i];
@@ -378,12 +394,12 @@ static hl_status solve_p2(hl_qp *qp, const double *A, const double *b, const dou
    * is not yet the exact one), raise ρ and continue from the current working set. */
   for (int round = 0; round < 3 && !polished; round++, inv2rho *= 1e-4) {
     int budget = qp->set.max_iter;
-    ok = active_set(qp, A, b, lb, ub, x, inv2rho, budget, iters);
+    ok = active_set(qp, b, lb, ub, x, inv2rho, budget, iters);
     if (!ok) break;
-    build_factor(qp, A, qp->act, 0.0);
+    build_factor(qp, qp->act, 0.0);
     if (qp->ridged) break; /* rank-deficient working set: no exact answer with it */
     memcpy(qp->lam_try, qp->lam, sizeof(double) * (size_t)m);
-    subproblem(qp, A, b, lb, ub, qp->act);
+    subproblem(qp, b, lb, ub, qp->act);
     double tmax = 0.0;
     for (int i = 0; i < n; i++) tmax = fmax(tmax, fabs(qp->t[i]));
     double ntol = 1e-9 * (1.0 + tmax);
@@ -439,6 +455,115 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
   return s;
 }
 
+/* ------------------------------------------------------------------ fast path (p = 2) */
+
+/* The p = 2 problem's dual: with λ the equality multipliers, the answer is
+ *   x_i = clamp(z_i, lb_i, ub_i),   z_i = (Aᵀλ)_i / (2 w_i),
+ * and λ solves the piecewise-linear system A x(λ) = b. Newton's method on it (a primal-dual
+ * active-set iteration, Hintermüller–Ito–Kunisch 2002): for the current working set, solve the
+ * equality-constrained subproblem exactly (one m×m Cholesky of J = Σ_free a_i a_iᵀ / (2 w_i),
+ * formed from the sparse columns: a muscle crosses 1–7 coordinates), then put every variable
+ * whose z leaves its box on that bound and release every bound whose multiplier has the wrong
+ * sign. When the working set repeats, x satisfies the KKT conditions exactly (the same test as
+ * the polish of the robust method). Between frames the working set rarely changes, so the warm
+ * case is one factorization. Returns 1 on success (x, qp->act, qp->lam set); 0 when the
+ * iteration does not settle within `rounds` or a working set is rank-deficient — the caller then
+ * runs the robust method, so the fast path never decides an answer it cannot certify. */
+static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb,
+                   const double *ub, double *x, int rounds, int *iters) {
+  const int m = qp->m, n = qp->n;
+  int *act = qp->act_new;
+  double *J = qp->J, *lam = qp->lam_try, *r = qp->rhs, *z = qp->z;
+  memcpy(act, qp->act, sizeof(int) * (size_t)n);
+  for (int i = 0; i < n; i++) /* a bound that is not finite cannot hold a variable */
+    if ((act[i] < 0 && !isfinite(lb[i])) || (act[i] > 0 && !isfinite(ub[i]))) act[i] = 0;
+  for (int round = 0; round < rounds; round++) {
+    (*iters)++;
+    memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
+    memcpy(r, b, sizeof(double) * (size_t)m);
+    int nfree = 0;
+    for (int i = 0; i < n; i++) {
+      const int *ri = qp->ridx + (size_t)i * m;
+      const double *vi = qp->cval + (size_t)i * m;
+      int c = qp->cnt[i];
+      if (act[i]) {
+        double xb = act[i] < 0 ? lb[i] : ub[i];
+        for (int p = 0; p < c; p++) r[ri[p]] -= vi[p] * xb;
+        continue;
+      }
+      nfree++;
+      double s = 0.5 / w[i];
+      for (int p = 0; p < c; p++) {
+        double sv = s * vi[p];
+        double *row = J + (size_t)ri[p] * m;
+        for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
+      }
+    }
+    if (nfree < m) return 0;
+    double dmax = 0.0;
+    for (int j = 0; j < m; j++) dmax = fmax(dmax, J[(size_t)j * m + j]);
+    if (!(dmax > 0.0)) return 0;
+    memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
+    if (!chol(J, m, dmax)) return 0;
+    memcpy(lam, r, sizeof(double) * (size_t)m);
+    chol_solve(J, m, lam);
+    /* one step of iterative refinement against the unfactorized J */
+    sym_resid(qp->Jc, m, r, lam, qp->dlam);
+    chol_solve(J, m, qp->dlam);
+    for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
+    /* z, the multipliers' signs, and the next working set */
+    sparse_atv(qp, lam, qp->t);
+    double tmax = 0.0;
+    for (int i = 0; i < n; i++) {
+      tmax = fmax(tmax, fabs(qp->t[i]));
+      z[i] = qp->t[i] / (2.0 * w[i]);
+    }
+    double ntol = 1e-9 * (1.0 + tmax);
+    int changed = 0;
+    for (int i = 0; i < n; i++) {
+      int a = act[i], na = a;
+      if (a == 0) {
+        double span = 1e-12 * (1.0 + fabs(z[i]));
+        if (z[i] < lb[i] - span) na = -1;
+        else if (z[i] > ub[i] + span) na = 1;
+      } else {
+        double xb = a < 0 ? lb[i] : ub[i];
+        double nu = 2.0 * w[i] * xb - qp->t[i]; /* ≥ 0 at a lower bound, ≤ 0 at an upper one */
+        if ((a < 0 ? -nu : nu) > ntol) na = 0;
+      }
+      if (na != a) {
+        changed = 1;
+        act[i] = na;
+      }
+    }
+    if (!changed) {
+      for (int i = 0; i < n; i++) {
+        double v = act[i] < 0 ? lb[i] : act[i] > 0 ? ub[i] : z[i];
+        x[i] = v < lb[i] ? lb[i] : v > ub[i] ? ub[i] : v;
+      }
+      memcpy(qp->act, act, sizeof(int) * (size_t)n);
+      memcpy(qp->lam, lam, sizeof(double) * (size_t)m);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* max |A x − b| from the sparse columns. */
+static double sparse_resid(hl_qp *qp, const double *b, const double *x) {
+  int m = qp->m;
+  double *r = qp->rhs;
+  memcpy(r, b, sizeof(double) * (size_t)m);
+  for (int i = 0; i < qp->n; i++) {
+    const int *ri = qp->ridx + (size_t)i * m;
+    const double *vi = qp->cval + (size_t)i * m;
+    for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] -= vi[p] * x[i];
+  }
+  double e = 0.0;
+  for (int j = 0; j < m; j++) e = fmax(e, fabs(r[j]));
+  return e;
+}
+
 hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
                       const double *lb, const double *ub, double *x, int *active,
                       hl_qp_result *res) {
@@ -479,12 +604,23 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
     }
     bmax = fmax(bmax, fabs(b[j]));
   }
-  for (size_t k = 0; k < (size_t)m * (size_t)n; k++)
-    if (!isfinite(A[k])) {
-      res->status = HL_ERR_BAD_VALUE;
-      return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
-                          "hl_qp_solve: A[%zu][%zu] = %g", k / (size_t)n, k % (size_t)n, A[k]);
+  /* Check A and keep its nonzeros by column (rows ascending) for the fast path. */
+  memset(qp->cnt, 0, sizeof(int) * (size_t)n);
+  for (int j = 0; j < m; j++) {
+    const double *aj = A + (size_t)j * n;
+    for (int i = 0; i < n; i++) {
+      double v = aj[i];
+      if (v == 0.0) continue;
+      if (!isfinite(v)) {
+        res->status = HL_ERR_BAD_VALUE;
+        return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "hl_qp_solve: A[%d][%d] = %g", j,
+                            i, v);
+      }
+      size_t o = (size_t)i * m + (size_t)qp->cnt[i]++;
+      qp->ridx[o] = j;
+      qp->cval[o] = v;
     }
+  }
   double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
   int warm = qp->set.warm_start && qp->have_warm;
   int iters = 0, lsq = 0;
@@ -494,7 +630,13 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
   /* The p = 2 problem: directly, or as the start of the p ≠ 2 iteration. */
   for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
   if (p == 2.0) {
-    st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+    /* Fast path first (a warm working set usually holds); the robust method otherwise. */
+    if (!warm) memset(qp->act, 0, sizeof(int) * (size_t)n);
+    if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 4 : 8, &iters) &&
+        (resid = sparse_resid(qp, b, x)) <= tol_abs)
+      st = HL_OK;
+    else
+      st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
   } else {
     /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
     st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);

@@ -131,28 +131,34 @@ static double check_outputs(const char *dir, double t0, double t1, double grf_dt
   return peak;
 }
 
+/* A run that must succeed: its outputs pass check_outputs; returns the hip peak, N. */
+static double run_ok(char *dir, size_t n, const char *model, const char *q, const char *xml, const char *res,
+                     const char *extra, double t0, double t1, double grf_dt, double mass) {
+  char args[4096];
+  tu_tmpdir(dir, n);
+  case_args(args, sizeof args, model, q, xml, res, extra);
+  ck_assert_int_eq(analyze(dir, args), 0);
+  return check_outputs(dir, t0, t1, grf_dt, mass);
+}
+
 START_TEST(test_run4ms) {
   if (!tu_require_data()) return;
-  char dir[512], args[4096];
-  tu_tmpdir(dir, sizeof dir);
-  case_args(args, sizeof args, D4 "runningModel_CMC_test.osim", D4 "runningModel_Kinematics_q.sto",
-            D4 "runningModel_GRF.xml", D4 "runningModel_CMC_Actuators.xml", "--leg r --stance auto");
-  ck_assert_int_eq(analyze(dir, args), 0);
+  char dir[512];
   /* README: right stance 0.868–1.105 s; GRF at 1 kHz */
-  double peak = check_outputs(dir, 0.868, 1.105, 0.001, 72.84);
+  double peak = run_ok(dir, sizeof dir, D4 "runningModel_CMC_test.osim", D4 "runningModel_Kinematics_q.sto",
+                       D4 "runningModel_GRF.xml", D4 "runningModel_CMC_Actuators.xml", "--leg r --stance auto", 0.868,
+                       1.105, 0.001, 72.84);
   ck_assert(peak > 4 * 72.84 * 9.80665 && peak < 12 * 72.84 * 9.80665); /* running: 4–12 BW */
 }
 END_TEST
 
 START_TEST(test_hamner_matches_opensim) {
   if (!tu_require_data()) return;
-  char dir[512], args[4096];
-  tu_tmpdir(dir, sizeof dir);
-  case_args(args, sizeof args, DH "reference/subject02_RRA_Adjusted.osim", DH "reference/rra_run_1_Kinematics_q.sto",
-            DH "subject02_grf_HiFreq.xml", DH "Actuators_CMC.xml", "--leg r --stance auto --step 5");
-  ck_assert_int_eq(analyze(dir, args), 0);
+  char dir[512];
   /* README: right stance 1.105–1.347 s; GRF at 588.2 Hz */
-  double peak = check_outputs(dir, 1.105, 1.347, 0.0017, 65.9);
+  double peak = run_ok(dir, sizeof dir, DH "reference/subject02_RRA_Adjusted.osim",
+                       DH "reference/rra_run_1_Kinematics_q.sto", DH "subject02_grf_HiFreq.xml", DH "Actuators_CMC.xml",
+                       "--leg r --stance auto --step 5", 1.105, 1.347, 0.0017, 65.9);
   /* OpenSim 4.6 on the same stance, 200 Hz frames: 6168 N at 1.210 s */
   ck_assert_msg(fabs(peak - 6168) <= 0.02 * 6168, "hip peak %.1f N vs OpenSim 6168 N", peak);
 }
@@ -163,20 +169,14 @@ END_TEST
  * name says what was done. */
 START_TEST(test_generic_model) {
   if (!tu_require_data()) return;
-  char dir[512], args[4096];
-  tu_tmpdir(dir, sizeof dir);
-  case_args(args, sizeof args, NULL, DH "reference/rra_run_1_Kinematics_q.sto", DH "subject02_grf_HiFreq.xml", NULL,
-            "--mass 65.9 --height 1.80 --step 5");
-  ck_assert_int_eq(analyze(dir, args), 0);
-  double peak = check_outputs(dir, 1.105, 1.347, 0.0017, 65.9);
+  char dir[512];
+  const char *q = DH "reference/rra_run_1_Kinematics_q.sto", *xml = DH "subject02_grf_HiFreq.xml";
+  double peak = run_ok(dir, sizeof dir, NULL, q, xml, NULL, "--mass 65.9 --height 1.80 --step 5", 1.105, 1.347,
+                       0.0017, 65.9);
   ck_assert_msg(fabs(peak - 6168) <= 0.02 * 6168, "hip peak %.1f N vs OpenSim 6168 N", peak);
 
   /* --mass alone: height from the generic model's body-mass index, 1.80·sqrt(80/65.9) m */
-  tu_tmpdir(dir, sizeof dir);
-  case_args(args, sizeof args, NULL, DH "reference/rra_run_1_Kinematics_q.sto", DH "subject02_grf_HiFreq.xml", NULL,
-            "--mass 80 --step 5");
-  ck_assert_int_eq(analyze(dir, args), 0);
-  double peak80 = check_outputs(dir, 1.105, 1.347, 0.0017, 80.0);
+  double peak80 = run_ok(dir, sizeof dir, NULL, q, xml, NULL, "--mass 80 --step 5", 1.105, 1.347, 0.0017, 80.0);
   char p[1200], want[128];
   snprintf(p, sizeof p, "%s/out/summary.json", dir);
   char *js = read_text(p);
