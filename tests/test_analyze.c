@@ -174,6 +174,9 @@ START_TEST(test_generic_model) {
   double peak = run_ok(dir, sizeof dir, NULL, q, xml, NULL, "--mass 65.9 --height 1.80 --step 5", 1.105, 1.347,
                        0.0017, 65.9);
   ck_assert_msg(fabs(peak - 6168) <= 0.02 * 6168, "hip peak %.1f N vs OpenSim 6168 N", peak);
+  double own = run_ok(dir, sizeof dir, DH "reference/subject02_RRA_Adjusted.osim", q, xml, DH "Actuators_CMC.xml",
+                      "--step 5", 1.105, 1.347, 0.0017, 65.9);
+  ck_assert_msg(fabs(peak - own) <= 1e-6 * own, "generic at 65.9 kg, 1.80 m: %.6f N; subject model: %.6f N", peak, own);
 
   /* --mass alone: height from the generic model's body-mass index, 1.80·sqrt(80/65.9) m */
   double peak80 = run_ok(dir, sizeof dir, NULL, q, xml, NULL, "--mass 80 --step 5", 1.105, 1.347, 0.0017, 80.0);
