@@ -206,7 +206,11 @@ static hl_status read_header(const rd_ctx *cx, const char *text, const char *end
         return hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
                             "header: datarows is not a non-negative integer: '%.*s'", (int)(e - r), r);
     } else if (word_eq(b, k, "version")) {
-      version = atoi(r);
+      /* Leading digits as atoi would read them, but inside [r, e): text read from memory is not
+       * NUL-terminated (atoi ran past the buffer; found by fuzz/fuzz_storage). */
+      version = 0;
+      for (const char *d = r; d < e && isdigit((unsigned char)*d) && version < 100000; d++)
+        version = version * 10 + (*d - '0');
     } else if (word_eq(b, k, "inDegrees")) {
       have_deg_key = 1;
       t->in_degrees = word_ieq(r, e, "yes") || word_ieq(r, e, "y");
