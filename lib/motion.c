@@ -128,11 +128,12 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     col[i] = find_coord_column(tab, m->coord_name[i]);
     if (col[i] < 0) mo->missing[mo->nmissing++] = i;
     else
-      for (int r = 0; r < n; r++)
+      for (int r = 0; r < n && !st; r++) /* the first bad value is the one reported */
         if (!isfinite(hl_table_get(tab, rows[r], col[i])))
           st = hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
-                            "coordinates '%s': column '%s' is not finite at data row %d", fname,
-                            tab->names[col[i]], rows[r] + 1);
+                            "coordinates '%s': column '%s' is %g at time %.17g s (data row %d)",
+                            fname, tab->names[col[i]], hl_table_get(tab, rows[r], col[i]),
+                            hl_table_time(tab, rows[r]), rows[r] + 1);
     if (st) goto fail;
   }
 

@@ -233,6 +233,79 @@ static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_setti
   return HL_OK;
 }
 
+/* Column of coordinate `name` in the coordinates table: the exact label or an OpenSim 4 state
+ * path ".../<name>/value" (the rule hl_motion_create applies). */
+static int coord_column(const hl_table *t, const char *name) {
+  size_t nl = strlen(name);
+  for (int c = 1; c < t->ncol; c++) {
+    const char *lab = t->names[c];
+    size_t ll = strlen(lab);
+    if (strcmp(lab, name) == 0) return c;
+    if (ll >= nl + 7 && strcmp(lab + ll - 6, "/value") == 0 && lab[ll - 7 - nl] == '/' &&
+        strncmp(lab + ll - 6 - nl, name, nl) == 0)
+      return c;
+  }
+  return -1;
+}
+
+/* Inputs a run cannot give a meaningful answer for, refused before any work (docs/reliability.md):
+ * a muscle path with a wrap object (not implemented), a body of negative or non-finite mass, a
+ * non-finite --mass, an unlocked coordinate of the analysed hip/knee/ankle absent from the
+ * coordinates (OpenSim would hold it at its default, which silently changes the contact force;
+ * other missing coordinates do keep their default), and a ground reaction force above 50 body
+ * weights inside the window (units or column mix-up). */
+static hl_status validate_inputs(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
+                                 const hl_trial_settings *s, const int jt[3], hl_error *err) {
+  const char *mname = m->name;
+  for (int i = 0; i < m->nmuscle; i++)
+    if (m->mus_has_wrap[i])
+      return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0,
+                          "model '%s': muscle '%s' wraps over a wrap object; path wrapping is not "
+                          "implemented yet", mname, m->mus_name[i]);
+  for (int b = 0; b < m->nbody; b++)
+    if (!isfinite(m->body_mass[b]) || m->body_mass[b] < 0)
+      return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0, "model '%s': body '%s' has mass %g kg",
+                          mname, m->body_name[b], m->body_mass[b]);
+  if (!isfinite(s->body_mass))
+    return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0, "body mass %g kg is not a number",
+                        s->body_mass);
+  const char *cname = coords->name && coords->name[0] ? coords->name : "the coordinates";
+  for (int j = 0; j < 3; j++)
+    for (int k = 0; k < m->jnt_coord_num[jt[j]]; k++) {
+      int q = m->jnt_coord_adr[jt[j]] + k;
+      if (!m->coord_locked[q] && coord_column(coords, m->coord_name[q]) < 0)
+        return hl_error_set(err, HL_ERR_NOT_FOUND, NULL, 0,
+                            "%s: no column for coordinate '%s' of joint '%s' (the analysed %s)",
+                            cname, m->coord_name[q], m->jnt_name[jt[j]],
+                            j == 0 ? "hip" : j == 1 ? "knee" : "ankle");
+    }
+  double mass = s->body_mass > 0 ? s->body_mass : hl_model_mass(m);
+  double bw = mass * vnorm(m->gravity);
+  if (!(bw > 0))
+    return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
+                        "body weight is %g N (mass %g kg, |g| %g): cannot normalise", bw, mass,
+                        vnorm(m->gravity));
+  if (!loads) return HL_OK;
+  const hl_table *g = loads->data;
+  for (int i = 0; i < loads->nforce; i++) {
+    const int *fc = loads->force[i].force_col;
+    if (fc[0] < 0 || fc[1] < 0 || fc[2] < 0) continue;
+    for (int r = 0; r < g->nrow; r++) {
+      double t = hl_table_time(g, r);
+      if (t < s->t0 - 1e-9 || t > s->t1 + 1e-9) continue;
+      double f[3] = {hl_table_get(g, r, fc[0]), hl_table_get(g, r, fc[1]), hl_table_get(g, r, fc[2])};
+      double fn = vnorm(f);
+      if (fn > 50 * bw)
+        return hl_error_set(err, HL_ERR_BAD_VALUE, loads->datafile, 0,
+                            "ExternalForce '%s': force of columns %s, %s, %s is %g N at time "
+                            "%g s, %.0f body weights (limit 50; BW = %g N): wrong units or columns?",
+                            loads->force[i].name, g->names[fc[0]], g->names[fc[1]],
+                            g->names[fc[2]], fn, t, fn / bw, bw);
+    }
+  }
+  return HL_OK;
+}
+
 hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
                        const hl_trial_settings *s_in, hl_trial **out, hl_error *err) {
   if (!m || !coords || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_trial_run: NULL argument");
@@ -267,6 +340,8 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
     if (s.t0 < g0 - 1e-9 || s.t1 > g1 + 1e-9)
       return hl_error_set(err, HL_ERR_RANGE, loads->datafile, 0, "the ground reaction forces (%g..%g s) do not cover the window %g..%g s", g0, g1, s.t0, s.t1);
   }
+  hl_status vst = validate_inputs(m, coords, loads, &s, jt, err);
+  if (vst) return vst;
 
   hl_trial *tr = calloc(1, sizeof *tr);
   hl_analyze_setup *su = calloc(1, sizeof *su);

@@ -1,0 +1,482 @@
+/* Bad input end to end: each case checks the status and the words of the message (which file,
+ * column, time, body, muscle), and that a failed command leaves no output behind.
+ * docs/reliability.md lists every bad-input case of the test suites with what the user sees.
+ * The first group are regressions of crashes found by the fuzz targets in fuzz/. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "hipload/extloads.h"
+#include "hipload/invdyn.h"
+#include "hipload/model.h"
+#include "hipload/motion.h"
+#include "hipload/sample.h"
+#include "hipload/storage.h"
+#include "hipload/trial.h"
+#include "testutil.h"
+
+#define HAS(msg, word) ck_assert_msg(strstr((msg), (word)) != NULL, "'%s' lacks '%s'", (msg), (word))
+
+/* ------------------------------------------------------------------ helpers */
+
+/* The embedded sample: model, coordinates (degrees) and loads, each freshly parsed. */
+typedef struct {
+  hl_model *m;
+  hl_table *q;
+  hl_extloads *x;
+} fixture;
+
+static hl_table *sample_grf(void) {
+  hl_sample s;
+  hl_sample_get(&s);
+  hl_table *g = NULL;
+  hl_error e;
+  ck_assert_msg(hl_table_read_memory(s.grf, s.grf_len, "grf.mot", &g, &e) == HL_OK, "%s", e.message);
+  return g;
+}
+
+/* Sample loads with `from` replaced by `to` in the XML (NULL: as shipped), over table g (owned). */
+static hl_status sample_loads(const char *from, const char *to, hl_table *g, hl_extloads **x,
+                              hl_error *e) {
+  hl_sample s;
+  hl_sample_get(&s);
+  char xml[8192];
+  ck_assert_uint_lt(s.loads_len, sizeof xml);
+  memcpy(xml, s.loads, s.loads_len);
+  xml[s.loads_len] = 0;
+  if (from) {
+    char *p = strstr(xml, from);
+    ck_assert_ptr_nonnull(p);
+    char rest[8192];
+    snprintf(rest, sizeof rest, "%s", p + strlen(from));
+    snprintf(p, sizeof xml - (size_t)(p - xml), "%s%s", to, rest);
+  }
+  return hl_extloads_load_memory(xml, strlen(xml), "loads.xml", g, x, e);
+}
+
+static fixture load_sample(void) {
+  hl_sample s;
+  hl_sample_get(&s);
+  fixture f = {0};
+  hl_error e;
+  ck_assert_msg(hl_model_load_memory(s.model, s.model_len, "sample.osim", &f.m, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_table_read_memory(s.coordinates, s.coordinates_len, "q.sto", &f.q, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(sample_loads(NULL, NULL, sample_grf(), &f.x, &e) == HL_OK, "%s", e.message);
+  return f;
+}
+
+static void fixture_free(fixture *f) {
+  hl_model_free(f->m);
+  hl_table_free(f->q);
+  hl_extloads_free(f->x);
+}
+
+/* Trial settings on the sample's stance. */
+static hl_trial_settings stance(void) {
+  hl_trial_settings s;
+  hl_trial_settings_defaults(&s);
+  s.t0 = 1.105;
+  s.t1 = 1.347;
+  return s;
+}
+
+/* hl_trial_run expected to fail with `want`; returns the message (static buffer). */
+static const char *trial_fails(const hl_model *m, const hl_table *q, const hl_extloads *x,
+                               const hl_trial_settings *s, hl_status want) {
+  static hl_error e;
+  hl_trial *t = NULL;
+  hl_status st = hl_trial_run(m, q, x, s, &t, &e);
+  ck_assert_msg(st == want, "status %d (%s), expected %d: %s", st, hl_strerror(st), want, e.message);
+  ck_assert_ptr_null(t);
+  return e.message;
+}
+
+/* A copy of table t without column `drop` (-1: none) and with an extra column `extra` (NULL: none). */
+static hl_table *table_edit(const hl_table *t, int drop, const char *extra) {
+  int nc = t->ncol - (drop >= 0) + (extra != NULL);
+  const char **names = malloc(sizeof(char *) * (size_t)nc);
+  int k = 0;
+  for (int c = 0; c < t->ncol; c++)
+    if (c != drop) names[k++] = t->names[c];
+  if (extra) names[k++] = extra;
+  hl_table *o = hl_table_create(t->nrow, nc, names);
+  free(names);
+  ck_assert_ptr_nonnull(o);
+  for (int r = 0; r < t->nrow; r++) {
+    k = 0;
+    for (int c = 0; c < t->ncol; c++)
+      if (c != drop) o->data[(size_t)r * nc + k++] = hl_table_get(t, r, c);
+    if (extra) o->data[(size_t)r * nc + k] = 0.25;
+  }
+  o->in_degrees = t->in_degrees;
+  free(o->header);
+  o->header = strdup(t->header ? t->header : "");
+  return o;
+}
+
+/* Run a shell command, capture stdout+stderr into out; returns the exit status (-1 on signal). */
+static int sh(const char *cmd, char *out, size_t n) {
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  size_t k = fread(out, 1, n - 1, p);
+  out[k] = 0;
+  int rc = pclose(p);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+/* Number of entries of a folder besides . and .. (-1 when it cannot be read). */
+static int count_entries(const char *dir) {
+  char cmd[2048], out[64];
+  snprintf(cmd, sizeof cmd, "ls -A '%s' 2>/dev/null | wc -l", dir);
+  if (sh(cmd, out, sizeof out) != 0) return -1;
+  return atoi(out);
+}
+
+static void put(const char *path, const char *text, size_t n) {
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(text, 1, n, f), n);
+  fclose(f);
+}
+
+/* ------------------------------------------------------------------ fuzz regressions */
+
+/* fuzz_storage, crash 1: "version" as the last bytes of an unterminated buffer made atoi read
+ * past its end. Exact-size heap copies let AddressSanitizer see any overread. */
+START_TEST(fuzz_storage_version_at_end) {
+  const char *cases[] = {"#()\to\n\vversion", "x\nversion=12", "x\nversion=", "x\nversion=1\nendheader"};
+  const int line[] = {2, 2, 2, 3};
+  const char *want[] = {"endheader", "endheader", "endheader", "no column labels"};
+  for (int i = 0; i < 4; i++) {
+    size_t n = strlen(cases[i]);
+    char *buf = malloc(n);
+    memcpy(buf, cases[i], n);
+    hl_table *t = NULL;
+    hl_error e;
+    ck_assert_int_eq(hl_table_read_memory(buf, n, "f.sto", &t, &e), HL_ERR_PARSE);
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(e.line, line[i]);
+    HAS(e.message, "f.sto:");
+    HAS(e.message, want[i]);
+    free(buf);
+  }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ ExternalLoads vs the model */
+
+/* The sample loads with one element edited must fail to bind to the model with `want`. */
+static void expect_extmap_error(const fixture *f, const char *from, const char *to, const char *want,
+                                int through_trial) {
+  hl_extloads *x = NULL;
+  hl_error e;
+  ck_assert_int_eq(sample_loads(from, to, sample_grf(), &x, &e), HL_OK);
+  hl_invdyn_extmap *map = NULL;
+  ck_assert_int_eq(hl_invdyn_extmap_create(f->m, x, &map, &e), HL_ERR_NOT_FOUND);
+  ck_assert_ptr_null(map);
+  HAS(e.message, want);
+  if (through_trial) { /* the same through a whole trial */
+    hl_trial_settings s = stance();
+    HAS(trial_fails(f->m, f->q, x, &s, HL_ERR_NOT_FOUND), want);
+  }
+  hl_extloads_free(x);
+}
+
+START_TEST(extloads_unknown_body) {
+  fixture f = load_sample();
+  expect_extmap_error(&f, "<applied_to_body>calcn_l<", "<applied_to_body>calcn_left<",
+                      "ExternalForce 'ExternalForce_2': applied_to_body 'calcn_left' is not a body", 1);
+  expect_extmap_error(&f, "<force_expressed_in_body>ground<", "<force_expressed_in_body>lab<",
+                      "force_expressed_in_body 'lab' is not a body", 0);
+  fixture_free(&f);
+}
+END_TEST
+
+/* GRF rows from 1.2 s only: the stance window 1.105..1.347 s is not covered. */
+START_TEST(grf_does_not_cover_window) {
+  fixture f = load_sample();
+  hl_table *g = sample_grf();
+  int r0 = 0;
+  while (r0 < g->nrow && hl_table_time(g, r0) < 1.2) r0++;
+  hl_table *h = hl_table_create(g->nrow - r0, g->ncol, (const char *const *)g->names);
+  memcpy(h->data, g->data + (size_t)r0 * g->ncol, sizeof(double) * (size_t)h->nrow * g->ncol);
+  hl_table_free(g);
+  hl_extloads *x = NULL;
+  hl_error e;
+  ck_assert_int_eq(sample_loads(NULL, NULL, h, &x, &e), HL_OK);
+  hl_trial_settings s = stance();
+  const char *msg = trial_fails(f.m, f.q, x, &s, HL_ERR_RANGE);
+  HAS(msg, "do not cover the window 1.105..1.347 s");
+  hl_extloads_free(x);
+  fixture_free(&f);
+}
+END_TEST
+
+/* One vertical force sample at 1.2 s multiplied by 1000 (kN read as N): refused, naming the
+ * force, the column and the time. */
+START_TEST(grf_absurd_magnitude) {
+  fixture f = load_sample();
+  hl_table *g = sample_grf();
+  int fy = hl_table_col(g, "ground_force_vy"), r = 0;
+  while (hl_table_time(g, r) < 1.2) r++;
+  double t_bad = hl_table_time(g, r);
+  g->data[(size_t)r * g->ncol + fy] *= 1000;
+  hl_extloads *x = NULL;
+  hl_error e;
+  ck_assert_int_eq(sample_loads(NULL, NULL, g, &x, &e), HL_OK);
+  hl_trial_settings s = stance();
+  const char *msg = trial_fails(f.m, f.q, x, &s, HL_ERR_BAD_VALUE);
+  char want[128];
+  snprintf(want, sizeof want, "at time %g s", t_bad);
+  HAS(msg, "ExternalForce 'ExternalForce_1'");
+  HAS(msg, "columns ground_force_vx, ground_force_vy, ground_force_vz");
+  HAS(msg, want);
+  HAS(msg, "limit 50");
+  hl_extloads_free(x);
+  fixture_free(&f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ coordinates vs the model */
+
+START_TEST(coordinate_nan_names_column_and_time) {
+  fixture f = load_sample();
+  int c = hl_table_col(f.q, "hip_flexion_r");
+  ck_assert_int_ge(c, 1);
+  double t = hl_table_time(f.q, 7);
+  f.q->data[(size_t)7 * f.q->ncol + c] = NAN;
+  f.q->data[(size_t)9 * f.q->ncol + c] = INFINITY; /* a later one: the first is reported */
+  hl_motion *mo = NULL;
+  hl_error e;
+  ck_assert_int_eq(hl_motion_create(f.m, f.q, NULL, &mo, &e), HL_ERR_BAD_VALUE);
+  ck_assert_ptr_null(mo);
+  char want[128];
+  snprintf(want, sizeof want, "at time %.17g s", t);
+  HAS(e.message, "column 'hip_flexion_r' is nan");
+  HAS(e.message, want);
+  fixture_free(&f);
+}
+END_TEST
+
+START_TEST(coordinate_time_decreasing) {
+  fixture f = load_sample();
+  f.q->data[(size_t)5 * f.q->ncol] = hl_table_time(f.q, 3); /* row 6 goes back to row 4's time */
+  hl_motion *mo = NULL;
+  hl_error e;
+  ck_assert_int_eq(hl_motion_create(f.m, f.q, NULL, &mo, &e), HL_ERR_BAD_VALUE);
+  HAS(e.message, "time decreases at data row 6");
+  fixture_free(&f);
+}
+END_TEST
+
+/* The policy (docs/reliability.md): a model coordinate missing from the file keeps its default
+ * (as OpenSim), unless it belongs to the analysed hip, knee or ankle: then the run is refused.
+ * File columns the model lacks are ignored. */
+START_TEST(coordinate_missing_policy) {
+  fixture f = load_sample();
+  int arm = hl_table_col(f.q, "arm_flex_r"), knee = hl_table_col(f.q, "knee_angle_r");
+  ck_assert_int_ge(arm, 1);
+  ck_assert_int_ge(knee, 1);
+  hl_table *noarm = table_edit(f.q, arm, "not_in_model");
+  hl_motion *mo = NULL;
+  hl_error e;
+  ck_assert_msg(hl_motion_create(f.m, noarm, NULL, &mo, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(mo->nmissing, 1);
+  ck_assert_str_eq(f.m->coord_name[mo->missing[0]], "arm_flex_r");
+  hl_motion_free(mo);
+  hl_table *noknee = table_edit(f.q, knee, NULL);
+  free(noknee->name);
+  noknee->name = strdup("q.sto");
+  hl_trial_settings s = stance();
+  const char *msg = trial_fails(f.m, noknee, f.x, &s, HL_ERR_NOT_FOUND);
+  HAS(msg, "q.sto: no column for coordinate 'knee_angle_r'");
+  HAS(msg, "(the analysed knee)");
+  hl_table_free(noarm);
+  hl_table_free(noknee);
+  fixture_free(&f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ absurd models and settings */
+
+START_TEST(body_mass_negative) {
+  fixture f = load_sample();
+  int b = hl_model_body(f.m, "tibia_l");
+  ck_assert_int_gt(b, 0);
+  f.m->body_mass[b] = -3.5;
+  hl_trial_settings s = stance();
+  const char *msg = trial_fails(f.m, f.q, f.x, &s, HL_ERR_BAD_VALUE);
+  HAS(msg, "body 'tibia_l' has mass -3.5 kg");
+  fixture_free(&f);
+}
+END_TEST
+
+START_TEST(body_mass_zero_total) {
+  fixture f = load_sample();
+  for (int b = 0; b < f.m->nbody; b++) f.m->body_mass[b] = 0;
+  hl_trial_settings s = stance();
+  const char *msg = trial_fails(f.m, f.q, f.x, &s, HL_ERR_BAD_VALUE);
+  HAS(msg, "body weight is 0 N");
+  fixture_free(&f);
+}
+END_TEST
+
+START_TEST(mass_setting_not_finite) {
+  fixture f = load_sample();
+  hl_trial_settings s = stance();
+  s.body_mass = INFINITY;
+  const char *msg = trial_fails(f.m, f.q, f.x, &s, HL_ERR_BAD_VALUE);
+  HAS(msg, "body mass inf kg");
+  fixture_free(&f);
+}
+END_TEST
+
+/* A wrapping muscle: HL_ERR_UNSUPPORTED naming it (here flagged by hand on the sample). */
+START_TEST(wrapping_muscle_flagged) {
+  fixture f = load_sample();
+  int k = 17;
+  ck_assert_int_lt(k, f.m->nmuscle);
+  f.m->mus_has_wrap[k] = 1;
+  hl_trial_settings s = stance();
+  const char *msg = trial_fails(f.m, f.q, f.x, &s, HL_ERR_UNSUPPORTED);
+  char want[128];
+  snprintf(want, sizeof want, "muscle '%s' wraps", f.m->mus_name[k]);
+  HAS(msg, want);
+  fixture_free(&f);
+}
+END_TEST
+
+/* The same on a real wrapping model: Rajagopal 2016 (40 WrapCylinders) with its IK. */
+START_TEST(wrapping_rajagopal) {
+  if (!tu_require_data()) return;
+  char p[1024];
+  hl_model *m = NULL;
+  hl_table *q = NULL;
+  hl_error e;
+  ck_assert_msg(hl_model_load(tu_data(p, sizeof p, "walk-rajagopal-so/Rajagopal_scaled_Sub1_gasAvoid.osim"), &m, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_table_read(tu_data(p, sizeof p, "walk-rajagopal-so/results_ik.sto"), &q, &e) == HL_OK, "%s", e.message);
+  hl_trial_settings s;
+  hl_trial_settings_defaults(&s);
+  s.t0 = hl_table_time(q, 10);
+  s.t1 = hl_table_time(q, 40);
+  const char *msg = trial_fails(m, q, NULL, &s, HL_ERR_UNSUPPORTED);
+  HAS(msg, "model 'Rajagopal_scaled': muscle '");
+  HAS(msg, "wraps over a wrap object");
+  hl_model_free(m);
+  hl_table_free(q);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ no partial output */
+
+/* The staging folder itself: abort removes what was staged and the folder it created, and
+ * leaves a folder that existed before as it was. */
+START_TEST(stage_abort_leaves_nothing) {
+  char tmp[1024], dir[1100], f1[2200];
+  tu_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/new/out", tmp);
+  hl__stage s;
+  hl_error e;
+  ck_assert_int_eq(hl__stage_begin(&s, dir, &e), HL_OK);
+  snprintf(f1, sizeof f1, "%s/a.sto", s.path);
+  put(f1, "x", 1);
+  hl__stage_abort(&s);
+  ck_assert(!exists(dir));
+  /* an existing folder with a file of the user's */
+  snprintf(f1, sizeof f1, "%s/mine.txt", tmp);
+  put(f1, "keep", 4);
+  ck_assert_int_eq(hl__stage_begin(&s, tmp, &e), HL_OK);
+  snprintf(f1, sizeof f1, "%s/b.sto", s.path);
+  put(f1, "y", 1);
+  hl__stage_abort(&s);
+  ck_assert_int_eq(count_entries(tmp), 2); /* mine.txt and new/ (empty parent left by mkdirs) */
+}
+END_TEST
+
+/* `hipload run` whose write fails mid-way (file size limit of 120 KiB: the 119 KB force file
+ * passes, the 125 KB hip contributions file written after it does not): exit 1 naming the
+ * error, no output folder; an existing folder keeps exactly what it had. */
+START_TEST(cli_run_write_fails_no_partial_output) {
+  char tmp[1024], cmd[4096], out[8192], dir[1200], keep[1300];
+  tu_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/out", tmp);
+  snprintf(cmd, sizeof cmd, "sh -c 'trap \"\" XFSZ; ulimit -f 120; exec \"$0\" run --out \"$1\"' '%s' '%s' 2>&1",
+           tu_cli(), dir);
+  ck_assert_int_eq(sh(cmd, out, sizeof out), 1);
+  HAS(out, "File too large");
+  ck_assert_msg(!exists(dir), "output folder left behind");
+  snprintf(keep, sizeof keep, "%s/notes.txt", dir);
+  mkdir(dir, 0777);
+  put(keep, "mine", 4);
+  ck_assert_int_eq(sh(cmd, out, sizeof out), 1);
+  ck_assert_int_eq(count_entries(dir), 1);
+  /* and with no limit the same command writes its files (the limit was the only problem) */
+  snprintf(cmd, sizeof cmd, "'%s' run --out '%s' >/dev/null 2>&1", tu_cli(), dir);
+  ck_assert_int_eq(sh(cmd, out, sizeof out), 0);
+  ck_assert_int_gt(count_entries(dir), 5);
+}
+END_TEST
+
+/* `hipload analyze` on the sample written to files, with one absurd GRF sample: exit 1, the
+ * message names the force, the time and the limit, and no output folder is made. */
+START_TEST(cli_analyze_bad_grf_no_output) {
+  char tmp[1024], p[1300], cmd[8192], out[8192];
+  tu_tmpdir(tmp, sizeof tmp);
+  hl_sample s;
+  hl_sample_get(&s);
+  snprintf(p, sizeof p, "%s/m.osim", tmp);
+  put(p, s.model, s.model_len);
+  snprintf(p, sizeof p, "%s/q.sto", tmp);
+  put(p, s.coordinates, s.coordinates_len);
+  snprintf(p, sizeof p, "%s/loads.xml", tmp);
+  put(p, s.loads, s.loads_len);
+  hl_table *g = sample_grf();
+  int fy = hl_table_col(g, "ground_force_vy"), r = 0;
+  while (hl_table_time(g, r) < 1.25) r++;
+  g->data[(size_t)r * g->ncol + fy] = 1e6;
+  hl_error e;
+  snprintf(p, sizeof p, "%s/hamner2010_s02_grf.mot", tmp);
+  ck_assert_int_eq(hl_table_write_sto(g, p, NULL, &e), HL_OK);
+  hl_table_free(g);
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s' analyze --model m.osim --coordinates q.sto "
+           "--external-loads loads.xml --out res 2>&1", tmp, tu_cli());
+  ck_assert_int_eq(sh(cmd, out, sizeof out), 1);
+  HAS(out, "ExternalForce 'ExternalForce_1'");
+  HAS(out, "body weights (limit 50;");
+  snprintf(p, sizeof p, "%s/res", tmp);
+  ck_assert(!exists(p));
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("badinput");
+  TCase *tc = tcase_create("badinput");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, fuzz_storage_version_at_end);
+  tcase_add_test(tc, extloads_unknown_body);
+  tcase_add_test(tc, grf_does_not_cover_window);
+  tcase_add_test(tc, grf_absurd_magnitude);
+  tcase_add_test(tc, coordinate_nan_names_column_and_time);
+  tcase_add_test(tc, coordinate_time_decreasing);
+  tcase_add_test(tc, coordinate_missing_policy);
+  tcase_add_test(tc, body_mass_negative);
+  tcase_add_test(tc, body_mass_zero_total);
+  tcase_add_test(tc, mass_setting_not_finite);
+  tcase_add_test(tc, wrapping_muscle_flagged);
+  tcase_add_test(tc, wrapping_rajagopal);
+  tcase_add_test(tc, stage_abort_leaves_nothing);
+  tcase_add_test(tc, cli_run_write_fails_no_partial_output);
+  tcase_add_test(tc, cli_analyze_bad_grf_no_output);
+  suite_add_tcase(s, tc);
+  return tu_run(s);
+}
