@@ -102,18 +102,12 @@ hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, ch
                                  double threshold, double lo, double hi, double *t0, double *t1,
                                  hl_error *err);
 
-#ifdef __cplusplus
-}
-#endif
-#endif
-
-#ifdef __cplusplus
-extern "C" {
-#endif
 /* Add a CoordinateActuator reserve "<coordinate>_reserve" (unbounded, given optimal force, N·m or
  * N per unit control) on every unlocked coordinate that has none yet — a starting point when the
  * user has no reserve/residual actuator file. Must be called before the model is shared. */
 hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err);
+
 #ifdef __cplusplus
 }
+#endif
 #endif
