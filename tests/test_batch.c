@@ -298,10 +298,10 @@ static void make_batch_dir(char *dir, size_t n) {
   spit(p, manifest_text);
 }
 
-static int run_cli(const char *dir, const char *out, int jobs) {
+static int run_cli(const char *dir, const char *out, int jobs, const char *extra) {
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd %s && %s batch manifest.csv --out %s --jobs %d > %s.stdout 2> %s.stderr", dir, tu_cli(), out,
-           jobs, out, out);
+  snprintf(cmd, sizeof cmd, "cd %s && %s batch manifest.csv --out %s --jobs %d %s > %s.stdout 2> %s.stderr", dir, tu_cli(),
+           out, jobs, extra, out, out);
   int rc = system(cmd);
   ck_assert(WIFEXITED(rc));
   return WEXITSTATUS(rc);
@@ -382,8 +382,9 @@ START_TEST(test_batch_real_trials) {
   if (!tu_require_data()) return;
   char dir[512], p[1200];
   make_batch_dir(dir, sizeof dir);
-  ck_assert_int_eq(run_cli(dir, "out1", 1), 1); /* two trials fail */
-  ck_assert_int_eq(run_cli(dir, "out4", 4), 1);
+  ck_assert_int_eq(run_cli(dir, "out1", 1, ""), 1); /* two trials fail */
+  ck_assert_int_eq(run_cli(dir, "out4", 4, ""), 1);
+  ck_assert_int_eq(run_cli(dir, "outs", 2, "--summary-only"), 1);
 
   snprintf(p, sizeof p, "%s/out4.stdout", dir);
   char *txt = slurp(p, NULL);
@@ -453,6 +454,17 @@ START_TEST(test_batch_real_trials) {
   snprintf(p, sizeof p, "%s/out4/missing", dir);
   struct stat sb;
   ck_assert_int_ne(stat(p, &sb), 0); /* a failed trial leaves no folder */
+
+  /* --summary-only: the same summary.csv, no trial folders */
+  snprintf(p, sizeof p, "%s/out1/summary.csv", dir);
+  snprintf(q, sizeof q, "%s/outs/summary.csv", dir);
+  size_t la, lb;
+  char *x = slurp(p, &la), *y = slurp(q, &lb);
+  ck_assert_msg(la == lb && !memcmp(x, y, la), "--summary-only changes summary.csv");
+  free(x);
+  free(y);
+  snprintf(p, sizeof p, "%s/outs/walkjr", dir);
+  ck_assert_int_ne(stat(p, &sb), 0);
 }
 END_TEST
 

@@ -11,10 +11,11 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: hipload batch MANIFEST.csv --out DIR [--jobs N]\n\n"
+          "usage: hipload batch MANIFEST.csv --out DIR [--jobs N] [--summary-only]\n\n"
           "Runs every trial of the manifest (one row per trial) in N threads (default: the online CPUs).\n"
           "Each trial's outputs go to DIR/<id>/, one row per trial to DIR/summary.csv (manifest order),\n"
-          "wall times to DIR/timing.csv. A failing trial is recorded with its error and the rest go on.\n\n"
+          "wall times to DIR/timing.csv. A failing trial is recorded with its error and the rest go on.\n"
+          "--summary-only skips the per-trial folders (summary.csv and timing.csv only).\n\n"
           "Manifest columns (header row first; id, model and coordinates required; paths relative to the\n"
           "manifest's folder):\n"
           "  id, model, coordinates, external_loads, reserves (';'-separated force-set files or 'auto'),\n"
@@ -51,12 +52,16 @@ static void progress(void *user, int done, int total, int failed) {
 
 int hl_cmd_batch(int argc, char **argv) {
   const char *manifest = NULL, *out = NULL;
-  int jobs = 0;
+  int jobs = 0, summary_only = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
+    }
+    if (!strcmp(a, "--summary-only")) {
+      summary_only = 1;
+      continue;
     }
     if (!strcmp(a, "--out") || !strcmp(a, "--jobs") || !strcmp(a, "-j")) {
       if (i + 1 >= argc) {
@@ -101,6 +106,7 @@ int hl_cmd_batch(int argc, char **argv) {
   hl_batch_settings bs;
   hl_batch_settings_defaults(&bs);
   bs.jobs = jobs;
+  bs.write_outputs = !summary_only;
   bs.progress = progress;
   bs.progress_user = &ps;
   hl_batch_result *res = NULL;
