@@ -34,6 +34,16 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static const char *loadavg(void) {
+  static char buf[64] = "?";
+  FILE *fp = fopen("/proc/loadavg", "r");
+  if (fp) {
+    if (fgets(buf, sizeof buf, fp)) buf[strcspn(buf, " ")] = 0;
+    fclose(fp);
+  }
+  return buf;
+}
+
 /* CPU time of the calling thread: single-core figures stay honest on a shared machine. */
 static double cpu_s(void) {
   struct timespec ts;
@@ -217,6 +227,58 @@ static double run_tiled(const trial *T, work *w, long nframes, double *sink) {
   return cpu_s() - a;
 }
 
+/* The solver alone (hl_qp_solve) on the trial's real SO problems, warm across frames.
+ * Returns µs per frame; *iters gets the mean iterations. */
+static double qp_only(const trial *T, double min_time, double *iters) {
+  const hl_model *m = T->m;
+  int nq = m->ncoord, n = m->nmuscle + m->nactuator, nf = T->mo->nframe, nr = 0;
+  for (int i = 0; i < nq; i++) nr += !m->coord_locked[i];
+  double *A = malloc(sizeof(double) * (size_t)nf * nr * n), *b = malloc(sizeof(double) * (size_t)nf * nr);
+  double *pas = malloc(sizeof(double) * (size_t)nq), *wt = malloc(sizeof(double) * (size_t)n);
+  double *lb = malloc(sizeof(double) * (size_t)n), *ub = malloc(sizeof(double) * (size_t)n);
+  double *x = calloc((size_t)n, sizeof(double));
+  hl_qp_settings qs;
+  hl_qp_settings_defaults(&qs);
+  hl_qp *qp = hl_qp_create(nr, n, &qs);
+  work w;
+  double us = -1;
+  if (!A || !b || !pas || !wt || !lb || !ub || !x || !qp || !work_init(&w, m, 1)) goto out;
+  for (int k = 0; k < n; k++) {
+    wt[k] = 1;
+    lb[k] = k < m->nmuscle ? m->mus_min_control[k] : m->act_min_control[k - m->nmuscle];
+    ub[k] = k < m->nmuscle ? m->mus_max_control[k] : m->act_max_control[k - m->nmuscle];
+  }
+  for (int f = 0; f < nf; f++) {
+    if (frame(T, &w, f, NULL, NULL)) goto out;
+    const double *Af = hl_so_matrix(w.so);
+    memset(pas, 0, sizeof(double) * (size_t)nq);
+    hl_passive_forces(m, w.d->q, w.d->qd, pas);
+    for (int i = 0, r = 0; i < nq; i++) {
+      if (m->coord_locked[i]) continue;
+      memcpy(A + ((size_t)f * nr + r) * n, Af + (size_t)i * n, sizeof(double) * (size_t)n);
+      b[(size_t)f * nr + r] = w.tau[i] - pas[i];
+      r++;
+    }
+  }
+  long frames = 0, it = 0;
+  double a = cpu_s();
+  do {
+    for (int f = 0; f < nf; f++) {
+      hl_qp_result res;
+      hl_qp_solve(qp, A + (size_t)f * nr * n, b + (size_t)f * nr, wt, lb, ub, x, NULL, &res);
+      it += res.iterations;
+    }
+    frames += nf;
+  } while (cpu_s() - a < min_time);
+  us = 1e6 * (cpu_s() - a) / (double)frames;
+  *iters = (double)it / (double)frames;
+  work_free(&w);
+out:
+  free(A); free(b); free(pas); free(wt); free(lb); free(ub); free(x);
+  hl_qp_free(qp);
+  return us;
+}
+
 /* ------------------------------------------------------------------ threads */
 
 typedef struct job {
@@ -225,18 +287,21 @@ typedef struct job {
   long k0, k1;   /* frames [k0, k1) of the tiled batch */
   double *out;   /* 9 per frame of the whole batch */
   int fail;
+  double cpu;    /* CPU seconds the thread used */
 } job;
 
 static void *job_run(void *arg) {
   job *J = arg;
   int nf = J->T->mo->nframe;
+  double a = cpu_s();
   for (long k = J->k0; k < J->k1 && !J->fail; k++)
     if (frame(J->T, &J->w, (int)(k % nf), J->out + 9 * k, NULL)) J->fail = 1;
+  J->cpu = cpu_s() - a;
   return NULL;
 }
 
 /* Batch of nframes with nthr threads (contiguous chunks). Returns seconds, -1 on failure. */
-static double run_threads(const trial *T, int nthr, long nframes, double *out) {
+static double run_threads(const trial *T, int nthr, long nframes, double *out, double *cpu) {
   job jobs[8];
   pthread_t th[8];
   for (int i = 0; i < nthr; i++) {
@@ -255,7 +320,11 @@ static double run_threads(const trial *T, int nthr, long nframes, double *out) {
     fail |= jobs[i].fail;
   }
   double e = now_s() - a;
-  for (int i = 0; i < nthr; i++) work_free(&jobs[i].w);
+  *cpu = 0;
+  for (int i = 0; i < nthr; i++) {
+    work_free(&jobs[i].w);
+    *cpu = fmax(*cpu, jobs[i].cpu);
+  }
   return fail ? -1 : e;
 }
 
@@ -405,6 +474,9 @@ int main(int argc, char **argv) {
            "mean, %ld max; cold %.2f mean)\n",
            st.so * k, sc.so * 1e6 / nf, (double)st.so_iter / (double)st.so_frames, st.so_iter_max,
            (double)sc.so_iter / (double)sc.so_frames);
+    double qit = 0, qus = qp_only(&T, min_time, &qit);
+    printf("    of which the solver (hl_qp_solve) %.2f us, %.2f iterations per frame (the rest:\n"
+           "    force per activation, moment-arm matrix, passive forces)\n", qus, qit);
     printf("  joint reaction + contributions:   %8.2f us   (forward accel + kinematics + 3 joints)\n",
            st.jr * k);
     long n2 = 0;
@@ -447,13 +519,17 @@ int main(int argc, char **argv) {
   long nb = quick ? 2000 : 20000;
   double *o1 = calloc((size_t)nb * 9, sizeof(double)), *o2 = calloc((size_t)nb * 9, sizeof(double));
   if (!o1 || !o2) return 1;
-  double s1 = run_threads(&walk, 1, nb, o1), s2 = run_threads(&walk, 2, nb, o2);
+  double c1 = 0, c2 = 0;
+  double s1 = run_threads(&walk, 1, nb, o1, &c1), s2 = run_threads(&walk, 2, nb, o2, &c2);
   if (s1 < 0 || s2 < 0) return 1;
   double dmax = 0;
   for (long i = 0; i < nb * 9; i++) dmax = fmax(dmax, fabs(o1[i] - o2[i]));
   printf("\n== threads (walk-jr, batch of %ld frames, one workspace set per thread)\n", nb);
   printf("  1 thread: %.3f s (%.0f frames/s); 2 threads: %.3f s (%.0f frames/s); speed-up %.2fx\n", s1,
          nb / s1, s2, nb / s2, s1 / s2);
+  printf("  CPU time of the busiest thread: 1 thread %.3f s, 2 threads %.3f s -> %.2fx if each\n"
+         "  thread had its own core (wall-clock speed-up needs 2 idle cores; load now %s)\n",
+         c1, c2, c1 / c2, loadavg());
   printf("  answers 1 vs 2 threads: %s (max |diff| of the joint forces %.3g N)\n",
          memcmp(o1, o2, sizeof(double) * (size_t)nb * 9) ? "DIFFER" : "bit-identical", dmax);
   free(o1);

@@ -477,6 +477,8 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
   memcpy(act, qp->act, sizeof(int) * (size_t)n);
   for (int i = 0; i < n; i++) /* a bound that is not finite cannot hold a variable */
     if ((act[i] < 0 && !isfinite(lb[i])) || (act[i] > 0 && !isfinite(ub[i]))) act[i] = 0;
+  int cautious = 0;
+  double prev_ntol = 0.0;
   for (int round = 0; round < rounds; round++) {
     (*iters)++;
     memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
@@ -499,12 +501,39 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
         for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
       }
     }
-    if (nfree < m) return 0;
     double dmax = 0.0;
     for (int j = 0; j < m; j++) dmax = fmax(dmax, J[(size_t)j * m + j]);
-    if (!(dmax > 0.0)) return 0;
-    memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
-    if (!chol(J, m, dmax)) return 0;
+    int ok = nfree >= m && dmax > 0.0;
+    if (ok) {
+      memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
+      ok = chol(J, m, dmax);
+    }
+    if (!ok) {
+      /* Rank-deficient working set. After a full update from a good one, retry once from the good
+       * one with a cautious update: its releases and only its single most violated bound. */
+      if (round == 0 || cautious) return 0;
+      cautious = 1; /* from here on every update is cautious */
+      memcpy(act, qp->act_try, sizeof(int) * (size_t)n);
+      int add = -1, side = 0;
+      double worst = 0.0;
+      for (int i = 0; i < n; i++) {
+        if (act[i]) {
+          double xb = act[i] < 0 ? lb[i] : ub[i];
+          double nu = 2.0 * w[i] * xb - qp->t[i];
+          if ((act[i] < 0 ? -nu : nu) > prev_ntol) act[i] = 0;
+        } else {
+          double v = z[i] < lb[i] ? (lb[i] - z[i]) / (1.0 + fabs(z[i]))
+                   : z[i] > ub[i] ? (z[i] - ub[i]) / (1.0 + fabs(z[i])) : 0.0;
+          if (v > 1e-12 && v > worst) {
+            worst = v;
+            add = i;
+            side = z[i] < lb[i] ? -1 : 1;
+          }
+        }
+      }
+      if (add >= 0) act[add] = side;
+      continue;
+    }
     memcpy(lam, r, sizeof(double) * (size_t)m);
     chol_solve(J, m, lam);
     /* one step of iterative refinement against the unfactorized J */
@@ -519,7 +548,10 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       z[i] = qp->t[i] / (2.0 * w[i]);
     }
     double ntol = 1e-9 * (1.0 + tmax);
-    int changed = 0;
+    prev_ntol = ntol;
+    memcpy(qp->act_try, act, sizeof(int) * (size_t)n); /* the last nonsingular working set */
+    int changed = 0, add = -1, side = 0;
+    double worst = 0.0;
     for (int i = 0; i < n; i++) {
       int a = act[i], na = a;
       if (a == 0) {
@@ -531,10 +563,23 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
         double nu = 2.0 * w[i] * xb - qp->t[i]; /* ≥ 0 at a lower bound, ≤ 0 at an upper one */
         if ((a < 0 ? -nu : nu) > ntol) na = 0;
       }
+      if (na != a && cautious && a == 0) { /* cautious: only the most violated bound is added */
+        double v = fabs(z[i] - (na < 0 ? lb[i] : ub[i])) / (1.0 + fabs(z[i]));
+        if (v > worst) {
+          worst = v;
+          add = i;
+          side = na;
+        }
+        continue;
+      }
       if (na != a) {
         changed = 1;
         act[i] = na;
       }
+    }
+    if (add >= 0) {
+      changed = 1;
+      act[add] = side;
     }
     if (!changed) {
       for (int i = 0; i < n; i++) {
@@ -632,7 +677,7 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
   if (p == 2.0) {
     /* Fast path first (a warm working set usually holds); the robust method otherwise. */
     if (!warm) memset(qp->act, 0, sizeof(int) * (size_t)n);
-    if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 4 : 8, &iters) &&
+    if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
         (resid = sparse_resid(qp, b, x)) <= tol_abs)
       st = HL_OK;
     else

@@ -1,13 +1,13 @@
 /* Joint reaction loads and muscle contributions: see include/hipload/reaction.h. */
 #include "hipload/reaction.h"
 
-#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hipload/invdyn.h"
 #include "hipload/so.h"
+#include "kin_internal.h"
 
 struct hl_jr {
   int nq, nb;
@@ -51,7 +51,7 @@ hl_jr *hl_jr_create(const hl_model *m) {
   jr->rhs = calloc(q1, sizeof(double));
   jr->J3 = calloc(3 * q1, sizeof(double));
   jr->col = calloc(q1, sizeof(double));
-  jr->Jc = calloc(3 * q1, sizeof(double));
+  jr->Jc = calloc(9 * q1, sizeof(double)); /* 9 per coordinate (mass_matrix) */
   jr->qdd0 = calloc(q1, sizeof(double));
   jr->free_idx = calloc(q1, sizeof(int));
   jr->in_sub = calloc((size_t)(nb > 0 ? nb : 1), 1);
@@ -65,41 +65,80 @@ hl_jr *hl_jr_create(const hl_model *m) {
   return jr;
 }
 
-/* M(q) = Σ_b m_b Jcᵀ Jc + Jωᵀ I_G Jω, with Jc the COM Jacobian. */
+/* M(q) = Σ_b m_b Jcᵀ Jc + Jωᵀ I_G Jω, with Jc the COM Jacobian. Body b's Jacobian is nonzero only
+ * in the columns of the coordinates that move it (kin_internal.h body_cols), so each body adds a
+ * small dense block; the lower triangle is summed, then mirrored. */
 static void mass_matrix(hl_jr *jr, const hl_model *m, const hl_data *d) {
   int nq = jr->nq;
+  const hl__kin_data *kd = hl__kin_c(d);
   memset(jr->M, 0, sizeof(double) * (size_t)nq * nq);
   for (int b = 1; b < m->nbody; b++) {
     const double *R = d->body_R + 9 * b, *J = d->body_J + (size_t)6 * nq * b;
     const double *c = m->body_com + 3 * b, *Ib = m->body_inertia + 9 * b;
+    const int *cols = kd->body_cols + kd->body_cols_adr[b], nc = kd->body_cols_num[b];
     double mass = m->body_mass[b];
     double r[3];
     for (int i = 0; i < 3; i++) r[i] = R[3 * i] * c[0] + R[3 * i + 1] * c[1] + R[3 * i + 2] * c[2];
-    /* Jc = Jv − skew(r) Jω */
-    for (int k = 0; k < nq; k++) {
-      double w0 = J[k], w1 = J[nq + k], w2 = J[2 * nq + k];
-      jr->Jc[k] = J[3 * nq + k] - (r[1] * w2 - r[2] * w1);
-      jr->Jc[nq + k] = J[4 * nq + k] - (r[2] * w0 - r[0] * w2);
-      jr->Jc[2 * nq + k] = J[5 * nq + k] - (r[0] * w1 - r[1] * w0);
-    }
     double IG[9], T[9];
     for (int i = 0; i < 3; i++)
       for (int j = 0; j < 3; j++) T[3 * i + j] = R[3 * i] * Ib[j] + R[3 * i + 1] * Ib[3 + j] + R[3 * i + 2] * Ib[6 + j];
     for (int i = 0; i < 3; i++)
       for (int j = 0; j < 3; j++) IG[3 * i + j] = T[3 * i] * R[3 * j] + T[3 * i + 1] * R[3 * j + 1] + T[3 * i + 2] * R[3 * j + 2];
-    for (int k = 0; k < nq; k++) {
-      double jw[3] = {J[k], J[nq + k], J[2 * nq + k]};
-      if (jw[0] == 0 && jw[1] == 0 && jw[2] == 0 && jr->Jc[k] == 0 && jr->Jc[nq + k] == 0 && jr->Jc[2 * nq + k] == 0)
-        continue;
-      double Iw[3];
-      for (int i = 0; i < 3; i++) Iw[i] = IG[3 * i] * jw[0] + IG[3 * i + 1] * jw[1] + IG[3 * i + 2] * jw[2];
-      for (int l = 0; l < nq; l++) {
-        double v = mass * (jr->Jc[k] * jr->Jc[l] + jr->Jc[nq + k] * jr->Jc[nq + l] + jr->Jc[2 * nq + k] * jr->Jc[2 * nq + l]) +
-                   Iw[0] * J[l] + Iw[1] * J[nq + l] + Iw[2] * J[2 * nq + l];
-        jr->M[(size_t)k * nq + l] += v;
+    /* per column: ω part (3), COM velocity Jc = Jv − r × Jω (3), I_G Jω (3), packed in Jc */
+    double *P = jr->Jc; /* 9 per listed column */
+    for (int a = 0; a < nc; a++) {
+      int k = cols[a];
+      double w0 = J[k], w1 = J[nq + k], w2 = J[2 * nq + k], *pk = P + 9 * a;
+      pk[0] = w0;
+      pk[1] = w1;
+      pk[2] = w2;
+      pk[3] = J[3 * nq + k] - (r[1] * w2 - r[2] * w1);
+      pk[4] = J[4 * nq + k] - (r[2] * w0 - r[0] * w2);
+      pk[5] = J[5 * nq + k] - (r[0] * w1 - r[1] * w0);
+      for (int i = 0; i < 3; i++) pk[6 + i] = IG[3 * i] * w0 + IG[3 * i + 1] * w1 + IG[3 * i + 2] * w2;
+    }
+    for (int a = 0; a < nc; a++) {
+      const double *pk = P + 9 * a;
+      double *Mk = jr->M + (size_t)cols[a] * nq;
+      for (int e = 0; e <= a; e++) {
+        const double *pl = P + 9 * e;
+        Mk[cols[e]] += mass * (pk[3] * pl[3] + pk[4] * pl[4] + pk[5] * pl[5]) +
+                       pk[6] * pl[0] + pk[7] * pl[1] + pk[8] * pl[2];
       }
     }
   }
+  for (int k = 0; k < nq; k++)
+    for (int l = k + 1; l < nq; l++) jr->M[(size_t)k * nq + l] = jr->M[(size_t)l * nq + k];
+}
+
+/* Solve S y = r in place for the symmetric positive definite n×n S (row-major, lower triangle
+ * used, overwritten by its Cholesky factor). Returns 0 when S is not positive definite. */
+static int spd_solve(double *S, int n, double *y) {
+  for (int j = 0; j < n; j++) {
+    double *rj = S + (size_t)j * n;
+    double dj = rj[j];
+    for (int k = 0; k < j; k++) dj -= rj[k] * rj[k];
+    if (!(dj > 0.0)) return 0;
+    dj = sqrt(dj);
+    rj[j] = dj;
+    for (int i = j + 1; i < n; i++) {
+      double *ri = S + (size_t)i * n, v = ri[j];
+      for (int k = 0; k < j; k++) v -= ri[k] * rj[k];
+      ri[j] = v / dj;
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    const double *ri = S + (size_t)i * n;
+    double v = y[i];
+    for (int k = 0; k < i; k++) v -= ri[k] * y[k];
+    y[i] = v / ri[i];
+  }
+  for (int i = n - 1; i >= 0; i--) {
+    double v = y[i];
+    for (int k = i + 1; k < n; k++) v -= S[(size_t)k * n + i] * y[k];
+    y[i] = v / S[(size_t)i * n + i];
+  }
+  return 1;
 }
 
 hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const double *ext,
@@ -107,7 +146,8 @@ hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const do
                               hl_error *err) {
   if (!jr || !m || !d || !qdd) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_jr_forward_accel: NULL argument");
   int nq = jr->nq, nf = jr->nfree;
-  /* h = ID with zero acceleration (gravity, velocity products, external loads). */
+  /* h = ID with zero acceleration (gravity, velocity products, external loads). Same q and q̇:
+   * the kinematics only redo the q̈ part. */
   memset(jr->qdd0, 0, sizeof(double) * (size_t)nq);
   hl_status st = hl_kin_update(m, d, d->q, d->qd, jr->qdd0);
   if (st) return hl_error_set(err, st, NULL, 0, "kinematics failed in forward dynamics");
@@ -120,10 +160,10 @@ hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const do
   for (int a = 0; a < nf; a++) {
     int i = jr->free_idx[a];
     jr->rhs[a] = jr->tau[i] - jr->h[i];
-    for (int b = 0; b < nf; b++) jr->Mr[(size_t)a * nf + b] = jr->M[(size_t)i * nq + jr->free_idx[b]];
+    for (int b = 0; b <= a; b++) jr->Mr[(size_t)a * nf + b] = jr->M[(size_t)i * nq + jr->free_idx[b]];
   }
-  lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', nf, 1, jr->Mr, nf, jr->rhs, 1);
-  if (info != 0) return hl_error_set(err, HL_ERR_SINGULAR, NULL, 0, "mass matrix is not positive definite (LAPACK info %d)", (int)info);
+  if (!spd_solve(jr->Mr, nf, jr->rhs))
+    return hl_error_set(err, HL_ERR_SINGULAR, NULL, 0, "mass matrix is not positive definite");
   memset(qdd, 0, sizeof(double) * (size_t)nq);
   for (int a = 0; a < nf; a++) qdd[jr->free_idx[a]] = jr->rhs[a];
   return HL_OK;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hipload/muscle.h"
+#include "kin_internal.h"
 
 struct hl_so {
   hl_so_settings set;
@@ -173,8 +174,13 @@ static void actuator_column(const hl_model *m, const hl_data *d, int a, double *
 void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
                             const double *act_force, double *J3, double *col, double *tau) {
   int nq = m->ncoord;
-  for (int k = 0; k < m->nmuscle && mus_force; k++)
-    for (int i = 0; i < nq; i++) tau[i] += d->mus_ma[(size_t)k * nq + i] * mus_force[k];
+  const hl__kin_data *kd = hl__kin_c(d);
+  /* a muscle's moment arms are zero outside its own coordinate list (kin_internal.h) */
+  for (int k = 0; k < m->nmuscle && mus_force; k++) {
+    const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
+    const double *ma = d->mus_ma + (size_t)k * nq;
+    for (int s = 0; s < kd->mus_cols_num[k]; s++) tau[cols[s]] += ma[cols[s]] * mus_force[k];
+  }
   for (int a = 0; a < m->nactuator && act_force; a++) {
     actuator_column(m, d, a, J3, col, 1);
     for (int i = 0; i < nq; i++) tau[i] += col[i] * act_force[a];
