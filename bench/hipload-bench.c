@@ -1,6 +1,6 @@
 /* hipload-bench — speed and scale of the whole per-frame pipeline on real trials (issue 8).
  *
- *   hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N]
+ *   hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N] [--dump FILE]
  *
  * Per case (walk-jr: gait2392, 92 muscles, 23 coordinates; run-4ms: 92 muscles, 37 coordinates):
  *   file reading (coordinates, GRF + ExternalLoads), model load (+ force set), then per frame
@@ -13,7 +13,10 @@
  *   threads on one batch (one workspace set per thread, the model shared read-only) with the
  *   speed-up and a bit-for-bit comparison of the answers, and the SciPy SLSQP baseline on the real
  *   walk-jr SO matrices (bench/slsqp_compare.py, when /usr/bin/python3 has scipy).
- * The last line is `pipeline: <N> frames/s per core` (walk-jr). */
+ * The last line is `pipeline: <N> frames/s per core` (walk-jr).
+ * --dump FILE: instead of timing, write every frame's answers of both cases (SO controls, the three
+ * joint forces; %.17g, one line per frame, warm from a fresh workspace) so that a speed change can
+ * be checked against the previous tree (bench/dump_diff.py). */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -416,18 +419,42 @@ static void slsqp(const trial *T, int nframes, double so_us) {
            nframes, us, so_us, us / so_us, diff);
 }
 
+/* ------------------------------------------------------------------ answers dump */
+
+static int dump_answers(const trial *T, const char *label, FILE *fp) {
+  work w;
+  if (!work_init(&w, T->m, 1)) return 1;
+  int n = T->m->nmuscle + T->m->nactuator;
+  double out[9];
+  for (int f = 0; f < T->mo->nframe; f++) {
+    if (frame(T, &w, f, out, NULL)) {
+      work_free(&w);
+      return 1;
+    }
+    fprintf(fp, "%s %d", label, f);
+    for (int k = 0; k < n; k++) fprintf(fp, " %.17g", w.ctrl[k]);
+    for (int k = 0; k < 9; k++) fprintf(fp, " %.17g", out[k]);
+    fputc('\n', fp);
+  }
+  work_free(&w);
+  return 0;
+}
+
 /* ------------------------------------------------------------------ main */
 
 int main(int argc, char **argv) {
   const char *dir = HIPLOAD_DATA_DIR;
   int quick = 0, do_slsqp = 1, nslsqp = 20;
+  const char *dump = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--quick")) quick = 1;
     else if (!strcmp(argv[i], "--no-slsqp")) do_slsqp = 0;
     else if (!strcmp(argv[i], "--data") && i + 1 < argc) dir = argv[++i];
     else if (!strcmp(argv[i], "--slsqp-frames") && i + 1 < argc) nslsqp = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
     else {
-      fprintf(stderr, "usage: hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N]\n");
+      fprintf(stderr, "usage: hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N] "
+                      "[--dump FILE]\n");
       return 2;
     }
   }
@@ -439,6 +466,21 @@ int main(int argc, char **argv) {
       {"run-4ms", "run-4ms/runningModel_CMC_test.osim", "run-4ms/runningModel_CMC_Actuators.xml",
        "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml", 0.862, 1.545, -1, 1},
   };
+  if (dump) {
+    FILE *fp = fopen(dump, "w");
+    if (!fp) {
+      fprintf(stderr, "hipload-bench: cannot write %s\n", dump);
+      return 1;
+    }
+    for (int c = 0; c < 2; c++) {
+      trial T;
+      if (!trial_load(dir, &cases[c], &T)) return 1;
+      int bad = dump_answers(&T, cases[c].label, fp);
+      trial_free(&T);
+      if (bad) return 1;
+    }
+    return fclose(fp) != 0;
+  }
   double min_time = quick ? 0.3 : 1.0, walk_fps = 0, walk_so_us = 0, sink = 0;
   trial walk;
   int have_walk = 0;

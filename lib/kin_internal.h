@@ -38,6 +38,21 @@ typedef struct hl__kin_data {
   double *body_a0;      /* 3 per body */
 } hl__kin_data;
 
+/* Per-muscle constants of the force per unit activation (lib/muscle.c), computed once from the
+ * model so that a frame does no trigonometry on them: OpenSim's fixed-width pennation model. */
+typedef struct hl__mus_const {
+  double h;         /* l_opt sin α0, the fixed width */
+  double sin_max, cos_max, max_pen; /* the maximum pennation angle */
+  double lmin;      /* minimum fibre length of the pennation model */
+  double lat_min;   /* lmin cos(max_pen): shorter projections put the fibre at lmin */
+  int pennated;     /* α0 > machine epsilon */
+} hl__mus_const;
+
+void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c);
+/* hl_muscle_force_per_activation with c from hl__muscle_const(m, i, c); i must be valid. */
+double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *c, double len, double speed,
+                      int use_physiology, double *lnorm, double *vnorm, double *alpha);
+
 static inline hl__kin_data *hl__kin(hl_data *d) { return (hl__kin_data *)d; }
 static inline const hl__kin_data *hl__kin_c(const hl_data *d) { return (const hl__kin_data *)d; }
 

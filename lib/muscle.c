@@ -26,6 +26,9 @@
 #include "hipload/muscle.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "kin_internal.h"
 
 #define SIGNIFICANT_REAL 1.8189894035458565e-14 /* SimTK::SignificantReal = eps^(7/8) */
 #define DEFAULT_MAX_PENNATION 1.4706289056333368 /* acos(0.1), OpenSim's default */
@@ -55,9 +58,22 @@ static double thelen_velocity(double a, double afl, double fm, double af, double
   return linear ? v0 + slope * (fm - fm0) : v0;
 }
 
+/* Closed-form inverse of the a = 1 velocity curve on its two rational pieces (Thelen 2003 eq. 6–7
+ * solved for the force): concentric f = (1 + v)/(1 − v/Af), eccentric with
+ * c = (2 + 2/Af)/(Flen − 1): f = (1 + v c Flen)/(1 + v c). Used as the start of OpenSim's Newton
+ * iteration below, which then stops after one step (it only moves the answer by round-off, and
+ * sorts out the linear extrapolation pieces, where one Newton step is exact). */
+static double thelen_fv_guess(double vnorm, double af, double flen) {
+  if (vnorm <= 0.0) return (1.0 + vnorm) / (1.0 - vnorm / af);
+  double c = (2.0 + 2.0 / af) / (flen - 1.0);
+  double g = (1.0 + vnorm * c * flen) / (1.0 + vnorm * c);
+  return isfinite(g) ? g : 1.0;
+}
+
 static double thelen_fv_thr(double vnorm, double af, double flen, double thr) {
   const double a = 1.0, fal = 1.0; /* f_V does not depend on f_L; SO evaluates it at a = 1 */
-  double fm = a * fal, err = 1.0, dv = 0.0;
+  double fm = thelen_fv_guess(vnorm, af, flen), err = 1.0, dv = 0.0;
+  if (!isfinite(fm)) fm = a * fal;
   for (int it = 0; it < 100 && fabs(err) >= 1e-6; it++) {
     double v = thelen_velocity(a, a * fal, fm, af, flen, thr, &dv);
     err = v - vnorm;
@@ -206,34 +222,79 @@ double hl_millard_fv(const double *curve, double vnorm) {
 
 /* ------------------------------------------------------------- force per activation */
 
-typedef struct penn {
-  double h, alpha0, max_pen, sin_max, lmin;
-} penn;
-
-/* MuscleFixedWidthPennationModel as finalized from the muscle's properties. */
-static penn penn_model(double lopt, double alpha0, double max_pen) {
-  penn p;
-  p.alpha0 = alpha0;
-  p.max_pen = max_pen;
-  p.h = lopt * sin(alpha0);
-  p.sin_max = sin(max_pen);
-  p.lmin = max_pen > SIGNIFICANT_REAL ? p.h / p.sin_max : 0.01 * lopt;
-  return p;
+/* MuscleFixedWidthPennationModel as finalized from the muscle's properties, plus the muscle's
+ * parameters the per-frame computation needs: the trigonometry is done once here. */
+void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
+  memset(c, 0, sizeof *c);
+  if (!m || i < 0 || i >= m->nmuscle) return;
+  int type = m->mus_type[i];
+  const double *cv = m->mus_curve ? m->mus_curve + (size_t)HL_MUS_NCURVE * (size_t)i : NULL;
+  double lopt = m->mus_lopt[i], alpha0 = m->mus_alpha0[i];
+  double max_pen = type == HL_MUSCLE_THELEN2003 ? par(cv, 8, DEFAULT_MAX_PENNATION)
+                                                : par(cv, 14, DEFAULT_MAX_PENNATION);
+  c->pennated = alpha0 > 2.220446049250313e-16;
+  c->max_pen = max_pen;
+  c->h = lopt * sin(alpha0);
+  c->sin_max = sin(max_pen);
+  c->cos_max = cos(max_pen);
+  c->lmin = max_pen > SIGNIFICANT_REAL ? c->h / c->sin_max : 0.01 * lopt;
+  c->lat_min = c->lmin * c->cos_max;
 }
 
-static double penn_angle(const penn *p, double lf) {
-  if (!(p->alpha0 > 2.220446049250313e-16)) return 0.0;
-  if (lf > p->lmin) {
-    double s = p->h / lf;
-    return s < p->sin_max ? asin(s) : p->max_pen;
+/* Pennation at fibre length lf: returns cos α; *s gets sin α (as h/lf, or sin of the maximum). */
+static double penn_cos(const hl__mus_const *c, double lf, double *s) {
+  if (!c->pennated) { *s = 0.0; return 1.0; }
+  if (lf > c->lmin) {
+    double si = c->h / lf;
+    if (si < c->sin_max) { *s = si; return sqrt((1.0 - si) * (1.0 + si)); }
   }
-  return p->max_pen;
+  *s = c->sin_max;
+  return c->cos_max;
 }
 
-static double penn_fiber_length(const penn *p, double len, double lts) {
+static double penn_angle_of(const hl__mus_const *c, double s) {
+  if (!c->pennated) return 0.0;
+  return s < c->sin_max ? asin(s) : c->max_pen;
+}
+
+double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double len, double speed,
+                      int use_physiology, double *lnorm, double *vnorm, double *alpha) {
+  double f0 = m->mus_f0[i];
+  int type = m->mus_type[i];
+  if (!use_physiology || (type != HL_MUSCLE_THELEN2003 && type != HL_MUSCLE_MILLARD2012)) return f0;
+  const double *cv = m->mus_curve ? m->mus_curve + (size_t)HL_MUS_NCURVE * (size_t)i : NULL;
+  double lopt = m->mus_lopt[i], lts = m->mus_lts[i], vmax = m->mus_vmax[i];
+  /* rigid tendon: fibre length along the fixed-width pennation model */
   double lat = len - lts;
-  if (lat >= p->lmin * cos(p->max_pen)) return sqrt(p->h * p->h + lat * lat);
-  return p->lmin;
+  double lf = lat >= pc->lat_min ? sqrt(pc->h * pc->h + lat * lat) : pc->lmin;
+  double sphi, cphi = penn_cos(pc, lf, &sphi);
+  double vf = speed * cphi;
+  double ln = lf / lopt, vn = vf / (lopt * vmax);
+  if (lnorm) *lnorm = ln;
+  if (vnorm) *vnorm = vn;
+  if (type == HL_MUSCLE_THELEN2003) {
+    if (alpha) *alpha = penn_angle_of(pc, sphi);
+    if (!(lf > pc->lmin)) return 0.0;
+    double fal = hl_thelen_active_fl(ln, par(cv, 0, 0.45));
+    double fv = thelen_fv_thr(vn, par(cv, 2, 0.25), par(cv, 3, 1.4), par(cv, 7, 0.95));
+    return f0 * fal * fv * cphi;
+  }
+  /* Millard2012 */
+  double lmin = par(cv, 0, 0.4441) * lopt;
+  if (pc->lmin > lmin) lmin = pc->lmin;
+  if (lmin < SIGNIFICANT_REAL) lmin = SIGNIFICANT_REAL;
+  double sn, cn = penn_cos(pc, ln, &sn); /* OpenSim passes l̃ here; see the file comment */
+  if (alpha) *alpha = penn_angle_of(pc, sn);
+  if (lf <= lmin) {
+    if (alpha) *alpha = penn_angle_of(pc, sphi);
+    return 0.0;
+  }
+  bez_curve c;
+  millard_fl_curve(cv, &c);
+  double fal = bez_eval(&c, ln, NULL);
+  millard_fv_curve(cv, &c);
+  double fv = bez_eval(&c, vn, NULL);
+  return f0 * fal * fv * cn;
 }
 
 double hl_muscle_force_per_activation(const hl_model *m, int i, double len, double speed,
@@ -243,38 +304,7 @@ double hl_muscle_force_per_activation(const hl_model *m, int i, double len, doub
   if (vnorm) *vnorm = NAN;
   if (alpha) *alpha = NAN;
   if (!m || i < 0 || i >= m->nmuscle) return NAN;
-  double f0 = m->mus_f0[i];
-  int type = m->mus_type[i];
-  if (!use_physiology || (type != HL_MUSCLE_THELEN2003 && type != HL_MUSCLE_MILLARD2012)) return f0;
-  const double *cv = m->mus_curve ? m->mus_curve + (size_t)HL_MUS_NCURVE * (size_t)i : NULL;
-  double lopt = m->mus_lopt[i], lts = m->mus_lts[i], vmax = m->mus_vmax[i];
-  double maxpen = type == HL_MUSCLE_THELEN2003 ? par(cv, 8, DEFAULT_MAX_PENNATION)
-                                               : par(cv, 14, DEFAULT_MAX_PENNATION);
-  penn p = penn_model(lopt, m->mus_alpha0[i], maxpen);
-  double lf = penn_fiber_length(&p, len, lts);
-  double phi = penn_angle(&p, lf);
-  double vf = speed * cos(phi);
-  double ln = lf / lopt, vn = vf / (lopt * vmax);
-  if (lnorm) *lnorm = ln;
-  if (vnorm) *vnorm = vn;
-  if (alpha) *alpha = phi;
-  if (type == HL_MUSCLE_THELEN2003) {
-    if (!(lf > p.lmin)) return 0.0;
-    double fal = hl_thelen_active_fl(ln, par(cv, 0, 0.45));
-    double fv = thelen_fv_thr(vn, par(cv, 2, 0.25), par(cv, 3, 1.4), par(cv, 7, 0.95));
-    return f0 * fal * fv * cos(phi);
-  }
-  /* Millard2012 */
-  double lmin = par(cv, 0, 0.4441) * lopt;
-  if (p.lmin > lmin) lmin = p.lmin;
-  if (lmin < SIGNIFICANT_REAL) lmin = SIGNIFICANT_REAL;
-  if (lf <= lmin) return 0.0;
-  bez_curve c;
-  millard_fl_curve(cv, &c);
-  double fal = bez_eval(&c, ln, NULL);
-  millard_fv_curve(cv, &c);
-  double fv = bez_eval(&c, vn, NULL);
-  double phi_n = penn_angle(&p, ln); /* OpenSim passes l̃ here; see the file comment */
-  if (alpha) *alpha = phi_n;
-  return f0 * fal * fv * cos(phi_n);
+  hl__mus_const c;
+  hl__muscle_const(m, i, &c);
+  return hl__muscle_fpa(m, i, &c, len, speed, use_physiology, lnorm, vnorm, alpha);
 }

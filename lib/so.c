@@ -19,6 +19,7 @@ struct hl_so {
   int *active;      /* n */
   double *tau;      /* nq scratch */
   double *J3;       /* 3 × nq scratch */
+  hl__mus_const *mc; /* nmuscle: pennation constants, computed once */
   hl_qp *qp;
 };
 
@@ -43,6 +44,7 @@ void hl_so_free(hl_so *so) {
   free(so->active);
   free(so->tau);
   free(so->J3);
+  free(so->mc);
   hl_qp_free(so->qp);
   free(so);
 }
@@ -71,12 +73,14 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->active = calloc((size_t)n, sizeof(int));
   so->tau = calloc((size_t)nq + 1, sizeof(double));
   so->J3 = calloc((size_t)3 * nq + 1, sizeof(double));
+  so->mc = calloc((size_t)(m->nmuscle > 0 ? m->nmuscle : 1), sizeof *so->mc);
   so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
-  if (!so->row_coord || !so->Afull || !so->A || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
+  if (!so->mc || !so->row_coord || !so->Afull || !so->A || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
       !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp) {
     hl_so_free(so);
     return NULL;
   }
+  for (int k = 0; k < m->nmuscle; k++) hl__muscle_const(m, k, &so->mc[k]);
   for (int k = 0; k < so->n; k++) {
     so->w[k] = 1.0;
     if (k < m->nmuscle) {
@@ -190,8 +194,8 @@ void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *m
 static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   int nq = so->nq, n = so->n;
   for (int k = 0; k < m->nmuscle; k++) {
-    double f = hl_muscle_force_per_activation(m, k, d->mus_len[k], d->mus_speed[k],
-                                              so->set.use_muscle_physiology, NULL, NULL, NULL);
+    double f = hl__muscle_fpa(m, k, &so->mc[k], d->mus_len[k], d->mus_speed[k],
+                              so->set.use_muscle_physiology, NULL, NULL, NULL);
     so->fpu[k] = f;
     for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] = d->mus_ma[(size_t)k * nq + i] * f;
   }
