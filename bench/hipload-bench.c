@@ -16,7 +16,8 @@
  * The last line is `pipeline: <N> frames/s per core` (walk-jr).
  * --dump FILE: instead of timing, write every frame's answers of both cases (SO controls, the three
  * joint forces; %.17g, one line per frame, warm from a fresh workspace) so that a speed change can
- * be checked against the previous tree (bench/dump_diff.py). */
+ * be checked against the previous tree (bench/dump_diff.py); FILE.<case>.qp gets every frame's SO
+ * problem in bench_qp's dump format (docs/solver.md) and FILE.<case>.qp.x our answers. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -421,7 +422,7 @@ static void slsqp(const trial *T, int nframes, double so_us) {
 
 /* ------------------------------------------------------------------ answers dump */
 
-static int dump_answers(const trial *T, const char *label, FILE *fp) {
+static int dump_answers(const trial *T, const char *label, FILE *fp, FILE *fq, FILE *fqx) {
   work w;
   if (!work_init(&w, T->m, 1)) return 1;
   int n = T->m->nmuscle + T->m->nactuator;
@@ -435,6 +436,7 @@ static int dump_answers(const trial *T, const char *label, FILE *fp) {
     for (int k = 0; k < n; k++) fprintf(fp, " %.17g", w.ctrl[k]);
     for (int k = 0; k < 9; k++) fprintf(fp, " %.17g", out[k]);
     fputc('\n', fp);
+    if (fq && fqx) dump_problem(fq, fqx, T->m, w.d, w.so, w.tau, w.ctrl);
   }
   work_free(&w);
   return 0;
@@ -475,7 +477,13 @@ int main(int argc, char **argv) {
     for (int c = 0; c < 2; c++) {
       trial T;
       if (!trial_load(dir, &cases[c], &T)) return 1;
-      int bad = dump_answers(&T, cases[c].label, fp);
+      char qpath[2048], xpath[2100];
+      snprintf(qpath, sizeof qpath, "%s.%s.qp", dump, cases[c].label);
+      snprintf(xpath, sizeof xpath, "%s.x", qpath);
+      FILE *fq = fopen(qpath, "w"), *fqx = fopen(xpath, "w");
+      int bad = dump_answers(&T, cases[c].label, fp, fq, fqx);
+      if (fq) fclose(fq);
+      if (fqx) fclose(fqx);
       trial_free(&T);
       if (bad) return 1;
     }

@@ -178,13 +178,15 @@ static int chol(double *M, int m, double dmax) {
   return 1;
 }
 
-/* Solve L Lᵀ y = r in place. */
+/* Solve L Lᵀ y = r in place. The backward pass runs over the rows of L (contiguous, so it
+ * vectorizes): once y_i is final, its multiple of row i is taken off y_0..y_{i−1}. */
 static void chol_solve(const double *L, int m, double *y) {
   for (int i = 0; i < m; i++) y[i] = (y[i] - dot(L + (size_t)i * m, y, i)) / L[(size_t)i * m + i];
   for (int i = m - 1; i >= 0; i--) {
-    double s = y[i];
-    for (int k = i + 1; k < m; k++) s -= L[(size_t)k * m + i] * y[k];
-    y[i] = s / L[(size_t)i * m + i];
+    const double *Li = L + (size_t)i * m;
+    double yi = y[i] / Li[i];
+    y[i] = yi;
+    for (int k = 0; k < i; k++) y[k] -= Li[k] * yi;
   }
 }
 
@@ -650,22 +652,31 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
     bmax = fmax(bmax, fabs(b[j]));
   }
   /* Check A and keep its nonzeros by column (rows ascending) for the fast path. */
+  /* Branch-free: every entry is written to its column's next slot, which only advances past a
+   * nonzero; v·0 is NaN exactly for a non-finite v, so one sum checks them all. */
   memset(qp->cnt, 0, sizeof(int) * (size_t)n);
+  double nonfinite = 0.0;
   for (int j = 0; j < m; j++) {
     const double *aj = A + (size_t)j * n;
     for (int i = 0; i < n; i++) {
       double v = aj[i];
-      if (v == 0.0) continue;
-      if (!isfinite(v)) {
-        res->status = HL_ERR_BAD_VALUE;
-        return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "hl_qp_solve: A[%d][%d] = %g", j,
-                            i, v);
-      }
-      size_t o = (size_t)i * m + (size_t)qp->cnt[i]++;
+      nonfinite += v * 0.0;
+      size_t o = (size_t)i * m + (size_t)qp->cnt[i];
       qp->ridx[o] = j;
       qp->cval[o] = v;
+      qp->cnt[i] += v != 0.0; /* ≤ j + 1 after row j: the slot stays inside column i */
     }
   }
+  if (nonfinite != 0.0)
+    for (int j = 0; j < m; j++)
+      for (int i = 0; i < n; i++) {
+        double v = A[(size_t)j * n + i];
+        if (!isfinite(v)) {
+          res->status = HL_ERR_BAD_VALUE;
+          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "hl_qp_solve: A[%d][%d] = %g",
+                              j, i, v);
+        }
+      }
   double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
   int warm = qp->set.warm_start && qp->have_warm;
   int iters = 0, lsq = 0;
