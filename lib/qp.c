@@ -459,6 +459,85 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 
 /* ------------------------------------------------------------------ fast path (p = 2) */
 
+#define QP_MAX_UPDATES 6 /* more working-set changes than this: factorize afresh */
+
+/* J = Σ_free a_i a_iᵀ/(2 w_i) (lower triangle, from the sparse columns) into qp->Jc, its
+ * Cholesky factor into qp->J. Returns 0 when J is not clearly positive definite. */
+static int full_factor(hl_qp *qp, const int *act, const double *w) {
+  int m = qp->m;
+  double *J = qp->J;
+  memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
+  for (int i = 0; i < qp->n; i++) {
+    if (act[i]) continue;
+    const int *ri = qp->ridx + (size_t)i * m;
+    const double *vi = qp->cval + (size_t)i * m;
+    double s = 0.5 / w[i];
+    for (int p = 0; p < qp->cnt[i]; p++) {
+      double sv = s * vi[p];
+      double *row = J + (size_t)ri[p] * m;
+      for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
+    }
+  }
+  double dmax = 0.0;
+  for (int j = 0; j < m; j++) dmax = fmax(dmax, J[(size_t)j * m + j]);
+  if (!(dmax > 0.0)) return 0;
+  memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
+  return chol(J, m, dmax);
+}
+
+/* L Lᵀ ± v vᵀ in place (row-major lower L), v dense and destroyed, starting at row k0 (v is zero
+ * above it). A downdate that leaves a pivot at or below `floor_piv` fails (returns 0; L is then
+ * garbage and must be refactorized). */
+static int chol_rank1(double *L, int m, double *v, int k0, int down, double floor_piv) {
+  for (int k = k0; k < m; k++) {
+    double *rk = L + (size_t)k * m;
+    double lkk = rk[k], vk = v[k];
+    if (vk == 0.0) continue;
+    double r2 = down ? (lkk - vk) * (lkk + vk) : lkk * lkk + vk * vk;
+    if (!(r2 > floor_piv)) return 0;
+    double rr = sqrt(r2), c = rr / lkk, s = vk / lkk;
+    rk[k] = rr;
+    for (int i = k + 1; i < m; i++) {
+      double *li = L + (size_t)i * m + k;
+      double nl = down ? (*li - s * v[i]) / c : (*li + s * v[i]) / c;
+      v[i] = c * v[i] - s * nl;
+      *li = nl;
+    }
+  }
+  return 1;
+}
+
+/* The factor of the working set qp->act_try, changed to `act` by rank-one updates (columns freed)
+ * then downdates (columns bound); Jc follows exactly. Falls back to full_factor when a downdate
+ * loses definiteness. */
+static int update_factor(hl_qp *qp, const int *act, const double *w) {
+  int m = qp->m, n = qp->n;
+  double *v = qp->dlam;
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < n; i++) {
+      int was_free = qp->act_try[i] == 0, is_free = act[i] == 0;
+      if (was_free == is_free || is_free != (pass == 0)) continue;
+      const int *ri = qp->ridx + (size_t)i * m;
+      const double *vi = qp->cval + (size_t)i * m;
+      int c = qp->cnt[i];
+      if (c == 0) continue;
+      double s = 0.5 / w[i], sq = sqrt(s), sgn = pass == 0 ? 1.0 : -1.0;
+      for (int p = 0; p < c; p++) {
+        double sv = sgn * s * vi[p];
+        double *row = qp->Jc + (size_t)ri[p] * m;
+        for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
+      }
+      double dmax = 0.0;
+      for (int j = 0; j < m; j++) dmax = fmax(dmax, qp->Jc[(size_t)j * m + j]);
+      memset(v, 0, sizeof(double) * (size_t)m);
+      for (int p = 0; p < c; p++) v[ri[p]] = sq * vi[p];
+      if (!chol_rank1(qp->J, m, v, ri[0], pass == 1, 1e-14 * dmax))
+        return full_factor(qp, act, w);
+    }
+  }
+  return 1;
+}
+
 /* The p = 2 problem's dual: with λ the equality multipliers, the answer is
  *   x_i = clamp(z_i, lb_i, ub_i),   z_i = (Aᵀλ)_i / (2 w_i),
  * and λ solves the piecewise-linear system A x(λ) = b. Newton's method on it (a primal-dual
@@ -479,38 +558,29 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
   memcpy(act, qp->act, sizeof(int) * (size_t)n);
   for (int i = 0; i < n; i++) /* a bound that is not finite cannot hold a variable */
     if ((act[i] < 0 && !isfinite(lb[i])) || (act[i] > 0 && !isfinite(ub[i]))) act[i] = 0;
-  int cautious = 0;
+  int cautious = 0, factored = 0; /* factored: J, Jc hold the working set qp->act_try */
   double prev_ntol = 0.0;
   for (int round = 0; round < rounds; round++) {
     (*iters)++;
-    memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
     memcpy(r, b, sizeof(double) * (size_t)m);
-    int nfree = 0;
+    int nfree = 0, nchange = 0;
     for (int i = 0; i < n; i++) {
-      const int *ri = qp->ridx + (size_t)i * m;
-      const double *vi = qp->cval + (size_t)i * m;
-      int c = qp->cnt[i];
       if (act[i]) {
+        const int *ri = qp->ridx + (size_t)i * m;
+        const double *vi = qp->cval + (size_t)i * m;
         double xb = act[i] < 0 ? lb[i] : ub[i];
-        for (int p = 0; p < c; p++) r[ri[p]] -= vi[p] * xb;
-        continue;
+        for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] -= vi[p] * xb;
+      } else {
+        nfree++;
       }
-      nfree++;
-      double s = 0.5 / w[i];
-      for (int p = 0; p < c; p++) {
-        double sv = s * vi[p];
-        double *row = J + (size_t)ri[p] * m;
-        for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
-      }
+      nchange += factored && (act[i] == 0) != (qp->act_try[i] == 0);
     }
-    double dmax = 0.0;
-    for (int j = 0; j < m; j++) dmax = fmax(dmax, J[(size_t)j * m + j]);
-    int ok = nfree >= m && dmax > 0.0;
-    if (ok) {
-      memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
-      ok = chol(J, m, dmax);
-    }
+    int ok = nfree >= m;
+    /* A few columns freed or bound since the last factorization: rank-one updates of it. */
+    if (ok && factored && !cautious && nchange <= QP_MAX_UPDATES) ok = update_factor(qp, act, w);
+    else if (ok) ok = full_factor(qp, act, w);
     if (!ok) {
+      factored = 0;
       /* Rank-deficient working set. After a full update from a good one, retry once from the good
        * one with a cautious update: its releases and only its single most violated bound. */
       if (round == 0 || cautious) return 0;
@@ -552,6 +622,7 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
     double ntol = 1e-9 * (1.0 + tmax);
     prev_ntol = ntol;
     memcpy(qp->act_try, act, sizeof(int) * (size_t)n); /* the last nonsingular working set */
+    factored = 1;
     int changed = 0, add = -1, side = 0;
     double worst = 0.0;
     for (int i = 0; i < n; i++) {
@@ -653,21 +724,22 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
   }
   /* Check A and keep its nonzeros by column (rows ascending) for the fast path. */
   /* Branch-free: every entry is written to its column's next slot, which only advances past a
-   * nonzero; v·0 is NaN exactly for a non-finite v, so one sum checks them all. */
+   * nonzero; non-finite entries are only flagged here (an OR, no floating-point dependency
+   * chain) and located afterwards. */
   memset(qp->cnt, 0, sizeof(int) * (size_t)n);
-  double nonfinite = 0.0;
+  int nonfinite = 0;
   for (int j = 0; j < m; j++) {
     const double *aj = A + (size_t)j * n;
     for (int i = 0; i < n; i++) {
       double v = aj[i];
-      nonfinite += v * 0.0;
+      nonfinite |= !(fabs(v) <= DBL_MAX);
       size_t o = (size_t)i * m + (size_t)qp->cnt[i];
       qp->ridx[o] = j;
       qp->cval[o] = v;
       qp->cnt[i] += v != 0.0; /* ≤ j + 1 after row j: the slot stays inside column i */
     }
   }
-  if (nonfinite != 0.0)
+  if (nonfinite)
     for (int j = 0; j < m; j++)
       for (int i = 0; i < n; i++) {
         double v = A[(size_t)j * n + i];
