@@ -193,11 +193,17 @@ void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *m
 
 static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   int nq = so->nq, n = so->n;
+  const hl__kin_data *kd = hl__kin_c(d);
   for (int k = 0; k < m->nmuscle; k++) {
     double f = hl__muscle_fpa(m, k, &so->mc[k], d->mus_len[k], d->mus_speed[k],
                               so->set.use_muscle_physiology, NULL, NULL, NULL);
     so->fpu[k] = f;
-    for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] = d->mus_ma[(size_t)k * nq + i] * f;
+    /* only the muscle's own coordinates: its other moment arms are exactly zero (kin_internal.h),
+     * and those entries of Afull stay at the zero they were created with */
+    const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
+    const double *ma = d->mus_ma + (size_t)k * nq;
+    for (int s = 0; s < kd->mus_cols_num[k]; s++)
+      so->Afull[(size_t)cols[s] * n + k] = ma[cols[s]] * f;
   }
   for (int a = 0; a < m->nactuator; a++) {
     int k = m->nmuscle + a;
