@@ -63,9 +63,13 @@ struct hl_qp {
   int nf;              /* free variables of the last factorization */
   double inv2rho;      /* elastic term of the last factorization */
   /* the fast path (exact working-set Newton on the dual, sparse columns) */
-  int *cnt;            /* n: nonzeros of column i of A */
-  int *ridx;           /* m*n: their rows (ascending), column i at i*m */
-  double *cval;        /* m*n: their values */
+  const int *cnt;      /* n: nonzeros of column i of A (own_cnt, or the caller's during a call) */
+  const int *ridx;     /* m*n: their rows (ascending), column i at i*m */
+  const double *cval;  /* m*n: their values */
+  int *own_cnt;        /* storage for the columns gathered from a dense A */
+  int *own_ridx;
+  double *own_cval;
+  double *Ad;          /* m*n: dense A scattered from the caller's columns (fallback, p ≠ 2) */
   double *Jc;          /* m*m: unfactorized copy of J for the refinement step */
   double *z;           /* n: unconstrained minimizer (Aᵀλ)_i / (2 w_i) */
   int *act_new;        /* n */
@@ -107,13 +111,17 @@ hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
   qp->c = calloc(nn, sizeof(double));
   qp->xq = calloc(nn, sizeof(double));
   qp->xs = calloc(nn, sizeof(double));
-  qp->cnt = calloc(nn, sizeof(int));
-  qp->ridx = calloc(mm * nn, sizeof(int));
-  qp->cval = calloc(mm * nn, sizeof(double));
+  qp->own_cnt = calloc(nn, sizeof(int));
+  qp->own_ridx = calloc(mm * nn, sizeof(int));
+  qp->own_cval = calloc(mm * nn, sizeof(double));
+  qp->Ad = calloc(mm * nn, sizeof(double));
+  qp->cnt = qp->own_cnt;
+  qp->ridx = qp->own_ridx;
+  qp->cval = qp->own_cval;
   qp->Jc = calloc(mm * mm, sizeof(double));
   qp->z = calloc(nn, sizeof(double));
   qp->act_new = calloc(nn, sizeof(int));
-  if (!qp->cnt || !qp->ridx || !qp->cval || !qp->Jc || !qp->z || !qp->act_new || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
+  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
       !qp->grad || !qp->rhs || !qp->bb || !qp->J || !qp->S || !qp->t || !qp->td || !qp->xt ||
       !qp->h || !qp->c || !qp->xq || !qp->xs) {
     hl_qp_free(qp);
@@ -129,7 +137,7 @@ void hl_qp_free(hl_qp *qp) {
   free(qp->lam); free(qp->lam_try); free(qp->dlam); free(qp->grad); free(qp->rhs); free(qp->bb);
   free(qp->J); free(qp->S); free(qp->t); free(qp->td); free(qp->xt);
   free(qp->h); free(qp->c); free(qp->xq); free(qp->xs);
-  free(qp->cnt); free(qp->ridx); free(qp->cval); free(qp->Jc); free(qp->z); free(qp->act_new);
+  free(qp->own_cnt); free(qp->own_ridx); free(qp->own_cval); free(qp->Ad); free(qp->Jc); free(qp->z); free(qp->act_new);
   free(qp);
 }
 
@@ -479,7 +487,7 @@ static int full_factor(hl_qp *qp, const int *act, const double *w) {
     }
   }
   double dmax = 0.0;
-  for (int j = 0; j < m; j++) dmax = fmax(dmax, J[(size_t)j * m + j]);
+  for (int j = 0; j < m; j++) dmax = J[(size_t)j * m + j] > dmax ? J[(size_t)j * m + j] : dmax;
   if (!(dmax > 0.0)) return 0;
   memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
   return chol(J, m, dmax);
@@ -528,7 +536,10 @@ static int update_factor(hl_qp *qp, const int *act, const double *w) {
         for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
       }
       double dmax = 0.0;
-      for (int j = 0; j < m; j++) dmax = fmax(dmax, qp->Jc[(size_t)j * m + j]);
+      for (int j = 0; j < m; j++) {
+        double djj = qp->Jc[(size_t)j * m + j];
+        dmax = djj > dmax ? djj : dmax;
+      }
       memset(v, 0, sizeof(double) * (size_t)m);
       for (int p = 0; p < c; p++) v[ri[p]] = sq * vi[p];
       if (!chol_rank1(qp->J, m, v, ri[0], pass == 1, 1e-14 * dmax))
@@ -616,7 +627,8 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
     sparse_atv(qp, lam, qp->t);
     double tmax = 0.0;
     for (int i = 0; i < n; i++) {
-      tmax = fmax(tmax, fabs(qp->t[i]));
+      double at = fabs(qp->t[i]);
+      tmax = at > tmax ? at : tmax;
       z[i] = qp->t[i] / (2.0 * w[i]);
     }
     double ntol = 1e-9 * (1.0 + tmax);
@@ -678,77 +690,123 @@ static double sparse_resid(hl_qp *qp, const double *b, const double *x) {
     for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] -= vi[p] * x[i];
   }
   double e = 0.0;
-  for (int j = 0; j < m; j++) e = fmax(e, fabs(r[j]));
+  for (int j = 0; j < m; j++) e = fabs(r[j]) > e ? fabs(r[j]) : e;
   return e;
 }
 
-hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
-                      const double *lb, const double *ub, double *x, int *active,
-                      hl_qp_result *res) {
-  if (!qp) return HL_ERR_INVALID_ARG;
+/* A dense copy of the caller's columns (only the fallback and the p ≠ 2 iteration read A densely). */
+static const double *densify(hl_qp *qp) {
+  int m = qp->m, n = qp->n;
+  memset(qp->Ad, 0, sizeof(double) * (size_t)m * (size_t)n);
+  for (int i = 0; i < n; i++)
+    for (int p = 0; p < qp->cnt[i]; p++)
+      qp->Ad[(size_t)qp->ridx[(size_t)i * m + p] * n + i] = qp->cval[(size_t)i * m + p];
+  return qp->Ad;
+}
+
+/* Both entry points. Exactly one form of A is given: dense A (row-major), or the caller's columns
+ * (cnt, rows, vals; A == NULL). `fn` names the entry point in messages. */
+static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int *ccnt,
+                          const int *crows, const double *cvals, const double *b, const double *w,
+                          const double *lb, const double *ub, double *x, int *active,
+                          hl_qp_result *res) {
   hl_error_clear(&qp->err);
   hl_qp_result dummy;
   if (!res) res = &dummy;
   memset(res, 0, sizeof *res);
   int m = qp->m, n = qp->n;
-  if ((m > 0 && (!A || !b)) || !w || !lb || !ub || !x) {
+  if ((m > 0 && ((!A && !(ccnt && crows && cvals)) || !b)) || !w || !lb || !ub || !x) {
     res->status = HL_ERR_INVALID_ARG;
     return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
-                        "hl_qp_solve: A, b, w, lb, ub and x must not be NULL");
+                        "%s: A, b, w, lb, ub and x must not be NULL", fn);
   }
   double p = qp->set.p;
   if (!(p > 1.0) || !isfinite(p)) {
     res->status = HL_ERR_INVALID_ARG;
     return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
-                        "hl_qp_solve: exponent p = %g must be finite and > 1", p);
+                        "%s: exponent p = %g must be finite and > 1", fn, p);
   }
   for (int i = 0; i < n; i++) {
     if (!(w[i] > 0.0) || !isfinite(w[i])) {
       res->status = HL_ERR_BAD_VALUE;
       return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
-                          "hl_qp_solve: weight w[%d] = %g must be finite and > 0", i, w[i]);
+                          "%s: weight w[%d] = %g must be finite and > 0", fn, i, w[i]);
     }
     if (isnan(lb[i]) || isnan(ub[i]) || lb[i] > ub[i] || lb[i] == INFINITY || ub[i] == -INFINITY) {
       res->status = HL_ERR_BAD_VALUE;
       return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
-                          "hl_qp_solve: bounds of x[%d] are [%g, %g]", i, lb[i], ub[i]);
+                          "%s: bounds of x[%d] are [%g, %g]", fn, i, lb[i],
+                          ub[i]);
     }
   }
   double bmax = 0.0;
   for (int j = 0; j < m; j++) {
     if (!isfinite(b[j])) {
       res->status = HL_ERR_BAD_VALUE;
-      return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "hl_qp_solve: b[%d] = %g", j, b[j]);
+      return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: b[%d] = %g", fn, j, b[j]);
     }
-    bmax = fmax(bmax, fabs(b[j]));
+    if (fabs(b[j]) > bmax) bmax = fabs(b[j]);
   }
-  /* Check A and keep its nonzeros by column (rows ascending) for the fast path. */
-  /* Branch-free: every entry is written to its column's next slot, which only advances past a
-   * nonzero; non-finite entries are only flagged here (an OR, no floating-point dependency
-   * chain) and located afterwards. */
-  memset(qp->cnt, 0, sizeof(int) * (size_t)n);
-  int nonfinite = 0;
-  for (int j = 0; j < m; j++) {
-    const double *aj = A + (size_t)j * n;
-    for (int i = 0; i < n; i++) {
-      double v = aj[i];
-      nonfinite |= !(fabs(v) <= DBL_MAX);
-      size_t o = (size_t)i * m + (size_t)qp->cnt[i];
-      qp->ridx[o] = j;
-      qp->cval[o] = v;
-      qp->cnt[i] += v != 0.0; /* ≤ j + 1 after row j: the slot stays inside column i */
-    }
-  }
-  if (nonfinite)
-    for (int j = 0; j < m; j++)
+  if (A || m == 0) {
+    /* Check A and keep its nonzeros by column (rows ascending) for the fast path. */
+    /* Branch-free: every entry is written to its column's next slot, which only advances past a
+     * nonzero; non-finite entries are only flagged here (an OR, no floating-point dependency
+     * chain) and located afterwards. */
+    memset(qp->own_cnt, 0, sizeof(int) * (size_t)n);
+    int nonfinite = 0;
+    for (int j = 0; j < m; j++) {
+      const double *aj = A + (size_t)j * n;
       for (int i = 0; i < n; i++) {
-        double v = A[(size_t)j * n + i];
-        if (!isfinite(v)) {
+        double v = aj[i];
+        nonfinite |= !(fabs(v) <= DBL_MAX);
+        size_t o = (size_t)i * m + (size_t)qp->own_cnt[i];
+        qp->own_ridx[o] = j;
+        qp->own_cval[o] = v;
+        qp->own_cnt[i] += v != 0.0; /* ≤ j + 1 after row j: the slot stays inside column i */
+      }
+    }
+    if (nonfinite)
+      for (int j = 0; j < m; j++)
+        for (int i = 0; i < n; i++) {
+          double v = A[(size_t)j * n + i];
+          if (!isfinite(v)) {
+            res->status = HL_ERR_BAD_VALUE;
+            return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
+                                j, i, v);
+          }
+        }
+    qp->cnt = qp->own_cnt;
+    qp->ridx = qp->own_ridx;
+    qp->cval = qp->own_cval;
+  } else {
+    /* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite. */
+    for (int i = 0; i < n; i++) {
+      int c = ccnt[i];
+      if (c < 0 || c > m) {
+        res->status = HL_ERR_BAD_VALUE;
+        return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+                            "%s: column %d has %d nonzeros (m = %d)", fn, i, c, m);
+      }
+      const int *ri = crows + (size_t)i * m;
+      const double *vi = cvals + (size_t)i * m;
+      for (int k = 0; k < c; k++) {
+        if (ri[k] < 0 || ri[k] >= m || (k > 0 && ri[k] <= ri[k - 1])) {
           res->status = HL_ERR_BAD_VALUE;
-          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "hl_qp_solve: A[%d][%d] = %g",
-                              j, i, v);
+          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+                              "%s: column %d, entry %d: row %d (rows must ascend within 0..%d)",
+                              fn, i, k, ri[k], m - 1);
+        }
+        if (!isfinite(vi[k])) {
+          res->status = HL_ERR_BAD_VALUE;
+          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
+                              ri[k], i, vi[k]);
         }
       }
+    }
+    qp->cnt = ccnt;
+    qp->ridx = crows;
+    qp->cval = cvals;
+  }
   double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
   int warm = qp->set.warm_start && qp->have_warm;
   int iters = 0, lsq = 0;
@@ -764,8 +822,9 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
         (resid = sparse_resid(qp, b, x)) <= tol_abs)
       st = HL_OK;
     else
-      st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+      st = solve_p2(qp, A ? A : densify(qp), b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
   } else {
+    if (!A) A = densify(qp);
     /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
     st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
     const double *bt = b;
@@ -842,7 +901,26 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
                  "hl_qp_solve: no bounded x meets A x = b; least-squares answer, max |A x - b| = %g",
                  resid);
   else if (st == HL_ERR_MAXITER)
-    hl_error_set(&qp->err, st, NULL, 0, "hl_qp_solve: %d iterations without convergence (residual %g)",
+    hl_error_set(&qp->err, st, NULL, 0, "%s: %d iterations without convergence (residual %g)", fn,
                  iters, resid);
+  return st;
+}
+
+hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
+                      const double *lb, const double *ub, double *x, int *active,
+                      hl_qp_result *res) {
+  if (!qp) return HL_ERR_INVALID_ARG;
+  return qp_solve(qp, "hl_qp_solve", A, NULL, NULL, NULL, b, w, lb, ub, x, active, res);
+}
+
+hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const double *vals,
+                           const double *b, const double *w, const double *lb, const double *ub,
+                           double *x, int *active, hl_qp_result *res) {
+  if (!qp) return HL_ERR_INVALID_ARG;
+  hl_status st = qp_solve(qp, "hl_qp_solve_cols", NULL, cnt, rows, vals, b, w, lb, ub, x, active,
+                          res);
+  qp->cnt = qp->own_cnt; /* the caller's arrays are only borrowed for the call */
+  qp->ridx = qp->own_ridx;
+  qp->cval = qp->own_cval;
   return st;
 }

@@ -13,7 +13,10 @@ struct hl_so {
   int nq, n, nrow;  /* coordinates, unknowns, constrained coordinates */
   int *row_coord;   /* nrow: coordinate of each constraint row */
   double *Afull;    /* nq × n: generalized force per unit control */
-  double *A;        /* nrow × n: constrained rows */
+  int *coord_row;   /* nq: constraint row of each coordinate, -1 when locked */
+  int *ccnt;        /* n: nonzeros of each column of the constrained A (hl_qp_solve_cols) */
+  int *crow;        /* nrow × n: their rows, ascending, column k at k·nrow */
+  double *cval;     /* nrow × n: their values */
   double *b;        /* nrow */
   double *w, *lb, *ub, *x, *fpu; /* n each; fpu = force per unit control */
   int *active;      /* n */
@@ -34,7 +37,10 @@ void hl_so_free(hl_so *so) {
   if (!so) return;
   free(so->row_coord);
   free(so->Afull);
-  free(so->A);
+  free(so->coord_row);
+  free(so->ccnt);
+  free(so->crow);
+  free(so->cval);
   free(so->b);
   free(so->w);
   free(so->lb);
@@ -60,10 +66,16 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->n = m->nmuscle + m->nactuator;
   int nq = so->nq, n = so->n > 0 ? so->n : 1;
   so->row_coord = calloc((size_t)(nq > 0 ? nq : 1), sizeof(int));
-  for (int i = 0; i < nq; i++)
-    if (!m->coord_locked[i]) so->row_coord[so->nrow++] = i;
+  so->coord_row = calloc((size_t)(nq > 0 ? nq : 1), sizeof(int));
+  if (so->row_coord && so->coord_row)
+    for (int i = 0; i < nq; i++) {
+      so->coord_row[i] = m->coord_locked[i] ? -1 : so->nrow;
+      if (!m->coord_locked[i]) so->row_coord[so->nrow++] = i;
+    }
   so->Afull = calloc((size_t)nq * n + 1, sizeof(double));
-  so->A = calloc((size_t)(so->nrow ? so->nrow : 1) * n, sizeof(double));
+  so->ccnt = calloc((size_t)n, sizeof(int));
+  so->crow = calloc((size_t)(so->nrow ? so->nrow : 1) * n, sizeof(int));
+  so->cval = calloc((size_t)(so->nrow ? so->nrow : 1) * n, sizeof(double));
   so->b = calloc((size_t)(so->nrow ? so->nrow : 1), sizeof(double));
   so->w = calloc((size_t)n, sizeof(double));
   so->lb = calloc((size_t)n, sizeof(double));
@@ -75,7 +87,8 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->J3 = calloc((size_t)3 * nq + 1, sizeof(double));
   so->mc = calloc((size_t)(m->nmuscle > 0 ? m->nmuscle : 1), sizeof *so->mc);
   so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
-  if (!so->mc || !so->row_coord || !so->Afull || !so->A || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
+  if (!so->mc || !so->row_coord || !so->coord_row || !so->Afull || !so->ccnt ||
+      !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
       !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp) {
     hl_so_free(so);
     return NULL;
@@ -191,8 +204,11 @@ void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *m
   }
 }
 
+/* Afull (nq × n, for hl_so_matrix) and the constrained rows' nonzeros by column for the solver
+ * (rows ascending, exact zeros left out: the same columns hl_qp_solve would gather from the dense
+ * constrained rows, so the answers are bit-identical). */
 static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
-  int nq = so->nq, n = so->n;
+  int nq = so->nq, n = so->n, nr = so->nrow;
   const hl__kin_data *kd = hl__kin_c(d);
   for (int k = 0; k < m->nmuscle; k++) {
     double f = hl__muscle_fpa(m, k, &so->mc[k], d->mus_len[k], d->mus_speed[k],
@@ -202,8 +218,18 @@ static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
      * and those entries of Afull stay at the zero they were created with */
     const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
     const double *ma = d->mus_ma + (size_t)k * nq;
-    for (int s = 0; s < kd->mus_cols_num[k]; s++)
-      so->Afull[(size_t)cols[s] * n + k] = ma[cols[s]] * f;
+    int *cr = so->crow + (size_t)k * nr, c = 0;
+    double *cv = so->cval + (size_t)k * nr;
+    for (int s = 0; s < kd->mus_cols_num[k]; s++) {
+      double v = ma[cols[s]] * f;
+      int r = so->coord_row[cols[s]];
+      so->Afull[(size_t)cols[s] * n + k] = v;
+      if (r >= 0 && v != 0.0) {
+        cr[c] = r;
+        cv[c++] = v;
+      }
+    }
+    so->ccnt[k] = c;
   }
   for (int a = 0; a < m->nactuator; a++) {
     int k = m->nmuscle + a;
@@ -211,6 +237,16 @@ static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
     so->fpu[k] = fo;
     actuator_column(m, d, a, so->J3, so->Afull + k, n);
     for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] *= fo;
+    int *cr = so->crow + (size_t)k * nr, c = 0;
+    double *cv = so->cval + (size_t)k * nr;
+    for (int r = 0; r < nr; r++) {
+      double v = so->Afull[(size_t)so->row_coord[r] * n + k];
+      if (v != 0.0) {
+        cr[c] = r;
+        cv[c++] = v;
+      }
+    }
+    so->ccnt[k] = c;
   }
 }
 
@@ -224,10 +260,10 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
   for (int r = 0; r < so->nrow; r++) {
     int i = so->row_coord[r];
     so->b[r] = tau_id[i] - so->tau[i];
-    memcpy(so->A + (size_t)r * n, so->Afull + (size_t)i * n, sizeof(double) * (size_t)n);
   }
   hl_qp_result res;
-  hl_status st = hl_qp_solve(so->qp, so->A, so->b, so->w, so->lb, so->ub, so->x, so->active, &res);
+  hl_status st = hl_qp_solve_cols(so->qp, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb,
+                                  so->ub, so->x, so->active, &res);
   for (int k = 0; k < n; k++) {
     control[k] = so->x[k];
     force[k] = so->x[k] * so->fpu[k];

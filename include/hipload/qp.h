@@ -48,6 +48,17 @@ hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double 
                       const double *lb, const double *ub, double *x, int *active,
                       hl_qp_result *res);
 
+/* The same solve with A given by its nonzero columns, as a caller that builds A column by column
+ * (static optimization: a muscle spans 1–7 coordinates) already has them; skips the dense scan.
+ * Column i has cnt[i] (0..m) entries: rows[i*m + k] (strictly ascending, within 0..m−1) and
+ * vals[i*m + k], k < cnt[i]. A zero value is allowed. The arrays are only read during the call.
+ * Same answers, warm start and errors as hl_qp_solve (a bad count, row or non-finite value is
+ * HL_ERR_BAD_VALUE naming the column); with the same nonzeros in the same order the answer is
+ * bit-identical to hl_qp_solve's on the dense A. Does not allocate. */
+hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const double *vals,
+                           const double *b, const double *w, const double *lb, const double *ub,
+                           double *x, int *active, hl_qp_result *res);
+
 /* Forget the warm-start active set. */
 void hl_qp_reset(hl_qp *qp);
 
