@@ -131,21 +131,34 @@ static void write_dump(const char *path, const frames *F) {
   fclose(fp);
 }
 
+/* Frame f through hl_qp_solve (dense A) or, with columns (cc != NULL), hl_qp_solve_cols as
+ * hl_so_solve calls it. */
+static hl_status solve_frame(hl_qp *qp, const frames *F, int f, const int *cc, const int *cr,
+                             const double *cv, double *x, hl_qp_result *res) {
+  size_t m = (size_t)F->m, n = (size_t)F->n, o = (size_t)f;
+  if (cc)
+    return hl_qp_solve_cols(qp, cc + o * n, cr + o * m * n, cv + o * m * n, F->b + o * m,
+                            F->w + o * n, F->lb + o * n, F->ub + o * n, x, NULL, res);
+  return hl_qp_solve(qp, F->A + o * m * n, F->b + o * m, F->w + o * n, F->lb + o * n,
+                     F->ub + o * n, x, NULL, res);
+}
+
 int main(int argc, char **argv) {
   int nf = 200;
   const char *wpath = NULL, *rpath = NULL;
   double p = 2.0;
-  int per_frame = 0, warm_reps = 20, reps = 20;
+  int per_frame = 0, warm_reps = 20, reps = 20, use_cols = 0;
   for (int a = 1; a < argc; a++) {
     if (!strcmp(argv[a], "--frames") && a + 1 < argc) nf = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--write") && a + 1 < argc) wpath = argv[++a];
     else if (!strcmp(argv[a], "--read") && a + 1 < argc) rpath = argv[++a];
     else if (!strcmp(argv[a], "--p") && a + 1 < argc) p = atof(argv[++a]);
     else if (!strcmp(argv[a], "--per-frame")) per_frame = 1;
+    else if (!strcmp(argv[a], "--cols")) use_cols = 1;
     else if (!strcmp(argv[a], "--warm-reps") && a + 1 < argc) warm_reps = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--cold-reps") && a + 1 < argc) reps = atoi(argv[++a]);
     else {
-      fprintf(stderr, "usage: bench_qp [--frames N] [--write DUMP] [--read DUMP] [--p P] [--per-frame] [--warm-reps N] [--cold-reps N]\n");
+      fprintf(stderr, "usage: bench_qp [--frames N] [--write DUMP] [--read DUMP] [--p P] [--per-frame] [--warm-reps N] [--cold-reps N] [--cols]\n");
       return 2;
     }
   }
@@ -160,6 +173,26 @@ int main(int argc, char **argv) {
   double *best = calloc((size_t)F.nf, sizeof(double));
   int *fit = calloc((size_t)F.nf, sizeof(int));
   if (!qp || !x || !X || !best || !fit) return 1;
+  /* --cols: every frame's nonzeros by column (rows ascending), as hl_so_solve hands them over */
+  int *cc = NULL, *cr = NULL;
+  double *cv = NULL;
+  if (use_cols) {
+    cc = malloc(sizeof(int) * (size_t)F.nf * n);
+    cr = malloc(sizeof(int) * (size_t)F.nf * m * n);
+    cv = malloc(sizeof(double) * (size_t)F.nf * m * n);
+    if (!cc || !cr || !cv) return 1;
+    for (size_t f = 0; f < (size_t)F.nf; f++)
+      for (size_t i = 0; i < (size_t)n; i++) {
+        int c = 0;
+        for (int j = 0; j < m; j++) {
+          double v = F.A[f * m * n + (size_t)j * n + i];
+          if (v == 0.0) continue;
+          cr[(f * n + i) * m + c] = j;
+          cv[(f * n + i) * m + c++] = v;
+        }
+        cc[f * n + i] = c;
+      }
+  }
   int nok = 0, it_cold = 0, it_warm = 0;
   /* cold: reset before every frame */
   double t0 = now();
@@ -167,8 +200,7 @@ int main(int argc, char **argv) {
     for (int f = 0; f < F.nf; f++) {
       hl_qp_reset(qp);
       hl_qp_result res;
-      hl_qp_solve(qp, F.A + (size_t)f * m * n, F.b + (size_t)f * m, F.w + (size_t)f * n,
-                  F.lb + (size_t)f * n, F.ub + (size_t)f * n, x, NULL, &res);
+      solve_frame(qp, &F, f, cc, cr, cv, x, &res);
       if (r == 0) it_cold += res.iterations;
     }
   double t_cold = (now() - t0) / (reps * F.nf);
@@ -179,8 +211,7 @@ int main(int argc, char **argv) {
     for (int f = 0; f < F.nf; f++) {
       hl_qp_result res;
       double tf = per_frame ? now() : 0.0;
-      hl_status st = hl_qp_solve(qp, F.A + (size_t)f * m * n, F.b + (size_t)f * m, F.w + (size_t)f * n,
-                                 F.lb + (size_t)f * n, F.ub + (size_t)f * n, x, NULL, &res);
+      hl_status st = solve_frame(qp, &F, f, cc, cr, cv, x, &res);
       if (per_frame) {
         tf = now() - tf;
         if (r == 0 || tf < best[f]) best[f] = tf;
@@ -194,7 +225,8 @@ int main(int argc, char **argv) {
     }
   }
   double t_warm = (now() - t0) / (warm_reps * F.nf);
-  printf("bench_qp: %d frames, m = %d, n = %d, p = %g, solved OK %d/%d\n", F.nf, m, n, p, nok, F.nf);
+  printf("bench_qp: %d frames, m = %d, n = %d, p = %g, %s, solved OK %d/%d\n", F.nf, m, n, p,
+         use_cols ? "hl_qp_solve_cols" : "hl_qp_solve (dense A)", nok, F.nf);
   printf("  cold: %8.2f us/frame  (%.1f iterations/frame)\n", 1e6 * t_cold, (double)it_cold / F.nf);
   printf("  warm: %8.2f us/frame  (%.1f iterations/frame)  %.0f frames/s\n", 1e6 * t_warm,
          (double)it_warm / F.nf, 1.0 / t_warm);
@@ -214,6 +246,7 @@ int main(int argc, char **argv) {
     }
   }
   hl_qp_free(qp);
+  free(cc); free(cr); free(cv);
   free(x); free(X); free(best); free(fit); free(F.A); free(F.b); free(F.w); free(F.lb); free(F.ub);
   return 0;
 }

@@ -60,6 +60,8 @@ struct hl_qp {
   double *xs;          /* n: trial x of the line search */
   double *bb;          /* m: right-hand side used by the p ≠ 2 iteration */
   int ridged;          /* the last factorization needed a ridge */
+  double piv_ratio;    /* fast path: smallest pivot² / largest diagonal of its factor (0 after
+                          rank-one changes: not tracked) */
   int nf;              /* free variables of the last factorization */
   double inv2rho;      /* elastic term of the last factorization */
   /* the fast path (exact working-set Newton on the dual, sparse columns) */
@@ -170,12 +172,13 @@ static double dot(const double *a, const double *b, int n) {
 
 /* In-place Cholesky of the lower triangle of the m×m row-major M. Returns 0 when a pivot is not
  * clearly positive (relative to the largest diagonal entry `dmax`). */
-static int chol(double *M, int m, double dmax) {
-  double floor_piv = 1e-14 * (dmax > 0 ? dmax : 1.0);
+static int chol(double *M, int m, double dmax, double *dmin) {
+  double floor_piv = 1e-14 * (dmax > 0 ? dmax : 1.0), lo = INFINITY;
   for (int j = 0; j < m; j++) {
     double *rj = M + (size_t)j * m;
     double d = rj[j] - dot(rj, rj, j);
     if (!(d > floor_piv)) return 0;
+    lo = d < lo * rj[j] ? d / rj[j] : lo; /* the pivot relative to its own diagonal entry */
     d = sqrt(d);
     rj[j] = d;
     for (int i = j + 1; i < m; i++) {
@@ -183,6 +186,7 @@ static int chol(double *M, int m, double dmax) {
       ri[j] = (ri[j] - dot(ri, rj, j)) / d;
     }
   }
+  if (dmin) *dmin = lo;
   return 1;
 }
 
@@ -227,14 +231,14 @@ static int build_factor(hl_qp *qp, const int *act, double inv2rho) {
   qp->nf = nf;
   qp->inv2rho = inv2rho;
   memcpy(qp->J, J, sizeof(double) * (size_t)m * (size_t)m);
-  if (!chol(qp->J, m, dmax)) {
+  if (!chol(qp->J, m, dmax, NULL)) {
     qp->ridged = 1;
     /* Singular free-variable subproblem (too few free columns or dependent rows): add a ridge
      * relative to the scale of J and factorize again. The iteration stays an ascent method. */
     for (double ridge = 1e-10; ridge < 1.0; ridge *= 100.0) {
       memcpy(qp->J, J, sizeof(double) * (size_t)m * (size_t)m);
       for (int j = 0; j < m; j++) qp->J[(size_t)j * m + j] += ridge * dmax;
-      if (chol(qp->J, m, dmax)) break;
+      if (chol(qp->J, m, dmax, NULL)) break;
     }
   }
   return nf;
@@ -467,6 +471,9 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 
 /* ------------------------------------------------------------------ fast path (p = 2) */
 
+#ifndef QP_NO_REFINE
+#define QP_NO_REFINE 1e-4 /* pivot ratio above which a fresh factor's solve is not refined */
+#endif
 #define QP_MAX_UPDATES 6 /* more working-set changes than this: factorize afresh */
 
 /* J = Σ_free a_i a_iᵀ/(2 w_i) (lower triangle, from the sparse columns) into qp->Jc, its
@@ -490,7 +497,10 @@ static int full_factor(hl_qp *qp, const int *act, const double *w) {
   for (int j = 0; j < m; j++) dmax = J[(size_t)j * m + j] > dmax ? J[(size_t)j * m + j] : dmax;
   if (!(dmax > 0.0)) return 0;
   memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
-  return chol(J, m, dmax);
+  double dmin = 0.0;
+  int ok = chol(J, m, dmax, &dmin);
+  qp->piv_ratio = ok ? dmin : 0.0;
+  return ok;
 }
 
 /* L Lᵀ ± v vᵀ in place (row-major lower L), v dense and destroyed, starting at row k0 (v is zero
@@ -542,6 +552,7 @@ static int update_factor(hl_qp *qp, const int *act, const double *w) {
       }
       memset(v, 0, sizeof(double) * (size_t)m);
       for (int p = 0; p < c; p++) v[ri[p]] = sq * vi[p];
+      qp->piv_ratio = 0.0;
       if (!chol_rank1(qp->J, m, v, ri[0], pass == 1, 1e-14 * dmax))
         return full_factor(qp, act, w);
     }
@@ -619,10 +630,13 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
     }
     memcpy(lam, r, sizeof(double) * (size_t)m);
     chol_solve(J, m, lam);
-    /* one step of iterative refinement against the unfactorized J */
-    sym_resid(qp->Jc, m, r, lam, qp->dlam);
-    chol_solve(J, m, qp->dlam);
-    for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
+    /* One step of iterative refinement against the unfactorized J, unless the factor is fresh
+     * and its pivots bound the condition number well enough that the solve alone is accurate. */
+    if (!(qp->piv_ratio > QP_NO_REFINE)) {
+      sym_resid(qp->Jc, m, r, lam, qp->dlam);
+      chol_solve(J, m, qp->dlam);
+      for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
+    }
     /* z, the multipliers' signs, and the next working set */
     sparse_atv(qp, lam, qp->t);
     double tmax = 0.0;
