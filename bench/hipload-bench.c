@@ -237,7 +237,9 @@ static double qp_only(const trial *T, double min_time, double *iters) {
   const hl_model *m = T->m;
   int nq = m->ncoord, n = m->nmuscle + m->nactuator, nf = T->mo->nframe, nr = 0;
   for (int i = 0; i < nq; i++) nr += !m->coord_locked[i];
-  double *A = malloc(sizeof(double) * (size_t)nf * nr * n), *b = malloc(sizeof(double) * (size_t)nf * nr);
+  /* every frame's constrained A by nonzero columns, as hl_so_solve hands it to hl_qp_solve_cols */
+  int *cc = malloc(sizeof(int) * (size_t)nf * n), *cr = malloc(sizeof(int) * (size_t)nf * nr * n);
+  double *cv = malloc(sizeof(double) * (size_t)nf * nr * n), *b = malloc(sizeof(double) * (size_t)nf * nr);
   double *pas = malloc(sizeof(double) * (size_t)nq), *wt = malloc(sizeof(double) * (size_t)n);
   double *lb = malloc(sizeof(double) * (size_t)n), *ub = malloc(sizeof(double) * (size_t)n);
   double *x = calloc((size_t)n, sizeof(double));
@@ -246,39 +248,32 @@ static double qp_only(const trial *T, double min_time, double *iters) {
   hl_qp *qp = hl_qp_create(nr, n, &qs);
   work w;
   double us = -1;
-  if (!A || !b || !pas || !wt || !lb || !ub || !x || !qp || !work_init(&w, m, 1)) goto out;
+  if (!cc || !cr || !cv || !b || !pas || !wt || !lb || !ub || !x || !qp || !work_init(&w, m, 1))
+    goto out;
   for (int k = 0; k < n; k++) {
     wt[k] = 1;
     lb[k] = k < m->nmuscle ? m->mus_min_control[k] : m->act_min_control[k - m->nmuscle];
     ub[k] = k < m->nmuscle ? m->mus_max_control[k] : m->act_max_control[k - m->nmuscle];
   }
   for (int f = 0; f < nf; f++) {
-    if (frame(T, &w, f, NULL, NULL)) goto out;
+    if (frame(T, &w, f, NULL, NULL)) goto out_w;
     const double *Af = hl_so_matrix(w.so);
     memset(pas, 0, sizeof(double) * (size_t)nq);
     hl_passive_forces(m, w.d->q, w.d->qd, pas);
+    for (int k = 0; k < n; k++) cc[(size_t)f * n + k] = 0;
     for (int i = 0, r = 0; i < nq; i++) {
       if (m->coord_locked[i]) continue;
-      memcpy(A + ((size_t)f * nr + r) * n, Af + (size_t)i * n, sizeof(double) * (size_t)n);
+      for (int k = 0; k < n; k++) {
+        double v = Af[(size_t)i * n + k];
+        if (v == 0.0) continue;
+        size_t o = ((size_t)f * n + k) * nr + (size_t)cc[(size_t)f * n + k]++;
+        cr[o] = r;
+        cv[o] = v;
+      }
       b[(size_t)f * nr + r] = w.tau[i] - pas[i];
       r++;
     }
   }
-  /* hl_so_solve hands the solver A's nonzero columns (hl_qp_solve_cols): the same here */
-  int *cc = malloc(sizeof(int) * (size_t)nf * n), *cr = malloc(sizeof(int) * (size_t)nf * nr * n);
-  double *cv = malloc(sizeof(double) * (size_t)nf * nr * n);
-  if (!cc || !cr || !cv) goto out2;
-  for (int f = 0; f < nf; f++)
-    for (int i = 0; i < n; i++) {
-      int c = 0;
-      for (int r = 0; r < nr; r++) {
-        double v = A[((size_t)f * nr + r) * n + i];
-        if (v == 0.0) continue;
-        cr[((size_t)f * n + i) * nr + c] = r;
-        cv[((size_t)f * n + i) * nr + c++] = v;
-      }
-      cc[(size_t)f * n + i] = c;
-    }
   long frames = 0, it = 0;
   double a = cpu_s();
   do {
@@ -292,11 +287,10 @@ static double qp_only(const trial *T, double min_time, double *iters) {
   } while (cpu_s() - a < min_time);
   us = 1e6 * (cpu_s() - a) / (double)frames;
   *iters = (double)it / (double)frames;
-out2:
-  free(cc); free(cr); free(cv);
+out_w:
   work_free(&w);
 out:
-  free(A); free(b); free(pas); free(wt); free(lb); free(ub); free(x);
+  free(cc); free(cr); free(cv); free(b); free(pas); free(wt); free(lb); free(ub); free(x);
   hl_qp_free(qp);
   return us;
 }
