@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "hipload/model.h"
 #include "hipload/motion.h"
 #include "hipload/sample.h"
+#include "hipload/setup.h"
 #include "hipload/storage.h"
 #include "hipload/trial.h"
 #include "testutil.h"
@@ -170,6 +172,62 @@ START_TEST(fuzz_storage_version_at_end) {
     HAS(e.message, want[i]);
     free(buf);
   }
+}
+END_TEST
+
+/* fuzz_setup, crash 1: after an earlier error in an analysis, a huge <step_interval> was still
+ * cast to int (undefined behaviour; UBSan aborts the sanitizer build). The first error wins. */
+START_TEST(fuzz_setup_huge_step_after_error) {
+  char dir[1024], p[1100];
+  tu_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/s.xml", dir);
+  const char *xml = "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\">\n"
+                    "<model_file>m.osim</model_file><coordinates_file>q.mot</coordinates_file>\n"
+                    "<AnalysisSet><objects><StaticOptimization>\n<start_time>soon</start_time>\n"
+                    "<step_interval>4.4e56</step_interval>\n"
+                    "</StaticOptimization></objects></AnalysisSet></AnalyzeTool></OpenSimDocument>\n";
+  put(p, xml, strlen(xml));
+  hl_analyze_setup *s = NULL;
+  hl_error e;
+  ck_assert_int_eq(hl_setup_read(p, &s, &e), HL_ERR_PARSE);
+  ck_assert_ptr_null(s);
+  ck_assert_int_eq(e.line, 4);
+  HAS(e.message, "start_time");
+}
+END_TEST
+
+/* fuzz_setup/fuzz_extloads: a document whose declared encoding cannot convert its bytes made
+ * libxml2 print "encoding error : input conversion failed" to stderr. The library never prints:
+ * stderr is captured around both readers and must stay empty; each reports a parse error. */
+START_TEST(fuzz_xml_encoding_error_is_silent) {
+  static const char xml[] = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n"
+                            "<OpenSimDocument><AnalyzeTool name=\"\x1b$B\0\0\0\0\">"
+                            "</AnalyzeTool></OpenSimDocument>\n";
+  char dir[1024], p[1100], cap[1100];
+  tu_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/enc.xml", dir);
+  put(p, xml, sizeof xml - 1);
+  snprintf(cap, sizeof cap, "%s/stderr.txt", dir);
+  fflush(stderr);
+  int saved = dup(2), fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ck_assert_int_ge(fd, 0);
+  dup2(fd, 2);
+  hl_analyze_setup *s = NULL;
+  hl_extloads *x = NULL;
+  hl_error e1, e2;
+  hl_status st1 = hl_setup_read(p, &s, &e1);
+  hl_status st2 = hl_extloads_load_memory(xml, sizeof xml - 1, "enc.xml", sample_grf(), &x, &e2);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  close(fd);
+  ck_assert_int_eq(st1, HL_ERR_PARSE);
+  ck_assert_int_eq(st2, HL_ERR_PARSE);
+  HAS(e1.message, "not well-formed XML");
+  HAS(e2.message, "enc.xml:");
+  struct stat sb;
+  ck_assert_int_eq(stat(cap, &sb), 0);
+  ck_assert_msg(sb.st_size == 0, "the library printed %lld bytes to stderr", (long long)sb.st_size);
 }
 END_TEST
 
@@ -463,6 +521,8 @@ int main(void) {
   TCase *tc = tcase_create("badinput");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, fuzz_storage_version_at_end);
+  tcase_add_test(tc, fuzz_setup_huge_step_after_error);
+  tcase_add_test(tc, fuzz_xml_encoding_error_is_silent);
   tcase_add_test(tc, extloads_unknown_body);
   tcase_add_test(tc, grf_does_not_cover_window);
   tcase_add_test(tc, grf_absurd_magnitude);
