@@ -516,6 +516,27 @@ START_TEST(cli_analyze_bad_grf_no_output) {
 }
 END_TEST
 
+/* `hipload setup` whose model file is missing: exit 1 naming it, and its results folder is not
+ * created. */
+START_TEST(cli_setup_missing_model_no_output) {
+  char tmp[1024], p[1100], cmd[4096], out[8192];
+  tu_tmpdir(tmp, sizeof tmp);
+  snprintf(p, sizeof p, "%s/s.xml", tmp);
+  const char *xml = "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\">\n"
+                    "<model_file>gone.osim</model_file><coordinates_file>q.mot</coordinates_file>\n"
+                    "<results_directory>res</results_directory>\n"
+                    "<AnalysisSet><objects><StaticOptimization/></objects></AnalysisSet>"
+                    "</AnalyzeTool></OpenSimDocument>\n";
+  put(p, xml, strlen(xml));
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s' setup s.xml 2>&1", tmp, tu_cli());
+  ck_assert_int_eq(sh(cmd, out, sizeof out), 1);
+  HAS(out, "gone.osim");
+  snprintf(p, sizeof p, "%s/res", tmp);
+  ck_assert_msg(!exists(p), "results folder left behind: %s", out);
+  ck_assert_int_eq(count_entries(tmp), 1); /* only s.xml */
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("badinput");
   TCase *tc = tcase_create("badinput");
@@ -537,6 +558,7 @@ int main(void) {
   tcase_add_test(tc, stage_abort_leaves_nothing);
   tcase_add_test(tc, cli_run_write_fails_no_partial_output);
   tcase_add_test(tc, cli_analyze_bad_grf_no_output);
+  tcase_add_test(tc, cli_setup_missing_model_no_output);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }
