@@ -17,7 +17,9 @@
  * --dump FILE: instead of timing, write every frame's answers of both cases (SO controls, the three
  * joint forces; %.17g, one line per frame, warm from a fresh workspace) so that a speed change can
  * be checked against the previous tree (bench/dump_diff.py); FILE.<case>.qp gets every frame's SO
- * problem in bench_qp's dump format (docs/solver.md) and FILE.<case>.qp.x our answers. */
+ * problem in bench_qp's dump format (docs/solver.md) and FILE.<case>.qp.x our answers.
+ * --loop CASE SECONDS: only the whole pipeline of CASE (walk-jr or run-4ms), tiled and warm, for
+ * about SECONDS of CPU time — something for perf record / valgrind to look at. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -459,20 +461,25 @@ static int dump_answers(const trial *T, const char *label, FILE *fp, FILE *fq, F
 int main(int argc, char **argv) {
   const char *dir = HIPLOAD_DATA_DIR;
   int quick = 0, do_slsqp = 1, nslsqp = 20;
-  const char *dump = NULL;
+  const char *dump = NULL, *loop_case = NULL;
+  double loop_s = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--quick")) quick = 1;
     else if (!strcmp(argv[i], "--no-slsqp")) do_slsqp = 0;
     else if (!strcmp(argv[i], "--data") && i + 1 < argc) dir = argv[++i];
     else if (!strcmp(argv[i], "--slsqp-frames") && i + 1 < argc) nslsqp = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
-    else {
+    else if (!strcmp(argv[i], "--loop") && i + 2 < argc) {
+      loop_case = argv[++i];
+      loop_s = atof(argv[++i]);
+    } else {
       fprintf(stderr, "usage: hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N] "
-                      "[--dump FILE]\n");
+                      "[--dump FILE] [--loop CASE SECONDS]\n");
       return 2;
     }
   }
   if (quick && nslsqp > 5) nslsqp = 5;
+  double sink0 = 0;
   const bcase cases[2] = {
       {"walk-jr", "walk-jr/subject01_simbody_adjusted_StaticOp.osim",
        "walk-jr/gait2392_SO_weak_Residual_Actuators.xml", "walk-jr/subject01_walk1_Kinematics.sto",
@@ -500,6 +507,29 @@ int main(int argc, char **argv) {
       if (bad) return 1;
     }
     return fclose(fp) != 0;
+  }
+  if (loop_case) {
+    /* For a profiler: only the whole pipeline of one case (tiled, warm) for about SECONDS. */
+    for (int c = 0; c < 2; c++) {
+      if (strcmp(loop_case, cases[c].label)) continue;
+      trial T;
+      work w;
+      if (!trial_load(dir, &cases[c], &T) || !work_init(&w, T.m, 1)) return 1;
+      double e = 0;
+      long nfr = 0;
+      while (e < loop_s) {
+        double s = run_tiled(&T, &w, T.mo->nframe, &sink0);
+        if (s < 0) return 1;
+        e += s;
+        nfr += T.mo->nframe;
+      }
+      printf("%s: %ld frames, %.2f us/frame\n", loop_case, nfr, 1e6 * e / (double)nfr);
+      work_free(&w);
+      trial_free(&T);
+      return 0;
+    }
+    fprintf(stderr, "hipload-bench: --loop: no case %s (walk-jr, run-4ms)\n", loop_case);
+    return 2;
   }
   double min_time = quick ? 0.3 : 1.0, walk_fps = 0, walk_so_us = 0, sink = 0;
   trial walk;

@@ -75,6 +75,7 @@ struct hl_qp {
   double *Jc;          /* m*m: unfactorized copy of J for the refinement step */
   double *z;           /* n: unconstrained minimizer (Aᵀλ)_i / (2 w_i) */
   int *act_new;        /* n */
+  int *ef, *el;        /* m each: the envelope of J for this call's columns (envelope()) */
   hl_error err;
 };
 
@@ -123,7 +124,9 @@ hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
   qp->Jc = calloc(mm * mm, sizeof(double));
   qp->z = calloc(nn, sizeof(double));
   qp->act_new = calloc(nn, sizeof(int));
-  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
+  qp->ef = calloc(mm, sizeof(int));
+  qp->el = calloc(mm, sizeof(int));
+  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->ef || !qp->el || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
       !qp->grad || !qp->rhs || !qp->bb || !qp->J || !qp->S || !qp->t || !qp->td || !qp->xt ||
       !qp->h || !qp->c || !qp->xq || !qp->xs) {
     hl_qp_free(qp);
@@ -140,6 +143,7 @@ void hl_qp_free(hl_qp *qp) {
   free(qp->J); free(qp->S); free(qp->t); free(qp->td); free(qp->xt);
   free(qp->h); free(qp->c); free(qp->xq); free(qp->xs);
   free(qp->own_cnt); free(qp->own_ridx); free(qp->own_cval); free(qp->Ad); free(qp->Jc); free(qp->z); free(qp->act_new);
+  free(qp->ef); free(qp->el);
   free(qp);
 }
 
@@ -170,35 +174,75 @@ static double dot(const double *a, const double *b, int n) {
   return (s0 + s2) + (s1 + s3);
 }
 
-/* In-place Cholesky of the lower triangle of the m×m row-major M. Returns 0 when a pivot is not
- * clearly positive (relative to the largest diagonal entry `dmax`). */
-static int chol(double *M, int m, double dmax, double *dmin) {
+/* The envelope (profile) of the m×m symmetric matrices J = A_F D A_Fᵀ of this call: row i is zero
+ * left of column ef[i] (the smallest first row among the columns of A that touch row i, over all
+ * columns, so it holds for every working set of the call), and column k is zero below row el[k]
+ * (the last row i with ef[i] ≤ k). A Cholesky factor keeps the envelope of its matrix, so every
+ * kernel below touches only row i's columns ef[i]..i. With the rows in model order (pelvis, one
+ * leg, the other leg, the back) the envelope of a gait model's J is a few small diagonal blocks:
+ * 62 of the 276 lower-triangle entries on walk-jr, 60 of 435 on run-4ms. Entries outside it are
+ * never read (they may hold another call's values). */
+static void envelope(hl_qp *qp) {
+  int m = qp->m, *ef = qp->ef, *el = qp->el;
+  for (int j = 0; j < m; j++) ef[j] = j;
+  for (int i = 0; i < qp->n; i++) {
+    const int *ri = qp->ridx + (size_t)i * m;
+    int c = qp->cnt[i];
+    for (int p = 1; p < c; p++) ef[ri[p]] = ef[ri[p]] < ri[0] ? ef[ri[p]] : ri[0];
+  }
+  for (int i = 0; i < m; i++)
+    for (int k = ef[i]; k <= i; k++) el[k] = i; /* rows ascending: the last write is the largest */
+}
+
+/* Zero the envelope of M. */
+static void env_zero(double *M, int m, const int *ef) {
+  for (int i = 0; i < m; i++)
+    memset(M + (size_t)i * m + ef[i], 0, sizeof(double) * (size_t)(i - ef[i] + 1));
+}
+
+/* Copy the envelope of src into dst. */
+static void env_copy(double *dst, const double *src, int m, const int *ef) {
+  for (int i = 0; i < m; i++)
+    memcpy(dst + (size_t)i * m + ef[i], src + (size_t)i * m + ef[i],
+           sizeof(double) * (size_t)(i - ef[i] + 1));
+}
+
+/* In-place Cholesky of the lower triangle of the m×m row-major M within its envelope ef/el.
+ * Returns 0 when a pivot is not clearly positive (relative to the largest diagonal entry `dmax`).
+ * *dmin (may be NULL) gets the smallest pivot relative to its own diagonal entry. */
+static int chol(double *M, int m, const int *ef, const int *el, double dmax, double *dmin) {
   double floor_piv = 1e-14 * (dmax > 0 ? dmax : 1.0), lo = INFINITY;
   for (int j = 0; j < m; j++) {
     double *rj = M + (size_t)j * m;
-    double d = rj[j] - dot(rj, rj, j);
+    int fj = ef[j];
+    double d = rj[j] - dot(rj + fj, rj + fj, j - fj);
     if (!(d > floor_piv)) return 0;
     lo = d < lo * rj[j] ? d / rj[j] : lo; /* the pivot relative to its own diagonal entry */
     d = sqrt(d);
     rj[j] = d;
-    for (int i = j + 1; i < m; i++) {
+    for (int i = j + 1; i <= el[j]; i++) {
+      if (ef[i] > j) continue;
       double *ri = M + (size_t)i * m;
-      ri[j] = (ri[j] - dot(ri, rj, j)) / d;
+      int f = ef[i] > fj ? ef[i] : fj;
+      ri[j] = (ri[j] - dot(ri + f, rj + f, j - f)) / d;
     }
   }
   if (dmin) *dmin = lo;
   return 1;
 }
 
-/* Solve L Lᵀ y = r in place. The backward pass runs over the rows of L (contiguous, so it
- * vectorizes): once y_i is final, its multiple of row i is taken off y_0..y_{i−1}. */
-static void chol_solve(const double *L, int m, double *y) {
-  for (int i = 0; i < m; i++) y[i] = (y[i] - dot(L + (size_t)i * m, y, i)) / L[(size_t)i * m + i];
+/* Solve L Lᵀ y = r in place (L within the envelope ef). The backward pass runs over the rows of L
+ * (contiguous): once y_i is final, its multiple of row i is taken off y_ef[i]..y_{i−1}. */
+static void chol_solve(const double *L, int m, const int *ef, double *y) {
+  for (int i = 0; i < m; i++) {
+    const double *Li = L + (size_t)i * m;
+    y[i] = (y[i] - dot(Li + ef[i], y + ef[i], i - ef[i])) / Li[i];
+  }
   for (int i = m - 1; i >= 0; i--) {
     const double *Li = L + (size_t)i * m;
     double yi = y[i] / Li[i];
     y[i] = yi;
-    for (int k = 0; k < i; k++) y[k] -= Li[k] * yi;
+    for (int k = ef[i]; k < i; k++) y[k] -= Li[k] * yi;
   }
 }
 
@@ -208,7 +252,7 @@ static void chol_solve(const double *L, int m, double *y) {
 static int build_factor(hl_qp *qp, const int *act, double inv2rho) {
   int m = qp->m, n = qp->n, nf = 0;
   double *J = qp->Jc;
-  memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
+  env_zero(J, m, qp->ef);
   for (int i = 0; i < n; i++) {
     if (act[i] != 0) continue;
     qp->free_idx[nf++] = i;
@@ -230,15 +274,15 @@ static int build_factor(hl_qp *qp, const int *act, double inv2rho) {
   qp->ridged = 0;
   qp->nf = nf;
   qp->inv2rho = inv2rho;
-  memcpy(qp->J, J, sizeof(double) * (size_t)m * (size_t)m);
-  if (!chol(qp->J, m, dmax, NULL)) {
+  env_copy(qp->J, J, m, qp->ef);
+  if (!chol(qp->J, m, qp->ef, qp->el, dmax, NULL)) {
     qp->ridged = 1;
     /* Singular free-variable subproblem (too few free columns or dependent rows): add a ridge
      * relative to the scale of J and factorize again. The iteration stays an ascent method. */
     for (double ridge = 1e-10; ridge < 1.0; ridge *= 100.0) {
-      memcpy(qp->J, J, sizeof(double) * (size_t)m * (size_t)m);
+      env_copy(qp->J, J, m, qp->ef);
       for (int j = 0; j < m; j++) qp->J[(size_t)j * m + j] += ridge * dmax;
-      if (chol(qp->J, m, dmax, NULL)) break;
+      if (chol(qp->J, m, qp->ef, qp->el, dmax, NULL)) break;
     }
   }
   return nf;
@@ -256,13 +300,15 @@ static void sparse_atv(const hl_qp *qp, const double *v, double *t) {
   }
 }
 
-/* out = r − Jc·v with the lower triangle of Jc (symmetric). */
-static void sym_resid(const double *Jc, int m, const double *r, const double *v, double *out) {
+/* out = r − Jc·v with the lower triangle of Jc (symmetric) within the envelope ef/el. */
+static void sym_resid(const double *Jc, int m, const int *ef, const int *el, const double *r,
+                      const double *v, double *out) {
   for (int j = 0; j < m; j++) {
     const double *Jj = Jc + (size_t)j * m;
     double s = r[j];
-    for (int k = 0; k <= j; k++) s -= Jj[k] * v[k];
-    for (int k = j + 1; k < m; k++) s -= Jc[(size_t)k * m + j] * v[k];
+    for (int k = ef[j]; k <= j; k++) s -= Jj[k] * v[k];
+    for (int k = j + 1; k <= el[j]; k++)
+      if (ef[k] <= j) s -= Jc[(size_t)k * m + j] * v[k];
     out[j] = s;
   }
 }
@@ -281,11 +327,11 @@ static void subproblem(hl_qp *qp, const double *b, const double *lb, const doubl
     for (int p = 0; p < qp->cnt[i]; p++) qp->rhs[ri[p]] -= vi[p] * xi;
   }
   memcpy(qp->lam, qp->rhs, sizeof(double) * (size_t)m);
-  chol_solve(qp->J, m, qp->lam);
+  chol_solve(qp->J, m, qp->ef, qp->lam);
   /* One step of iterative refinement against the unfactorized J, which recovers the digits an
    * ill-conditioned J costs the Cholesky solve. */
-  sym_resid(qp->Jc, m, qp->rhs, qp->lam, qp->dlam);
-  chol_solve(qp->J, m, qp->dlam);
+  sym_resid(qp->Jc, m, qp->ef, qp->el, qp->rhs, qp->lam, qp->dlam);
+  chol_solve(qp->J, m, qp->ef, qp->dlam);
   for (int j = 0; j < m; j++) qp->lam[j] += qp->dlam[j];
   sparse_atv(qp, qp->lam, qp->t);
   for (int i = 0; i < n; i++)
@@ -481,7 +527,7 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 static int full_factor(hl_qp *qp, const int *act, const double *w) {
   int m = qp->m;
   double *J = qp->J;
-  memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
+  env_zero(J, m, qp->ef);
   for (int i = 0; i < qp->n; i++) {
     if (act[i]) continue;
     const int *ri = qp->ridx + (size_t)i * m;
@@ -496,9 +542,9 @@ static int full_factor(hl_qp *qp, const int *act, const double *w) {
   double dmax = 0.0;
   for (int j = 0; j < m; j++) dmax = J[(size_t)j * m + j] > dmax ? J[(size_t)j * m + j] : dmax;
   if (!(dmax > 0.0)) return 0;
-  memcpy(qp->Jc, J, sizeof(double) * (size_t)m * (size_t)m);
+  env_copy(qp->Jc, J, m, qp->ef);
   double dmin = 0.0;
-  int ok = chol(J, m, dmax, &dmin);
+  int ok = chol(J, m, qp->ef, qp->el, dmax, &dmin);
   qp->piv_ratio = ok ? dmin : 0.0;
   return ok;
 }
@@ -506,7 +552,10 @@ static int full_factor(hl_qp *qp, const int *act, const double *w) {
 /* L Lᵀ ± v vᵀ in place (row-major lower L), v dense and destroyed, starting at row k0 (v is zero
  * above it). A downdate that leaves a pivot at or below `floor_piv` fails (returns 0; L is then
  * garbage and must be refactorized). */
-static int chol_rank1(double *L, int m, double *v, int k0, int down, double floor_piv) {
+static int chol_rank1(double *L, int m, const int *ef, const int *el, double *v, int k0, int down,
+                      double floor_piv) {
+  /* v stays inside the envelope: a nonzero v_i at step k has ef[i] <= k (rows of the column, or
+   * fill through a nonzero L_ik), so rows outside column k's envelope are skipped. */
   for (int k = k0; k < m; k++) {
     double *rk = L + (size_t)k * m;
     double lkk = rk[k], vk = v[k];
@@ -515,7 +564,8 @@ static int chol_rank1(double *L, int m, double *v, int k0, int down, double floo
     if (!(r2 > floor_piv)) return 0;
     double rr = sqrt(r2), c = rr / lkk, s = vk / lkk;
     rk[k] = rr;
-    for (int i = k + 1; i < m; i++) {
+    for (int i = k + 1; i <= el[k]; i++) {
+      if (ef[i] > k) continue;
       double *li = L + (size_t)i * m + k;
       double nl = down ? (*li - s * v[i]) / c : (*li + s * v[i]) / c;
       v[i] = c * v[i] - s * nl;
@@ -553,7 +603,7 @@ static int update_factor(hl_qp *qp, const int *act, const double *w) {
       memset(v, 0, sizeof(double) * (size_t)m);
       for (int p = 0; p < c; p++) v[ri[p]] = sq * vi[p];
       qp->piv_ratio = 0.0;
-      if (!chol_rank1(qp->J, m, v, ri[0], pass == 1, 1e-14 * dmax))
+      if (!chol_rank1(qp->J, m, qp->ef, qp->el, v, ri[0], pass == 1, 1e-14 * dmax))
         return full_factor(qp, act, w);
     }
   }
@@ -629,12 +679,12 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       continue;
     }
     memcpy(lam, r, sizeof(double) * (size_t)m);
-    chol_solve(J, m, lam);
+    chol_solve(J, m, qp->ef, lam);
     /* One step of iterative refinement against the unfactorized J, unless the factor is fresh
      * and its pivots bound the condition number well enough that the solve alone is accurate. */
     if (!(qp->piv_ratio > QP_NO_REFINE)) {
-      sym_resid(qp->Jc, m, r, lam, qp->dlam);
-      chol_solve(J, m, qp->dlam);
+      sym_resid(qp->Jc, m, qp->ef, qp->el, r, lam, qp->dlam);
+      chol_solve(J, m, qp->ef, qp->dlam);
       for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
     }
     /* z, the multipliers' signs, and the next working set */
@@ -821,6 +871,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     qp->ridx = crows;
     qp->cval = cvals;
   }
+  envelope(qp);
   double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
   int warm = qp->set.warm_start && qp->have_warm;
   int iters = 0, lsq = 0;
