@@ -239,6 +239,35 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
   c->cos_max = cos(max_pen);
   c->lmin = max_pen > SIGNIFICANT_REAL ? c->h / c->sin_max : 0.01 * lopt;
   c->lat_min = c->lmin * c->cos_max;
+  if (type == HL_MUSCLE_THELEN2003) {
+    double af = par(cv, 2, 0.25), flen = par(cv, 3, 1.4), thr = par(cv, 7, 0.95);
+    if (af > 0.0 && flen > 1.0 && thr > 0.0 && thr < 1.0 && thr * flen > 1.0 && isfinite(af) &&
+        isfinite(flen)) {
+      /* the eccentric piece v = (f − 1)/b(f), b = c (F_len − f), at the threshold force, and the
+       * slope dv/df there (thelen_velocity's extrapolation slope at a = f_L = 1) */
+      double cc = (2.0 + 2.0 / af) / (flen - 1.0), fthr = thr * flen, bthr = cc * (flen - fthr);
+      c->fv_closed = 1;
+      c->fv_af = af;
+      c->fv_flen = flen;
+      c->fv_c = cc;
+      c->fv_fthr = fthr;
+      c->fv_vthr = (fthr - 1.0) / bthr;
+      c->fv_slope = 1.0 / bthr + (fthr - 1.0) / (bthr * bthr) * cc;
+    }
+  }
+}
+
+/* Thelen's f_V at a = 1 for normalized fibre velocity v, inverted piece by piece in closed form:
+ * v ≤ −1 (the extrapolation below zero force, floored): 0; concentric −1 < v ≤ 0:
+ * (1 + v)/(1 − v/A_f); eccentric up to the threshold: (1 + v c F_len)/(1 + v c); beyond it the
+ * linear extrapolation. OpenSim's Newton iteration (thelen_fv_thr) converges to the same values:
+ * they differ by rounding only. */
+static double thelen_fv_closed(const hl__mus_const *c, double v) {
+  if (v <= -1.0) return 0.0;
+  if (v <= 0.0) return (1.0 + v) / (1.0 - v / c->fv_af);
+  if (v < c->fv_vthr) return (1.0 + v * c->fv_c * c->fv_flen) / (1.0 + v * c->fv_c);
+  double f = c->fv_fthr + (v - c->fv_vthr) / c->fv_slope;
+  return f > 0.0 ? f : 0.0; /* a NaN v gives 0, as the Newton iteration does */
 }
 
 /* Pennation at fibre length lf: returns cos α; *s gets sin α (as h/lf, or sin of the maximum). */
@@ -276,7 +305,8 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
     if (alpha) *alpha = penn_angle_of(pc, sphi);
     if (!(lf > pc->lmin)) return 0.0;
     double fal = hl_thelen_active_fl(ln, par(cv, 0, 0.45));
-    double fv = thelen_fv_thr(vn, par(cv, 2, 0.25), par(cv, 3, 1.4), par(cv, 7, 0.95));
+    double fv = pc->fv_closed ? thelen_fv_closed(pc, vn)
+                              : thelen_fv_thr(vn, par(cv, 2, 0.25), par(cv, 3, 1.4), par(cv, 7, 0.95));
     return f0 * fal * fv * cphi;
   }
   /* Millard2012 */
