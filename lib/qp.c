@@ -522,9 +522,9 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 #endif
 #define QP_MAX_UPDATES 6 /* more working-set changes than this: factorize afresh */
 
-/* J = Σ_free a_i a_iᵀ/(2 w_i) (lower triangle, from the sparse columns) into qp->Jc, its
- * Cholesky factor into qp->J. Returns 0 when J is not clearly positive definite. */
-static int full_factor(hl_qp *qp, const int *act, const double *w) {
+/* J = Σ_free a_i a_iᵀ/(2 w_i) + inv2rho I (lower triangle, from the sparse columns) into qp->Jc,
+ * its Cholesky factor into qp->J. Returns 0 when J is not clearly positive definite. */
+static int full_factor(hl_qp *qp, const int *act, const double *w, double inv2rho) {
   int m = qp->m;
   double *J = qp->J;
   env_zero(J, m, qp->ef);
@@ -540,7 +540,10 @@ static int full_factor(hl_qp *qp, const int *act, const double *w) {
     }
   }
   double dmax = 0.0;
-  for (int j = 0; j < m; j++) dmax = J[(size_t)j * m + j] > dmax ? J[(size_t)j * m + j] : dmax;
+  for (int j = 0; j < m; j++) {
+    J[(size_t)j * m + j] += inv2rho;
+    dmax = J[(size_t)j * m + j] > dmax ? J[(size_t)j * m + j] : dmax;
+  }
   if (!(dmax > 0.0)) return 0;
   env_copy(qp->Jc, J, m, qp->ef);
   double dmin = 0.0;
@@ -578,7 +581,7 @@ static int chol_rank1(double *L, int m, const int *ef, const int *el, double *v,
 /* The factor of the working set qp->act_try, changed to `act` by rank-one updates (columns freed)
  * then downdates (columns bound); Jc follows exactly. Falls back to full_factor when a downdate
  * loses definiteness. */
-static int update_factor(hl_qp *qp, const int *act, const double *w) {
+static int update_factor(hl_qp *qp, const int *act, const double *w, double inv2rho) {
   int m = qp->m, n = qp->n;
   double *v = qp->dlam;
   for (int pass = 0; pass < 2; pass++) {
@@ -604,10 +607,35 @@ static int update_factor(hl_qp *qp, const int *act, const double *w) {
       for (int p = 0; p < c; p++) v[ri[p]] = sq * vi[p];
       qp->piv_ratio = 0.0;
       if (!chol_rank1(qp->J, m, qp->ef, qp->el, v, ri[0], pass == 1, 1e-14 * dmax))
-        return full_factor(qp, act, w);
+        return full_factor(qp, act, w, inv2rho);
     }
   }
   return 1;
+}
+
+/* The next working set from the last good one (qp->act_try, with qp->t = Aᵀλ and z of its
+ * solve): every bound whose multiplier has the wrong sign (beyond ntol) is released, every free
+ * variable whose z leaves the box is bound. Writes act; returns the number of changes. */
+static int next_set(hl_qp *qp, int *act, const double *w, const double *lb, const double *ub,
+                    double ntol) {
+  const int n = qp->n;
+  const double *z = qp->z, *t = qp->t;
+  int changed = 0;
+  for (int i = 0; i < n; i++) {
+    int a = qp->act_try[i], na = a;
+    if (a) {
+      double xb = a < 0 ? lb[i] : ub[i];
+      double nu = 2.0 * w[i] * xb - t[i]; /* ≥ 0 at a lower bound, ≤ 0 at an upper one */
+      if ((a < 0 ? -nu : nu) > ntol) na = 0;
+    } else {
+      double span = 1e-12 * (1.0 + fabs(z[i]));
+      if (z[i] < lb[i] - span) na = -1;
+      else if (z[i] > ub[i] + span) na = 1;
+    }
+    act[i] = na;
+    changed += na != a;
+  }
+  return changed;
 }
 
 /* The p = 2 problem's dual: with λ the equality multipliers, the answer is
@@ -615,13 +643,18 @@ static int update_factor(hl_qp *qp, const int *act, const double *w) {
  * and λ solves the piecewise-linear system A x(λ) = b. Newton's method on it (a primal-dual
  * active-set iteration, Hintermüller–Ito–Kunisch 2002): for the current working set, solve the
  * equality-constrained subproblem exactly (one m×m Cholesky of J = Σ_free a_i a_iᵀ / (2 w_i),
- * formed from the sparse columns: a muscle crosses 1–7 coordinates), then put every variable
+ * formed from the sparse columns, or rank-one changes of the last factor), then put every variable
  * whose z leaves its box on that bound and release every bound whose multiplier has the wrong
  * sign. When the working set repeats, x satisfies the KKT conditions exactly (the same test as
- * the polish of the robust method). Between frames the working set rarely changes, so the warm
- * case is one factorization. Returns 1 on success (x, qp->act, qp->lam set); 0 when the
- * iteration does not settle within `rounds` or a working set is rank-deficient — the caller then
- * runs the robust method, so the fast path never decides an answer it cannot certify. */
+ * the polish of the robust method). When a working set is rank-deficient (a block of J has fewer
+ * independent free columns than rows: too many of its muscles bound at once), the iteration
+ * switches once to the elastic problem  min Σ w x² + ρ‖A x − b‖²  (ρ = 1e8 × the stiffest cost
+ * curvature, as the robust method uses): the same iteration with J + I/(2ρ), positive definite for
+ * every working set. When its working set repeats, that set is re-solved exactly (ρ = ∞) and the
+ * exact iteration goes on from it; it usually repeats at once. Returns 1 on success (x, qp->act,
+ * qp->lam set); 0 when the iteration does not settle within `rounds` or meets a rank-deficient set
+ * again — the caller then runs the robust method, so the fast path never decides an answer it
+ * cannot certify. */
 static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb,
                    const double *ub, double *x, int rounds, int *iters) {
   const int m = qp->m, n = qp->n;
@@ -630,8 +663,9 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
   memcpy(act, qp->act, sizeof(int) * (size_t)n);
   for (int i = 0; i < n; i++) /* a bound that is not finite cannot hold a variable */
     if ((act[i] < 0 && !isfinite(lb[i])) || (act[i] > 0 && !isfinite(ub[i]))) act[i] = 0;
-  int cautious = 0, factored = 0; /* factored: J, Jc hold the working set qp->act_try */
-  double prev_ntol = 0.0;
+  int factored = 0; /* J, Jc hold the working set qp->act_try */
+  int elastic = 0, tried = 0;
+  double inv2rho = 0.0;
   for (int round = 0; round < rounds; round++) {
     (*iters)++;
     memcpy(r, b, sizeof(double) * (size_t)m);
@@ -647,35 +681,24 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       }
       nchange += factored && (act[i] == 0) != (qp->act_try[i] == 0);
     }
-    int ok = nfree >= m;
+    int ok = nfree >= m || elastic;
     /* A few columns freed or bound since the last factorization: rank-one updates of it. */
-    if (ok && factored && !cautious && nchange <= QP_MAX_UPDATES) ok = update_factor(qp, act, w);
-    else if (ok) ok = full_factor(qp, act, w);
+    if (ok && factored && nchange <= QP_MAX_UPDATES) ok = update_factor(qp, act, w, inv2rho);
+    else if (ok) ok = full_factor(qp, act, w, inv2rho);
     if (!ok) {
       factored = 0;
-      /* Rank-deficient working set. After a full update from a good one, retry once from the good
-       * one with a cautious update: its releases and only its single most violated bound. */
-      if (round == 0 || cautious) return 0;
-      cautious = 1; /* from here on every update is cautious */
-      memcpy(act, qp->act_try, sizeof(int) * (size_t)n);
-      int add = -1, side = 0;
-      double worst = 0.0;
+      if (tried) return 0;
+      /* Rank-deficient working set: go on with the elastic problem from it. */
+      tried = elastic = 1;
+      double jmax = 0.0;
+      for (int j = 0; j < m; j++) r[j] = 0.0;
       for (int i = 0; i < n; i++) {
-        if (act[i]) {
-          double xb = act[i] < 0 ? lb[i] : ub[i];
-          double nu = 2.0 * w[i] * xb - qp->t[i];
-          if ((act[i] < 0 ? -nu : nu) > prev_ntol) act[i] = 0;
-        } else {
-          double v = z[i] < lb[i] ? (lb[i] - z[i]) / (1.0 + fabs(z[i]))
-                   : z[i] > ub[i] ? (z[i] - ub[i]) / (1.0 + fabs(z[i])) : 0.0;
-          if (v > 1e-12 && v > worst) {
-            worst = v;
-            add = i;
-            side = z[i] < lb[i] ? -1 : 1;
-          }
-        }
+        const int *ri = qp->ridx + (size_t)i * m;
+        const double *vi = qp->cval + (size_t)i * m;
+        for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] += vi[p] * vi[p] / (2.0 * w[i]);
       }
-      if (add >= 0) act[add] = side;
+      for (int j = 0; j < m; j++) jmax = r[j] > jmax ? r[j] : jmax;
+      inv2rho = (jmax > 0.0 ? jmax : 1.0) / QP_RHO_REL;
       continue;
     }
     memcpy(lam, r, sizeof(double) * (size_t)m);
@@ -696,39 +719,15 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       z[i] = qp->t[i] / (2.0 * w[i]);
     }
     double ntol = 1e-9 * (1.0 + tmax);
-    prev_ntol = ntol;
     memcpy(qp->act_try, act, sizeof(int) * (size_t)n); /* the last nonsingular working set */
     factored = 1;
-    int changed = 0, add = -1, side = 0;
-    double worst = 0.0;
-    for (int i = 0; i < n; i++) {
-      int a = act[i], na = a;
-      if (a == 0) {
-        double span = 1e-12 * (1.0 + fabs(z[i]));
-        if (z[i] < lb[i] - span) na = -1;
-        else if (z[i] > ub[i] + span) na = 1;
-      } else {
-        double xb = a < 0 ? lb[i] : ub[i];
-        double nu = 2.0 * w[i] * xb - qp->t[i]; /* ≥ 0 at a lower bound, ≤ 0 at an upper one */
-        if ((a < 0 ? -nu : nu) > ntol) na = 0;
-      }
-      if (na != a && cautious && a == 0) { /* cautious: only the most violated bound is added */
-        double v = fabs(z[i] - (na < 0 ? lb[i] : ub[i])) / (1.0 + fabs(z[i]));
-        if (v > worst) {
-          worst = v;
-          add = i;
-          side = na;
-        }
-        continue;
-      }
-      if (na != a) {
-        changed = 1;
-        act[i] = na;
-      }
-    }
-    if (add >= 0) {
-      changed = 1;
-      act[add] = side;
+    int changed = next_set(qp, act, w, lb, ub, ntol);
+    if (!changed && elastic) {
+      /* the elastic working set: re-solve it exactly */
+      elastic = 0;
+      inv2rho = 0.0;
+      factored = 0;
+      continue;
     }
     if (!changed) {
       for (int i = 0; i < n; i++) {
