@@ -60,8 +60,8 @@ struct hl_qp {
   double *xs;          /* n: trial x of the line search */
   double *bb;          /* m: right-hand side used by the p ≠ 2 iteration */
   int ridged;          /* the last factorization needed a ridge */
-  double piv_ratio;    /* fast path: smallest pivot² / largest diagonal of its factor (0 after
-                          rank-one changes: not tracked) */
+  double piv_ratio;    /* fast path: smallest pivot relative to its diagonal entry in the last
+                          factorization (0 when it failed) */
   int nf;              /* free variables of the last factorization */
   double inv2rho;      /* elastic term of the last factorization */
   /* the fast path (exact working-set Newton on the dual, sparse columns) */
@@ -520,7 +520,6 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 #ifndef QP_NO_REFINE
 #define QP_NO_REFINE 1e-4 /* pivot ratio above which a fresh factor's solve is not refined */
 #endif
-#define QP_MAX_UPDATES 6 /* more working-set changes than this: factorize afresh */
 
 /* J = Σ_free a_i a_iᵀ/(2 w_i) + inv2rho I (lower triangle, from the sparse columns) into qp->Jc,
  * its Cholesky factor into qp->J. Returns 0 when J is not clearly positive definite. */
@@ -550,67 +549,6 @@ static int full_factor(hl_qp *qp, const int *act, const double *w, double inv2rh
   int ok = chol(J, m, qp->ef, qp->el, dmax, &dmin);
   qp->piv_ratio = ok ? dmin : 0.0;
   return ok;
-}
-
-/* L Lᵀ ± v vᵀ in place (row-major lower L), v dense and destroyed, starting at row k0 (v is zero
- * above it). A downdate that leaves a pivot at or below `floor_piv` fails (returns 0; L is then
- * garbage and must be refactorized). */
-static int chol_rank1(double *L, int m, const int *ef, const int *el, double *v, int k0, int down,
-                      double floor_piv) {
-  /* v stays inside the envelope: a nonzero v_i at step k has ef[i] <= k (rows of the column, or
-   * fill through a nonzero L_ik), so rows outside column k's envelope are skipped. */
-  for (int k = k0; k < m; k++) {
-    double *rk = L + (size_t)k * m;
-    double lkk = rk[k], vk = v[k];
-    if (vk == 0.0) continue;
-    double r2 = down ? (lkk - vk) * (lkk + vk) : lkk * lkk + vk * vk;
-    if (!(r2 > floor_piv)) return 0;
-    double rr = sqrt(r2), c = rr / lkk, s = vk / lkk;
-    rk[k] = rr;
-    for (int i = k + 1; i <= el[k]; i++) {
-      if (ef[i] > k) continue;
-      double *li = L + (size_t)i * m + k;
-      double nl = down ? (*li - s * v[i]) / c : (*li + s * v[i]) / c;
-      v[i] = c * v[i] - s * nl;
-      *li = nl;
-    }
-  }
-  return 1;
-}
-
-/* The factor of the working set qp->act_try, changed to `act` by rank-one updates (columns freed)
- * then downdates (columns bound); Jc follows exactly. Falls back to full_factor when a downdate
- * loses definiteness. */
-static int update_factor(hl_qp *qp, const int *act, const double *w, double inv2rho) {
-  int m = qp->m, n = qp->n;
-  double *v = qp->dlam;
-  for (int pass = 0; pass < 2; pass++) {
-    for (int i = 0; i < n; i++) {
-      int was_free = qp->act_try[i] == 0, is_free = act[i] == 0;
-      if (was_free == is_free || is_free != (pass == 0)) continue;
-      const int *ri = qp->ridx + (size_t)i * m;
-      const double *vi = qp->cval + (size_t)i * m;
-      int c = qp->cnt[i];
-      if (c == 0) continue;
-      double s = 0.5 / w[i], sq = sqrt(s), sgn = pass == 0 ? 1.0 : -1.0;
-      for (int p = 0; p < c; p++) {
-        double sv = sgn * s * vi[p];
-        double *row = qp->Jc + (size_t)ri[p] * m;
-        for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
-      }
-      double dmax = 0.0;
-      for (int j = 0; j < m; j++) {
-        double djj = qp->Jc[(size_t)j * m + j];
-        dmax = djj > dmax ? djj : dmax;
-      }
-      memset(v, 0, sizeof(double) * (size_t)m);
-      for (int p = 0; p < c; p++) v[ri[p]] = sq * vi[p];
-      qp->piv_ratio = 0.0;
-      if (!chol_rank1(qp->J, m, qp->ef, qp->el, v, ri[0], pass == 1, 1e-14 * dmax))
-        return full_factor(qp, act, w, inv2rho);
-    }
-  }
-  return 1;
 }
 
 /* The next working set from the last good one (qp->act_try, with qp->t = Aᵀλ and z of its
@@ -643,7 +581,7 @@ static int next_set(hl_qp *qp, int *act, const double *w, const double *lb, cons
  * and λ solves the piecewise-linear system A x(λ) = b. Newton's method on it (a primal-dual
  * active-set iteration, Hintermüller–Ito–Kunisch 2002): for the current working set, solve the
  * equality-constrained subproblem exactly (one m×m Cholesky of J = Σ_free a_i a_iᵀ / (2 w_i),
- * formed from the sparse columns, or rank-one changes of the last factor), then put every variable
+ * formed from the sparse columns inside its envelope), then put every variable
  * whose z leaves its box on that bound and release every bound whose multiplier has the wrong
  * sign. When the working set repeats, x satisfies the KKT conditions exactly (the same test as
  * the polish of the robust method). When a working set is rank-deficient (a block of J has fewer
@@ -663,13 +601,12 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
   memcpy(act, qp->act, sizeof(int) * (size_t)n);
   for (int i = 0; i < n; i++) /* a bound that is not finite cannot hold a variable */
     if ((act[i] < 0 && !isfinite(lb[i])) || (act[i] > 0 && !isfinite(ub[i]))) act[i] = 0;
-  int factored = 0; /* J, Jc hold the working set qp->act_try */
   int elastic = 0, tried = 0;
   double inv2rho = 0.0;
   for (int round = 0; round < rounds; round++) {
     (*iters)++;
     memcpy(r, b, sizeof(double) * (size_t)m);
-    int nfree = 0, nchange = 0;
+    int nfree = 0;
     for (int i = 0; i < n; i++) {
       if (act[i]) {
         const int *ri = qp->ridx + (size_t)i * m;
@@ -679,14 +616,12 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       } else {
         nfree++;
       }
-      nchange += factored && (act[i] == 0) != (qp->act_try[i] == 0);
     }
-    int ok = nfree >= m || elastic;
-    /* A few columns freed or bound since the last factorization: rank-one updates of it. */
-    if (ok && factored && nchange <= QP_MAX_UPDATES) ok = update_factor(qp, act, w, inv2rho);
-    else if (ok) ok = full_factor(qp, act, w, inv2rho);
+    /* Every round factorizes afresh (inside the envelope that is cheaper than perf2's rank-one
+     * updates were, and it makes the answer a function of the problem and its final working set
+     * only: the same bits however the set was reached, warm or cold, one thread or two). */
+    int ok = (nfree >= m || elastic) && full_factor(qp, act, w, inv2rho);
     if (!ok) {
-      factored = 0;
       if (tried) return 0;
       /* Rank-deficient working set: go on with the elastic problem from it. */
       tried = elastic = 1;
@@ -720,13 +655,11 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
     }
     double ntol = 1e-9 * (1.0 + tmax);
     memcpy(qp->act_try, act, sizeof(int) * (size_t)n); /* the last nonsingular working set */
-    factored = 1;
     int changed = next_set(qp, act, w, lb, ub, ntol);
     if (!changed && elastic) {
       /* the elastic working set: re-solve it exactly */
       elastic = 0;
       inv2rho = 0.0;
-      factored = 0;
       continue;
     }
     if (!changed) {
@@ -885,8 +818,20 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
         (resid = sparse_resid(qp, b, x)) <= tol_abs)
       st = HL_OK;
-    else
+    else {
       st = solve_p2(qp, A ? A : densify(qp), b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+      /* The robust method's answer carries the digits of its own path. Re-solve its working set as
+       * the fast path would (one fresh round): when that set holds, the answer is the same
+       * function of the problem and the working set as on every other frame. */
+      if (st == HL_OK && m > 0) {
+        memcpy(qp->xq, x, sizeof(double) * (size_t)n);
+        double r2;
+        if (fast_p2(qp, b, w, lb, ub, x, 1, &iters) && (r2 = sparse_resid(qp, b, x)) <= tol_abs)
+          resid = r2;
+        else
+          memcpy(x, qp->xq, sizeof(double) * (size_t)n);
+      }
+    }
   } else {
     if (!A) A = densify(qp);
     /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
