@@ -13,6 +13,7 @@
  * "ground_torque_" → "ground_torque_x"). We also accept the identifier with a '_' added or
  * removed before the axis letter, so "ground_torque" finds "ground_torque_x".
  */
+#include "xmlquiet.h"
 #include "hipload/extloads.h"
 
 #include <ctype.h>
@@ -97,23 +98,17 @@ static hl_status resolve(hl_extloads *x, const force_lines *fl, const char *name
 }
 
 /* Parse the XML text into x (forces, datafile as written, cutoff); fills per-force lines. */
-/* libxml2 reports input encoding errors through its generic handler (thread-local), which prints
- * to stderr even with XML_PARSE_NOERROR; the library never prints, so the handler is silenced
- * during the parse and restored after it (found by the fuzz targets). */
-static void xml_quiet(void *ctx, const char *msg, ...) { (void)ctx, (void)msg; }
-
 static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_extloads *x,
                            force_lines **lines_out, hl_error *err) {
   *lines_out = NULL;
   if (len > (size_t)INT32_MAX) return hl_error_set(err, HL_ERR_RANGE, name, 0, "XML file too large");
   xmlParserCtxtPtr ctx = xmlNewParserCtxt();
   if (!ctx) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
-  void *quiet_old_ctx = xmlGenericErrorContext;
-  xmlGenericErrorFunc quiet_old_fn = xmlGenericError;
-  xmlSetGenericErrorFunc(NULL, xml_quiet);
+  hl__xml_quiet quiet; /* the library never prints: see xmlquiet.h */
+  hl__xml_quiet_begin(&quiet);
   xmlDocPtr doc = xmlCtxtReadMemory(ctx, xml, (int)len, name, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  xmlSetGenericErrorFunc(quiet_old_ctx, quiet_old_fn);
+  hl__xml_quiet_end(&quiet);
   if (!doc) {
     const xmlError *e = xmlCtxtGetLastError(ctx);
     char msg[256];

@@ -32,6 +32,24 @@ hl_status hl__stage_begin(hl__stage *s, const char *dir, hl_error *err) {
   struct stat st;
   snprintf(s->dir, sizeof s->dir, "%s", dir);
   s->created_dir = stat(dir, &st) != 0;
+  /* the first folder of the path that does not exist yet: an abort removes it and all below */
+  s->first_new[0] = '\0';
+  if (s->created_dir) {
+    char buf[sizeof s->dir];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1;; p++) {
+      if (*p == '/' || *p == '\0') {
+        char c = *p;
+        *p = '\0';
+        if (stat(buf, &st) != 0) {
+          snprintf(s->first_new, sizeof s->first_new, "%s", buf);
+          break;
+        }
+        *p = c;
+        if (!c) break;
+      }
+    }
+  }
   hl_status rc = hl__mkdirs(dir, err);
   if (rc) return rc;
   snprintf(s->path, sizeof s->path, "%s/.hipload-partial-XXXXXX", dir);
@@ -75,5 +93,15 @@ hl_status hl__stage_commit(hl__stage *s, hl_error *err) {
 void hl__stage_abort(hl__stage *s) {
   each_file(s, 0);
   rmdir(s->path);
-  if (s->created_dir) rmdir(s->dir);
+  if (!s->created_dir) return;
+  /* remove the folders this call made, deepest first, up to the first new one */
+  char buf[sizeof s->dir];
+  snprintf(buf, sizeof buf, "%s", s->dir);
+  size_t stop = strlen(s->first_new);
+  while (strlen(buf) >= stop && stop > 0) {
+    if (rmdir(buf) != 0) break;
+    char *slash = strrchr(buf, '/');
+    if (!slash || (size_t)(slash - buf) < stop) break;
+    *slash = '\0';
+  }
 }

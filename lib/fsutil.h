@@ -15,6 +15,7 @@ typedef struct hl__stage {
   char dir[2048];
   char path[2100];
   int created_dir;
+  char first_new[2048]; /* the first folder of dir's path that this stage created */
 } hl__stage;
 hl_status hl__stage_begin(hl__stage *s, const char *dir, hl_error *err);
 hl_status hl__stage_commit(hl__stage *s, hl_error *err);

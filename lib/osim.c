@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "xmlquiet.h"
 #include "hipload/model.h"
 #include "model_internal.h"
 
@@ -1096,8 +1097,11 @@ static hl_status open_doc(const char *xml, size_t len, const char *path, const c
   xmlParserCtxtPtr pc = xmlNewParserCtxt();
   if (!pc) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+  hl__xml_quiet quiet; /* the library never prints: see xmlquiet.h */
+  hl__xml_quiet_begin(&quiet);
   *doc = path ? xmlCtxtReadFile(pc, path, NULL, opts)
               : xmlCtxtReadMemory(pc, xml, (int)len, name, NULL, opts);
+  hl__xml_quiet_end(&quiet);
   if (!*doc) {
     const xmlError *e = xmlCtxtGetLastError(pc);
     char msg[512] = "not well-formed XML";

@@ -1209,7 +1209,8 @@ hl_status hl_plot_write_svg(const hl_plot *p, const char *path, hl_error *err) {
     q += w;
     left -= (size_t)w;
   }
-  if (!e && fsync(fd) != 0) e = errno;
+  /* no fsync: the rename keeps a half-written figure from being seen; syncing every output made
+   * batch runs wait on the disk */
   if (close(fd) != 0 && !e) e = errno;
   if (!e && rename(tmp, path) != 0) e = errno;
   if (e) {

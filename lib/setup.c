@@ -1,4 +1,5 @@
 /* AnalyzeTool setup files: see include/hipload/setup.h. */
+#include "xmlquiet.h"
 #include "hipload/setup.h"
 
 #include <libxml/parser.h>
@@ -153,17 +154,11 @@ static void folder_of(const char *path, char *dir, size_t n) {
     snprintf(dir, n, ".");
 }
 
-/* libxml2 reports input encoding errors through its generic handler (thread-local), which prints
- * to stderr even with XML_PARSE_NOERROR; the library never prints, so the handler is silenced
- * during the parse and restored after it (found by the fuzz targets). */
-static void xml_quiet(void *ctx, const char *msg, ...) { (void)ctx, (void)msg; }
-
 static xmlDoc *open_doc(const char *path, hl_error *err, hl_status *st) {
-  void *quiet_old_ctx = xmlGenericErrorContext;
-  xmlGenericErrorFunc quiet_old_fn = xmlGenericError;
-  xmlSetGenericErrorFunc(NULL, xml_quiet);
+  hl__xml_quiet quiet; /* the library never prints: see xmlquiet.h */
+  hl__xml_quiet_begin(&quiet);
   xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  xmlSetGenericErrorFunc(quiet_old_ctx, quiet_old_fn);
+  hl__xml_quiet_end(&quiet);
   if (!doc) {
     FILE *f = fopen(path, "rb");
     if (!f) {

@@ -41,10 +41,13 @@ hl_status hl_error_set(hl_error *err, hl_status status, const char *file, int li
   err->line = line;
   snprintf(err->file, sizeof err->file, "%s", file ? file : "");
   char body[900];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(body, sizeof body, fmt ? fmt : "", ap);
-  va_end(ap);
+  body[0] = '\0';
+  if (fmt) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+  }
   if (file && file[0] && line > 0)
     snprintf(err->message, sizeof err->message, "%s:%d: %s", file, line, body);
   else if (file && file[0])
