@@ -599,6 +599,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   }
 write_failed:
   if (st) {
+    hl__stage_fix_error(&stage, err);
     hl__stage_abort(&stage);
     rep->nfiles = 0;
     goto done;

@@ -105,3 +105,19 @@ void hl__stage_abort(hl__stage *s) {
     *slash = '\0';
   }
 }
+
+static void replace_in(char *buf, size_t n, const char *from, const char *to) {
+  char *p = strstr(buf, from);
+  if (!p || !from[0]) return;
+  char tail[4096];
+  snprintf(tail, sizeof tail, "%s", p + strlen(from));
+  *p = '\0';
+  size_t used = strlen(buf);
+  snprintf(buf + used, n - used, "%s%s", to, tail);
+}
+
+void hl__stage_fix_error(const hl__stage *s, hl_error *err) {
+  if (!s || !err) return;
+  replace_in(err->file, sizeof err->file, s->path, s->dir);
+  replace_in(err->message, sizeof err->message, s->path, s->dir);
+}

@@ -20,3 +20,5 @@ typedef struct hl__stage {
 hl_status hl__stage_begin(hl__stage *s, const char *dir, hl_error *err);
 hl_status hl__stage_commit(hl__stage *s, hl_error *err);
 void hl__stage_abort(hl__stage *s);
+/* Rewrite err's file and message so they name the output folder instead of the staging one. */
+void hl__stage_fix_error(const hl__stage *s, hl_error *err);

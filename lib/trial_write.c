@@ -365,6 +365,7 @@ hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
   if (st) return st;
   st = write_all(t, m, stage.path, name, err);
   if (st) {
+    hl__stage_fix_error(&stage, err);
     hl__stage_abort(&stage);
     return st;
   }
