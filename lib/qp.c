@@ -76,6 +76,8 @@ struct hl_qp {
   double *z;           /* n: unconstrained minimizer (Aᵀλ)_i / (2 w_i) */
   int *act_new;        /* n */
   int *ef, *el;        /* m each: the envelope of J for this call's columns (envelope()) */
+  double *zh1, *zh2;   /* n each: z = Aᵀλ/(2w) of the last two fast-path answers */
+  int nhist;           /* how many of zh1, zh2 are valid (consecutive fast-path answers) */
   hl_error err;
 };
 
@@ -124,9 +126,11 @@ hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
   qp->Jc = calloc(mm * mm, sizeof(double));
   qp->z = calloc(nn, sizeof(double));
   qp->act_new = calloc(nn, sizeof(int));
+  qp->zh1 = calloc(nn, sizeof(double));
+  qp->zh2 = calloc(nn, sizeof(double));
   qp->ef = calloc(mm, sizeof(int));
   qp->el = calloc(mm, sizeof(int));
-  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->ef || !qp->el || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
+  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->ef || !qp->el || !qp->zh1 || !qp->zh2 || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
       !qp->grad || !qp->rhs || !qp->bb || !qp->J || !qp->S || !qp->t || !qp->td || !qp->xt ||
       !qp->h || !qp->c || !qp->xq || !qp->xs) {
     hl_qp_free(qp);
@@ -143,13 +147,14 @@ void hl_qp_free(hl_qp *qp) {
   free(qp->J); free(qp->S); free(qp->t); free(qp->td); free(qp->xt);
   free(qp->h); free(qp->c); free(qp->xq); free(qp->xs);
   free(qp->own_cnt); free(qp->own_ridx); free(qp->own_cval); free(qp->Ad); free(qp->Jc); free(qp->z); free(qp->act_new);
-  free(qp->ef); free(qp->el);
+  free(qp->ef); free(qp->el); free(qp->zh1); free(qp->zh2);
   free(qp);
 }
 
 void hl_qp_reset(hl_qp *qp) {
   if (!qp) return;
   qp->have_warm = 0;
+  qp->nhist = 0;
   memset(qp->lam, 0, sizeof(double) * (size_t)(qp->m > 0 ? qp->m : 1));
   memset(qp->act, 0, sizeof(int) * (size_t)qp->n);
 }
@@ -815,10 +820,20 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   if (p == 2.0) {
     /* Fast path first (a warm working set usually holds); the robust method otherwise. */
     if (!warm) memset(qp->act, 0, sizeof(int) * (size_t)n);
+    if (warm && qp->nhist >= 2)
+      /* Predicted working set: a variable is bound exactly when its z = Aᵀλ/(2w) lies beyond
+       * the bound (for a bound one that is its multiplier's sign), and z moves smoothly from
+       * frame to frame, so extrapolate it linearly from the last two answers. */
+      for (int i = 0; i < n; i++) {
+        double zp = 2.0 * qp->zh1[i] - qp->zh2[i];
+        qp->act[i] = zp < lb[i] ? -1 : zp > ub[i] ? 1 : 0;
+      }
+    int fast_ok = 0;
     if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
-        (resid = sparse_resid(qp, b, x)) <= tol_abs)
+        (resid = sparse_resid(qp, b, x)) <= tol_abs) {
       st = HL_OK;
-    else {
+      fast_ok = 1;
+    } else {
       st = solve_p2(qp, A ? A : densify(qp), b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
       /* The robust method's answer carries the digits of its own path. Re-solve its working set as
        * the fast path would (one fresh round): when that set holds, the answer is the same
@@ -826,13 +841,24 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
       if (st == HL_OK && m > 0) {
         memcpy(qp->xq, x, sizeof(double) * (size_t)n);
         double r2;
-        if (fast_p2(qp, b, w, lb, ub, x, 1, &iters) && (r2 = sparse_resid(qp, b, x)) <= tol_abs)
+        if (fast_p2(qp, b, w, lb, ub, x, 1, &iters) && (r2 = sparse_resid(qp, b, x)) <= tol_abs) {
           resid = r2;
-        else
+          fast_ok = 1;
+        } else
           memcpy(x, qp->xq, sizeof(double) * (size_t)n);
       }
     }
+    if (fast_ok) {
+      double *t = qp->zh2;
+      qp->zh2 = qp->zh1;
+      qp->zh1 = t;
+      memcpy(qp->zh1, qp->z, sizeof(double) * (size_t)n);
+      qp->nhist = qp->nhist < 2 ? qp->nhist + 1 : 2;
+    } else {
+      qp->nhist = 0;
+    }
   } else {
+    qp->nhist = 0;
     if (!A) A = densify(qp);
     /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
     st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
