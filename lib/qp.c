@@ -727,7 +727,13 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
                         "%s: exponent p = %g must be finite and > 1", fn, p);
   }
-  for (int i = 0; i < n; i++) {
+  /* Weights and bounds: one pass that only ORs the failures (no branch per entry), then the first
+   * bad entry is located for the message. */
+  int bad = 0;
+  for (int i = 0; i < n; i++)
+    bad |= !(w[i] > 0.0) | !(w[i] <= DBL_MAX) | !(lb[i] <= ub[i]) | (lb[i] == INFINITY) |
+           (ub[i] == -INFINITY);
+  for (int i = 0; i < n && bad; i++) {
     if (!(w[i] > 0.0) || !isfinite(w[i])) {
       res->status = HL_ERR_BAD_VALUE;
       return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
@@ -780,8 +786,22 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     qp->ridx = qp->own_ridx;
     qp->cval = qp->own_cval;
   } else {
-    /* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite. */
+    /* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite.
+     * Again the failures are only ORed in the pass; a second pass names the first. */
+    bad = 0;
     for (int i = 0; i < n; i++) {
+      int c = ccnt[i];
+      bad |= (c < 0) | (c > m);
+      if (bad) break;
+      const int *ri = crows + (size_t)i * m;
+      const double *vi = cvals + (size_t)i * m;
+      int prev = -1;
+      for (int k = 0; k < c; k++) {
+        bad |= (ri[k] <= prev) | (ri[k] >= m) | !(fabs(vi[k]) <= DBL_MAX);
+        prev = ri[k];
+      }
+    }
+    for (int i = 0; i < n && bad; i++) {
       int c = ccnt[i];
       if (c < 0 || c > m) {
         res->status = HL_ERR_BAD_VALUE;
@@ -815,8 +835,8 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   double resid = 0.0;
   hl_status st;
 
-  /* The p = 2 problem: directly, or as the start of the p ≠ 2 iteration. */
-  for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
+  /* The p = 2 problem: directly, or as the start of the p ≠ 2 iteration. The robust method
+   * solves the centred problem Σ h (x − c)²: here h = w, c = 0. */
   if (p == 2.0) {
     /* Fast path first (a warm working set usually holds); the robust method otherwise. */
     if (!warm) memset(qp->act, 0, sizeof(int) * (size_t)n);
@@ -834,6 +854,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
       st = HL_OK;
       fast_ok = 1;
     } else {
+      for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
       st = solve_p2(qp, A ? A : densify(qp), b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
       /* The robust method's answer carries the digits of its own path. Re-solve its working set as
        * the fast path would (one fresh round): when that set holds, the answer is the same
@@ -859,6 +880,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     }
   } else {
     qp->nhist = 0;
+    for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
     if (!A) A = densify(qp);
     /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
     st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
