@@ -23,8 +23,12 @@ struct hl_so {
   double *tau;      /* nq scratch */
   double *J3;       /* 3 × nq scratch */
   hl__mus_const *mc; /* nmuscle: pennation constants, computed once */
+  unsigned char *act_fixed; /* nactuator: 1 when the column does not depend on the pose
+                               (coordinate actuators), built once in hl_so_create */
   hl_qp *qp;
 };
+
+static void actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a);
 
 void hl_so_settings_defaults(hl_so_settings *s) {
   if (!s) return;
@@ -51,6 +55,7 @@ void hl_so_free(hl_so *so) {
   free(so->tau);
   free(so->J3);
   free(so->mc);
+  free(so->act_fixed);
   hl_qp_free(so->qp);
   free(so);
 }
@@ -86,14 +91,20 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->tau = calloc((size_t)nq + 1, sizeof(double));
   so->J3 = calloc((size_t)3 * nq + 1, sizeof(double));
   so->mc = calloc((size_t)(m->nmuscle > 0 ? m->nmuscle : 1), sizeof *so->mc);
+  so->act_fixed = calloc((size_t)(m->nactuator > 0 ? m->nactuator : 1), 1);
   so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
-  if (!so->mc || !so->row_coord || !so->coord_row || !so->Afull || !so->ccnt ||
+  if (!so->mc || !so->act_fixed || !so->row_coord || !so->coord_row || !so->Afull || !so->ccnt ||
       !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
       !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp) {
     hl_so_free(so);
     return NULL;
   }
   for (int k = 0; k < m->nmuscle; k++) hl__muscle_const(m, k, &so->mc[k]);
+  for (int a = 0; a < m->nactuator; a++)
+    if (m->act_type[a] == HL_ACT_COORDINATE) {
+      so->act_fixed[a] = 1;
+      actuator_matrix_column(so, m, NULL, a);
+    }
   for (int k = 0; k < so->n; k++) {
     so->w[k] = 1.0;
     if (k < m->nmuscle) {
@@ -188,6 +199,27 @@ static void actuator_column(const hl_model *m, const hl_data *d, int a, double *
   }
 }
 
+/* Column nmuscle + a of Afull (generalized force per unit control: the unit-force column times the
+ * optimal force) and its nonzeros in the constrained rows for the solver. d may be NULL for a
+ * coordinate actuator (its column does not depend on the pose). */
+static void actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
+  int nq = so->nq, n = so->n, nr = so->nrow, k = m->nmuscle + a;
+  double fo = m->act_optimal_force[a];
+  so->fpu[k] = fo;
+  actuator_column(m, d, a, so->J3, so->Afull + k, n);
+  for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] *= fo;
+  int *cr = so->crow + (size_t)k * nr, c = 0;
+  double *cv = so->cval + (size_t)k * nr;
+  for (int r = 0; r < nr; r++) {
+    double v = so->Afull[(size_t)so->row_coord[r] * n + k];
+    if (v != 0.0) {
+      cr[c] = r;
+      cv[c++] = v;
+    }
+  }
+  so->ccnt[k] = c;
+}
+
 void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
                             const double *act_force, double *J3, double *col, double *tau) {
   int nq = m->ncoord;
@@ -231,23 +263,8 @@ static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
     }
     so->ccnt[k] = c;
   }
-  for (int a = 0; a < m->nactuator; a++) {
-    int k = m->nmuscle + a;
-    double fo = m->act_optimal_force[a];
-    so->fpu[k] = fo;
-    actuator_column(m, d, a, so->J3, so->Afull + k, n);
-    for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] *= fo;
-    int *cr = so->crow + (size_t)k * nr, c = 0;
-    double *cv = so->cval + (size_t)k * nr;
-    for (int r = 0; r < nr; r++) {
-      double v = so->Afull[(size_t)so->row_coord[r] * n + k];
-      if (v != 0.0) {
-        cr[c] = r;
-        cv[c++] = v;
-      }
-    }
-    so->ccnt[k] = c;
-  }
+  for (int a = 0; a < m->nactuator; a++)
+    if (!so->act_fixed[a]) actuator_matrix_column(so, m, d, a);
 }
 
 hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const double *tau_id,
