@@ -46,10 +46,12 @@ typedef struct hl__mus_const {
   double lmin;      /* minimum fibre length of the pennation model */
   double lat_min;   /* lmin cos(max_pen): shorter projections put the fibre at lmin */
   int pennated;     /* α0 > machine epsilon */
+  double inv_lopt;  /* 1/l_opt */
+  double inv_lv;    /* 1/(l_opt v_max): fibre velocity to normalized velocity */
   /* Thelen 2003: f_V at a = 1 in closed form (fv_closed = 1 when the curve's parameters give its
    * usual three pieces: A_f > 0, F_len > 1, 0 < threshold < 1 < threshold·F_len) */
   int fv_closed;
-  double fv_af, fv_flen;    /* A_f, F_len */
+  double fv_inv_af, fv_flen; /* 1/A_f, F_len */
   double fv_c;              /* (2 + 2/A_f)/(F_len − 1) */
   double fv_fthr, fv_vthr;  /* force and velocity where the linear extrapolation starts */
   double fv_slope;          /* its slope dv/df */

@@ -239,6 +239,8 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
   c->cos_max = cos(max_pen);
   c->lmin = max_pen > SIGNIFICANT_REAL ? c->h / c->sin_max : 0.01 * lopt;
   c->lat_min = c->lmin * c->cos_max;
+  c->inv_lopt = 1.0 / lopt;
+  c->inv_lv = 1.0 / (lopt * m->mus_vmax[i]);
   if (type == HL_MUSCLE_THELEN2003) {
     double af = par(cv, 2, 0.25), flen = par(cv, 3, 1.4), thr = par(cv, 7, 0.95);
     if (af > 0.0 && flen > 1.0 && thr > 0.0 && thr < 1.0 && thr * flen > 1.0 && isfinite(af) &&
@@ -247,7 +249,7 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
        * slope dv/df there (thelen_velocity's extrapolation slope at a = f_L = 1) */
       double cc = (2.0 + 2.0 / af) / (flen - 1.0), fthr = thr * flen, bthr = cc * (flen - fthr);
       c->fv_closed = 1;
-      c->fv_af = af;
+      c->fv_inv_af = 1.0 / af;
       c->fv_flen = flen;
       c->fv_c = cc;
       c->fv_fthr = fthr;
@@ -264,7 +266,7 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
  * they differ by rounding only. */
 static double thelen_fv_closed(const hl__mus_const *c, double v) {
   if (v <= -1.0) return 0.0;
-  if (v <= 0.0) return (1.0 + v) / (1.0 - v / c->fv_af);
+  if (v <= 0.0) return (1.0 + v) / (1.0 - v * c->fv_inv_af);
   if (v < c->fv_vthr) return (1.0 + v * c->fv_c * c->fv_flen) / (1.0 + v * c->fv_c);
   double f = c->fv_fthr + (v - c->fv_vthr) / c->fv_slope;
   return f > 0.0 ? f : 0.0; /* a NaN v gives 0, as the Newton iteration does */
@@ -292,13 +294,25 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
   int type = m->mus_type[i];
   if (!use_physiology || (type != HL_MUSCLE_THELEN2003 && type != HL_MUSCLE_MILLARD2012)) return f0;
   const double *cv = m->mus_curve ? m->mus_curve + (size_t)HL_MUS_NCURVE * (size_t)i : NULL;
-  double lopt = m->mus_lopt[i], lts = m->mus_lts[i], vmax = m->mus_vmax[i];
+  double lopt = m->mus_lopt[i], lts = m->mus_lts[i];
   /* rigid tendon: fibre length along the fixed-width pennation model */
   double lat = len - lts;
   double lf = lat >= pc->lat_min ? sqrt(pc->h * pc->h + lat * lat) : pc->lmin;
-  double sphi, cphi = penn_cos(pc, lf, &sphi);
+  /* cos α = (l_MT − l_TS)/l_f on the fixed-width model (one division, no sin→cos square root
+   * on the way to the fibre velocity); the clamp at the maximum pennation as in penn_cos */
+  double sphi, cphi;
+  if (!pc->pennated) {
+    sphi = 0.0;
+    cphi = 1.0;
+  } else if (lf > pc->lmin && pc->h < pc->sin_max * lf) {
+    sphi = pc->h / lf;
+    cphi = lat / lf;
+  } else {
+    sphi = pc->sin_max;
+    cphi = pc->cos_max;
+  }
   double vf = speed * cphi;
-  double ln = lf / lopt, vn = vf / (lopt * vmax);
+  double ln = lf * pc->inv_lopt, vn = vf * pc->inv_lv;
   if (lnorm) *lnorm = ln;
   if (vnorm) *vnorm = vn;
   if (type == HL_MUSCLE_THELEN2003) {
