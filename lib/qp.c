@@ -76,6 +76,7 @@ struct hl_qp {
   double *z;           /* n: unconstrained minimizer (Aᵀλ)_i / (2 w_i) */
   int *act_new;        /* n */
   int *ef, *el;        /* m each: the envelope of J for this call's columns (envelope()) */
+  double *iw2;         /* n: 1/(2 w_i) of the current call (fast path) */
   double *zh1, *zh2;   /* n each: z = Aᵀλ/(2w) of the last two fast-path answers */
   int nhist;           /* how many of zh1, zh2 are valid (consecutive fast-path answers) */
   hl_error err;
@@ -126,11 +127,12 @@ hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
   qp->Jc = calloc(mm * mm, sizeof(double));
   qp->z = calloc(nn, sizeof(double));
   qp->act_new = calloc(nn, sizeof(int));
+  qp->iw2 = calloc(nn, sizeof(double));
   qp->zh1 = calloc(nn, sizeof(double));
   qp->zh2 = calloc(nn, sizeof(double));
   qp->ef = calloc(mm, sizeof(int));
   qp->el = calloc(mm, sizeof(int));
-  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->ef || !qp->el || !qp->zh1 || !qp->zh2 || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
+  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->ef || !qp->el || !qp->iw2 || !qp->zh1 || !qp->zh2 || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
       !qp->grad || !qp->rhs || !qp->bb || !qp->J || !qp->S || !qp->t || !qp->td || !qp->xt ||
       !qp->h || !qp->c || !qp->xq || !qp->xs) {
     hl_qp_free(qp);
@@ -147,7 +149,7 @@ void hl_qp_free(hl_qp *qp) {
   free(qp->J); free(qp->S); free(qp->t); free(qp->td); free(qp->xt);
   free(qp->h); free(qp->c); free(qp->xq); free(qp->xs);
   free(qp->own_cnt); free(qp->own_ridx); free(qp->own_cval); free(qp->Ad); free(qp->Jc); free(qp->z); free(qp->act_new);
-  free(qp->ef); free(qp->el); free(qp->zh1); free(qp->zh2);
+  free(qp->ef); free(qp->el); free(qp->zh1); free(qp->zh2); free(qp->iw2);
   free(qp);
 }
 
@@ -528,7 +530,7 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 
 /* J = Σ_free a_i a_iᵀ/(2 w_i) + inv2rho I (lower triangle, from the sparse columns) into qp->Jc,
  * its Cholesky factor into qp->J. Returns 0 when J is not clearly positive definite. */
-static int full_factor(hl_qp *qp, const int *act, const double *w, double inv2rho) {
+static int full_factor(hl_qp *qp, const int *act, double inv2rho) {
   int m = qp->m;
   double *J = qp->J;
   env_zero(J, m, qp->ef);
@@ -536,7 +538,7 @@ static int full_factor(hl_qp *qp, const int *act, const double *w, double inv2rh
     if (act[i]) continue;
     const int *ri = qp->ridx + (size_t)i * m;
     const double *vi = qp->cval + (size_t)i * m;
-    double s = 0.5 / w[i];
+    double s = qp->iw2[i];
     for (int p = 0; p < qp->cnt[i]; p++) {
       double sv = s * vi[p];
       double *row = J + (size_t)ri[p] * m;
@@ -617,6 +619,7 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
         const int *ri = qp->ridx + (size_t)i * m;
         const double *vi = qp->cval + (size_t)i * m;
         double xb = act[i] < 0 ? lb[i] : ub[i];
+        if (xb == 0.0) continue; /* nothing to take off (a muscle bound at zero activation) */
         for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] -= vi[p] * xb;
       } else {
         nfree++;
@@ -625,7 +628,7 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
     /* Every round factorizes afresh (inside the envelope that is cheaper than perf2's rank-one
      * updates were, and it makes the answer a function of the problem and its final working set
      * only: the same bits however the set was reached, warm or cold, one thread or two). */
-    int ok = (nfree >= m || elastic) && full_factor(qp, act, w, inv2rho);
+    int ok = (nfree >= m || elastic) && full_factor(qp, act, inv2rho);
     if (!ok) {
       if (tried) return 0;
       /* Rank-deficient working set: go on with the elastic problem from it. */
@@ -656,7 +659,7 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
     for (int i = 0; i < n; i++) {
       double at = fabs(qp->t[i]);
       tmax = at > tmax ? at : tmax;
-      z[i] = qp->t[i] / (2.0 * w[i]);
+      z[i] = qp->t[i] * qp->iw2[i];
     }
     double ntol = 1e-9 * (1.0 + tmax);
     memcpy(qp->act_try, act, sizeof(int) * (size_t)n); /* the last nonsingular working set */
@@ -849,6 +852,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
         qp->act[i] = zp < lb[i] ? -1 : zp > ub[i] ? 1 : 0;
       }
     int fast_ok = 0;
+    for (int i = 0; i < n; i++) qp->iw2[i] = 0.5 / w[i];
     if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
         (resid = sparse_resid(qp, b, x)) <= tol_abs) {
       st = HL_OK;
