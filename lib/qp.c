@@ -2,9 +2,11 @@
  *
  *   minimize Σ w_i |x_i|^p   subject to   A x = b,  lb ≤ x ≤ ub.
  *
- * p = 2 (the core): a primal active-set method on the bounds. For a working set (bound variables
- * fixed at their bounds) the free-variable subproblem is a weighted least-norm problem with the
- * closed form x_F = c_F + W_F⁻¹ A_Fᵀ λ / 2,  J λ = b − A_B x_B − A_F c_F,  J = A_F (2W_F)⁻¹ A_Fᵀ
+ * p = 2: first the fast path (fast_p2 below: Newton on the dual, a primal-dual active-set
+ * iteration with J factorized inside its envelope), which certifies its answer or hands the frame
+ * to the robust method described here — a primal active-set method on the bounds. For a
+ * working set (bound variables fixed at their bounds) the free-variable subproblem is a weighted
+ * least-norm problem with the closed form x_F = c_F + W_F⁻¹ A_Fᵀ λ / 2,  J λ = b − A_B x_B − A_F c_F,  J = A_F (2W_F)⁻¹ A_Fᵀ
  * (an m × m Cholesky with one step of iterative refinement). A step goes to the first blocking
  * bound (added) or, at the subproblem minimizer, the bound with the wrong-sign multiplier is
  * released (largest violation; smallest index late in a run, against cycling).

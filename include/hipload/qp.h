@@ -5,7 +5,9 @@
  *              lb ≤ x ≤ ub
  *
  * p = 2: dual active-set Newton method (weighted least-norm subproblem per active set, m×m
- * Cholesky), warm-started from the previous call's active set (docs/solver.md). Other p: a Newton-type method. When no x satisfies A x = b within the
+ * Cholesky inside the envelope of A Aᵀ), warm-started from the active set predicted by the last two
+ * calls (docs/solver.md); the answer depends only on the problem and its final active set, not on
+ * the warm-start history. Other p: a Newton-type method. When no x satisfies A x = b within the
  * bounds, the solver returns the bounded x minimizing ‖A x − b‖² (then the cost) and flags it.
  */
 #ifndef HIPLOAD_QP_H
