@@ -191,14 +191,22 @@ static double dot(const double *a, const double *b, int n) {
  * leg, the other leg, the back) the envelope of a gait model's J is a few small diagonal blocks:
  * 62 of the 276 lower-triangle entries on walk-jr, 60 of 435 on run-4ms. Entries outside it are
  * never read (they may hold another call's values). */
+static void envelope_last(hl_qp *qp);
 static void envelope(hl_qp *qp) {
-  int m = qp->m, *ef = qp->ef, *el = qp->el;
+  int m = qp->m, *ef = qp->ef;
   for (int j = 0; j < m; j++) ef[j] = j;
   for (int i = 0; i < qp->n; i++) {
     const int *ri = qp->ridx + (size_t)i * m;
     int c = qp->cnt[i];
     for (int p = 1; p < c; p++) ef[ri[p]] = ef[ri[p]] < ri[0] ? ef[ri[p]] : ri[0];
   }
+  envelope_last(qp);
+}
+
+/* el from ef: column k of J is zero below row el[k], the last row i with ef[i] ≤ k. */
+static void envelope_last(hl_qp *qp) {
+  const int m = qp->m, *ef = qp->ef;
+  int *el = qp->el;
   for (int i = 0; i < m; i++)
     for (int k = ef[i]; k <= i; k++) el[k] = i; /* rows ascending: the last write is the largest */
 }
@@ -656,12 +664,17 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
     }
     /* z, the multipliers' signs, and the next working set */
-    sparse_atv(qp, lam, qp->t);
+    /* t = Aᵀλ, z and max |t| in one pass over the columns */
     double tmax = 0.0;
     for (int i = 0; i < n; i++) {
-      double at = fabs(qp->t[i]);
+      const int *ri = qp->ridx + (size_t)i * m;
+      const double *vi = qp->cval + (size_t)i * m;
+      double s = 0.0;
+      for (int p = 0; p < qp->cnt[i]; p++) s += vi[p] * lam[ri[p]];
+      qp->t[i] = s;
+      double at = fabs(s);
       tmax = at > tmax ? at : tmax;
-      z[i] = qp->t[i] * qp->iw2[i];
+      z[i] = s * qp->iw2[i];
     }
     double ntol = 1e-9 * (1.0 + tmax);
     memcpy(qp->act_try, act, sizeof(int) * (size_t)n); /* the last nonsingular working set */
@@ -790,20 +803,27 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     qp->cnt = qp->own_cnt;
     qp->ridx = qp->own_ridx;
     qp->cval = qp->own_cval;
+    envelope(qp);
   } else {
     /* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite.
-     * Again the failures are only ORed in the pass; a second pass names the first. */
+     * Again the failures are only ORed in the pass; a second pass names the first.
+     * The same pass builds J's envelope row starts (see envelope()): only used when no column
+     * is bad, and a row outside 0..m−1 is never written. */
     bad = 0;
+    int *ef = qp->ef;
+    for (int j = 0; j < m; j++) ef[j] = j;
     for (int i = 0; i < n; i++) {
       int c = ccnt[i];
       bad |= (c < 0) | (c > m);
       if (bad) break;
       const int *ri = crows + (size_t)i * m;
       const double *vi = cvals + (size_t)i * m;
-      int prev = -1;
+      int prev = -1, r0 = c > 0 ? ri[0] : 0;
       for (int k = 0; k < c; k++) {
-        bad |= (ri[k] <= prev) | (ri[k] >= m) | !(fabs(vi[k]) <= DBL_MAX);
-        prev = ri[k];
+        int r = ri[k];
+        bad |= (r <= prev) | (r >= m) | !(fabs(vi[k]) <= DBL_MAX);
+        prev = r;
+        if ((unsigned)r < (unsigned)m) ef[r] = ef[r] < r0 ? ef[r] : r0;
       }
     }
     for (int i = 0; i < n && bad; i++) {
@@ -832,8 +852,8 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     qp->cnt = ccnt;
     qp->ridx = crows;
     qp->cval = cvals;
+    envelope_last(qp);
   }
-  envelope(qp);
   double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
   int warm = qp->set.warm_start && qp->have_warm;
   int iters = 0, lsq = 0;
