@@ -538,23 +538,45 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 #define QP_NO_REFINE 1e-4 /* pivot ratio above which a fresh factor's solve is not refined */
 #endif
 
-/* J = Σ_free a_i a_iᵀ/(2 w_i) + inv2rho I (lower triangle, from the sparse columns) into qp->Jc,
- * its Cholesky factor into qp->J. Returns 0 when J is not clearly positive definite. */
-static int full_factor(hl_qp *qp, const int *act, double inv2rho) {
-  int m = qp->m;
+static int factor_formed(hl_qp *qp, double inv2rho);
+
+/* One pass over the columns for a round of the fast path: r = b − A_B x_B (bound columns at a
+ * zero bound skipped) and J = Σ_free a_i a_iᵀ/(2 w_i) into qp->J (same order of operations as
+ * the two separate passes). Returns the number of free variables. */
+static int round_pass(hl_qp *qp, const int *act, const double *b, const double *lb,
+                      const double *ub, double *r) {
+  const int m = qp->m;
   double *J = qp->J;
+  memcpy(r, b, sizeof(double) * (size_t)m);
   env_zero(J, m, qp->ef);
+  int nfree = 0;
   for (int i = 0; i < qp->n; i++) {
-    if (act[i]) continue;
     const int *ri = qp->ridx + (size_t)i * m;
     const double *vi = qp->cval + (size_t)i * m;
-    double s = qp->iw2[i];
-    for (int p = 0; p < qp->cnt[i]; p++) {
-      double sv = s * vi[p];
-      double *row = J + (size_t)ri[p] * m;
-      for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
+    const int c = qp->cnt[i];
+    if (act[i]) {
+      double xb = act[i] < 0 ? lb[i] : ub[i];
+      if (xb == 0.0) continue; /* nothing to take off (a muscle bound at zero activation) */
+      for (int p = 0; p < c; p++) r[ri[p]] -= vi[p] * xb;
+    } else {
+      nfree++;
+      double s = qp->iw2[i];
+      for (int p = 0; p < c; p++) {
+        double sv = s * vi[p];
+        double *row = J + (size_t)ri[p] * m;
+        for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
+      }
     }
   }
+  return nfree;
+}
+
+/* J = Σ_free a_i a_iᵀ/(2 w_i) (summed by round_pass into qp->J) + inv2rho I: an unfactorized
+ * copy into qp->Jc, its Cholesky factor in place. Returns 0 when J is not clearly positive
+ * definite. */
+static int factor_formed(hl_qp *qp, double inv2rho) {
+  const int m = qp->m;
+  double *J = qp->J;
   double dmax = 0.0;
   for (int j = 0; j < m; j++) {
     J[(size_t)j * m + j] += inv2rho;
@@ -622,23 +644,11 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
   double inv2rho = 0.0;
   for (int round = 0; round < rounds; round++) {
     (*iters)++;
-    memcpy(r, b, sizeof(double) * (size_t)m);
-    int nfree = 0;
-    for (int i = 0; i < n; i++) {
-      if (act[i]) {
-        const int *ri = qp->ridx + (size_t)i * m;
-        const double *vi = qp->cval + (size_t)i * m;
-        double xb = act[i] < 0 ? lb[i] : ub[i];
-        if (xb == 0.0) continue; /* nothing to take off (a muscle bound at zero activation) */
-        for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] -= vi[p] * xb;
-      } else {
-        nfree++;
-      }
-    }
+    int nfree = round_pass(qp, act, b, lb, ub, r);
     /* Every round factorizes afresh (inside the envelope that is cheaper than perf2's rank-one
      * updates were, and it makes the answer a function of the problem and its final working set
      * only: the same bits however the set was reached, warm or cold, one thread or two). */
-    int ok = (nfree >= m || elastic) && full_factor(qp, act, inv2rho);
+    int ok = (nfree >= m || elastic) && factor_formed(qp, inv2rho);
     if (!ok) {
       if (tried) return 0;
       /* Rank-deficient working set: go on with the elastic problem from it. */
