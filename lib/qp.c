@@ -758,9 +758,11 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   /* Weights and bounds: one pass that only ORs the failures (no branch per entry), then the first
    * bad entry is located for the message. */
   int bad = 0;
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n; i++) {
     bad |= !(w[i] > 0.0) | !(w[i] <= DBL_MAX) | !(lb[i] <= ub[i]) | (lb[i] == INFINITY) |
            (ub[i] == -INFINITY);
+    qp->iw2[i] = 0.5 / w[i]; /* the fast path's 1/(2w); only read when every w passed */
+  }
   for (int i = 0; i < n && bad; i++) {
     if (!(w[i] > 0.0) || !isfinite(w[i])) {
       res->status = HL_ERR_BAD_VALUE;
@@ -884,7 +886,6 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
         qp->act[i] = zp < lb[i] ? -1 : zp > ub[i] ? 1 : 0;
       }
     int fast_ok = 0;
-    for (int i = 0; i < n; i++) qp->iw2[i] = 0.5 / w[i];
     if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
         (resid = sparse_resid(qp, b, x)) <= tol_abs) {
       st = HL_OK;

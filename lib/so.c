@@ -204,15 +204,18 @@ static void actuator_column(const hl_model *m, const hl_data *d, int a, double *
  * coordinate actuator (its column does not depend on the pose). */
 static void actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
   int nq = so->nq, n = so->n, nr = so->nrow, k = m->nmuscle + a;
-  double fo = m->act_optimal_force[a];
+  double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
   so->fpu[k] = fo;
-  actuator_column(m, d, a, so->J3, so->Afull + k, n);
-  for (int i = 0; i < nq; i++) so->Afull[(size_t)i * n + k] *= fo;
+  actuator_column(m, d, a, so->J3, col, 1);
+  /* one pass in coordinate order: the strided column of Afull, and the nonzeros of the
+   * constrained rows (rows ascend with the coordinates) */
   int *cr = so->crow + (size_t)k * nr, c = 0;
   double *cv = so->cval + (size_t)k * nr;
-  for (int r = 0; r < nr; r++) {
-    double v = so->Afull[(size_t)so->row_coord[r] * n + k];
-    if (v != 0.0) {
+  for (int i = 0; i < nq; i++) {
+    double v = col[i] * fo;
+    so->Afull[(size_t)i * n + k] = v;
+    int r = so->coord_row[i];
+    if (r >= 0 && v != 0.0) {
       cr[c] = r;
       cv[c++] = v;
     }
