@@ -81,6 +81,7 @@ struct hl_qp {
   double *iw2;         /* n: 1/(2 w_i) of the current call (fast path) */
   double *zh1, *zh2;   /* n each: z = Aᵀλ/(2w) of the last two fast-path answers */
   int nhist;           /* how many of zh1, zh2 are valid (consecutive fast-path answers) */
+  double fast_resid;   /* max |A x − b| of fast_p2's last answer */
   hl_error err;
 };
 
@@ -696,31 +697,25 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       continue;
     }
     if (!changed) {
+      /* x, and max |A x − b| from the sparse columns in the same pass */
+      memcpy(r, b, sizeof(double) * (size_t)m);
       for (int i = 0; i < n; i++) {
         double v = act[i] < 0 ? lb[i] : act[i] > 0 ? ub[i] : z[i];
-        x[i] = v < lb[i] ? lb[i] : v > ub[i] ? ub[i] : v;
+        double xi = v < lb[i] ? lb[i] : v > ub[i] ? ub[i] : v;
+        x[i] = xi;
+        const int *ri = qp->ridx + (size_t)i * m;
+        const double *vi = qp->cval + (size_t)i * m;
+        for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] -= vi[p] * xi;
       }
+      double e = 0.0;
+      for (int j = 0; j < m; j++) e = fabs(r[j]) > e ? fabs(r[j]) : e;
+      qp->fast_resid = e;
       memcpy(qp->act, act, sizeof(int) * (size_t)n);
       memcpy(qp->lam, lam, sizeof(double) * (size_t)m);
       return 1;
     }
   }
   return 0;
-}
-
-/* max |A x − b| from the sparse columns. */
-static double sparse_resid(hl_qp *qp, const double *b, const double *x) {
-  int m = qp->m;
-  double *r = qp->rhs;
-  memcpy(r, b, sizeof(double) * (size_t)m);
-  for (int i = 0; i < qp->n; i++) {
-    const int *ri = qp->ridx + (size_t)i * m;
-    const double *vi = qp->cval + (size_t)i * m;
-    for (int p = 0; p < qp->cnt[i]; p++) r[ri[p]] -= vi[p] * x[i];
-  }
-  double e = 0.0;
-  for (int j = 0; j < m; j++) e = fabs(r[j]) > e ? fabs(r[j]) : e;
-  return e;
 }
 
 /* A dense copy of the caller's columns (only the fallback and the p ≠ 2 iteration read A densely). */
@@ -887,7 +882,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
       }
     int fast_ok = 0;
     if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
-        (resid = sparse_resid(qp, b, x)) <= tol_abs) {
+        (resid = qp->fast_resid) <= tol_abs) {
       st = HL_OK;
       fast_ok = 1;
     } else {
@@ -899,7 +894,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
       if (st == HL_OK && m > 0) {
         memcpy(qp->xq, x, sizeof(double) * (size_t)n);
         double r2;
-        if (fast_p2(qp, b, w, lb, ub, x, 1, &iters) && (r2 = sparse_resid(qp, b, x)) <= tol_abs) {
+        if (fast_p2(qp, b, w, lb, ub, x, 1, &iters) && (r2 = qp->fast_resid) <= tol_abs) {
           resid = r2;
           fast_ok = 1;
         } else
