@@ -114,6 +114,25 @@ static int frame_body(const hl_model *m, int joint, const char *word) {
   return hl_model_body(m, word);
 }
 
+/* One external force as OpenSim's ExternalForce records it: force and torque in ground, the point
+ * in the body the force is applied to. */
+static void external_record(const hl_model *m, const hl_data *d, const hl_extloads *x,
+                            const hl_invdyn_extmap *map, int i, double tm, double out[9]) {
+  (void)m;
+  double f[3] = {0, 0, 0}, pt[3] = {0, 0, 0}, tq[3] = {0, 0, 0}, pg[3];
+  hl_extloads_eval(x, i, tm, f, pt, tq);
+  int b = map->body[i], ff = map->force_frame[i], pf = map->point_frame[i];
+  const double *Rf = d->body_R + 9 * ff, *Rp = d->body_R + 9 * pf, *Rb = d->body_R + 9 * b;
+  for (int k = 0; k < 3; k++) {
+    out[k] = Rf[3 * k] * f[0] + Rf[3 * k + 1] * f[1] + Rf[3 * k + 2] * f[2];
+    out[6 + k] = x->force[i].torque_col[0] < 0 ? 0 : Rf[3 * k] * tq[0] + Rf[3 * k + 1] * tq[1] + Rf[3 * k + 2] * tq[2];
+    pg[k] = x->force[i].point_col[0] < 0 ? d->body_p[3 * b + k]
+                                          : d->body_p[3 * pf + k] + Rp[3 * k] * pt[0] + Rp[3 * k + 1] * pt[1] + Rp[3 * k + 2] * pt[2];
+  }
+  double r[3] = {pg[0] - d->body_p[3 * b], pg[1] - d->body_p[3 * b + 1], pg[2] - d->body_p[3 * b + 2]};
+  for (int k = 0; k < 3; k++) out[3 + k] = Rb[k] * r[0] + Rb[3 + k] * r[1] + Rb[6 + k] * r[2];
+}
+
 hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *opt,
                          hl_analyze_report *rep, hl_error *err) {
   if (!s) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_analyze_run: NULL setup");
@@ -234,6 +253,19 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
         free(t_info->name);
         t_info->name = strdup("Static Optimization solver report");
       }
+    }
+    /* OpenSim's force file also records the model's other forces: each CoordinateLimitForce's
+     * value and potential energy, and each external force (F and T in ground, the point in the
+     * body it is applied to) */
+    for (int i = 0; i < m->nlimit; i++) {
+      nl_add(&cols, "%s%s", m->lim_name[i], NULL);
+      nl_add(&cols, "%s%s", "PotentialEnergy", NULL);
+    }
+    for (int i = 0; xl && i < xl->nforce; i++) {
+      const char *sfx[9] = {"Fx", "Fy", "Fz", "px", "py", "pz", "Tx", "Ty", "Tz"};
+      char pre[200];
+      snprintf(pre, sizeof pre, "%s_%s_", xl->force[i].applied_to_body, xl->force[i].name);
+      for (int k = 0; k < 9; k++) nl_add(&cols, "%s%s", pre, sfx[k]);
     }
     t_frc = new_table(&cols, nf, "ModelForces");
     nl_free(&cols);
@@ -451,6 +483,13 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
         ra[k + 1] = ctrl[k];
         rf[k + 1] = frc[k];
       }
+      int col = 1 + nm + na;
+      for (int i = 0; i < m->nlimit; i++) {
+        double pe;
+        rf[col++] = hl_limit_force(m, i, q, qd, &pe);
+        rf[col++] = pe;
+      }
+      for (int i = 0; xl && i < xl->nforce; i++, col += 9) external_record(m, d, xl, xmap, i, tm, rf + col);
     }
     if (t_len) {
       double *rl = t_len->data + (size_t)f * t_len->ncol;

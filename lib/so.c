@@ -133,19 +133,39 @@ static double smooth_step(double y0, double y1, double x0, double x1, double x) 
   return y0 + (y1 - y0) * s;
 }
 
+double hl_limit_force(const hl_model *m, int i, const double *q, const double *qd, double *pe) {
+  int c = m->lim_coord[i];
+  if (pe) *pe = 0;
+  if (c < 0) return 0;
+  const double *p = m->lim_param + 7 * i;
+  double kup = p[0], qup = p[1], klow = p[2], qlow = p[3], damp = p[4], trans = p[5];
+  /* Stiffness ramps smoothly over `trans` beyond each limit (OpenSim CoordinateLimitForce). */
+  double Ku = smooth_step(0.0, kup, qup, qup + trans, q[c]);
+  double Kl = smooth_step(klow, 0.0, qlow - trans, qlow, q[c]);
+  double f = -Ku * (q[c] - qup) + Kl * (qlow - q[c]);
+  double ramp = (kup != 0 ? Ku / kup : 0) + (klow != 0 ? Kl / klow : 0);
+  f += -damp * ramp * (qd ? qd[c] : 0);
+  if (pe) {
+    /* the spring's potential energy: the integral of the smooth-step stiffness times the
+     * penetration, in closed form (as OpenSim's computePotentialEnergy reports it) */
+    double K = 0, delta = 0;
+    if (q[c] > qup) K = kup, delta = q[c] - qup;
+    else if (q[c] < qlow) K = klow, delta = qlow - q[c];
+    if (K != 0) {
+      if (delta >= trans) *pe = K * ((-2.0 / 14.0) * trans * trans + 0.5 * delta * delta);
+      else {
+        double x = delta / trans;
+        *pe = K * x * x * x * (2.0 - 2.5 * x + (6.0 / 7.0) * x * x) * delta * delta;
+      }
+    }
+  }
+  return f;
+}
+
 void hl_passive_forces(const hl_model *m, const double *q, const double *qd, double *tau) {
   for (int i = 0; i < m->nlimit; i++) {
     int c = m->lim_coord[i];
-    if (c < 0) continue;
-    const double *p = m->lim_param + 7 * i;
-    double kup = p[0], qup = p[1], klow = p[2], qlow = p[3], damp = p[4], trans = p[5];
-    /* Stiffness ramps smoothly over `trans` beyond each limit (OpenSim CoordinateLimitForce). */
-    double Ku = smooth_step(0.0, kup, qup, qup + trans, q[c]);
-    double Kl = smooth_step(klow, 0.0, qlow - trans, qlow, q[c]);
-    double f = -Ku * (q[c] - qup) + Kl * (qlow - q[c]);
-    double ramp = (kup != 0 ? Ku / kup : 0) + (klow != 0 ? Kl / klow : 0);
-    f += -damp * ramp * (qd ? qd[c] : 0);
-    tau[c] += f;
+    if (c >= 0) tau[c] += hl_limit_force(m, i, q, qd, NULL);
   }
 }
 

@@ -53,6 +53,10 @@ int hl_so_size(const hl_so *so);
  * added into tau[nq]. */
 void hl_passive_forces(const hl_model *m, const double *q, const double *qd, double *tau);
 
+/* The generalized force of CoordinateLimitForce i at (q, q̇) (N·m or N) and, when pe is not NULL,
+ * its spring's potential energy (J) — the two values OpenSim records for it. */
+double hl_limit_force(const hl_model *m, int i, const double *q, const double *qd, double *pe);
+
 /* Generalized forces (added into tau[nq]) of given actuator forces: muscle tensions mus_force
  * (nmuscle, N, may be NULL) along their paths (moment arms in d) and non-muscle actuator forces
  * act_force (nactuator, N or N·m, may be NULL). J3 (3·nq) and col (nq) are scratch. */
