@@ -206,9 +206,70 @@ done:
 
 void hl_extloads_free(hl_extloads *x) {
   if (!x) return;
+  free(x->spline_m);
   free(x->force);
   hl_table_free(x->data);
   free(x);
+}
+
+/* Second derivatives of the natural cubic spline through every used column (tridiagonal solve
+ * per column; the times may be uneven). Columns no force uses stay zero. */
+static hl_status build_splines(hl_extloads *x, const char *name, hl_error *err) {
+  const hl_table *d = x->data;
+  int n = d->nrow, nc = d->ncol;
+  if (n < 4) return HL_OK;
+  x->spline_m = calloc((size_t)n * nc, sizeof(double));
+  double *cp = malloc(sizeof(double) * (size_t)n), *dp = malloc(sizeof(double) * (size_t)n);
+  char *used = calloc((size_t)nc, 1);
+  if (!x->spline_m || !cp || !dp || !used) {
+    free(cp), free(dp), free(used);
+    return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
+  }
+  for (int i = 0; i < x->nforce; i++) {
+    const int *cols[3] = {x->force[i].force_col, x->force[i].point_col, x->force[i].torque_col};
+    for (int k = 0; k < 3; k++)
+      for (int a = 0; a < 3; a++)
+        if (cols[k][a] > 0 && cols[k][a] < nc) used[cols[k][a]] = 1;
+  }
+  for (int c = 1; c < nc; c++) {
+    if (!used[c]) continue;
+    double *M = x->spline_m + (size_t)c * n;
+    /* h_{i-1} M_{i-1} + 2(h_{i-1}+h_i) M_i + h_i M_{i+1} = 6 (Δ_i − Δ_{i-1}), M_0 = M_{n-1} = 0 */
+    cp[0] = 0;
+    dp[0] = 0;
+    for (int i = 1; i < n - 1; i++) {
+      double h0 = hl_table_time(d, i) - hl_table_time(d, i - 1), h1 = hl_table_time(d, i + 1) - hl_table_time(d, i);
+      double r = 6 * ((hl_table_get(d, i + 1, c) - hl_table_get(d, i, c)) / h1 -
+                      (hl_table_get(d, i, c) - hl_table_get(d, i - 1, c)) / h0);
+      double den = 2 * (h0 + h1) - h0 * cp[i - 1];
+      cp[i] = h1 / den;
+      dp[i] = (r - h0 * dp[i - 1]) / den;
+    }
+    M[n - 1] = 0;
+    for (int i = n - 2; i >= 1; i--) M[i] = dp[i] - cp[i] * M[i + 1];
+    M[0] = 0;
+  }
+  free(cp), free(dp), free(used);
+  return HL_OK;
+}
+
+/* Column c at time tm from the spline (clamped to the end values outside the data). */
+static double spline_at(const hl_extloads *x, int c, double tm) {
+  const hl_table *d = x->data;
+  int n = d->nrow;
+  if (tm <= hl_table_time(d, 0)) return hl_table_get(d, 0, c);
+  if (tm >= hl_table_time(d, n - 1)) return hl_table_get(d, n - 1, c);
+  int lo = 0, hi = n - 1;
+  while (hi - lo > 1) {
+    int mid = (lo + hi) / 2;
+    if (hl_table_time(d, mid) <= tm) lo = mid;
+    else hi = mid;
+  }
+  const double *M = x->spline_m + (size_t)c * n;
+  double t0 = hl_table_time(d, lo), t1 = hl_table_time(d, hi), h = t1 - t0;
+  double a = (t1 - tm) / h, b = (tm - t0) / h;
+  return a * hl_table_get(d, lo, c) + b * hl_table_get(d, hi, c) +
+         ((a * a * a - a) * M[lo] + (b * b * b - b) * M[hi]) * h * h / 6.0;
 }
 
 hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name, hl_table *data,
@@ -228,6 +289,7 @@ hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name,
   force_lines *fl = NULL;
   hl_status st = parse_xml(xml, len, name, x, &fl, err);
   if (!st) st = resolve(x, fl, name, err);
+  if (!st) st = build_splines(x, name, err);
   free(fl);
   if (st) {
     hl_extloads_free(x);
@@ -311,6 +373,7 @@ hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, 
     goto fail;
   }
   st = resolve(x, fl, xml_path, err);
+  if (!st) st = build_splines(x, xml_path, err);
   if (st) goto fail;
   free(fl);
   *out = x;
@@ -332,5 +395,6 @@ void hl_extloads_eval(const hl_extloads *x, int i, double tm, double force[3], d
   for (int k = 0; k < 3; k++)
     if (dst[k])
       for (int a = 0; a < 3; a++)
-        if (cols[k][a] >= 0) dst[k][a] = hl_table_interp(x->data, cols[k][a], tm);
+        if (cols[k][a] >= 0)
+          dst[k][a] = x->spline_m ? spline_at(x, cols[k][a], tm) : hl_table_interp(x->data, cols[k][a], tm);
 }

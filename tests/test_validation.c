@@ -111,7 +111,7 @@ START_TEST(test_walk_jr_joint_reaction_alone) {
   tu_data(f, sizeof f, "walk-jr/reference/subject01_StaticOptimization_force.sto");
   run_setup("walk-jr/setup_JointReaction.xml", "walk-jr/subject01_simbody_adjusted_StaticOp.osim", f, dir, sizeof dir);
   double w;
-  check_hip(dir, 0.01 * 2669, &w); /* 1% of the peak resultant; measured: 0.07 N */
+  check_hip(dir, 0.01 * 2669, &w); /* 1% of the peak resultant; measured: 0.012 N */
   fprintf(stderr, "walk-jr JR with OpenSim's SO forces: worst hip force error %.4g N\n", w);
 }
 END_TEST
@@ -198,11 +198,11 @@ END_TEST
 
 
 /* The same problem as OpenSim's: OpenSim's walk-so-spring activations, put into our constraint
- * matrix, meet our inverse-dynamics forces within 0.02 N (N·m) at 81 of 84 frames and within
- * 0.26 N·m at the three heel-strike frames (0.599, 1.226, 1.294 s, where the GRF changes fastest
- * and OpenSim's spline interpolation of the GRF differs from our linear one most), and their cost
- * is within 0.8 % of our optimum — so the force differences in test_walk_so_spring come from where
- * OpenSim's optimizer stopped, not from a different model or constraint. */
+ * matrix, meet our inverse-dynamics forces within 5e-4 N (N·m) at every frame, and their cost is
+ * within 3e-6 (relative) of our exact optimum — so the force differences in test_walk_so_spring
+ * come from where OpenSim's optimizer stopped on a flat optimum, not from a different model or
+ * constraint. (Before the GRF was interpolated with OpenSim's cubic spline instead of linearly,
+ * the heel-strike frames missed by 0.26 N·m.) */
 START_TEST(test_walk_so_spring_same_problem) {
   if (!tu_require_data()) return;
   char p[1024];
@@ -270,8 +270,8 @@ START_TEST(test_walk_so_spring_same_problem) {
     frames++;
   }
   ck_assert_int_ge(frames, 80);
-  ck_assert_msg(worst_res < 0.3, "OpenSim's answer misses our constraints by %g", worst_res); /* measured 0.26 */
-  ck_assert_msg(worst_cost < 0.01, "costs differ by %g relative", worst_cost);            /* measured 0.8 % */
+  ck_assert_msg(worst_res < 0.01, "OpenSim's answer misses our constraints by %g", worst_res); /* measured 4.6e-4 */
+  ck_assert_msg(worst_cost < 1e-4, "costs differ by %g relative", worst_cost);            /* measured 2.9e-6 */
   fprintf(stderr, "walk-so-spring: OpenSim's activations meet our ID forces within %.3g (N, N*m); cost within %.2g %%\n",
           worst_res, 100 * worst_cost);
   free(ext), free(tau), free(c), free(f), free(xr), free(pas);

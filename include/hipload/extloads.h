@@ -34,6 +34,10 @@ typedef struct hl_extloads {
   char datafile[1024];         /* resolved path of the data file */
   hl_table *data;              /* the data file, owned */
   double lowpass_cutoff;       /* lowpass_cutoff_frequency_for_load_kinematics (Hz, ≤0 = off) */
+  double *spline_m;            /* ncol*nrow (column-major): second derivatives of the natural cubic
+                                  interpolating spline of every data column, as OpenSim's
+                                  ExternalForce builds (GCVSpline of degree 3, error variance 0);
+                                  NULL when the file has fewer than 4 rows (then: linear) */
 } hl_extloads;
 
 /* Parse the XML and load its data file (relative to the XML's folder; `\` accepted).
@@ -46,8 +50,10 @@ hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name,
                                   hl_extloads **out, hl_error *err);
 void hl_extloads_free(hl_extloads *x);
 
-/* Force (N), point (m) and torque (N·m) of force i at time tm, linearly interpolated from the data
- * file, in the frames the XML names (the caller transforms them with the model). */
+/* Force (N), point (m) and torque (N·m) of force i at time tm, in the frames the XML names (the
+ * caller transforms them with the model): interpolated by natural cubic splines through the data
+ * rows as OpenSim does (linearly when the file has fewer than 4 rows); outside the data the first or
+ * last row's value. */
 void hl_extloads_eval(const hl_extloads *x, int i, double tm, double force[3], double point[3],
                       double torque[3]);
 
