@@ -305,7 +305,7 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
     sphi = 0.0;
     cphi = 1.0;
   } else if (lf > pc->lmin && pc->h < pc->sin_max * lf) {
-    sphi = pc->h / lf;
+    sphi = alpha ? pc->h / lf : 0.0; /* sin α is only needed for the pennation angle */
     cphi = lat / lf;
   } else {
     sphi = pc->sin_max;
