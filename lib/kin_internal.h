@@ -51,6 +51,7 @@ typedef struct hl__mus_const {
   /* Thelen 2003: f_V at a = 1 in closed form (fv_closed = 1 when the curve's parameters give its
    * usual three pieces: A_f > 0, F_len > 1, 0 < threshold < 1 < threshold·F_len) */
   int fv_closed;
+  double fl_inv_k;          /* 1/γ of f_L = exp(−(l̃ − 1)²/γ) (kShapeActive) */
   double fv_inv_af, fv_flen; /* 1/A_f, F_len */
   double fv_c;              /* (2 + 2/A_f)/(F_len − 1) */
   double fv_fthr, fv_vthr;  /* force and velocity where the linear extrapolation starts */

@@ -242,6 +242,7 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
   c->inv_lopt = 1.0 / lopt;
   c->inv_lv = 1.0 / (lopt * m->mus_vmax[i]);
   if (type == HL_MUSCLE_THELEN2003) {
+    c->fl_inv_k = 1.0 / par(cv, 0, 0.45);
     double af = par(cv, 2, 0.25), flen = par(cv, 3, 1.4), thr = par(cv, 7, 0.95);
     if (af > 0.0 && flen > 1.0 && thr > 0.0 && thr < 1.0 && thr * flen > 1.0 && isfinite(af) &&
         isfinite(flen)) {
@@ -318,7 +319,10 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
   if (type == HL_MUSCLE_THELEN2003) {
     if (alpha) *alpha = penn_angle_of(pc, sphi);
     if (!(lf > pc->lmin)) return 0.0;
-    double fal = hl_thelen_active_fl(ln, par(cv, 0, 0.45));
+    /* hl_thelen_active_fl with 1/γ formed once per muscle (a product, not a division, per
+     * frame: the same value to round-off) */
+    double dl = ln - 1.0;
+    double fal = exp(-dl * dl * pc->fl_inv_k);
     double fv = pc->fv_closed ? thelen_fv_closed(pc, vn)
                               : thelen_fv_thr(vn, par(cv, 2, 0.25), par(cv, 3, 1.4), par(cv, 7, 0.95));
     return f0 * fal * fv * cphi;
