@@ -826,12 +826,14 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
       const int *ri = crows + (size_t)i * m;
       const double *vi = cvals + (size_t)i * m;
       int prev = -1, r0 = c > 0 ? ri[0] : 0;
+      /* rows strictly ascending from ≥ 0 (prev starts at −1): only the last can reach m */
       for (int k = 0; k < c; k++) {
         int r = ri[k];
-        bad |= (r <= prev) | (r >= m) | !(fabs(vi[k]) <= DBL_MAX);
+        bad |= (r <= prev) | !(fabs(vi[k]) <= DBL_MAX);
         prev = r;
         if ((unsigned)r < (unsigned)m) ef[r] = ef[r] < r0 ? ef[r] : r0;
       }
+      bad |= prev >= m;
     }
     for (int i = 0; i < n && bad; i++) {
       int c = ccnt[i];
