@@ -398,6 +398,10 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
   S->so_max_reserve = tr->report.so_max_reserve;
   snprintf(S->so_max_reserve_name, sizeof S->so_max_reserve_name, "%s", tr->report.so_max_reserve_name);
   S->seconds = tr->report.seconds;
+  S->exponent = s.exponent;
+  S->use_muscle_physiology = s.use_muscle_physiology;
+  S->lowpass_hz = s.lowpass_hz;
+  S->step_interval = s.step_interval;
   st = summarize(tr, m, &s, err);
   if (st) {
     hl_trial_free(tr);

@@ -18,13 +18,19 @@ static const char *side_name(char leg) { return leg == 'l' ? "left" : "right"; }
 /* The convention line written into every output. */
 static void convention(const hl_trial *t, const hl_model *m, char *buf, size_t n) {
   const hl_trial_summary *S = &t->summary;
+  char lp[32];
+  if (S->lowpass_hz > 0) snprintf(lp, sizeof lp, "%g Hz", S->lowpass_hz);
+  else snprintf(lp, sizeof lp, "off");
   snprintf(buf, n,
            "hipload %s. Contact force = joint reaction ON the child body (femur_%c, tibia_%c, talus_%c), "
            "EXPRESSED IN that body's frame, at the joint centre (OpenSim JointReaction convention). "
-           "BW = %.4g kg x %.5g m/s^2 = %.6g N. Window %.6g-%.6g s (%s stance). Model: %s.",
+           "BW = %.4g kg x %.5g m/s^2 = %.6g N. Window %.6g-%.6g s (%s stance). Model: %s. "
+           "Options: static optimization sum |a|^%g, muscle physiology %s, coordinate low-pass %s, "
+           "every %d kinematics row(s).",
            hl_version(), S->leg, S->leg, S->leg, S->body_mass_kg,
            sqrt(m->gravity[0] * m->gravity[0] + m->gravity[1] * m->gravity[1] + m->gravity[2] * m->gravity[2]),
-           S->bw_n, S->t0, S->t1, side_name(S->leg), m->name);
+           S->bw_n, S->t0, S->t1, side_name(S->leg), m->name, S->exponent,
+           S->use_muscle_physiology ? "on" : "off", lp, S->step_interval);
 }
 
 /* ----------------------------------------------------------------------------- JSON */
@@ -247,8 +253,8 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
   if (st) goto out;
   snprintf(sub, sizeof sub, "hip_%c on femur_%c, in femur_%c; resultant and each part's component along it, BW = %.0f N",
            S->leg, S->leg, S->leg, S->bw_n);
-  snprintf(cap, sizeof cap, "hipload %s: %s stance %.3f-%.3f s, model %s; static optimization sum |a|^2, direct decomposition",
-           hl_version(), side_name(S->leg), S->t0, S->t1, m->name);
+  snprintf(cap, sizeof cap, "hipload %s: %s stance %.3f-%.3f s, model %s; static optimization sum |a|^%g, direct decomposition",
+           hl_version(), side_name(S->leg), S->t0, S->t1, m->name, S->exponent);
   hl_plot_set_subtitle(p, sub, err);
   hl_plot_set_caption(p, cap, err);
   hl_plot_set_x_range(p, 0, 100, err);

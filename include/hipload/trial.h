@@ -75,6 +75,11 @@ typedef struct hl_trial_summary {
   double so_max_reserve;     /* largest non-muscle actuator force, N or N·m */
   char so_max_reserve_name[64];
   double seconds;
+  /* the options the trial ran with (they go into every output's header) */
+  double exponent;
+  int use_muscle_physiology;
+  double lowpass_hz;
+  int step_interval;
 } hl_trial_summary;
 
 typedef struct hl_trial {
