@@ -13,7 +13,7 @@
  * "ground_torque_" → "ground_torque_x"). We also accept the identifier with a '_' added or
  * removed before the axis letter, so "ground_torque" finds "ground_torque_x".
  */
-#include "xmlquiet.h"
+#include "xmlutil.h"
 #include "hipload/extloads.h"
 
 #include <ctype.h>
@@ -23,33 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_el(const xmlNode *n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
-}
 
-static xmlNode *child(const xmlNode *n, const char *name) {
-  for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-    if (is_el(c, name)) return c;
-  return NULL;
-}
 
-/* Text of element `name` under n, trimmed, into buf; 0 when absent. Returns the element's line. */
-static int child_text(const xmlNode *n, const char *name, char *buf, size_t size) {
-  buf[0] = '\0';
-  xmlNode *c = child(n, name);
-  if (!c) return 0;
-  xmlChar *s = xmlNodeGetContent(c);
-  const char *b = s ? (const char *)s : "";
-  while (*b && isspace((unsigned char)*b)) b++;
-  size_t len = strlen(b);
-  while (len && isspace((unsigned char)b[len - 1])) len--;
-  if (len >= size) len = size - 1;
-  memcpy(buf, b, len);
-  buf[len] = '\0';
-  xmlFree(s);
-  int line = (int)xmlGetLineNo(c);
-  return line > 0 ? line : 1;
-}
 
 static int is_true(const char *s) { return !strcmp(s, "true") || !strcmp(s, "1"); }
 
@@ -104,7 +79,7 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
   if (len > (size_t)INT32_MAX) return hl_error_set(err, HL_ERR_RANGE, name, 0, "XML file too large");
   xmlParserCtxtPtr ctx = xmlNewParserCtxt();
   if (!ctx) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
-  hl__xml_quiet quiet; /* the library never prints: see xmlquiet.h */
+  hl__xml_quiet quiet; /* the library never prints: see xmlutil.h */
   hl__xml_quiet_begin(&quiet);
   xmlDocPtr doc = xmlCtxtReadMemory(ctx, xml, (int)len, name, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -121,15 +96,15 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
   }
   hl_status st = HL_OK;
   xmlNode *root = xmlDocGetRootElement(doc);
-  xmlNode *el = is_el(root, "ExternalLoads") ? root : child(root, "ExternalLoads");
+  xmlNode *el = hl__xml_is(root, "ExternalLoads") ? root : hl__xml_child(root, "ExternalLoads");
   if (!el) {
     st = hl_error_set(err, HL_ERR_PARSE, name, root ? (int)xmlGetLineNo(root) : 0,
                       "no <ExternalLoads> element (root is <%s>)", root ? (const char *)root->name : "");
     goto done;
   }
-  xmlNode *objs = child(el, "objects");
+  xmlNode *objs = hl__xml_child(el, "objects");
   int cap = 0;
-  for (xmlNode *c = objs ? objs->children : NULL; c; c = c->next) cap += is_el(c, "ExternalForce");
+  for (xmlNode *c = objs ? objs->children : NULL; c; c = c->next) cap += hl__xml_is(c, "ExternalForce");
   x->force = calloc((size_t)(cap ? cap : 1), sizeof *x->force);
   force_lines *fl = calloc((size_t)(cap ? cap : 1), sizeof *fl);
   *lines_out = fl;
@@ -139,9 +114,9 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
   }
   char buf[1024];
   for (xmlNode *c = objs ? objs->children : NULL; c; c = c->next) {
-    if (!is_el(c, "ExternalForce")) continue;
-    if (child_text(c, "appliesForce", buf, sizeof buf) && !is_true(buf)) continue;
-    if (child_text(c, "isDisabled", buf, sizeof buf) && is_true(buf)) continue;
+    if (!hl__xml_is(c, "ExternalForce")) continue;
+    if (hl__xml_child_text(c, "appliesForce", buf, sizeof buf) && !is_true(buf)) continue;
+    if (hl__xml_child_text(c, "isDisabled", buf, sizeof buf) && is_true(buf)) continue;
     hl_extforce *f = &x->force[x->nforce];
     force_lines *L = &fl[x->nforce];
     int fline = (int)xmlGetLineNo(c);
@@ -162,7 +137,7 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
         {"torque_identifier", f->torque_identifier, sizeof f->torque_identifier, &L->line[2]},
     };
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-      int ln = child_text(c, fields[k].tag, buf, sizeof buf);
+      int ln = hl__xml_child_text(c, fields[k].tag, buf, sizeof buf);
       if (strlen(buf) >= fields[k].size) {
         st = hl_error_set(err, HL_ERR_PARSE, name, ln, "ExternalForce '%s': <%s> is too long",
                           f->name, fields[k].tag);
@@ -181,13 +156,13 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
     if (!f->point_expressed_in_body[0]) snprintf(f->point_expressed_in_body, 64, "ground");
     x->nforce++;
   }
-  child_text(el, "datafile", buf, sizeof buf);
+  hl__xml_child_text(el, "datafile", buf, sizeof buf);
   if (!strcmp(buf, "Unassigned")) buf[0] = '\0';
   for (char *p = buf; *p; p++)
     if (*p == '\\') *p = '/';
   snprintf(x->datafile, sizeof x->datafile, "%s", buf);
   x->lowpass_cutoff = -1;
-  int ln = child_text(el, "lowpass_cutoff_frequency_for_load_kinematics", buf, sizeof buf);
+  int ln = hl__xml_child_text(el, "lowpass_cutoff_frequency_for_load_kinematics", buf, sizeof buf);
   if (ln && buf[0]) {
     char *stop;
     double v = strtod(buf, &stop);

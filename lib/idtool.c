@@ -10,6 +10,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "fsutil.h"
+#include "xmlutil.h"
 #include "hipload/invdyn.h"
 #include "hipload/motion.h"
 
@@ -87,25 +89,6 @@ done:
 
 /* ------------------------------------------------------------------------- setup file */
 
-/* Text of the first element named `tag` below `parent` (trimmed, copied into buf), its line in *ln.
- * Returns 1 when present. */
-static int child_text(xmlNode *parent, const char *tag, char *buf, size_t n, int *ln) {
-  for (xmlNode *c = parent->children; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, tag) != 0) continue;
-    xmlChar *s = xmlNodeGetContent(c);
-    const char *b = s ? (const char *)s : "";
-    while (*b && isspace((unsigned char)*b)) b++;
-    size_t len = strlen(b);
-    while (len > 0 && isspace((unsigned char)b[len - 1])) len--;
-    if (len >= n) len = n - 1;
-    memcpy(buf, b, len);
-    buf[len] = '\0';
-    xmlFree(s);
-    if (ln) *ln = (int)xmlGetLineNo(c);
-    return 1;
-  }
-  return 0;
-}
 
 static xmlNode *find_element(xmlNode *n, const char *tag) {
   for (; n; n = n->next) {
@@ -127,19 +110,6 @@ static int resolve_path(const char *file, const char *rel, char *out, size_t n) 
   if (r[0] == '/' || !slash) k = snprintf(out, n, "%s", r);
   else k = snprintf(out, n, "%.*s/%s", (int)(slash - file), file, r);
   return k >= 0 && (size_t)k < n ? 0 : -1;
-}
-
-static int mkdir_p(const char *dir) {
-  char buf[PATH_LEN];
-  snprintf(buf, sizeof buf, "%s", dir);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-  return 0;
 }
 
 typedef struct id_setup {
@@ -190,7 +160,7 @@ static hl_status read_setup(const char *path, id_setup *su, hl_error *err) {
                {"coordinates_file", su->coords, 1},
                {"external_loads_file", su->loads, 0}};
   for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
-    if (!child_text(tool, paths[k].tag, buf, sizeof buf, &ln) || !buf[0] ||
+    if (!(ln = hl__xml_child_text(tool, paths[k].tag, buf, sizeof buf)) || !buf[0] ||
         strcmp(buf, "Unassigned") == 0) {
       if (paths[k].required) {
         st = hl_error_set(err, HL_ERR_PARSE, path, (int)xmlGetLineNo(tool),
@@ -204,12 +174,12 @@ static hl_status read_setup(const char *path, id_setup *su, hl_error *err) {
       goto done;
     }
   }
-  if (!child_text(tool, "results_directory", buf, sizeof buf, &ln) || !buf[0]) strcpy(buf, ".");
+  if (!(ln = hl__xml_child_text(tool, "results_directory", buf, sizeof buf)) || !buf[0]) strcpy(buf, ".");
   if (resolve_path(path, buf, su->results, PATH_LEN)) {
     st = hl_error_set(err, HL_ERR_PARSE, path, ln, "<results_directory>: path too long");
     goto done;
   }
-  if (!child_text(tool, "output_gen_force_file", buf, sizeof buf, &ln) || !buf[0])
+  if (!(ln = hl__xml_child_text(tool, "output_gen_force_file", buf, sizeof buf)) || !buf[0])
     snprintf(buf, sizeof buf, "inverse_dynamics.sto");
   {
     /* OpenSim keeps only the file name and adds ".sto" when it has no extension */
@@ -221,10 +191,10 @@ static hl_status read_setup(const char *path, id_setup *su, hl_error *err) {
       goto done;
     }
   }
-  if (child_text(tool, "lowpass_cutoff_frequency_for_coordinates", buf, sizeof buf, &ln) && buf[0] &&
+  if ((ln = hl__xml_child_text(tool, "lowpass_cutoff_frequency_for_coordinates", buf, sizeof buf)) && buf[0] &&
       (st = parse_double(buf, &su->cutoff, path, ln, "lowpass_cutoff_frequency_for_coordinates", err)))
     goto done;
-  if (child_text(tool, "time_range", buf, sizeof buf, &ln) && buf[0]) {
+  if ((ln = hl__xml_child_text(tool, "time_range", buf, sizeof buf)) && buf[0]) {
     char *end;
     errno = 0;
     su->t0 = strtod(buf, &end);
@@ -240,7 +210,7 @@ static hl_status read_setup(const char *path, id_setup *su, hl_error *err) {
       goto done;
     }
   }
-  if (child_text(tool, "coordinates_in_degrees", buf, sizeof buf, &ln) && buf[0]) {
+  if ((ln = hl__xml_child_text(tool, "coordinates_in_degrees", buf, sizeof buf)) && buf[0]) {
     if (strcmp(buf, "true") == 0) su->in_degrees = 1;
     else if (strcmp(buf, "false") == 0) su->in_degrees = 0;
     else {
@@ -276,11 +246,8 @@ hl_status hl_idtool_run(const char *setup_xml, const char *out_dir_override, hl_
   if ((st = hl_invdyn_run(m, mo, x, &out, err))) goto done;
   char dir[PATH_LEN], file[2 * PATH_LEN + 2];
   snprintf(dir, sizeof dir, "%s", out_dir_override ? out_dir_override : su.results);
-  if (mkdir_p(dir) != 0) {
-    st = hl_error_set(err, HL_ERR_IO, dir, 0, "cannot create the results directory: %s",
-                      strerror(errno));
-    goto done;
-  }
+  st = hl__mkdirs(dir, err);
+  if (st) goto done;
   snprintf(file, sizeof file, "%s/%s", dir, su.output);
   st = hl_table_write_sto(out, file, NULL, err);
 done:

@@ -12,7 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "xmlquiet.h"
+#include "xmlutil.h"
 #include "hipload/model.h"
 #include "model_internal.h"
 
@@ -43,9 +43,6 @@ typedef struct ctx {
 
 /* ------------------------------------------------------------------ small XML helpers */
 
-static int is_elem(xmlNodePtr n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && (!name || xmlStrcmp(n->name, (const xmlChar *)name) == 0);
-}
 
 static xmlNodePtr first_elem(xmlNodePtr parent) {
   for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
@@ -59,11 +56,6 @@ static xmlNodePtr next_elem(xmlNodePtr n) {
   return NULL;
 }
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name) {
-  for (xmlNodePtr c = first_elem(parent); c; c = next_elem(c))
-    if (is_elem(c, name)) return c;
-  return NULL;
-}
 
 static const char *tag(xmlNodePtr n) { return n ? (const char *)n->name : "?"; }
 
@@ -79,21 +71,6 @@ static void attr_name(xmlNodePtr n, char *buf) {
 
 static int line_of(xmlNodePtr n) { return n ? (int)xmlGetLineNo(n) : 0; }
 
-/* Text content of an element, whitespace-trimmed, into buf (cap bytes). */
-static void text_of(xmlNodePtr n, char *buf, size_t cap) {
-  buf[0] = '\0';
-  if (!n) return;
-  xmlChar *t = xmlNodeGetContent(n);
-  if (!t) return;
-  const char *s = (const char *)t;
-  while (*s && isspace((unsigned char)*s)) s++;
-  size_t len = strlen(s);
-  while (len && isspace((unsigned char)s[len - 1])) len--;
-  if (len >= cap) len = cap - 1;
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  xmlFree(t);
-}
 
 /* Error about element n (its type and name are part of the message). */
 static hl_status fail(ctx *c, hl_status st, xmlNodePtr n, const char *what, const char *detail) {
@@ -107,13 +84,13 @@ static hl_status fail(ctx *c, hl_status st, xmlNodePtr n, const char *what, cons
  * templates new objects of that type are cloned from, so their values stand in for absent
  * properties). */
 static xmlNodePtr defaults_for(ctx *c, xmlNodePtr obj) {
-  return c->defaults && obj ? child(c->defaults, tag(obj)) : NULL;
+  return c->defaults && obj ? hl__xml_child(c->defaults, tag(obj)) : NULL;
 }
 
 /* Property element `name` of object obj, falling back to the type's defaults object. */
 static xmlNodePtr prop(ctx *c, xmlNodePtr obj, const char *name) {
-  xmlNodePtr p = child(obj, name);
-  if (!p) p = child(defaults_for(c, obj), name);
+  xmlNodePtr p = hl__xml_child(obj, name);
+  if (!p) p = hl__xml_child(defaults_for(c, obj), name);
   return p;
 }
 
@@ -139,7 +116,7 @@ static hl_status get_vec(ctx *c, xmlNodePtr obj, const char *name, int n, double
   xmlNodePtr p = prop(c, obj, name);
   if (!p) return HL_OK;
   char buf[TXT_MAX];
-  text_of(p, buf, sizeof buf);
+  hl__xml_text(p, buf, sizeof buf);
   double v[16];
   int k = parse_doubles(buf, v, n < 16 ? n : 16);
   char detail[TXT_MAX + 128];
@@ -169,7 +146,7 @@ static hl_status get_bool(ctx *c, xmlNodePtr obj, const char *name, int *out) {
   xmlNodePtr p = prop(c, obj, name);
   if (!p) return HL_OK;
   char buf[64];
-  text_of(p, buf, sizeof buf);
+  hl__xml_text(p, buf, sizeof buf);
   if (strcmp(buf, "true") == 0 || strcmp(buf, "1") == 0) *out = 1;
   else if (strcmp(buf, "false") == 0 || strcmp(buf, "0") == 0) *out = 0;
   else return fail(c, HL_ERR_PARSE, obj, name, "expected true or false");
@@ -178,7 +155,7 @@ static hl_status get_bool(ctx *c, xmlNodePtr obj, const char *name, int *out) {
 
 /* String property; empty when absent. */
 static void get_str(ctx *c, xmlNodePtr obj, const char *name, char *buf, size_t cap) {
-  text_of(prop(c, obj, name), buf, cap);
+  hl__xml_text(prop(c, obj, name), buf, cap);
 }
 
 /* Last segment of a component path ("/jointset/knee_r/knee_angle_r" -> "knee_angle_r"). */
@@ -243,8 +220,8 @@ static hl_status add_raw_body(ctx *c, xmlNodePtr n, const char *name) {
 /* Find a PhysicalOffsetFrame named `name` under `scope` (depth-first). */
 static xmlNodePtr find_frame(xmlNodePtr scope, const char *name) {
   for (xmlNodePtr k = first_elem(scope); k; k = next_elem(k)) {
-    if (is_elem(k, "defaults")) continue;
-    if (is_elem(k, "PhysicalOffsetFrame")) {
+    if (hl__xml_is(k, "defaults")) continue;
+    if (hl__xml_is(k, "PhysicalOffsetFrame")) {
       char nm[HL_NAME_MAX];
       attr_name(k, nm);
       if (strcmp(nm, name) == 0) return k;
@@ -298,7 +275,7 @@ static int is_function_tag(xmlNodePtr n) {
                                 "PiecewiseLinearFunction", "GCVSpline", "PiecewiseConstantFunction",
                                 "StepFunction", "Sine", "FunctionSet"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (is_elem(n, names[i])) return 1;
+    if (hl__xml_is(n, names[i])) return 1;
   return 0;
 }
 
@@ -306,7 +283,7 @@ static int is_function_tag(xmlNodePtr n) {
  * (<function><SimmSpline>..., 2.x/3.0), or (4.0) a function-typed child with name="function". */
 static xmlNodePtr function_elem(xmlNodePtr holder) {
   if (!holder) return NULL;
-  if (is_function_tag(holder) && !is_elem(holder, "FunctionSet")) return holder;
+  if (is_function_tag(holder) && !hl__xml_is(holder, "FunctionSet")) return holder;
   for (xmlNodePtr k = first_elem(holder); k; k = next_elem(k))
     if (is_function_tag(k)) return k;
   return NULL;
@@ -320,8 +297,8 @@ static hl_status read_knots(ctx *c, xmlNodePtr fn, double **xy, int *n) {
     free(by);
     return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   }
-  text_of(child(fn, "x"), bx, 1u << 20);
-  text_of(child(fn, "y"), by, 1u << 20);
+  hl__xml_text(hl__xml_child(fn, "x"), bx, 1u << 20);
+  hl__xml_text(hl__xml_child(fn, "y"), by, 1u << 20);
   int nx = parse_doubles(bx, NULL, 0), ny = parse_doubles(by, NULL, 0);
   hl_status st = HL_OK;
   if (nx < 0 || ny < 0) {
@@ -358,37 +335,37 @@ static hl_status parse_function(ctx *c, xmlNodePtr fn, int *out, int *identity) 
   hl_model *m = c->m;
   *out = -1;
   if (identity) *identity = 0;
-  if (is_elem(fn, "Constant")) {
+  if (hl__xml_is(fn, "Constant")) {
     double v = 0.0;
     TRY(get_dbl(c, fn, "value", &v));
     *out = hl__model_add_func(m, HL_FUNC_CONSTANT, 1, &v, -1, 1.0);
-  } else if (is_elem(fn, "LinearFunction")) {
+  } else if (hl__xml_is(fn, "LinearFunction")) {
     double k[2] = {1.0, 0.0};
     TRY(get_vec(c, fn, "coefficients", 2, k));
     if (identity) *identity = k[0] == 1.0 && k[1] == 0.0;
     *out = hl__model_add_func(m, HL_FUNC_LINEAR, 2, k, -1, 1.0);
-  } else if (is_elem(fn, "PolynomialFunction")) {
+  } else if (hl__xml_is(fn, "PolynomialFunction")) {
     char buf[TXT_MAX];
     double k[64];
-    text_of(child(fn, "coefficients"), buf, sizeof buf);
+    hl__xml_text(hl__xml_child(fn, "coefficients"), buf, sizeof buf);
     int n = parse_doubles(buf, k, 64);
     if (n <= 0 || n > 64) return fail(c, HL_ERR_PARSE, fn, "coefficients", "expected 1 to 64 numbers");
     *out = hl__model_add_func(m, HL_FUNC_POLYNOMIAL, n, k, -1, 1.0);
-  } else if (is_elem(fn, "SimmSpline") || is_elem(fn, "NaturalCubicSpline") ||
-             is_elem(fn, "PiecewiseLinearFunction")) {
+  } else if (hl__xml_is(fn, "SimmSpline") || hl__xml_is(fn, "NaturalCubicSpline") ||
+             hl__xml_is(fn, "PiecewiseLinearFunction")) {
     double *xy = NULL;
     int n = 0;
     TRY(read_knots(c, fn, &xy, &n));
-    hl_func_type t = is_elem(fn, "SimmSpline") ? HL_FUNC_SIMMSPLINE
-                     : is_elem(fn, "NaturalCubicSpline") ? HL_FUNC_NATCUBIC
+    hl_func_type t = hl__xml_is(fn, "SimmSpline") ? HL_FUNC_SIMMSPLINE
+                     : hl__xml_is(fn, "NaturalCubicSpline") ? HL_FUNC_NATCUBIC
                                                           : HL_FUNC_PIECEWISE_LINEAR;
     if (n == 1) *out = hl__model_add_func(m, HL_FUNC_CONSTANT, 1, xy + 1, -1, 1.0);
     else *out = hl__model_add_func(m, t, n, xy, -1, 1.0);
     free(xy);
-  } else if (is_elem(fn, "MultiplierFunction")) {
+  } else if (hl__xml_is(fn, "MultiplierFunction")) {
     double scale = 1.0;
     TRY(get_dbl(c, fn, "scale", &scale));
-    xmlNodePtr inner = function_elem(child(fn, "function"));
+    xmlNodePtr inner = function_elem(hl__xml_child(fn, "function"));
     if (!inner) {
       for (xmlNodePtr k = first_elem(fn); k && !inner; k = next_elem(k))
         if (is_function_tag(k)) inner = k;
@@ -411,7 +388,7 @@ static const char *joint_tags[] = {"CustomJoint", "PinJoint",     "WeldJoint",  
 
 static int joint_type(xmlNodePtr n) {
   for (int i = 0; i < (int)(sizeof joint_tags / sizeof joint_tags[0]); i++)
-    if (is_elem(n, joint_tags[i])) return i;
+    if (hl__xml_is(n, joint_tags[i])) return i;
   return -1;
 }
 
@@ -431,7 +408,7 @@ static int is_joint_like(xmlNodePtr n) {
 
 /* 2.x / 3.0: <Body><Joint><XJoint> with parent_body and in-parent/in-child frames. */
 static hl_status collect_nested_joint(ctx *c, int child_raw) {
-  xmlNodePtr jw = child(c->body_nodes[child_raw], "Joint");
+  xmlNodePtr jw = hl__xml_child(c->body_nodes[child_raw], "Joint");
   xmlNodePtr jn = first_elem(jw);
   if (!jn) return HL_OK; /* ground or a body with no joint (checked later) */
   if (joint_type(jn) < 0) return fail(c, HL_ERR_UNSUPPORTED, jn, "joint type not supported", NULL);
@@ -495,11 +472,11 @@ static void set_axis(hl_model *m, int j, int k, const double ax[3], int coord, i
 /* Coordinates of joint element jn, appended to the model; returns first index and count. */
 static hl_status read_coords(ctx *c, xmlNodePtr jn, int j, int *explicit_type) {
   hl_model *m = c->m;
-  xmlNodePtr set = child(jn, "coordinates"); /* 4.0 */
-  if (!set) set = child(child(jn, "CoordinateSet"), "objects");
+  xmlNodePtr set = hl__xml_child(jn, "coordinates"); /* 4.0 */
+  if (!set) set = hl__xml_child(hl__xml_child(jn, "CoordinateSet"), "objects");
   m->jnt_coord_adr[j] = m->ncoord;
   for (xmlNodePtr cn = first_elem(set); cn; cn = next_elem(cn)) {
-    if (!is_elem(cn, "Coordinate")) continue;
+    if (!hl__xml_is(cn, "Coordinate")) continue;
     char nm[HL_NAME_MAX];
     attr_name(cn, nm);
     if (hl_model_coord(m, nm) >= 0) return fail(c, HL_ERR_PARSE, cn, "duplicate coordinate name", NULL);
@@ -540,13 +517,13 @@ static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
                                  "translation1", "translation2", "translation3"};
   static const double defaxis[6][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1},
                                        {1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-  xmlNodePtr st = child(jn, "SpatialTransform");
+  xmlNodePtr st = hl__xml_child(jn, "SpatialTransform");
   for (int k = 0; k < 6; k++) {
     xmlNodePtr ta = NULL;
     for (xmlNodePtr t = first_elem(st); t; t = next_elem(t)) {
       char nm[HL_NAME_MAX];
       attr_name(t, nm);
-      if (is_elem(t, "TransformAxis") && strcmp(nm, names[k]) == 0) ta = t;
+      if (hl__xml_is(t, "TransformAxis") && strcmp(nm, names[k]) == 0) ta = t;
     }
     double ax[3] = {defaxis[k][0], defaxis[k][1], defaxis[k][2]};
     if (!ta) {
@@ -566,7 +543,7 @@ static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
     }
     if (ncoord > 1)
       return fail(c, HL_ERR_UNSUPPORTED, ta, "transform axis of several coordinates", cl);
-    xmlNodePtr fe = child(ta, "function");
+    xmlNodePtr fe = hl__xml_child(ta, "function");
     xmlNodePtr fn = fe ? function_elem(fe) : NULL;
     if (!fn)
       for (xmlNodePtr t = first_elem(ta); t && !fn; t = next_elem(t))
@@ -680,7 +657,7 @@ static hl_status read_inertia(ctx *c, xmlNodePtr bn, int b) {
   if (m->body_mass[b] < 0) return fail(c, HL_ERR_BAD_VALUE, bn, "mass", "negative");
   TRY(get_vec(c, bn, "mass_center", 3, m->body_com + 3 * b));
   double v[6] = {0, 0, 0, 0, 0, 0};
-  if (child(bn, "inertia")) {
+  if (hl__xml_child(bn, "inertia")) {
     TRY(get_vec(c, bn, "inertia", 6, v));
   } else {
     static const char *nm[6] = {"inertia_xx", "inertia_yy", "inertia_zz",
@@ -695,7 +672,7 @@ static hl_status read_inertia(ctx *c, xmlNodePtr bn, int b) {
 }
 
 static hl_status read_wraps(ctx *c, xmlNodePtr bn, int b) {
-  xmlNodePtr objs = child(child(bn, "WrapObjectSet"), "objects");
+  xmlNodePtr objs = hl__xml_child(hl__xml_child(bn, "WrapObjectSet"), "objects");
   for (xmlNodePtr w = first_elem(objs); w; w = next_elem(w)) {
     char nm[HL_NAME_MAX];
     attr_name(w, nm);
@@ -707,11 +684,11 @@ static hl_status read_wraps(ctx *c, xmlNodePtr bn, int b) {
 
 static hl_status build_skeleton(ctx *c) {
   hl_model *m = c->m;
-  xmlNodePtr bodyset = child(child(c->model, "BodySet"), "objects");
-  xmlNodePtr ground = child(c->model, "Ground");
+  xmlNodePtr bodyset = hl__xml_child(hl__xml_child(c->model, "BodySet"), "objects");
+  xmlNodePtr ground = hl__xml_child(c->model, "Ground");
   TRY(add_raw_body(c, ground, "ground"));
   for (xmlNodePtr bn = first_elem(bodyset); bn; bn = next_elem(bn)) {
-    if (!is_elem(bn, "Body")) return fail(c, HL_ERR_UNSUPPORTED, bn, "body type not supported", NULL);
+    if (!hl__xml_is(bn, "Body")) return fail(c, HL_ERR_UNSUPPORTED, bn, "body type not supported", NULL);
     char nm[HL_NAME_MAX];
     attr_name(bn, nm);
     if (strcmp(nm, "ground") == 0) {
@@ -721,10 +698,10 @@ static hl_status build_skeleton(ctx *c) {
     if (raw_body(c, nm) >= 0) return fail(c, HL_ERR_PARSE, bn, "duplicate body name", NULL);
     TRY(add_raw_body(c, bn, nm));
   }
-  xmlNodePtr jointset = child(child(c->model, "JointSet"), "objects");
+  xmlNodePtr jointset = hl__xml_child(hl__xml_child(c->model, "JointSet"), "objects");
   if (jointset) TRY(collect_jointset(c, jointset));
   for (int i = 1; i < c->nraw; i++) {
-    xmlNodePtr jw = child(c->body_nodes[i], "Joint");
+    xmlNodePtr jw = hl__xml_child(c->body_nodes[i], "Joint");
     if (jw && first_elem(jw)) {
       if (!is_joint_like(first_elem(jw)))
         return fail(c, HL_ERR_UNSUPPORTED, first_elem(jw), "joint type not supported", NULL);
@@ -823,12 +800,12 @@ static hl_status coord_ref(ctx *c, xmlNodePtr owner, const char *ref, int *q) {
 
 static hl_status read_path(ctx *c, xmlNodePtr mus, int mi) {
   hl_model *m = c->m;
-  xmlNodePtr gp = child(mus, "GeometryPath");
-  xmlNodePtr pts = child(child(gp, "PathPointSet"), "objects");
+  xmlNodePtr gp = hl__xml_child(mus, "GeometryPath");
+  xmlNodePtr pts = hl__xml_child(hl__xml_child(gp, "PathPointSet"), "objects");
   m->mus_path_adr[mi] = m->npathpt;
   for (xmlNodePtr pn = first_elem(pts); pn; pn = next_elem(pn)) {
-    int type = is_elem(pn, "PathPoint") ? 0 : is_elem(pn, "ConditionalPathPoint") ? 1
-               : is_elem(pn, "MovingPathPoint") ? 2 : -1;
+    int type = hl__xml_is(pn, "PathPoint") ? 0 : hl__xml_is(pn, "ConditionalPathPoint") ? 1
+               : hl__xml_is(pn, "MovingPathPoint") ? 2 : -1;
     if (type < 0) return fail(c, HL_ERR_UNSUPPORTED, pn, "path point type not supported", NULL);
     char ref[TXT_MAX];
     get_str(c, pn, "socket_parent_frame", ref, sizeof ref);
@@ -858,7 +835,7 @@ static hl_status read_path(ctx *c, xmlNodePtr mus, int mi) {
       ident &= p[0] == 0 && p[1] == 0 && p[2] == 0;
       if (!ident) return fail(c, HL_ERR_UNSUPPORTED, pn, "moving point on an offset frame", ref);
       for (int a = 0; a < 3; a++) {
-        xmlNodePtr fn = function_elem(child(pn, fn_names[a]));
+        xmlNodePtr fn = function_elem(hl__xml_child(pn, fn_names[a]));
         if (!fn) continue; /* keeps the constant location */
         int f;
         TRY(parse_function(c, fn, &f, NULL));
@@ -876,17 +853,17 @@ static hl_status read_path(ctx *c, xmlNodePtr mus, int mi) {
   }
   m->mus_path_num[mi] = m->npathpt - m->mus_path_adr[mi];
   if (m->mus_path_num[mi] < 2) return fail(c, HL_ERR_PARSE, mus, "path has fewer than two points", NULL);
-  xmlNodePtr wraps = child(child(gp, "PathWrapSet"), "objects");
+  xmlNodePtr wraps = hl__xml_child(hl__xml_child(gp, "PathWrapSet"), "objects");
   m->mus_has_wrap[mi] = first_elem(wraps) != NULL;
   return HL_OK;
 }
 
 /* A curve parameter of Millard's sub-objects: the muscle's element, then the defaults'. */
 static hl_status curve_param(ctx *c, xmlNodePtr mus, const char *curve, const char *name, double *v) {
-  xmlNodePtr d = child(defaults_for(c, mus), curve);
+  xmlNodePtr d = hl__xml_child(defaults_for(c, mus), curve);
   if (d) TRY(get_vec(c, d, name, 1, v));
-  xmlNodePtr e = child(mus, curve);
-  if (e && child(e, name)) TRY(get_vec(c, e, name, 1, v));
+  xmlNodePtr e = hl__xml_child(mus, curve);
+  if (e && hl__xml_child(e, name)) TRY(get_vec(c, e, name, 1, v));
   return HL_OK;
 }
 
@@ -1067,7 +1044,7 @@ static hl_status read_force(ctx *c, xmlNodePtr fn) {
   }
   if (strcmp(t, "Thelen2003Muscle") == 0) return read_muscle(c, fn, HL_MUSCLE_THELEN2003);
   if (strcmp(t, "Millard2012EquilibriumMuscle") == 0) return read_muscle(c, fn, HL_MUSCLE_MILLARD2012);
-  if (contains(t, "Muscle") && child(fn, "GeometryPath")) return read_muscle(c, fn, HL_MUSCLE_OTHER);
+  if (contains(t, "Muscle") && hl__xml_child(fn, "GeometryPath")) return read_muscle(c, fn, HL_MUSCLE_OTHER);
   if (strcmp(t, "CoordinateActuator") == 0) return read_actuator(c, fn, HL_ACT_COORDINATE, 0);
   if (strcmp(t, "GeneralizedForce") == 0) return read_actuator(c, fn, HL_ACT_COORDINATE, 1);
   if (strcmp(t, "PointActuator") == 0) return read_actuator(c, fn, HL_ACT_POINT, 0);
@@ -1080,7 +1057,7 @@ static hl_status read_force(ctx *c, xmlNodePtr fn) {
 }
 
 static hl_status read_forceset(ctx *c, xmlNodePtr set) {
-  for (xmlNodePtr fn = first_elem(child(set, "objects")); fn; fn = next_elem(fn)) TRY(read_force(c, fn));
+  for (xmlNodePtr fn = first_elem(hl__xml_child(set, "objects")); fn; fn = next_elem(fn)) TRY(read_force(c, fn));
   return HL_OK;
 }
 
@@ -1097,7 +1074,7 @@ static hl_status open_doc(const char *xml, size_t len, const char *path, const c
   xmlParserCtxtPtr pc = xmlNewParserCtxt();
   if (!pc) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
-  hl__xml_quiet quiet; /* the library never prints: see xmlquiet.h */
+  hl__xml_quiet quiet; /* the library never prints: see xmlutil.h */
   hl__xml_quiet_begin(&quiet);
   *doc = path ? xmlCtxtReadFile(pc, path, NULL, opts)
               : xmlCtxtReadMemory(pc, xml, (int)len, name, NULL, opts);
@@ -1123,7 +1100,7 @@ static hl_status open_doc(const char *xml, size_t len, const char *path, const c
 static xmlNodePtr root_data(xmlDocPtr doc, int *version) {
   xmlNodePtr r = xmlDocGetRootElement(doc);
   *version = 0;
-  if (is_elem(r, "OpenSimDocument")) {
+  if (hl__xml_is(r, "OpenSimDocument")) {
     xmlChar *v = xmlGetProp(r, (const xmlChar *)"Version");
     if (v) {
       *version = atoi((const char *)v);
@@ -1146,10 +1123,10 @@ static hl_status load_doc(xmlDocPtr doc, const char *name, hl_model **out, hl_er
   c.file = name;
   c.err = err;
   c.model = root_data(doc, &c.version);
-  if (!is_elem(c.model, "Model"))
+  if (!hl__xml_is(c.model, "Model"))
     return hl_error_set(err, HL_ERR_PARSE, name, line_of(c.model), "<%s>: expected an OpenSim <Model>",
                         tag(c.model));
-  c.defaults = child(c.model, "defaults");
+  c.defaults = hl__xml_child(c.model, "defaults");
   c.m = hl__model_new();
   if (!c.m) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   c.m->format_version = c.version;
@@ -1160,13 +1137,13 @@ static hl_status load_doc(xmlDocPtr doc, const char *name, hl_model **out, hl_er
   memcpy(c.m->name, nm, sizeof nm);
   hl_status st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
   if (st == HL_OK) st = build_skeleton(&c);
-  if (st == HL_OK) st = read_forceset(&c, child(c.model, "ForceSet"));
+  if (st == HL_OK) st = read_forceset(&c, hl__xml_child(c.model, "ForceSet"));
   if (st == HL_OK) {
-    xmlNodePtr cs = child(child(c.model, "ConstraintSet"), "objects");
+    xmlNodePtr cs = hl__xml_child(hl__xml_child(c.model, "ConstraintSet"), "objects");
     for (xmlNodePtr k = first_elem(cs); k; k = next_elem(k)) {
       int on = 1;
-      if (child(k, "isEnforced")) get_bool(&c, k, "isEnforced", &on);
-      if (child(k, "isDisabled")) {
+      if (hl__xml_child(k, "isEnforced")) get_bool(&c, k, "isEnforced", &on);
+      if (hl__xml_child(k, "isDisabled")) {
         int dis = 0;
         get_bool(&c, k, "isDisabled", &dis);
         on = !dis;
@@ -1256,11 +1233,11 @@ hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_
   c.m = m;
   c.model = root_data(doc, &c.version);
   hl_status st = HL_OK;
-  if (!is_elem(c.model, "ForceSet") && !is_elem(c.model, "ActuatorSet")) {
+  if (!hl__xml_is(c.model, "ForceSet") && !hl__xml_is(c.model, "ActuatorSet")) {
     st = hl_error_set(err, HL_ERR_PARSE, path, line_of(c.model),
                       "<%s>: expected a <ForceSet> or <ActuatorSet>", tag(c.model));
   } else {
-    c.defaults = child(c.model, "defaults");
+    c.defaults = hl__xml_child(c.model, "defaults");
     /* the body names resolve_frame looks up: the model's own bodies */
     for (int b = 0; b < m->nbody && st == HL_OK; b++) st = add_raw_body(&c, NULL, m->body_name[b]);
     if (st == HL_OK && replace) {

@@ -1,5 +1,5 @@
 /* AnalyzeTool setup files: see include/hipload/setup.h. */
-#include "xmlquiet.h"
+#include "xmlutil.h"
 #include "hipload/setup.h"
 
 #include <libxml/parser.h>
@@ -10,31 +10,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-static int is_el(const xmlNode *n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
-}
 
-static xmlNode *child(const xmlNode *n, const char *name) {
-  for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-    if (is_el(c, name)) return c;
-  return NULL;
-}
 
-/* Trimmed text of an element into buf ("" when absent). */
-static const char *text(const xmlNode *n, char *buf, size_t len) {
-  buf[0] = '\0';
-  if (!n) return buf;
-  xmlChar *t = xmlNodeGetContent(n);
-  if (!t) return buf;
-  const char *s = (const char *)t;
-  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
-  snprintf(buf, len, "%s", s);
-  size_t k = strlen(buf);
-  while (k > 0 && (buf[k - 1] == ' ' || buf[k - 1] == '\t' || buf[k - 1] == '\n' || buf[k - 1] == '\r'))
-    buf[--k] = '\0';
-  xmlFree(t);
-  return buf;
-}
 
 typedef struct {
   const char *file;
@@ -43,10 +20,10 @@ typedef struct {
 } ctx;
 
 static double num(ctx *c, const xmlNode *parent, const char *name, double dflt) {
-  xmlNode *n = child(parent, name);
+  xmlNode *n = hl__xml_child(parent, name);
   if (!n || c->st) return dflt;
   char buf[128];
-  text(n, buf, sizeof buf);
+  hl__xml_text(n, buf, sizeof buf);
   if (!buf[0]) return dflt;
   if (!strcasecmp(buf, "inf") || !strcasecmp(buf, "+inf")) return INFINITY;
   if (!strcasecmp(buf, "-inf")) return -INFINITY;
@@ -61,10 +38,10 @@ static double num(ctx *c, const xmlNode *parent, const char *name, double dflt) 
 }
 
 static int boolean(ctx *c, const xmlNode *parent, const char *name, int dflt) {
-  xmlNode *n = child(parent, name);
+  xmlNode *n = hl__xml_child(parent, name);
   if (!n || c->st) return dflt;
   char buf[32];
-  text(n, buf, sizeof buf);
+  hl__xml_text(n, buf, sizeof buf);
   if (!buf[0]) return dflt;
   if (!strcasecmp(buf, "true") || !strcmp(buf, "1")) return 1;
   if (!strcasecmp(buf, "false") || !strcmp(buf, "0")) return 0;
@@ -93,7 +70,7 @@ void hl_path_resolve(const char *dir, const char *rel, char *out, size_t n) {
  * that one is taken. */
 static void path_prop(const xmlNode *parent, const char *name, const char *dir, char *out) {
   char buf[HL_PATH_MAX];
-  text(child(parent, name), buf, sizeof buf);
+  hl__xml_text(hl__xml_child(parent, name), buf, sizeof buf);
   hl_path_resolve(dir, buf, out, HL_PATH_MAX);
   struct stat st;
   if (out[0] && stat(out, &st) != 0) {
@@ -106,8 +83,8 @@ static void path_prop(const xmlNode *parent, const char *name, const char *dir, 
 /* Split whitespace-separated words of <name> into an array of up to max entries of 64 chars. */
 static int words(ctx *c, const xmlNode *parent, const char *name, char (*out)[64], int max) {
   char buf[4096];
-  xmlNode *n = child(parent, name);
-  text(n, buf, sizeof buf);
+  xmlNode *n = hl__xml_child(parent, name);
+  hl__xml_text(n, buf, sizeof buf);
   int k = 0;
   for (char *sv = NULL, *tok = strtok_r(buf, " \t\r\n", &sv); tok; tok = strtok_r(NULL, " \t\r\n", &sv)) {
     if (k == max) {
@@ -123,7 +100,7 @@ static int words(ctx *c, const xmlNode *parent, const char *name, char (*out)[64
 
 static int count_words(const xmlNode *parent, const char *name) {
   char buf[8192];
-  text(child(parent, name), buf, sizeof buf);
+  hl__xml_text(hl__xml_child(parent, name), buf, sizeof buf);
   int k = 0;
   for (char *sv = NULL, *tok = strtok_r(buf, " \t\r\n", &sv); tok; tok = strtok_r(NULL, " \t\r\n", &sv)) k++;
   return k;
@@ -135,7 +112,7 @@ static void times(ctx *c, const xmlNode *a, const hl_analyze_setup *s, hl_analys
   t->end_time = num(c, a, "end_time", s->final_time);
   double si = num(c, a, "step_interval", 1);
   if (!c->st && (si < 1 || si != floor(si) || si > 1e6))
-    c->st = hl_error_set(c->err, HL_ERR_BAD_VALUE, c->file, (int)xmlGetLineNo(child(a, "step_interval")),
+    c->st = hl_error_set(c->err, HL_ERR_BAD_VALUE, c->file, (int)xmlGetLineNo(hl__xml_child(a, "step_interval")),
                          "<step_interval> must be a positive integer, not %g", si);
   /* Cast only a checked value: after an earlier error the check above is skipped, and a huge or
    * NaN step would make the cast undefined (found by fuzz/fuzz_setup). */
@@ -155,7 +132,7 @@ static void folder_of(const char *path, char *dir, size_t n) {
 }
 
 static xmlDoc *open_doc(const char *path, hl_error *err, hl_status *st) {
-  hl__xml_quiet quiet; /* the library never prints: see xmlquiet.h */
+  hl__xml_quiet quiet; /* the library never prints: see xmlutil.h */
   hl__xml_quiet_begin(&quiet);
   xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   hl__xml_quiet_end(&quiet);
@@ -180,7 +157,7 @@ static xmlNode *tool_node(xmlDoc *doc, hl_tool_kind *kind) {
   *kind = HL_TOOL_UNKNOWN;
   if (!root) return NULL;
   xmlNode *t = NULL;
-  if (is_el(root, "OpenSimDocument")) {
+  if (hl__xml_is(root, "OpenSimDocument")) {
     for (xmlNode *c = root->children; c; c = c->next)
       if (c->type == XML_ELEMENT_NODE) {
         t = c;
@@ -189,8 +166,8 @@ static xmlNode *tool_node(xmlDoc *doc, hl_tool_kind *kind) {
   } else {
     t = root;
   }
-  if (is_el(t, "AnalyzeTool")) *kind = HL_TOOL_ANALYZE;
-  else if (is_el(t, "InverseDynamicsTool")) *kind = HL_TOOL_INVERSE_DYNAMICS;
+  if (hl__xml_is(t, "AnalyzeTool")) *kind = HL_TOOL_ANALYZE;
+  else if (hl__xml_is(t, "InverseDynamicsTool")) *kind = HL_TOOL_INVERSE_DYNAMICS;
   return t;
 }
 
@@ -243,8 +220,8 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
   s->replace_force_set = boolean(&c, t, "replace_force_set", 0);
   {
     char buf[4096];
-    xmlNode *n = child(t, "force_set_files");
-    text(n, buf, sizeof buf);
+    xmlNode *n = hl__xml_child(t, "force_set_files");
+    hl__xml_text(n, buf, sizeof buf);
     for (char *sv = NULL, *tok = strtok_r(buf, " \t\r\n", &sv); tok; tok = strtok_r(NULL, " \t\r\n", &sv)) {
       if (s->nforce_set_files == HL_SETUP_MAX_FILES) {
         c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(n),
@@ -267,14 +244,14 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
   path_prop(t, "states_file", s->dir, s->states_file);
   s->lowpass_cutoff = num(&c, t, "lowpass_cutoff_frequency_for_coordinates", -1);
   if (!c.st && !s->coordinates_file[0] && s->states_file[0])
-    c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(child(t, "states_file")),
+    c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(hl__xml_child(t, "states_file")),
                         "setups driven by a <states_file> are not supported; give <coordinates_file>");
 
-  xmlNode *set = child(t, "AnalysisSet");
-  xmlNode *objs = child(set, "objects");
+  xmlNode *set = hl__xml_child(t, "AnalysisSet");
+  xmlNode *objs = hl__xml_child(set, "objects");
   for (xmlNode *a = objs ? objs->children : NULL; a && !c.st; a = a->next) {
     if (a->type != XML_ELEMENT_NODE) continue;
-    if (is_el(a, "StaticOptimization")) {
+    if (hl__xml_is(a, "StaticOptimization")) {
       s->has_so = 1;
       times(&c, a, s, &s->so);
       s->so_use_model_force_set = boolean(&c, a, "use_model_force_set", 1);
@@ -283,9 +260,9 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
       s->so_convergence = num(&c, a, "optimizer_convergence_criterion", 1e-4);
       s->so_max_iterations = (int)num(&c, a, "optimizer_max_iterations", 100);
       if (!c.st && !(s->so_activation_exponent > 1 && s->so_activation_exponent < 100))
-        c.st = hl_error_set(err, HL_ERR_BAD_VALUE, path, (int)xmlGetLineNo(child(a, "activation_exponent")),
+        c.st = hl_error_set(err, HL_ERR_BAD_VALUE, path, (int)xmlGetLineNo(hl__xml_child(a, "activation_exponent")),
                             "<activation_exponent> must be > 1, not %g", s->so_activation_exponent);
-    } else if (is_el(a, "JointReaction")) {
+    } else if (hl__xml_is(a, "JointReaction")) {
       s->has_jr = 1;
       times(&c, a, s, &s->jr);
       path_prop(a, "forces_file", s->dir, s->jr_forces_file);
@@ -299,14 +276,14 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
         if (nfr == 1 && j > 0) snprintf(s->jr_frame[j], 64, "%s", s->jr_frame[0]);
         else if (nfr == 0) snprintf(s->jr_frame[j], 64, "ground");
         if (strcmp(s->jr_on[j], "child") && strcmp(s->jr_on[j], "parent"))
-          c.st = hl_error_set(err, HL_ERR_PARSE, path, (int)xmlGetLineNo(child(a, "apply_on_bodies")),
+          c.st = hl_error_set(err, HL_ERR_PARSE, path, (int)xmlGetLineNo(hl__xml_child(a, "apply_on_bodies")),
                               "<apply_on_bodies> entry '%s' must be child or parent", s->jr_on[j]);
       }
       if (!c.st && ((non > 1 && non != s->jr_njoint) || (nfr > 1 && nfr != s->jr_njoint)))
         c.st = hl_error_set(err, HL_ERR_PARSE, path, (int)xmlGetLineNo(a),
                             "JointReaction: %d joint_names but %d apply_on_bodies and %d express_in_frame",
                             s->jr_njoint, non, nfr);
-    } else if (is_el(a, "MuscleAnalysis")) {
+    } else if (hl__xml_is(a, "MuscleAnalysis")) {
       s->has_ma = 1;
       times(&c, a, s, &s->ma);
       int nm = count_words(a, "muscle_list"), nc = count_words(a, "moment_arm_coordinate_list");
