@@ -118,8 +118,8 @@ static double trapz(const double *t, const double *v, int n) {
 
 /* Sum of the SO forces of the leg's muscles in `group` whose name starts with `prefix`
  * (NULL: any), per frame, into out. */
-static void group_force(const hl_model *m, const hl_table *so, char leg, const char *group,
-                        const char *prefix, double *out) {
+void hl__trial_group_force(const hl_model *m, const hl_table *so, char leg, const char *group,
+                           const char *prefix, double *out) {
   for (int r = 0; r < so->nrow; r++) out[r] = 0;
   for (int k = 0; k < m->nmuscle; k++) {
     const char *nm = m->mus_name[k];
@@ -226,7 +226,7 @@ static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_setti
             {&S->iliopsoas, "iliopsoas", NULL},             {&S->gluteus_maximus, "gluteus_maximus", NULL},
             {&S->gluteus_medius, "gluteus_medius", NULL},   {&S->gluteus_minimus, "gluteus_minimus", NULL}};
   for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) {
-    group_force(m, so, s->leg, mf[i].group, mf[i].prefix, gf);
+    hl__trial_group_force(m, so, s->leg, mf[i].group, mf[i].prefix, gf);
     *mf[i].p = peak_of(tf, gf, so->nrow, S->bw_n, S->t0, S->t1);
   }
   free(tf), free(gf), free(t), free(v), free(u), free(w);

@@ -224,17 +224,17 @@ static hl_table *frame_table(const hl_trial *t, const hl_model *m, double **pct_
     const char *group, *prefix;
   } mf[] = {{15, "iliopsoas", NULL},       {16, "iliopsoas", "iliacus"},      {17, "iliopsoas", "psoas"},
             {18, "gluteus_maximus", NULL}, {19, "gluteus_medius", NULL},      {20, "gluteus_minimus", NULL}};
-  for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++)
-    for (int k = 0; k < m->nmuscle; k++) {
-      const char *nm = m->mus_name[k];
-      size_t L = strlen(nm);
-      if (L < 2 || nm[L - 2] != '_' || nm[L - 1] != S->leg) continue;
-      if (strcmp(hl_group_of_name(nm), mf[i].group)) continue;
-      if (mf[i].prefix && strncmp(nm, mf[i].prefix, strlen(mf[i].prefix))) continue;
-      int c = hl_table_col(so, nm);
-      if (c < 0) continue;
-      for (int r = 0; r < n && r < so->nrow; r++) o->data[(size_t)r * nc + mf[i].col] += hl_table_get(so, r, c);
-    }
+  double *gf = malloc(sizeof(double) * (size_t)(so->nrow + 1));
+  if (!gf) {
+    hl_table_free(o);
+    free(pct);
+    return NULL;
+  }
+  for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) {
+    hl__trial_group_force(m, so, S->leg, mf[i].group, mf[i].prefix, gf);
+    for (int r = 0; r < n && r < so->nrow; r++) o->data[(size_t)r * nc + mf[i].col] = gf[r];
+  }
+  free(gf);
   *pct_out = pct;
   return o;
 }
