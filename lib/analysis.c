@@ -116,9 +116,8 @@ static int frame_body(const hl_model *m, int joint, const char *word) {
 
 /* One external force as OpenSim's ExternalForce records it: force and torque in ground, the point
  * in the body the force is applied to. */
-static void external_record(const hl_model *m, const hl_data *d, const hl_extloads *x,
-                            const hl_invdyn_extmap *map, int i, double tm, double out[9]) {
-  (void)m;
+static void external_record(const hl_data *d, const hl_extloads *x, const hl_invdyn_extmap *map,
+                            int i, double tm, double out[9]) {
   double f[3] = {0, 0, 0}, pt[3] = {0, 0, 0}, tq[3] = {0, 0, 0}, pg[3];
   hl_extloads_eval(x, i, tm, f, pt, tq);
   int b = map->body[i], ff = map->force_frame[i], pf = map->point_frame[i];
@@ -489,7 +488,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
         rf[col++] = hl_limit_force(m, i, q, qd, &pe);
         rf[col++] = pe;
       }
-      for (int i = 0; xl && i < xl->nforce; i++, col += 9) external_record(m, d, xl, xmap, i, tm, rf + col);
+      for (int i = 0; xl && i < xl->nforce; i++, col += 9) external_record(d, xl, xmap, i, tm, rf + col);
     }
     if (t_len) {
       double *rl = t_len->data + (size_t)f * t_len->ncol;
