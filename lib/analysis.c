@@ -159,6 +159,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   hl_data *d = NULL;
   hl_invdyn *idw = NULL;
   hl_so *so = NULL;
+  double so_mu = 0;
   hl_jr *jr = NULL;
   hl_groups *groups = NULL;
   double *ext = NULL, *tau = NULL, *ctrl = NULL, *frc = NULL, *qdd = NULL, *contrib = NULL;
@@ -236,6 +237,8 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     hl_so_settings_defaults(&ss);
     ss.exponent = s->so_activation_exponent;
     ss.use_muscle_physiology = s->so_use_muscle_physiology;
+    ss.barrier_mu = opt->so_exact ? 0 : hl_so_opensim_mu(s->so_convergence);
+    so_mu = ss.barrier_mu;
     so = hl_so_create(m, &ss);
     if (!so) {
       st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (static optimization)");
@@ -456,7 +459,11 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
       hl_so_info info;
       st = hl_so_solve(so, m, d, tau, ctrl, frc, &info);
       if (st) {
-        hl_error_set(err, st, s->coordinates_file, 0, "static optimization failed at t = %.6g s: %s", tm, hl_strerror(st));
+        hl_error_set(err, st, s->coordinates_file, 0, "static optimization failed at t = %.6g s: %s%s", tm, hl_strerror(st),
+                     so_mu > 0 && st == HL_ERR_MAXITER
+                         ? " (the interior point that stands for OpenSim's answer did not converge; "
+                           "the exact optimum: --exact)"
+                         : "");
         goto done;
       }
       if (info.least_squares) rep->so_least_squares++;
@@ -578,12 +585,19 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   hl_table *w_len = opt->keep_tables ? rep->ma_length : t_len;
   hl_table *w_jr = opt->keep_tables ? rep->jr : t_jr;
   if (w_frc) {
-    char comments[1024];
+    char comments[1024], answer[256];
+    if (so_mu > 0)
+      snprintf(answer, sizeof answer,
+               "Answer: where OpenSim's interior-point optimizer stops, the log-barrier point at mu=%.3g\n"
+               "(0.3 x optimizer_convergence_criterion); the exact optimum: hipload setup --exact.", so_mu);
+    else
+      snprintf(answer, sizeof answer, "Answer: the exact optimum.");
     snprintf(comments, sizeof comments,
              "hipload %s static optimization: minimize sum |control|^%g, use_muscle_physiology=%s.\n"
+             "%s\n"
              "Forces are generalized: N for muscles and point actuators, N*m for torques.\n"
              "Units are S.I. units (second, meters, Newtons, ...)",
-             hl_version(), s->so_activation_exponent, s->so_use_muscle_physiology ? "true" : "false");
+             hl_version(), s->so_activation_exponent, s->so_use_muscle_physiology ? "true" : "false", answer);
     st = write_table(&c, w_frc, "StaticOptimization_force", comments);
     hl_table *w_info = opt->keep_tables ? rep->so_solver : t_info;
     if (!st && w_info)

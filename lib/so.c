@@ -7,6 +7,7 @@
 
 #include "hipload/muscle.h"
 #include "kin_internal.h"
+#include "qp_barrier.h"
 
 struct hl_so {
   hl_so_settings set;
@@ -26,6 +27,7 @@ struct hl_so {
   unsigned char *act_fixed; /* nactuator: 1 when the column does not depend on the pose
                                (coordinate actuators), built once in hl_so_create */
   hl_qp *qp;
+  double *xb, *bwork; /* barrier_mu > 0: the barrier point and its scratch */
 };
 
 static void actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a);
@@ -35,6 +37,11 @@ void hl_so_settings_defaults(hl_so_settings *s) {
   s->exponent = 2;
   s->use_muscle_physiology = 1;
   hl_qp_settings_defaults(&s->qp);
+  s->barrier_mu = 0;
+}
+
+double hl_so_opensim_mu(double convergence_criterion) {
+  return convergence_criterion > 0 ? 0.3 * convergence_criterion : 0;
 }
 
 void hl_so_free(hl_so *so) {
@@ -57,6 +64,8 @@ void hl_so_free(hl_so *so) {
   free(so->mc);
   free(so->act_fixed);
   hl_qp_free(so->qp);
+  free(so->xb);
+  free(so->bwork);
   free(so);
 }
 
@@ -93,6 +102,14 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->mc = calloc((size_t)(m->nmuscle > 0 ? m->nmuscle : 1), sizeof *so->mc);
   so->act_fixed = calloc((size_t)(m->nactuator > 0 ? m->nactuator : 1), 1);
   so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
+  if (so->set.barrier_mu > 0) {
+    so->xb = calloc((size_t)n, sizeof(double));
+    so->bwork = calloc(hl__qp_barrier_work_size(so->nrow, n), sizeof(double));
+    if (!so->xb || !so->bwork) {
+      hl_so_free(so);
+      return NULL;
+    }
+  }
   if (!so->mc || !so->act_fixed || !so->row_coord || !so->coord_row || !so->Afull || !so->ccnt ||
       !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
       !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp) {
@@ -304,9 +321,26 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
   hl_qp_result res;
   hl_status st = hl_qp_solve_cols(so->qp, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb,
                                   so->ub, so->x, so->active, &res);
+  const double *xo = so->x;
+  if (so->set.barrier_mu > 0 && st == HL_OK && !res.least_squares) {
+    /* from the exact optimum to the barrier point; the exact one stays the next call's start */
+    int bit = 0;
+    memcpy(so->xb, so->x, sizeof(double) * (size_t)n);
+    st = hl__qp_barrier(so->nrow, n, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb, so->ub,
+                        so->set.exponent, so->set.barrier_mu, so->xb, so->bwork, &bit);
+    res.iterations += bit;
+    xo = so->xb;
+    double r = 0;
+    for (int i = 0; i < so->nrow; i++) so->tau[i] = -so->b[i];
+    for (int k = 0; k < n; k++)
+      for (int t = 0; t < so->ccnt[k]; t++)
+        so->tau[so->crow[(size_t)k * so->nrow + t]] += so->cval[(size_t)k * so->nrow + t] * xo[k];
+    for (int i = 0; i < so->nrow; i++) r = fmax(r, fabs(so->tau[i]));
+    res.residual = r;
+  }
   for (int k = 0; k < n; k++) {
-    control[k] = so->x[k];
-    force[k] = so->x[k] * so->fpu[k];
+    control[k] = xo[k];
+    force[k] = xo[k] * so->fpu[k];
   }
   if (info) {
     info->status = st;

@@ -23,6 +23,9 @@ typedef struct hl_analyze_options {
   int allow_unsupported;   /* muscles with wrap objects: ignore the wrapping instead of failing */
   int contributions;       /* also write <name>_ContactContributions_<joint>.sto (default 1) */
   int write_files;         /* write the output files (default 1) */
+  int so_exact;            /* static optimization: 1 = the exact optimum; 0 (default) = where
+                              OpenSim's interior-point optimizer stops, the log-barrier point at
+                              μ = hl_so_opensim_mu(optimizer_convergence_criterion) (so.h) */
   int keep_tables;         /* hand the output tables back in the report (default 0); release
                               them with hl_analyze_report_clear */
   /* Inputs already in memory (each may be NULL: then the setup's file is read). The model must

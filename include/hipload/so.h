@@ -26,16 +26,28 @@ typedef struct hl_so_settings {
   double exponent;           /* p of Σ|x|^p, > 1 (default 2, OpenSim's activation_exponent) */
   int use_muscle_physiology; /* default 1 */
   hl_qp_settings qp;         /* solver settings (exponent copied into qp.p) */
+  /* 0 (default): the exact optimum. > 0: the point of the log-barrier central path at this μ
+   * (−μ Σ ln of the distances to the bounds added to the cost, in the units of Σ|x|^p), which is
+   * where an interior-point optimizer stops. OpenSim's IPOPT stops near μ = 0.3 × its
+   * convergence criterion (hl_so_opensim_mu); muscles the exact optimum leaves at a bound then
+   * carry a few newtons. The exact optimum is solved first and is the start. */
+  double barrier_mu;
 } hl_so_settings;
+
+/* The barrier μ at which OpenSim's StaticOptimization (IPOPT) ends for a given
+ * optimizer_convergence_criterion: 0.3 × criterion, measured on three OpenSim reference sets
+ * (docs/so-opensim.md). */
+double hl_so_opensim_mu(double convergence_criterion);
 
 void hl_so_settings_defaults(hl_so_settings *s);
 
 /* What one frame's solve did. */
 typedef struct hl_so_info {
   hl_status status;          /* HL_OK; HL_ERR_INFEASIBLE when solved in least squares */
-  int iterations;
+  int iterations;            /* solver iterations (with barrier_mu: plus the Newton steps) */
   double residual;           /* max |A x − τ| over the constrained coordinates, N·m or N */
-  int n_active;              /* bounds active at the answer */
+  int n_active;              /* bounds active at the answer (with barrier_mu: at the exact
+                                optimum the barrier point stands in for) */
   int least_squares;         /* 1 when τ could not be met within the bounds */
   double reserve_max;        /* largest |generalized force| a non-muscle actuator carried */
   int reserve_max_index;     /* which actuator (index into model actuators), -1 when none */
