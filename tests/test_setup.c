@@ -1,5 +1,7 @@
 /* AnalyzeTool setup reading, on the real setup files and on broken ones. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hipload/setup.h"
@@ -150,6 +152,47 @@ START_TEST(test_path_resolve) {
 }
 END_TEST
 
+/* hipload setup: by default SO reports OpenSim's interior-point stopping point and says so in the
+ * header; --exact reports the exact optimum, which puts muscles on their lower bound where the
+ * barrier point keeps them strictly inside. */
+static double min_activation(const char *dir, char *header, size_t n) {
+  char p[1200];
+  snprintf(p, sizeof p, "%s/walk_subject01_ankle_spring_StaticOptimization_activation.sto", dir);
+  hl_table *t = tu_read(p);
+  double mn = INFINITY;
+  for (int r = 0; r < t->nrow; r++)
+    for (int c = 1; c <= 18; c++) mn = fmin(mn, hl_table_get(t, r, c)); /* the 18 muscles */
+  hl_table_free(t);
+  snprintf(p, sizeof p, "%s/walk_subject01_ankle_spring_StaticOptimization_force.sto", dir);
+  FILE *f = fopen(p, "r");
+  ck_assert_ptr_nonnull(f);
+  size_t k = fread(header, 1, n - 1, f);
+  header[k] = 0;
+  fclose(f);
+  return mn;
+}
+
+START_TEST(test_cli_so_exact) {
+  if (!tu_require_data()) return;
+  char dir[512], setup[1024], cmd[4096], h1[800], h2[800];
+  tu_tmpdir(dir, sizeof dir);
+  tu_data(setup, sizeof setup, "walk-so-spring/staticoptimization_spring_Setup.xml");
+  snprintf(cmd, sizeof cmd, "'%s' setup '%s' --out '%s/a' >/dev/null && '%s' setup '%s' --exact --out '%s/b' >/dev/null",
+           tu_cli(), setup, dir, tu_cli(), setup, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  char da[600], db[600];
+  snprintf(da, sizeof da, "%s/a", dir);
+  snprintf(db, sizeof db, "%s/b", dir);
+  double ma = min_activation(da, h1, sizeof h1), mb = min_activation(db, h2, sizeof h2);
+  ck_assert_ptr_nonnull(strstr(h1, "log-barrier point at mu=3e-05"));
+  ck_assert_ptr_nonnull(strstr(h2, "Answer: the exact optimum."));
+  /* the model's muscles have min_control 0.0001: the exact optimum sits on it, the barrier point
+   * above it */
+  ck_assert_double_eq_tol(mb, 0.0001, 1e-12);
+  ck_assert_double_gt(ma, 0.0001 + 1e-6);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("setup");
   TCase *tc = tcase_create("core");
@@ -158,6 +201,7 @@ int main(void) {
   tcase_add_test(tc, test_hamner_ma);
   tcase_add_test(tc, test_bad_setups);
   tcase_add_test(tc, test_path_resolve);
+  tcase_add_test(tc, test_cli_so_exact);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }
