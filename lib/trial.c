@@ -11,6 +11,7 @@
 
 #include "hipload/groups.h"
 #include "hipload/plot.h"
+#include "hipload/so.h"
 #include "hipload/signal.h"
 #include "trial_internal.h"
 
@@ -26,6 +27,7 @@ void hl_trial_settings_defaults(hl_trial_settings *s) {
   s->lowpass_hz = -1;
   s->exponent = 2;
   s->use_muscle_physiology = 1;
+  s->so_opensim = 0;
   s->step_interval = 1;
   s->name = "hipload";
 }
@@ -361,6 +363,7 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
   su->so_use_model_force_set = 1;
   su->so_activation_exponent = s.exponent;
   su->so_use_muscle_physiology = s.use_muscle_physiology;
+  su->so_convergence = 1e-4; /* OpenSim's default optimizer_convergence_criterion */
   su->has_jr = 1;
   su->jr = su->so;
   su->jr_njoint = 3;
@@ -376,6 +379,7 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
   o.loads = loads;
   o.write_files = 0;
   o.keep_tables = 1;
+  o.so_exact = !s.so_opensim;
   hl_status st = hl_analyze_run(su, &o, &tr->report, err);
   free(su);
   if (st) {
@@ -400,6 +404,7 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
   S->seconds = tr->report.seconds;
   S->exponent = s.exponent;
   S->use_muscle_physiology = s.use_muscle_physiology;
+  S->so_barrier_mu = s.so_opensim ? hl_so_opensim_mu(1e-4) : 0;
   S->lowpass_hz = s.lowpass_hz;
   S->step_interval = s.step_interval;
   st = summarize(tr, m, &s, err);

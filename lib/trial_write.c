@@ -21,15 +21,20 @@ static void convention(const hl_trial *t, const hl_model *m, char *buf, size_t n
   char lp[32];
   if (S->lowpass_hz > 0) snprintf(lp, sizeof lp, "%g Hz", S->lowpass_hz);
   else snprintf(lp, sizeof lp, "off");
+  char answer[96];
+  if (S->so_barrier_mu > 0)
+    snprintf(answer, sizeof answer, "OpenSim's interior-point stopping point, barrier mu %g", S->so_barrier_mu);
+  else
+    snprintf(answer, sizeof answer, "exact optimum");
   snprintf(buf, n,
            "hipload %s. Contact force = joint reaction ON the child body (femur_%c, tibia_%c, talus_%c), "
            "EXPRESSED IN that body's frame, at the joint centre (OpenSim JointReaction convention). "
            "BW = %.4g kg x %.5g m/s^2 = %.6g N. Window %.6g-%.6g s (%s stance). Model: %s. "
-           "Options: static optimization sum |a|^%g, muscle physiology %s, coordinate low-pass %s, "
+           "Options: static optimization sum |a|^%g (%s), muscle physiology %s, coordinate low-pass %s, "
            "every %d kinematics row(s).",
            hl_version(), S->leg, S->leg, S->leg, S->body_mass_kg,
            sqrt(m->gravity[0] * m->gravity[0] + m->gravity[1] * m->gravity[1] + m->gravity[2] * m->gravity[2]),
-           S->bw_n, S->t0, S->t1, side_name(S->leg), m->name, S->exponent,
+           S->bw_n, S->t0, S->t1, side_name(S->leg), m->name, S->exponent, answer,
            S->use_muscle_physiology ? "on" : "off", lp, S->step_interval);
 }
 
@@ -141,6 +146,8 @@ static hl_status write_json(const hl_trial *t, const hl_model *m, const char *pa
   jnum(f, S->so_max_reserve);
   fprintf(f, ", \"max_reserve_actuator\": ");
   jstr(f, S->so_max_reserve_name);
+  fprintf(f, ", \"answer\": \"%s\", \"barrier_mu\": ", S->so_barrier_mu > 0 ? "opensim_stopping_point" : "exact_optimum");
+  jnum(f, S->so_barrier_mu);
   fprintf(f, ", \"seconds\": ");
   jnum(f, S->seconds);
   fprintf(f, "}\n}\n");

@@ -19,7 +19,7 @@ static void usage(FILE *f) {
           "usage: hipload analyze --model M.osim --coordinates Q.mot --external-loads L.xml --out DIR\n"
           "                       [--leg r|l] [--t0 S --t1 S | --stance auto] [--threshold N]\n"
           "                       [--lowpass HZ] [--exponent P] [--reserves FILE|auto] [--mass KG]\n"
-          "                       [--step N] [--name PREFIX]\n"
+          "                       [--step N] [--name PREFIX] [--opensim-stop]\n"
           "       hipload analyze --mass KG [--height M] --coordinates Q.mot --external-loads L.xml --out DIR ...\n\n"
           "Inverse dynamics, static optimization (OpenSim semantics), hip/knee/ankle contact forces and\n"
           "muscle contributions for one stance of your own trial.\n"
@@ -43,6 +43,8 @@ static void usage(FILE *f) {
           "  --reserves auto    add a reserve (optimal force 1) on every unlocked coordinate lacking one;\n"
           "                     the default when the model and files bring no non-muscle actuator\n"
           "  --step N           analyse every N-th kinematics row (default 1)\n"
+          "  --opensim-stop     static optimization: report where OpenSim's interior-point optimizer\n"
+          "                     stops instead of the exact optimum (docs/so-opensim.md)\n"
           "Exit status: 0 done, 1 the analysis failed (the message names the file), 2 usage error.\n"
           "On any error no output folder is left behind (an existing one is left as it was).\n",
           HL_SAMPLE_HEIGHT_M, HL_SAMPLE_HEIGHT_M);
@@ -99,6 +101,10 @@ int hl_cmd_analyze(int argc, char **argv) {
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
+    }
+    if (!strcmp(a, "--opensim-stop")) {
+      ts.so_opensim = 1;
+      continue;
     }
     if (!v) {
       fprintf(stderr, "hipload analyze: '%s' needs a value or is unknown\n", a);

@@ -14,11 +14,13 @@
 #include "report.h"
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: hipload run [--out DIR] [--exponent P] [--quiet]\n\n"
+  fprintf(f, "usage: hipload run [--out DIR] [--exponent P] [--opensim-stop] [--quiet]\n\n"
              "Analyses the embedded right stance of treadmill running at ~3.9 m/s (Hamner, Seth & Delp\n"
              "2010, subject02): inverse dynamics, static optimization, hip/knee/ankle contact forces and\n"
              "each muscle group's contribution. Prints a summary and writes .sto files, a CSV,\n"
-             "summary.json and SVG figures to DIR (default hipload-out).\n");
+             "summary.json and SVG figures to DIR (default hipload-out).\n"
+             "  --opensim-stop  static optimization: report where OpenSim's interior-point optimizer\n"
+             "                  stops instead of the exact optimum (docs/so-opensim.md)\n");
 }
 
 int hl_cmd_run(int argc, char **argv) {
@@ -39,6 +41,8 @@ int hl_cmd_run(int argc, char **argv) {
         fprintf(stderr, "hipload run: --exponent must be a number > 1, not '%s'\n", argv[i]);
         return 2;
       }
+    } else if (!strcmp(argv[i], "--opensim-stop")) {
+      ts.so_opensim = 1;
     } else if (!strcmp(argv[i], "--quiet")) {
       quiet = 1;
     } else {

@@ -29,6 +29,9 @@ typedef struct hl_trial_settings {
   double lowpass_hz;         /* coordinate low-pass cutoff, Hz; ≤ 0 off (default -1) */
   double exponent;           /* static-optimization cost exponent (default 2) */
   int use_muscle_physiology; /* default 1 */
+  int so_opensim;            /* 1: static optimization reports where OpenSim's interior-point
+                                optimizer stops (log-barrier point, docs/so-opensim.md) instead of
+                                the exact optimum (default 0) */
   double body_mass;          /* kg for BW; ≤ 0 (default) = the model's mass */
   int step_interval;         /* analyse every n-th kinematics row (default 1) */
   const char *name;          /* output file prefix (default "hipload") */
@@ -78,6 +81,7 @@ typedef struct hl_trial_summary {
   /* the options the trial ran with (they go into every output's header) */
   double exponent;
   int use_muscle_physiology;
+  double so_barrier_mu;      /* 0: the exact optimum; > 0: OpenSim's stopping point at this μ */
   double lowpass_hz;
   int step_interval;
 } hl_trial_summary;
