@@ -8,6 +8,7 @@
 #define HIPLOAD_KIN_INTERNAL_H
 
 #include "hipload/model.h"
+#include "hipload/qp.h"
 
 typedef struct hl__kin_data {
   hl_data pub;          /* must stay the first member: (hl_data *) <-> (hl__kin_data *) */
@@ -62,6 +63,16 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c);
 /* hl_muscle_force_per_activation with c from hl__muscle_const(m, i, c); i must be valid. */
 double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *c, double len, double speed,
                       int use_physiology, double *lnorm, double *vnorm, double *alpha);
+
+/* hl_qp_solve_cols for lib/so.c, which builds its columns itself (counts within 0..m, rows
+ * strictly ascending within 0..m−1) and passes the same w, lb, ub values on every call: a warm
+ * p = 2 call skips the structural and weight/bound checks (lib/qp.c says why non-finite values
+ * are still caught). Same answers, bits, errors and warm start as hl_qp_solve_cols, except that
+ * res->cost is NAN when the checks were skipped. res must not be NULL. */
+hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
+                                    const double *vals, const double *b, const double *w,
+                                    const double *lb, const double *ub, double *x, int *active,
+                                    hl_qp_result *res);
 
 static inline hl__kin_data *hl__kin(hl_data *d) { return (hl__kin_data *)d; }
 static inline const hl__kin_data *hl__kin_c(const hl_data *d) { return (const hl__kin_data *)d; }

@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kin_internal.h"
+
 #define QP_RHO_REL 1e8         /* elastic penalty relative to the cost curvature of J */
 
 struct hl_qp {
@@ -82,6 +84,8 @@ struct hl_qp {
   double *zh1, *zh2;   /* n each: z = Aᵀλ/(2w) of the last two fast-path answers */
   int nhist;           /* how many of zh1, zh2 are valid (consecutive fast-path answers) */
   double fast_resid;   /* max |A x − b| of fast_p2's last answer */
+  int wb_ok;           /* the last call's w, lb, ub passed the checks (iw2 holds 1/(2w)) */
+  int b_finite;        /* ... and every bound was finite (fast_p2 need not free infinite ones) */
   hl_error err;
 };
 
@@ -639,7 +643,7 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
   int *act = qp->act_new;
   double *J = qp->J, *lam = qp->lam_try, *r = qp->rhs, *z = qp->z;
   memcpy(act, qp->act, sizeof(int) * (size_t)n);
-  for (int i = 0; i < n; i++) /* a bound that is not finite cannot hold a variable */
+  for (int i = 0; i < n && !qp->b_finite; i++) /* a bound that is not finite cannot hold a variable */
     if ((act[i] < 0 && !isfinite(lb[i])) || (act[i] > 0 && !isfinite(ub[i]))) act[i] = 0;
   int elastic = 0, tried = 0;
   double inv2rho = 0.0;
@@ -752,12 +756,15 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   }
   /* Weights and bounds: one pass that only ORs the failures (no branch per entry), then the first
    * bad entry is located for the message. */
-  int bad = 0;
+  int bad = 0, infb = 0;
+  qp->wb_ok = 0;
   for (int i = 0; i < n; i++) {
     bad |= !(w[i] > 0.0) | !(w[i] <= DBL_MAX) | !(lb[i] <= ub[i]) | (lb[i] == INFINITY) |
            (ub[i] == -INFINITY);
+    infb |= !(fabs(lb[i]) <= DBL_MAX) | !(fabs(ub[i]) <= DBL_MAX);
     qp->iw2[i] = 0.5 / w[i]; /* the fast path's 1/(2w); only read when every w passed */
   }
+  qp->b_finite = !infb;
   for (int i = 0; i < n && bad; i++) {
     if (!(w[i] > 0.0) || !isfinite(w[i])) {
       res->status = HL_ERR_BAD_VALUE;
@@ -771,6 +778,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
                           ub[i]);
     }
   }
+  qp->wb_ok = 1;
   double bmax = 0.0;
   for (int j = 0; j < m; j++) {
     if (!isfinite(b[j])) {
@@ -1014,4 +1022,87 @@ hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const dou
   qp->ridx = qp->own_ridx;
   qp->cval = qp->own_cval;
   return st;
+}
+
+/* The trusted entry for lib/so.c (declared in kin_internal.h). The caller builds its columns
+ * itself (counts within 0..m, rows strictly ascending within 0..m−1) and passes the same w, lb, ub
+ * values on every call, so on a warm p = 2 call the per-call checks are skipped: the weights and
+ * bounds are the ones the last checked call accepted (wb_ok), and the columns' structure is the
+ * caller's promise. Their values are not trusted: a NaN or infinity in A reaches x (a free column's
+ * z) or A x − b (a bound column's term, even at a zero bound), so a fast-path answer with every x
+ * and every residual finite and max |A x − b| ≤ tol had finite columns. Any other outcome (cold
+ * call, no prediction, a non-finite b, the fast path not certifying) runs hl_qp_solve_cols from
+ * the same state, which checks everything and names a bad value: the answer is the same bits
+ * either way. res->cost is not formed (NAN). */
+hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
+                                    const double *vals, const double *b, const double *w,
+                                    const double *lb, const double *ub, double *x, int *active,
+                                    hl_qp_result *res) {
+  if (!qp) return HL_ERR_INVALID_ARG;
+  const int m = qp->m, n = qp->n;
+  if (qp->wb_ok && qp->set.p == 2.0 && m > 0 && qp->set.warm_start && qp->have_warm &&
+      qp->nhist >= 2 && cnt && rows && vals && b && x && res) {
+    int bad = 0;
+    double bmax = 0.0;
+    for (int j = 0; j < m; j++) {
+      double a = fabs(b[j]);
+      bad |= !(a <= DBL_MAX);
+      bmax = a > bmax ? a : bmax;
+    }
+    if (!bad) {
+      /* J's envelope row starts (envelope()), from the caller's columns */
+      int *ef = qp->ef;
+      for (int j = 0; j < m; j++) ef[j] = j;
+      for (int i = 0; i < n; i++) {
+        const int c = cnt[i];
+        if (c < 2) continue;
+        const int *ri = rows + (size_t)i * m;
+        const int r0 = ri[0];
+        for (int k = 1; k < c; k++) ef[ri[k]] = ef[ri[k]] < r0 ? ef[ri[k]] : r0;
+      }
+      envelope_last(qp);
+      qp->cnt = cnt;
+      qp->ridx = rows;
+      qp->cval = vals;
+      double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
+      for (int i = 0; i < n; i++) { /* the predicted working set, as in qp_solve */
+        double zp = 2.0 * qp->zh1[i] - qp->zh2[i];
+        qp->act[i] = zp < lb[i] ? -1 : zp > ub[i] ? 1 : 0;
+      }
+      int iters = 0;
+      int ok = fast_p2(qp, b, w, lb, ub, x, 8 + m, &iters) && qp->fast_resid <= tol_abs;
+      if (ok) {
+        int nonfin = 0, nact = 0;
+        for (int j = 0; j < m; j++) nonfin |= !(fabs(qp->rhs[j]) <= DBL_MAX);
+        for (int i = 0; i < n; i++) {
+          int a = x[i] <= lb[i] ? -1 : x[i] >= ub[i] ? 1 : 0;
+          nact += a != 0;
+          nonfin |= !(fabs(x[i]) <= DBL_MAX);
+          if (active) active[i] = a;
+        }
+        if (!nonfin) {
+          double *t = qp->zh2;
+          qp->zh2 = qp->zh1;
+          qp->zh1 = t;
+          memcpy(qp->zh1, qp->z, sizeof(double) * (size_t)n);
+          qp->have_warm = 1;
+          hl_error_clear(&qp->err);
+          res->status = HL_OK;
+          res->iterations = iters;
+          res->residual = qp->fast_resid;
+          res->cost = NAN;
+          res->n_active = nact;
+          res->least_squares = 0;
+          qp->cnt = qp->own_cnt;
+          qp->ridx = qp->own_ridx;
+          qp->cval = qp->own_cval;
+          return HL_OK;
+        }
+      }
+      qp->cnt = qp->own_cnt;
+      qp->ridx = qp->own_ridx;
+      qp->cval = qp->own_cval;
+    }
+  }
+  return hl_qp_solve_cols(qp, cnt, rows, vals, b, w, lb, ub, x, active, res);
 }

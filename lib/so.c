@@ -319,8 +319,10 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
     so->b[r] = tau_id[i] - so->tau[i];
   }
   hl_qp_result res;
-  hl_status st = hl_qp_solve_cols(so->qp, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb,
-                                  so->ub, so->x, so->active, &res);
+  /* build_matrix writes each column's rows ascending within 0..nrow−1, and w, lb, ub never change
+   * after hl_so_create: the solver's trusted entry may skip its structural checks */
+  hl_status st = hl__qp_solve_cols_trusted(so->qp, so->ccnt, so->crow, so->cval, so->b, so->w,
+                                           so->lb, so->ub, so->x, so->active, &res);
   const double *xo = so->x;
   if (so->set.barrier_mu > 0 && st == HL_OK && !res.least_squares) {
     /* from the exact optimum to the barrier point; the exact one stays the next call's start */

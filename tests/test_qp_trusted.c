@@ -1,0 +1,121 @@
+/* hl__qp_solve_cols_trusted (lib/kin_internal.h): the solver entry static optimization uses, which
+ * skips the structural and weight/bound checks on a warm call. Known answers by hand, the same bits
+ * as hl_qp_solve_cols on a twin workspace, and non-finite values still reported as errors. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/kin_internal.h"
+#include "hipload/qp.h"
+#include "testutil.h"
+
+/* Two decoupled rows (worked by hand, as in test_qp_cols):
+ *   x0 + x1 + x2 = s0 with x0 ≤ 0.5: for s0 = 3, x0 = 0.5 (upper), x1 = x2 = 1.25
+ *   x3 + x4      = s1 with x4 ≥ 0.8: for s1 = 1, x4 = 0.8 (lower), x3 = 0.2 */
+static const int CNT[5] = {1, 1, 1, 1, 1};
+static const int ROWS[2 * 5] = {0, 0, 0, 0, 0, 0, 1, 0, 1, 0};
+static const double W[5] = {1, 1, 1, 1, 1};
+static const double LB[5] = {-10, -10, -10, -10, 0.8}, UB[5] = {0.5, 10, 10, 10, 10};
+
+/* Three warm calls with slowly moving b (the trusted path needs two earlier answers), then the
+ * call under test; returns its status. vals/b of the last call as given. */
+static hl_status warm_then(hl_qp *qp, const double *vals, const double *b, double *x, int *act,
+                           hl_qp_result *r) {
+  double v1[10] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0};
+  for (int f = 0; f < 3; f++) {
+    double bf[2] = {3.0 - 0.01 * (3 - f), 1.0 - 0.001 * (3 - f)};
+    ck_assert_int_eq(hl__qp_solve_cols_trusted(qp, CNT, ROWS, v1, bf, W, LB, UB, x, act, r), HL_OK);
+  }
+  return hl__qp_solve_cols_trusted(qp, CNT, ROWS, vals, b, W, LB, UB, x, act, r);
+}
+
+START_TEST(test_trusted_known_answer) {
+  double vals[10] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, b[2] = {3, 1}, x[5] = {0};
+  int act[5];
+  hl_qp_result r;
+  hl_qp *qp = hl_qp_create(2, 5, NULL);
+  ck_assert_ptr_nonnull(qp);
+  ck_assert_int_eq(warm_then(qp, vals, b, x, act, &r), HL_OK);
+  const double want[5] = {0.5, 1.25, 1.25, 0.2, 0.8};
+  const int want_act[5] = {1, 0, 0, 0, -1};
+  double err = 0;
+  for (int i = 0; i < 5; i++) err = fmax(err, fabs(x[i] - want[i]));
+  ck_assert_double_le(err, 1e-12);
+  ck_assert_mem_eq(act, want_act, sizeof want_act);
+  ck_assert_int_eq(r.n_active, 2);
+  ck_assert_int_eq(r.least_squares, 0);
+  ck_assert_double_le(r.residual, 1e-12);
+  ck_assert(isnan(r.cost)); /* the trusted path does not form the cost */
+  ck_assert_double_eq_tol(hl_qp_multipliers(qp)[0], 2.5, 1e-12);
+  ck_assert_double_eq_tol(hl_qp_multipliers(qp)[1], 0.4, 1e-12);
+  ck_assert_str_eq(hl_qp_error(qp)->message, "");
+  hl_qp_free(qp);
+}
+END_TEST
+
+/* The same sequence through hl_qp_solve_cols on a twin workspace gives the same bits. */
+START_TEST(test_trusted_same_bits) {
+  hl_qp *a = hl_qp_create(2, 5, NULL), *c = hl_qp_create(2, 5, NULL);
+  ck_assert_ptr_nonnull(a);
+  ck_assert_ptr_nonnull(c);
+  double xa[5] = {0}, xc[5] = {0};
+  hl_qp_result ra, rc;
+  for (int f = 0; f < 20; f++) {
+    double vals[10] = {1 + 0.1 * sin(f), 0, 1, 0, 0.7 + 0.01 * f, 0, 1, 0, 1.3, 0};
+    double b[2] = {3 + 0.3 * sin(0.5 * f), 1 + 0.2 * cos(0.7 * f)};
+    ck_assert_int_eq(hl__qp_solve_cols_trusted(a, CNT, ROWS, vals, b, W, LB, UB, xa, NULL, &ra),
+                     HL_OK);
+    ck_assert_int_eq(hl_qp_solve_cols(c, CNT, ROWS, vals, b, W, LB, UB, xc, NULL, &rc), HL_OK);
+    ck_assert_mem_eq(xa, xc, sizeof xa);
+    ck_assert_int_eq(ra.n_active, rc.n_active);
+    ck_assert(ra.residual == rc.residual);
+  }
+  hl_qp_free(a);
+  hl_qp_free(c);
+}
+END_TEST
+
+/* Non-finite values on a warm call: a free column (x1's), a column held at a bound (x0's, at
+ * its upper bound), and b. Each is the checked entry's error, naming the value. */
+START_TEST(test_trusted_nonfinite) {
+  const struct { int slot; double v; const char *want; } cases[] = {
+      {2, NAN, "A[0][1] = nan"},      /* x1: free */
+      {0, NAN, "A[0][0] = nan"},      /* x0: at its upper bound 0.5 */
+      {0, INFINITY, "A[0][0] = inf"}, /* the same with an infinity */
+      {8, -INFINITY, "A[1][4] = -inf"}, /* x4: at its lower bound */
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    double vals[10] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, b[2] = {3, 1}, x[5] = {0};
+    vals[cases[k].slot] = cases[k].v;
+    hl_qp_result r;
+    hl_qp *qp = hl_qp_create(2, 5, NULL);
+    ck_assert_ptr_nonnull(qp);
+    ck_assert_int_eq(warm_then(qp, vals, b, x, NULL, &r), HL_ERR_BAD_VALUE);
+    ck_assert_int_eq(r.status, HL_ERR_BAD_VALUE);
+    ck_assert_ptr_nonnull(strstr(hl_qp_error(qp)->message, cases[k].want));
+    /* the next good call is answered again */
+    double good[10] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0};
+    ck_assert_int_eq(hl__qp_solve_cols_trusted(qp, CNT, ROWS, good, b, W, LB, UB, x, NULL, &r),
+                     HL_OK);
+    ck_assert_double_eq_tol(x[1], 1.25, 1e-12);
+    hl_qp_free(qp);
+  }
+  double vals[10] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, b[2] = {3, NAN}, x[5] = {0};
+  hl_qp_result r;
+  hl_qp *qp = hl_qp_create(2, 5, NULL);
+  ck_assert_ptr_nonnull(qp);
+  ck_assert_int_eq(warm_then(qp, vals, b, x, NULL, &r), HL_ERR_BAD_VALUE);
+  ck_assert_ptr_nonnull(strstr(hl_qp_error(qp)->message, "b[1] = nan"));
+  hl_qp_free(qp);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("qp_trusted");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, test_trusted_known_answer);
+  tcase_add_test(tc, test_trusted_same_bits);
+  tcase_add_test(tc, test_trusted_nonfinite);
+  suite_add_tcase(s, tc);
+  return tu_run(s);
+}
