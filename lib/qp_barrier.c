@@ -65,6 +65,11 @@ static void chol_solve(int m, double *M, double *r) {
   }
 }
 
+/* A variable whose bounds coincide (min_control = max_control) is a constant: no barrier. */
+static int is_fixed(double lb, double ub) {
+  return isfinite(lb) && isfinite(ub) && ub - lb <= 1e-12 * fmax(1, fabs(lb));
+}
+
 /* Cost and barrier: gradient g and Hessian diagonal h of variable k at x. */
 static void grad_hess(double x, double w, double p, double lb, double ub, double mu, double *g,
                       double *h) {
@@ -98,9 +103,10 @@ hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const do
   double *g = rp + m, *hinv = g + n, *x0 = hinv + n;
   if (iterations) *iterations = 0;
   memcpy(x0, x, sizeof(double) * (size_t)n);
-  for (int k = 0; k < n; k++) { /* strictly inside the bounds */
+  for (int k = 0; k < n; k++) { /* strictly inside the bounds (a fixed variable stays put) */
     double lo = lb[k], hi = ub[k];
     double width = (isfinite(lo) && isfinite(hi)) ? hi - lo : INFINITY;
+    if (is_fixed(lo, hi)) continue;
     double d = 1e-3 * (width < 1 ? width : 1);
     if (isfinite(lo) && x[k] < lo + d) x[k] = lo + d;
     if (isfinite(hi) && x[k] > hi - d) x[k] = hi - d;
@@ -108,6 +114,11 @@ hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const do
   for (int it = 1; it <= BARRIER_MAX_ITER; it++) {
     for (int k = 0; k < n; k++) {
       double h;
+      if (is_fixed(lb[k], ub[k])) {
+        g[k] = 0;
+        hinv[k] = 0; /* no step */
+        continue;
+      }
       grad_hess(x[k], w[k], p, lb[k], ub[k], mu, &g[k], &h);
       hinv[k] = 1 / h;
     }
@@ -142,6 +153,7 @@ hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const do
       if (dx > 0 && isfinite(ub[k])) alpha = fmin(alpha, 0.995 * (ub[k] - x[k]) / dx);
       /* converged when every step is tiny next to the variable and to its distance from the
        * bounds, or at the round-off of x itself */
+      if (hinv[k] == 0) continue;
       double scale = fmax(1, fabs(x[k]));
       if (isfinite(lb[k])) scale = fmin(scale, x[k] - lb[k]);
       if (isfinite(ub[k])) scale = fmin(scale, ub[k] - x[k]);

@@ -98,6 +98,19 @@ START_TEST(test_barrier_empty_row) {
 }
 END_TEST
 
+/* A variable with min = max (a disabled actuator) is a constant, not a barrier: x3 fixed at 0.3
+ * leaves x1 − x2 = 0 and the equal-pair answer of test_barrier_equal_pair. */
+START_TEST(test_barrier_fixed_variable) {
+  const double A[3] = {1, -1, 1}, b[1] = {0.3}, lb[3] = {0.5, 0.5, 0.3}, ub[3] = {INFINITY, INFINITY, 0.3};
+  double x[3] = {0.5, 0.5, 0.3};
+  ck_assert_int_eq(solve(1, 3, A, b, lb, ub, 2, 1e-2, x, NULL), HL_OK);
+  double t = (0.5 + sqrt(0.25 + 2e-2)) / 2;
+  ck_assert_double_eq_tol(x[0], t, 1e-13);
+  ck_assert_double_eq_tol(x[1], t, 1e-13);
+  ck_assert_double_eq(x[2], 0.3);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("qp_barrier");
   TCase *tc = tcase_create("core");
@@ -105,6 +118,7 @@ int main(void) {
   tcase_add_test(tc, test_barrier_symmetric);
   tcase_add_test(tc, test_barrier_no_equality_and_p3);
   tcase_add_test(tc, test_barrier_empty_row);
+  tcase_add_test(tc, test_barrier_fixed_variable);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }
