@@ -63,6 +63,10 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c);
 /* hl_muscle_force_per_activation with c from hl__muscle_const(m, i, c); i must be valid. */
 double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *c, double len, double speed,
                       int use_physiology, double *lnorm, double *vnorm, double *alpha);
+/* out[i] = hl__muscle_fpa(m, i, &c[i], len[i], speed[i], use_physiology, NULL, NULL, NULL) for
+ * every muscle (the same bits, without a call per muscle). */
+void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *c, const double *len,
+                        const double *speed, int use_physiology, double *out);
 
 /* hl_qp_solve_cols for lib/so.c, which builds its columns itself (counts within 0..m, rows
  * strictly ascending within 0..m−1) and passes the same w, lb, ub values on every call: a warm

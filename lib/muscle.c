@@ -289,8 +289,16 @@ static double penn_angle_of(const hl__mus_const *c, double s) {
   return s < c->sin_max ? asin(s) : c->max_pen;
 }
 
-double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double len, double speed,
-                      int use_physiology, double *lnorm, double *vnorm, double *alpha) {
+/* The body of hl__muscle_fpa; inlined into hl__muscle_fpa_all with NULL outputs, so a frame's
+ * loop over the muscles makes no call per muscle and tests no output pointer. */
+#if defined(__GNUC__)
+#define FPA_INLINE inline __attribute__((always_inline))
+#else
+#define FPA_INLINE inline
+#endif
+static FPA_INLINE double fpa_impl(const hl_model *m, int i, const hl__mus_const *pc, double len,
+                                  double speed, int use_physiology, double *lnorm, double *vnorm,
+                                  double *alpha) {
   double f0 = m->mus_f0[i];
   int type = m->mus_type[i];
   if (!use_physiology || (type != HL_MUSCLE_THELEN2003 && type != HL_MUSCLE_MILLARD2012)) return f0;
@@ -343,6 +351,17 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
   millard_fv_curve(cv, &c);
   double fv = bez_eval(&c, vn, NULL);
   return f0 * fal * fv * cn;
+}
+
+double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double len, double speed,
+                      int use_physiology, double *lnorm, double *vnorm, double *alpha) {
+  return fpa_impl(m, i, pc, len, speed, use_physiology, lnorm, vnorm, alpha);
+}
+
+void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *pc, const double *len,
+                        const double *speed, int use_physiology, double *out) {
+  for (int i = 0; i < m->nmuscle; i++)
+    out[i] = fpa_impl(m, i, pc + i, len[i], speed[i], use_physiology, NULL, NULL, NULL);
 }
 
 double hl_muscle_force_per_activation(const hl_model *m, int i, double len, double speed,

@@ -26,6 +26,11 @@ struct hl_so {
   hl__mus_const *mc; /* nmuscle: pennation constants, computed once */
   unsigned char *act_fixed; /* nactuator: 1 when the column does not depend on the pose
                                (coordinate actuators), built once in hl_so_create */
+  /* Index lists for build_matrix, filled by the first solve from the kinematics workspace (they
+   * depend on the model only); nq slots per muscle / actuator. */
+  int lists_ready;
+  int *mcon_coord, *mcon_row, *mcon_num; /* a muscle's coordinates that are constrained, their rows */
+  int *acol, *acol_num; /* a pose-dependent actuator's coordinates where its column can be nonzero */
   hl_qp *qp;
   double *xb, *bwork; /* barrier_mu > 0: the barrier point and its scratch */
 };
@@ -63,6 +68,11 @@ void hl_so_free(hl_so *so) {
   free(so->J3);
   free(so->mc);
   free(so->act_fixed);
+  free(so->mcon_coord);
+  free(so->mcon_row);
+  free(so->mcon_num);
+  free(so->acol);
+  free(so->acol_num);
   hl_qp_free(so->qp);
   free(so->xb);
   free(so->bwork);
@@ -101,6 +111,12 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->J3 = calloc((size_t)3 * nq + 1, sizeof(double));
   so->mc = calloc((size_t)(m->nmuscle > 0 ? m->nmuscle : 1), sizeof *so->mc);
   so->act_fixed = calloc((size_t)(m->nactuator > 0 ? m->nactuator : 1), 1);
+  size_t nmus = (size_t)(m->nmuscle > 0 ? m->nmuscle : 1), nact = (size_t)(m->nactuator > 0 ? m->nactuator : 1);
+  so->mcon_coord = calloc(nmus * (size_t)(nq > 0 ? nq : 1), sizeof(int));
+  so->mcon_row = calloc(nmus * (size_t)(nq > 0 ? nq : 1), sizeof(int));
+  so->mcon_num = calloc(nmus, sizeof(int));
+  so->acol = calloc(nact * (size_t)(nq > 0 ? nq : 1), sizeof(int));
+  so->acol_num = calloc(nact, sizeof(int));
   so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
   if (so->set.barrier_mu > 0) {
     so->xb = calloc((size_t)n, sizeof(double));
@@ -112,7 +128,8 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   }
   if (!so->mc || !so->act_fixed || !so->row_coord || !so->coord_row || !so->Afull || !so->ccnt ||
       !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
-      !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp) {
+      !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp || !so->mcon_coord ||
+      !so->mcon_row || !so->mcon_num || !so->acol || !so->acol_num) {
     hl_so_free(so);
     return NULL;
   }
@@ -276,35 +293,131 @@ void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *m
   }
 }
 
+/* The index lists of build_matrix: per muscle, the coordinates of its own list (kin_internal.h)
+ * that are constrained, with their rows; per pose-dependent actuator, the coordinates that can move
+ * the bodies it acts on (its generalized force is exactly zero at the others: a point actuator's
+ * Jacobian and a torque actuator's body Jacobians are zero outside them). Ascending. */
+static void fill_lists(hl_so *so, const hl_model *m, const hl__kin_data *kd) {
+  int nq = so->nq;
+  for (int k = 0; k < m->nmuscle; k++) {
+    const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
+    int num = 0;
+    for (int s = 0; s < kd->mus_cols_num[k]; s++)
+      if (so->coord_row[cols[s]] >= 0) {
+        so->mcon_coord[(size_t)k * nq + num] = cols[s];
+        so->mcon_row[(size_t)k * nq + num++] = so->coord_row[cols[s]];
+      }
+    so->mcon_num[k] = num;
+  }
+  double *mark = so->tau; /* nq scratch, free until the solve */
+  for (int a = 0; a < m->nactuator; a++) {
+    if (so->act_fixed[a]) continue;
+    int t = m->act_type[a], bodies[2] = {-1, -1};
+    if (t == HL_ACT_POINT) bodies[0] = m->act_body[a];
+    else if (t == HL_ACT_TORQUE) {
+      bodies[0] = m->act_body[a] > 0 ? m->act_body[a] : -1;
+      bodies[1] = m->act_body_b[a] > 0 ? m->act_body_b[a] : -1;
+    }
+    for (int i = 0; i < nq; i++) mark[i] = t == HL_ACT_POINT || t == HL_ACT_TORQUE ? 0.0 : 1.0;
+    for (int j = 0; j < 2; j++) {
+      int b = bodies[j];
+      if (b < 0) continue;
+      const int *cols = kd->body_cols + kd->body_cols_adr[b];
+      for (int s = 0; s < kd->body_cols_num[b]; s++) mark[cols[s]] = 1.0;
+    }
+    int num = 0;
+    for (int i = 0; i < nq; i++)
+      if (mark[i] != 0.0) so->acol[(size_t)a * nq + num++] = i;
+    so->acol_num[a] = num;
+  }
+  so->lists_ready = 1;
+}
+
+/* Column nmuscle + a of a pose-dependent actuator, as actuator_matrix_column computes it, at the
+ * coordinates of its list only (the other entries of Afull stay at the zero they were created
+ * with; the same arithmetic per entry, so the same bits). */
+static void actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
+  int nq = so->nq, n = so->n, nr = so->nrow, k = m->nmuscle + a;
+  const int *list = so->acol + (size_t)a * nq, nl = so->acol_num[a];
+  double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
+  so->fpu[k] = fo;
+  if (m->act_type[a] == HL_ACT_POINT) {
+    if (nl > 0) {
+      int b = m->act_body[a];
+      double pg[3], dir[3], local[3];
+      hl_actuator_line(m, d, a, pg, dir);
+      const double *R = d->body_R + 9 * b;
+      double r[3] = {pg[0] - d->body_p[3 * b], pg[1] - d->body_p[3 * b + 1], pg[2] - d->body_p[3 * b + 2]};
+      for (int i = 0; i < 3; i++) local[i] = R[i] * r[0] + R[3 + i] * r[1] + R[6 + i] * r[2];
+      hl_kin_point_jacobian(m, d, b, local, so->J3);
+      const double *J3 = so->J3;
+      for (int s = 0; s < nl; s++) {
+        int i = list[s];
+        col[s] = J3[i] * dir[0] + J3[nq + i] * dir[1] + J3[2 * nq + i] * dir[2];
+      }
+    }
+  } else if (m->act_type[a] == HL_ACT_TORQUE) {
+    int ba = m->act_body[a], bb = m->act_body_b[a];
+    double pg[3], axis[3];
+    hl_actuator_line(m, d, a, pg, axis);
+    const double *JA = ba > 0 ? d->body_J + (size_t)6 * nq * ba : NULL;
+    const double *JB = bb > 0 ? d->body_J + (size_t)6 * nq * bb : NULL;
+    for (int s = 0; s < nl; s++) {
+      int i = list[s];
+      double g = 0;
+      if (JA) g += JA[i] * axis[0] + JA[nq + i] * axis[1] + JA[2 * nq + i] * axis[2];
+      if (JB) g -= JB[i] * axis[0] + JB[nq + i] * axis[1] + JB[2 * nq + i] * axis[2];
+      col[s] = g;
+    }
+  } else {
+    actuator_matrix_column(so, m, d, a);
+    return;
+  }
+  int *cr = so->crow + (size_t)k * nr, c = 0;
+  double *cv = so->cval + (size_t)k * nr;
+  for (int s = 0; s < nl; s++) {
+    int i = list[s], r = so->coord_row[i];
+    double v = col[s] * fo;
+    so->Afull[(size_t)i * n + k] = v;
+    if (r >= 0 && v != 0.0) {
+      cr[c] = r;
+      cv[c++] = v;
+    }
+  }
+  so->ccnt[k] = c;
+}
+
 /* Afull (nq × n, for hl_so_matrix) and the constrained rows' nonzeros by column for the solver
  * (rows ascending, exact zeros left out: the same columns hl_qp_solve would gather from the dense
  * constrained rows, so the answers are bit-identical). */
 static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   int nq = so->nq, n = so->n, nr = so->nrow;
   const hl__kin_data *kd = hl__kin_c(d);
+  if (!so->lists_ready) fill_lists(so, m, kd);
+  hl__muscle_fpa_all(m, so->mc, d->mus_len, d->mus_speed, so->set.use_muscle_physiology, so->fpu);
   for (int k = 0; k < m->nmuscle; k++) {
-    double f = hl__muscle_fpa(m, k, &so->mc[k], d->mus_len[k], d->mus_speed[k],
-                              so->set.use_muscle_physiology, NULL, NULL, NULL);
-    so->fpu[k] = f;
+    const double f = so->fpu[k];
     /* only the muscle's own coordinates: its other moment arms are exactly zero (kin_internal.h),
      * and those entries of Afull stay at the zero they were created with */
     const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
     const double *ma = d->mus_ma + (size_t)k * nq;
+    for (int s = 0; s < kd->mus_cols_num[k]; s++)
+      so->Afull[(size_t)cols[s] * n + k] = ma[cols[s]] * f;
+    /* the constrained ones for the solver, an exact zero left out (branch-free: the slot is
+     * written, and only kept when the value is not zero) */
+    const int *cc = so->mcon_coord + (size_t)k * nq, *rr = so->mcon_row + (size_t)k * nq;
     int *cr = so->crow + (size_t)k * nr, c = 0;
     double *cv = so->cval + (size_t)k * nr;
-    for (int s = 0; s < kd->mus_cols_num[k]; s++) {
-      double v = ma[cols[s]] * f;
-      int r = so->coord_row[cols[s]];
-      so->Afull[(size_t)cols[s] * n + k] = v;
-      if (r >= 0 && v != 0.0) {
-        cr[c] = r;
-        cv[c++] = v;
-      }
+    for (int s = 0; s < so->mcon_num[k]; s++) {
+      double v = ma[cc[s]] * f;
+      cr[c] = rr[s];
+      cv[c] = v;
+      c += v != 0.0;
     }
     so->ccnt[k] = c;
   }
   for (int a = 0; a < m->nactuator; a++)
-    if (!so->act_fixed[a]) actuator_matrix_column(so, m, d, a);
+    if (!so->act_fixed[a]) actuator_sparse_column(so, m, d, a);
 }
 
 hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const double *tau_id,
