@@ -13,7 +13,12 @@ struct hl_so {
   hl_so_settings set;
   int nq, n, nrow;  /* coordinates, unknowns, constrained coordinates */
   int *row_coord;   /* nrow: coordinate of each constraint row */
-  double *Afull;    /* nq × n: generalized force per unit control */
+  double *Afull;    /* nq × n: generalized force per unit control, formed by hl_so_matrix from
+                       the constrained rows' nonzeros and the locked rows' entries (lk_*) */
+  int nlock;        /* nq − nrow: locked coordinates */
+  int *lk_num;      /* n: entries of column k at locked coordinates */
+  int *lk_coord;    /* nlock × n: their coordinates, column k at k·nlock */
+  double *lk_val;   /* nlock × n: their values */
   int *coord_row;   /* nq: constraint row of each coordinate, -1 when locked */
   int *ccnt;        /* n: nonzeros of each column of the constrained A (hl_qp_solve_cols) */
   int *crow;        /* nrow × n: their rows, ascending, column k at k·nrow */
@@ -53,6 +58,9 @@ void hl_so_free(hl_so *so) {
   if (!so) return;
   free(so->row_coord);
   free(so->Afull);
+  free(so->lk_num);
+  free(so->lk_coord);
+  free(so->lk_val);
   free(so->coord_row);
   free(so->ccnt);
   free(so->crow);
@@ -97,6 +105,10 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
       if (!m->coord_locked[i]) so->row_coord[so->nrow++] = i;
     }
   so->Afull = calloc((size_t)nq * n + 1, sizeof(double));
+  so->nlock = nq - so->nrow;
+  so->lk_num = calloc((size_t)n, sizeof(int));
+  so->lk_coord = calloc((size_t)(so->nlock > 0 ? so->nlock : 1) * n, sizeof(int));
+  so->lk_val = calloc((size_t)(so->nlock > 0 ? so->nlock : 1) * n, sizeof(double));
   so->ccnt = calloc((size_t)n, sizeof(int));
   so->crow = calloc((size_t)(so->nrow ? so->nrow : 1) * n, sizeof(int));
   so->cval = calloc((size_t)(so->nrow ? so->nrow : 1) * n, sizeof(double));
@@ -129,7 +141,8 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   if (!so->mc || !so->act_fixed || !so->row_coord || !so->coord_row || !so->Afull || !so->ccnt ||
       !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
       !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp || !so->mcon_coord ||
-      !so->mcon_row || !so->mcon_num || !so->acol || !so->acol_num) {
+      !so->mcon_row || !so->mcon_num || !so->acol || !so->acol_num || !so->lk_num ||
+      !so->lk_coord || !so->lk_val) {
     hl_so_free(so);
     return NULL;
   }
@@ -155,7 +168,22 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
 }
 
 int hl_so_size(const hl_so *so) { return so ? so->n : 0; }
-const double *hl_so_matrix(const hl_so *so) { return so ? so->Afull : NULL; }
+/* Afull is not written per frame (a strided store per nonzero): it is formed here, on request, from
+ * the last solve's columns — the constrained rows' nonzeros the solver got and the entries at
+ * locked coordinates. Exact zeros are zero either way. */
+const double *hl_so_matrix(const hl_so *so) {
+  if (!so) return NULL;
+  int n = so->n, nr = so->nrow, nl = so->nlock;
+  memset(so->Afull, 0, sizeof(double) * (size_t)so->nq * (size_t)n);
+  for (int k = 0; k < n; k++) {
+    for (int t = 0; t < so->ccnt[k]; t++)
+      so->Afull[(size_t)so->row_coord[so->crow[(size_t)k * nr + t]] * n + k] =
+          so->cval[(size_t)k * nr + t];
+    for (int s = 0; s < so->lk_num[k]; s++)
+      so->Afull[(size_t)so->lk_coord[(size_t)k * nl + s] * n + k] = so->lk_val[(size_t)k * nl + s];
+  }
+  return so->Afull;
+}
 
 /* Simbody's smooth step (10x³ − 15x⁴ + 6x⁵) from y0 at x0 to y1 at x1. */
 static double smooth_step(double y0, double y1, double x0, double x1, double x) {
@@ -257,24 +285,27 @@ static void actuator_column(const hl_model *m, const hl_data *d, int a, double *
  * optimal force) and its nonzeros in the constrained rows for the solver. d may be NULL for a
  * coordinate actuator (its column does not depend on the pose). */
 static void actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
-  int nq = so->nq, n = so->n, nr = so->nrow, k = m->nmuscle + a;
+  int nq = so->nq, nr = so->nrow, k = m->nmuscle + a;
   double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
   so->fpu[k] = fo;
   actuator_column(m, d, a, so->J3, col, 1);
   /* one pass in coordinate order: the strided column of Afull, and the nonzeros of the
    * constrained rows (rows ascend with the coordinates) */
-  int *cr = so->crow + (size_t)k * nr, c = 0;
-  double *cv = so->cval + (size_t)k * nr;
+  int *cr = so->crow + (size_t)k * nr, c = 0, *lc = so->lk_coord + (size_t)k * so->nlock, l = 0;
+  double *cv = so->cval + (size_t)k * nr, *lv = so->lk_val + (size_t)k * so->nlock;
   for (int i = 0; i < nq; i++) {
     double v = col[i] * fo;
-    so->Afull[(size_t)i * n + k] = v;
     int r = so->coord_row[i];
-    if (r >= 0 && v != 0.0) {
+    if (r < 0) {
+      lc[l] = i;
+      lv[l++] = v;
+    } else if (v != 0.0) {
       cr[c] = r;
       cv[c++] = v;
     }
   }
   so->ccnt[k] = c;
+  so->lk_num[k] = l;
 }
 
 void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
@@ -301,13 +332,15 @@ static void fill_lists(hl_so *so, const hl_model *m, const hl__kin_data *kd) {
   int nq = so->nq;
   for (int k = 0; k < m->nmuscle; k++) {
     const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
-    int num = 0;
+    int num = 0, nlk = 0;
     for (int s = 0; s < kd->mus_cols_num[k]; s++)
       if (so->coord_row[cols[s]] >= 0) {
         so->mcon_coord[(size_t)k * nq + num] = cols[s];
         so->mcon_row[(size_t)k * nq + num++] = so->coord_row[cols[s]];
-      }
+      } else
+        so->lk_coord[(size_t)k * so->nlock + nlk++] = cols[s];
     so->mcon_num[k] = num;
+    so->lk_num[k] = nlk;
   }
   double *mark = so->tau; /* nq scratch, free until the solve */
   for (int a = 0; a < m->nactuator; a++) {
@@ -337,7 +370,7 @@ static void fill_lists(hl_so *so, const hl_model *m, const hl__kin_data *kd) {
  * coordinates of its list only (the other entries of Afull stay at the zero they were created
  * with; the same arithmetic per entry, so the same bits). */
 static void actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
-  int nq = so->nq, n = so->n, nr = so->nrow, k = m->nmuscle + a;
+  int nq = so->nq, nr = so->nrow, k = m->nmuscle + a;
   const int *list = so->acol + (size_t)a * nq, nl = so->acol_num[a];
   double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
   so->fpu[k] = fo;
@@ -373,36 +406,39 @@ static void actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *
     actuator_matrix_column(so, m, d, a);
     return;
   }
-  int *cr = so->crow + (size_t)k * nr, c = 0;
-  double *cv = so->cval + (size_t)k * nr;
+  int *cr = so->crow + (size_t)k * nr, c = 0, *lc = so->lk_coord + (size_t)k * so->nlock, l = 0;
+  double *cv = so->cval + (size_t)k * nr, *lv = so->lk_val + (size_t)k * so->nlock;
   for (int s = 0; s < nl; s++) {
     int i = list[s], r = so->coord_row[i];
     double v = col[s] * fo;
-    so->Afull[(size_t)i * n + k] = v;
-    if (r >= 0 && v != 0.0) {
+    if (r < 0) {
+      lc[l] = i;
+      lv[l++] = v;
+    } else if (v != 0.0) {
       cr[c] = r;
       cv[c++] = v;
     }
   }
   so->ccnt[k] = c;
+  so->lk_num[k] = l;
 }
 
 /* Afull (nq × n, for hl_so_matrix) and the constrained rows' nonzeros by column for the solver
  * (rows ascending, exact zeros left out: the same columns hl_qp_solve would gather from the dense
  * constrained rows, so the answers are bit-identical). */
 static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
-  int nq = so->nq, n = so->n, nr = so->nrow;
+  int nq = so->nq, nr = so->nrow;
   const hl__kin_data *kd = hl__kin_c(d);
   if (!so->lists_ready) fill_lists(so, m, kd);
   hl__muscle_fpa_all(m, so->mc, d->mus_len, d->mus_speed, so->set.use_muscle_physiology, so->fpu);
   for (int k = 0; k < m->nmuscle; k++) {
     const double f = so->fpu[k];
-    /* only the muscle's own coordinates: its other moment arms are exactly zero (kin_internal.h),
-     * and those entries of Afull stay at the zero they were created with */
-    const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
+    /* only the muscle's own coordinates: its other moment arms are exactly zero (kin_internal.h);
+     * first those at locked coordinates (for hl_so_matrix; usually none) */
     const double *ma = d->mus_ma + (size_t)k * nq;
-    for (int s = 0; s < kd->mus_cols_num[k]; s++)
-      so->Afull[(size_t)cols[s] * n + k] = ma[cols[s]] * f;
+    const int *lc = so->lk_coord + (size_t)k * so->nlock;
+    double *lv = so->lk_val + (size_t)k * so->nlock;
+    for (int s = 0; s < so->lk_num[k]; s++) lv[s] = ma[lc[s]] * f;
     /* the constrained ones for the solver, an exact zero left out (branch-free: the slot is
      * written, and only kept when the value is not zero) */
     const int *cc = so->mcon_coord + (size_t)k * nq, *rr = so->mcon_row + (size_t)k * nq;
