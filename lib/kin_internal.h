@@ -72,11 +72,12 @@ void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *c, const double 
  * strictly ascending within 0..m−1) and passes the same w, lb, ub values on every call: a warm
  * p = 2 call skips the structural and weight/bound checks (lib/qp.c says why non-finite values
  * are still caught). Same answers, bits, errors and warm start as hl_qp_solve_cols, except that
- * res->cost is NAN when the checks were skipped. res must not be NULL. */
+ * res->cost is NAN when the checks were skipped. res must not be NULL. same_rows = 1 promises
+ * that cnt and rows are the same as at the last call (J's envelope is then kept). */
 hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
                                     const double *vals, const double *b, const double *w,
                                     const double *lb, const double *ub, double *x, int *active,
-                                    hl_qp_result *res);
+                                    hl_qp_result *res, int same_rows);
 
 static inline hl__kin_data *hl__kin(hl_data *d) { return (hl__kin_data *)d; }
 static inline const hl__kin_data *hl__kin_c(const hl_data *d) { return (const hl__kin_data *)d; }

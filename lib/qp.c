@@ -85,6 +85,7 @@ struct hl_qp {
   int nhist;           /* how many of zh1, zh2 are valid (consecutive fast-path answers) */
   double fast_resid;   /* max |A x − b| of fast_p2's last answer */
   int wb_ok;           /* the last call's w, lb, ub passed the checks (iw2 holds 1/(2w)) */
+  int env_ok;          /* ef/el hold the envelope of the last call's columns */
   int b_finite;        /* ... and every bound was finite (fast_p2 need not free infinite ones) */
   hl_error err;
 };
@@ -739,6 +740,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
                           const double *lb, const double *ub, double *x, int *active,
                           hl_qp_result *res) {
   hl_error_clear(&qp->err);
+  qp->env_ok = 0;
   hl_qp_result dummy;
   if (!res) res = &dummy;
   memset(res, 0, sizeof *res);
@@ -819,6 +821,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     qp->ridx = qp->own_ridx;
     qp->cval = qp->own_cval;
     envelope(qp);
+    qp->env_ok = 1;
   } else {
     /* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite.
      * Again the failures are only ORed in the pass; a second pass names the first.
@@ -870,6 +873,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     qp->ridx = crows;
     qp->cval = cvals;
     envelope_last(qp);
+    qp->env_ok = 1;
   }
   double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
   int warm = qp->set.warm_start && qp->have_warm;
@@ -1033,11 +1037,12 @@ hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const dou
  * and every residual finite and max |A x − b| ≤ tol had finite columns. Any other outcome (cold
  * call, no prediction, a non-finite b, the fast path not certifying) runs hl_qp_solve_cols from
  * the same state, which checks everything and names a bad value: the answer is the same bits
- * either way. res->cost is not formed (NAN). */
+ * either way. res->cost is not formed (NAN). same_rows = 1: every column has the same count and
+ * rows as at the last call, so J's envelope (a function of them) is kept. */
 hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
                                     const double *vals, const double *b, const double *w,
                                     const double *lb, const double *ub, double *x, int *active,
-                                    hl_qp_result *res) {
+                                    hl_qp_result *res, int same_rows) {
   if (!qp) return HL_ERR_INVALID_ARG;
   const int m = qp->m, n = qp->n;
   if (qp->wb_ok && qp->set.p == 2.0 && m > 0 && qp->set.warm_start && qp->have_warm &&
@@ -1050,17 +1055,20 @@ hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
       bmax = a > bmax ? a : bmax;
     }
     if (!bad) {
-      /* J's envelope row starts (envelope()), from the caller's columns */
-      int *ef = qp->ef;
-      for (int j = 0; j < m; j++) ef[j] = j;
-      for (int i = 0; i < n; i++) {
-        const int c = cnt[i];
-        if (c < 2) continue;
-        const int *ri = rows + (size_t)i * m;
-        const int r0 = ri[0];
-        for (int k = 1; k < c; k++) ef[ri[k]] = ef[ri[k]] < r0 ? ef[ri[k]] : r0;
+      if (!(same_rows && qp->env_ok)) {
+        /* J's envelope row starts (envelope()), from the caller's columns */
+        int *ef = qp->ef;
+        for (int j = 0; j < m; j++) ef[j] = j;
+        for (int i = 0; i < n; i++) {
+          const int c = cnt[i];
+          if (c < 2) continue;
+          const int *ri = rows + (size_t)i * m;
+          const int r0 = ri[0];
+          for (int k = 1; k < c; k++) ef[ri[k]] = ef[ri[k]] < r0 ? ef[ri[k]] : r0;
+        }
+        envelope_last(qp);
+        qp->env_ok = 1;
       }
-      envelope_last(qp);
       qp->cnt = cnt;
       qp->ridx = rows;
       qp->cval = vals;

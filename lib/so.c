@@ -34,6 +34,9 @@ struct hl_so {
   /* Index lists for build_matrix, filled by the first solve from the kinematics workspace (they
    * depend on the model only); nq slots per muscle / actuator. */
   int lists_ready;
+  unsigned char *mgap; /* n: the last build left an exact zero out of muscle k's rows (1 before
+                          the first build): its rows may differ from the full list */
+  int built;           /* build_matrix ran before */
   int *mcon_coord, *mcon_row, *mcon_num; /* a muscle's coordinates that are constrained, their rows */
   int *acol, *acol_num; /* a pose-dependent actuator's coordinates where its column can be nonzero */
   hl_qp *qp;
@@ -81,6 +84,7 @@ void hl_so_free(hl_so *so) {
   free(so->mcon_num);
   free(so->acol);
   free(so->acol_num);
+  free(so->mgap);
   hl_qp_free(so->qp);
   free(so->xb);
   free(so->bwork);
@@ -129,6 +133,8 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->mcon_num = calloc(nmus, sizeof(int));
   so->acol = calloc(nact * (size_t)(nq > 0 ? nq : 1), sizeof(int));
   so->acol_num = calloc(nact, sizeof(int));
+  so->mgap = malloc(nmus);
+  if (so->mgap) memset(so->mgap, 1, nmus);
   so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
   if (so->set.barrier_mu > 0) {
     so->xb = calloc((size_t)n, sizeof(double));
@@ -142,7 +148,7 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
       !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
       !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp || !so->mcon_coord ||
       !so->mcon_row || !so->mcon_num || !so->acol || !so->acol_num || !so->lk_num ||
-      !so->lk_coord || !so->lk_val) {
+      !so->lk_coord || !so->lk_val || !so->mgap) {
     hl_so_free(so);
     return NULL;
   }
@@ -369,7 +375,7 @@ static void fill_lists(hl_so *so, const hl_model *m, const hl__kin_data *kd) {
 /* Column nmuscle + a of a pose-dependent actuator, as actuator_matrix_column computes it, at the
  * coordinates of its list only (the other entries of Afull stay at the zero they were created
  * with; the same arithmetic per entry, so the same bits). */
-static void actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
+static int actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
   int nq = so->nq, nr = so->nrow, k = m->nmuscle + a;
   const int *list = so->acol + (size_t)a * nq, nl = so->acol_num[a];
   double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
@@ -404,10 +410,11 @@ static void actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *
     }
   } else {
     actuator_matrix_column(so, m, d, a);
-    return;
+    return 1;
   }
   int *cr = so->crow + (size_t)k * nr, c = 0, *lc = so->lk_coord + (size_t)k * so->nlock, l = 0;
   double *cv = so->cval + (size_t)k * nr, *lv = so->lk_val + (size_t)k * so->nlock;
+  int oldc = so->ccnt[k], changed = 0;
   for (int s = 0; s < nl; s++) {
     int i = list[s], r = so->coord_row[i];
     double v = col[s] * fo;
@@ -415,22 +422,26 @@ static void actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *
       lc[l] = i;
       lv[l++] = v;
     } else if (v != 0.0) {
+      changed |= c >= oldc || cr[c] != r;
       cr[c] = r;
       cv[c++] = v;
     }
   }
   so->ccnt[k] = c;
   so->lk_num[k] = l;
+  return changed | (c != oldc); /* 1 when the rows differ from the last build's */
 }
 
-/* Afull (nq × n, for hl_so_matrix) and the constrained rows' nonzeros by column for the solver
- * (rows ascending, exact zeros left out: the same columns hl_qp_solve would gather from the dense
- * constrained rows, so the answers are bit-identical). */
-static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
+/* The constrained rows' nonzeros by column for the solver (rows ascending, exact zeros left out:
+ * the same columns hl_qp_solve would gather from the dense constrained rows, so the answers are
+ * bit-identical), and the entries at locked coordinates (for hl_so_matrix). Returns 1 when every
+ * column has the same rows as at the last build (the solver may keep its envelope). */
+static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   int nq = so->nq, nr = so->nrow;
   const hl__kin_data *kd = hl__kin_c(d);
   if (!so->lists_ready) fill_lists(so, m, kd);
   hl__muscle_fpa_all(m, so->mc, d->mus_len, d->mus_speed, so->set.use_muscle_physiology, so->fpu);
+  int same = so->built;
   for (int k = 0; k < m->nmuscle; k++) {
     const double f = so->fpu[k];
     /* only the muscle's own coordinates: its other moment arms are exactly zero (kin_internal.h);
@@ -439,28 +450,43 @@ static void build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
     const int *lc = so->lk_coord + (size_t)k * so->nlock;
     double *lv = so->lk_val + (size_t)k * so->nlock;
     for (int s = 0; s < so->lk_num[k]; s++) lv[s] = ma[lc[s]] * f;
-    /* the constrained ones for the solver, an exact zero left out (branch-free: the slot is
-     * written, and only kept when the value is not zero) */
-    const int *cc = so->mcon_coord + (size_t)k * nq, *rr = so->mcon_row + (size_t)k * nq;
-    int *cr = so->crow + (size_t)k * nr, c = 0;
+    /* the constrained ones for the solver: the values at the full list's rows; when one is an
+     * exact zero now, or was at the last build, the rows are written again with the zeros left
+     * out (branch-free: the slot is written, and only kept when the value is not zero). Otherwise
+     * crow and ccnt already hold the full list. */
+    const int *cc = so->mcon_coord + (size_t)k * nq, num = so->mcon_num[k];
     double *cv = so->cval + (size_t)k * nr;
-    for (int s = 0; s < so->mcon_num[k]; s++) {
+    int zero = 0;
+    for (int s = 0; s < num; s++) {
       double v = ma[cc[s]] * f;
-      cr[c] = rr[s];
-      cv[c] = v;
-      c += v != 0.0;
+      cv[s] = v;
+      zero |= v == 0.0;
     }
-    so->ccnt[k] = c;
+    if (zero | so->mgap[k]) {
+      const int *rr = so->mcon_row + (size_t)k * nq;
+      int *cr = so->crow + (size_t)k * nr, c = 0;
+      for (int s = 0; s < num; s++) { /* c ≤ s: each value is read before its slot is reused */
+        double v = cv[s];
+        cr[c] = rr[s];
+        cv[c] = v;
+        c += v != 0.0;
+      }
+      so->ccnt[k] = c;
+      so->mgap[k] = (unsigned char)zero;
+      same = 0;
+    }
   }
   for (int a = 0; a < m->nactuator; a++)
-    if (!so->act_fixed[a]) actuator_sparse_column(so, m, d, a);
+    if (!so->act_fixed[a] && actuator_sparse_column(so, m, d, a)) same = 0;
+  so->built = 1;
+  return same;
 }
 
 hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const double *tau_id,
                       double *control, double *force, hl_so_info *info) {
   if (!so || !m || !d || !tau_id || !control || !force) return HL_ERR_INVALID_ARG;
   int nq = so->nq, n = so->n;
-  build_matrix(so, m, d);
+  int same_rows = build_matrix(so, m, d);
   memset(so->tau, 0, sizeof(double) * (size_t)nq);
   hl_passive_forces(m, d->q, d->qd, so->tau);
   for (int r = 0; r < so->nrow; r++) {
@@ -469,9 +495,10 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
   }
   hl_qp_result res;
   /* build_matrix writes each column's rows ascending within 0..nrow−1, and w, lb, ub never change
-   * after hl_so_create: the solver's trusted entry may skip its structural checks */
+   * after hl_so_create: the solver's trusted entry may skip its structural checks (and its
+   * envelope, when no column's rows changed since the last call) */
   hl_status st = hl__qp_solve_cols_trusted(so->qp, so->ccnt, so->crow, so->cval, so->b, so->w,
-                                           so->lb, so->ub, so->x, so->active, &res);
+                                           so->lb, so->ub, so->x, so->active, &res, same_rows);
   const double *xo = so->x;
   if (so->set.barrier_mu > 0 && st == HL_OK && !res.least_squares) {
     /* from the exact optimum to the barrier point; the exact one stays the next call's start */
