@@ -175,8 +175,13 @@ const hl_error *hl_qp_error(const hl_qp *qp) { return qp ? &qp->err : NULL; }
 
 /* ------------------------------------------------------------------------- small kernels */
 
-/* Dot product with four independent partial sums (fixed order: deterministic). */
-static double dot(const double *a, const double *b, int n) {
+/* Dot product with four independent partial sums (fixed order: deterministic). Always inlined:
+ * the envelope kernels call it ~170 times a frame on rows of 0–5 entries, where the call
+ * itself cost more than the arithmetic. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline double dot(const double *a, const double *b, int n) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   int k = 0;
   for (; k + 4 <= n; k += 4) {
@@ -549,12 +554,36 @@ static int factor_formed(hl_qp *qp, double inv2rho);
 /* One pass over the columns for a round of the fast path: r = b − A_B x_B (bound columns at a
  * zero bound skipped) and J = Σ_free a_i a_iᵀ/(2 w_i) into qp->J (same order of operations as
  * the two separate passes). Returns the number of free variables. */
+/* J += s a aᵀ for a column with c nonzeros (rows ri, values vi), lower triangle: row by row in the
+ * column's order, every fast-path formation of J (round_pass, form_J) in the same order. */
+static inline void add_outer(double *J, int m, const int *ri, const double *vi, int c, double s) {
+  for (int p = 0; p < c; p++) {
+    double sv = s * vi[p];
+    double *row = J + (size_t)ri[p] * m;
+    for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
+  }
+}
+
+/* M = Σ_free a_i a_iᵀ/(2 w_i) + inv2rho I for the working set act, the same bits as round_pass and
+ * factor_formed form it: the unfactorized J for the (rare) refinement step is formed again when
+ * that step runs instead of copied every round. */
+static void form_J(const hl_qp *qp, const int *act, double inv2rho, double *M) {
+  const int m = qp->m;
+  env_zero(M, m, qp->ef);
+  for (int i = 0; i < qp->n; i++)
+    if (!act[i])
+      add_outer(M, m, qp->ridx + (size_t)i * m, qp->cval + (size_t)i * m, qp->cnt[i], qp->iw2[i]);
+  for (int j = 0; j < m; j++) M[(size_t)j * m + j] += inv2rho;
+}
+
 static int round_pass(hl_qp *qp, const int *act, const double *b, const double *lb,
                       const double *ub, double *r) {
   const int m = qp->m;
   double *J = qp->J;
   memcpy(r, b, sizeof(double) * (size_t)m);
-  env_zero(J, m, qp->ef);
+  /* one memset of the whole m × m block: cheaper than one per envelope row (m calls of a few
+   * entries each); entries outside the envelope are never read */
+  memset(J, 0, sizeof(double) * (size_t)m * (size_t)m);
   int nfree = 0;
   for (int i = 0; i < qp->n; i++) {
     const int *ri = qp->ridx + (size_t)i * m;
@@ -566,20 +595,15 @@ static int round_pass(hl_qp *qp, const int *act, const double *b, const double *
       for (int p = 0; p < c; p++) r[ri[p]] -= vi[p] * xb;
     } else {
       nfree++;
-      double s = qp->iw2[i];
-      for (int p = 0; p < c; p++) {
-        double sv = s * vi[p];
-        double *row = J + (size_t)ri[p] * m;
-        for (int q = 0; q <= p; q++) row[ri[q]] += sv * vi[q];
-      }
+      add_outer(J, m, ri, vi, c, qp->iw2[i]);
     }
   }
   return nfree;
 }
 
-/* J = Σ_free a_i a_iᵀ/(2 w_i) (summed by round_pass into qp->J) + inv2rho I: an unfactorized
- * copy into qp->Jc, its Cholesky factor in place. Returns 0 when J is not clearly positive
- * definite. */
+/* J = Σ_free a_i a_iᵀ/(2 w_i) (summed by round_pass into qp->J) + inv2rho I: its Cholesky factor
+ * in place (form_J gives the unfactorized J again when the refinement step needs it). Returns 0
+ * when J is not clearly positive definite. */
 static int factor_formed(hl_qp *qp, double inv2rho) {
   const int m = qp->m;
   double *J = qp->J;
@@ -589,7 +613,6 @@ static int factor_formed(hl_qp *qp, double inv2rho) {
     dmax = J[(size_t)j * m + j] > dmax ? J[(size_t)j * m + j] : dmax;
   }
   if (!(dmax > 0.0)) return 0;
-  env_copy(qp->Jc, J, m, qp->ef);
   double dmin = 0.0;
   int ok = chol(J, m, qp->ef, qp->el, dmax, &dmin);
   qp->piv_ratio = ok ? dmin : 0.0;
@@ -675,6 +698,7 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
     /* One step of iterative refinement against the unfactorized J, unless the factor is fresh
      * and its pivots bound the condition number well enough that the solve alone is accurate. */
     if (!(qp->piv_ratio > QP_NO_REFINE)) {
+      form_J(qp, act, inv2rho, qp->Jc);
       sym_resid(qp->Jc, m, qp->ef, qp->el, r, lam, qp->dlam);
       chol_solve(J, m, qp->ef, qp->dlam);
       for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
