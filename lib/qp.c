@@ -47,7 +47,8 @@ struct hl_qp {
   int have_warm;       /* the stored active set / multipliers are from a previous solve */
   int *act;            /* n: active set of the last solve (-1, 0, +1) */
   int *act_try;        /* n: active set of a trial λ */
-  int *free_idx;       /* n: indices of the free variables */
+  int *free_idx;       /* n: indices of the free variables (build_factor); the fast path's dirty
+                          blocks' columns (partial_pass) */
   double *lam;         /* m: equality multipliers of the last solve */
   double *lam_try;     /* m */
   double *dlam;        /* m */
@@ -80,6 +81,22 @@ struct hl_qp {
   double *z;           /* n: unconstrained minimizer (Aᵀλ)_i / (2 w_i) */
   int *act_new;        /* n */
   int *ef, *el;        /* m each: the envelope of J for this call's columns (envelope()) */
+  /* The envelope's diagonal blocks (envelope_last): J, its factor and the solves are separate per
+   * block, so a fast-path round after a working-set change redoes only the blocks whose columns
+   * changed (their values would be the same bits if recomputed: see fast_p2). */
+  int blk_ok;          /* the block tables below belong to the current envelope (env_blocks; only
+                          the trusted entry forms them, once per column pattern) */
+  int nblk;            /* rows blk_start[k] .. blk_start[k+1]−1 form block k */
+  int *blk_start;      /* m + 1 */
+  int *row_blk;        /* m: block of each row */
+  int *col_blk;        /* n: block of column i's rows, −1 for an empty column */
+  int *bcol_start;     /* m + 1: block k's columns are bcol[bcol_start[k] .. bcol_start[k+1]−1] */
+  int *bcol;           /* n: the non-empty columns by block, ascending within a block */
+  unsigned char *blk_dirty; /* m: blocks holding a column whose status changed in next_set */
+  int ndirty, nfree_next;   /* next_set: how many blocks are dirty; free variables of its set */
+  int ndcol;           /* partial_pass: the dirty blocks' columns, listed in free_idx */
+  double *piv_d, *piv_j; /* m: each row's pivot before its square root, and J's diagonal entry,
+                            in the factorization that formed the row */
   double *iw2;         /* n: 1/(2 w_i) of the current call (fast path) */
   double *zh1, *zh2;   /* n each: z = Aᵀλ/(2w) of the last two fast-path answers */
   int nhist;           /* how many of zh1, zh2 are valid (consecutive fast-path answers) */
@@ -139,8 +156,16 @@ hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
   qp->zh1 = calloc(nn, sizeof(double));
   qp->zh2 = calloc(nn, sizeof(double));
   qp->ef = calloc(mm, sizeof(int));
+  qp->blk_start = calloc(mm + 1, sizeof(int));
+  qp->row_blk = calloc(mm, sizeof(int));
+  qp->col_blk = calloc(nn, sizeof(int));
+  qp->bcol_start = calloc(mm + 1, sizeof(int));
+  qp->bcol = calloc(nn, sizeof(int));
+  qp->blk_dirty = calloc(mm, 1);
+  qp->piv_d = calloc(mm, sizeof(double));
+  qp->piv_j = calloc(mm, sizeof(double));
   qp->el = calloc(mm, sizeof(int));
-  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->z || !qp->act_new || !qp->ef || !qp->el || !qp->iw2 || !qp->zh1 || !qp->zh2 || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
+  if (!qp->own_cnt || !qp->own_ridx || !qp->own_cval || !qp->Ad || !qp->Jc || !qp->blk_start || !qp->row_blk || !qp->col_blk || !qp->bcol_start || !qp->bcol || !qp->blk_dirty || !qp->piv_d || !qp->piv_j || !qp->z || !qp->act_new || !qp->ef || !qp->el || !qp->iw2 || !qp->zh1 || !qp->zh2 || !qp->act || !qp->act_try || !qp->free_idx || !qp->lam || !qp->lam_try || !qp->dlam ||
       !qp->grad || !qp->rhs || !qp->bb || !qp->J || !qp->S || !qp->t || !qp->td || !qp->xt ||
       !qp->h || !qp->c || !qp->xq || !qp->xs) {
     hl_qp_free(qp);
@@ -157,7 +182,9 @@ void hl_qp_free(hl_qp *qp) {
   free(qp->J); free(qp->S); free(qp->t); free(qp->td); free(qp->xt);
   free(qp->h); free(qp->c); free(qp->xq); free(qp->xs);
   free(qp->own_cnt); free(qp->own_ridx); free(qp->own_cval); free(qp->Ad); free(qp->Jc); free(qp->z); free(qp->act_new);
-  free(qp->ef); free(qp->el); free(qp->zh1); free(qp->zh2); free(qp->iw2);
+  free(qp->ef); free(qp->el);
+  free(qp->blk_start); free(qp->row_blk); free(qp->col_blk); free(qp->bcol_start); free(qp->bcol); free(qp->blk_dirty);
+  free(qp->piv_d); free(qp->piv_j); free(qp->zh1); free(qp->zh2); free(qp->iw2);
   free(qp);
 }
 
@@ -220,6 +247,40 @@ static void envelope_last(hl_qp *qp) {
   int *el = qp->el;
   for (int i = 0; i < m; i++)
     for (int k = ef[i]; k <= i; k++) el[k] = i; /* rows ascending: the last write is the largest */
+  qp->blk_ok = 0;
+}
+
+/* The envelope's diagonal blocks: row j starts one when no row at or below it reaches left of j;
+ * each column's block and the columns by block. qp->cnt/ridx must be this call's columns. */
+static void env_blocks(hl_qp *qp) {
+  const int m = qp->m, *ef = qp->ef;
+  int *rb = qp->row_blk;
+  int low = m, nb = 0;
+  for (int j = m - 1; j >= 0; j--) {
+    low = ef[j] < low ? ef[j] : low;
+    rb[j] = low == j; /* first row of a block */
+  }
+  for (int j = 0; j < m; j++) {
+    if (rb[j]) qp->blk_start[nb++] = j;
+    rb[j] = nb - 1;
+  }
+  qp->blk_start[nb] = m;
+  qp->nblk = nb;
+  int *bs = qp->bcol_start;
+  memset(bs, 0, sizeof(int) * (size_t)(nb + 1));
+  for (int i = 0; i < qp->n; i++) {
+    int k = qp->cnt[i] > 0 ? rb[qp->ridx[(size_t)i * m]] : -1;
+    qp->col_blk[i] = k;
+    if (k >= 0) bs[k + 1]++;
+  }
+  for (int k = 0; k < nb; k++) bs[k + 1] += bs[k];
+  for (int i = 0; i < qp->n; i++) {
+    int k = qp->col_blk[i];
+    if (k >= 0) qp->bcol[bs[k]++] = i; /* bs[k] advances to the next block's start */
+  }
+  for (int k = nb; k > 0; k--) bs[k] = bs[k - 1]; /* shift back */
+  bs[0] = 0;
+  qp->blk_ok = 1;
 }
 
 /* Zero the envelope of M. */
@@ -235,17 +296,23 @@ static void env_copy(double *dst, const double *src, int m, const int *ef) {
            sizeof(double) * (size_t)(i - ef[i] + 1));
 }
 
-/* In-place Cholesky of the lower triangle of the m×m row-major M within its envelope ef/el.
- * Returns 0 when a pivot is not clearly positive (relative to the largest diagonal entry `dmax`).
- * *dmin (may be NULL) gets the smallest pivot relative to its own diagonal entry. */
-static int chol(double *M, int m, const int *ef, const int *el, double dmax, double *dmin) {
-  double floor_piv = 1e-14 * (dmax > 0 ? dmax : 1.0), lo = INFINITY;
-  for (int j = 0; j < m; j++) {
+/* In-place Cholesky of the lower triangle of the m×m row-major M within its envelope ef/el, rows
+ * j0..j1−1 (all rows, or whole diagonal blocks: a block reads only its own entries). Returns 0 when
+ * a pivot is not clearly positive (not above floor_piv). Each row's pivot before its square root
+ * and its diagonal entry go to pd/pj; *lo (may be NULL) is lowered to the smallest pivot relative
+ * to its own diagonal entry. */
+static int chol_rows(double *restrict M, int m, const int *restrict ef, const int *restrict el,
+                     int j0, int j1, double floor_piv, double *restrict pd, double *restrict pj,
+                     double *lo) {
+  double lo_l = lo ? *lo : 0.0; /* a local: the stores into M cannot change it */
+  for (int j = j0; j < j1; j++) {
     double *rj = M + (size_t)j * m;
     int fj = ef[j];
     double d = rj[j] - dot(rj + fj, rj + fj, j - fj);
+    pd[j] = d;
+    pj[j] = rj[j];
     if (!(d > floor_piv)) return 0;
-    lo = d < lo * rj[j] ? d / rj[j] : lo; /* the pivot relative to its own diagonal entry */
+    lo_l = d < lo_l * rj[j] ? d / rj[j] : lo_l; /* the pivot relative to its diagonal entry */
     d = sqrt(d);
     rj[j] = d;
     for (int i = j + 1; i <= el[j]; i++) {
@@ -255,23 +322,39 @@ static int chol(double *M, int m, const int *ef, const int *el, double dmax, dou
       ri[j] = (ri[j] - dot(ri + f, rj + f, j - f)) / d;
     }
   }
+  if (lo) *lo = lo_l;
+  return 1;
+}
+
+/* The whole factorization. Returns 0 when a pivot is not clearly positive (relative to the
+ * largest diagonal entry `dmax`). *dmin (may be NULL) gets the smallest pivot relative to its own
+ * diagonal entry. */
+static int chol(double *M, int m, const int *ef, const int *el, double dmax, double *dmin,
+                double *pd, double *pj) {
+  double lo = INFINITY;
+  if (!chol_rows(M, m, ef, el, 0, m, 1e-14 * (dmax > 0 ? dmax : 1.0), pd, pj, &lo)) return 0;
   if (dmin) *dmin = lo;
   return 1;
 }
 
 /* Solve L Lᵀ y = r in place (L within the envelope ef). The backward pass runs over the rows of L
  * (contiguous): once y_i is final, its multiple of row i is taken off y_ef[i]..y_{i−1}. */
-static void chol_solve(const double *L, int m, const int *ef, double *y) {
-  for (int i = 0; i < m; i++) {
+static void chol_solve_rows(const double *L, int m, const int *ef, double *y, int j0, int j1) {
+  for (int i = j0; i < j1; i++) {
     const double *Li = L + (size_t)i * m;
     y[i] = (y[i] - dot(Li + ef[i], y + ef[i], i - ef[i])) / Li[i];
   }
-  for (int i = m - 1; i >= 0; i--) {
+  for (int i = j1 - 1; i >= j0; i--) {
     const double *Li = L + (size_t)i * m;
     double yi = y[i] / Li[i];
     y[i] = yi;
     for (int k = ef[i]; k < i; k++) y[k] -= Li[k] * yi;
   }
+}
+
+/* All rows (rows j0..j1−1 above: whole diagonal blocks, each independent of the others). */
+static void chol_solve(const double *L, int m, const int *ef, double *y) {
+  chol_solve_rows(L, m, ef, y, 0, m);
 }
 
 /* Build J = A_F diag(1/(2h_F)) A_Fᵀ + inv2rho I for the free set of `act` from the sparse columns
@@ -303,14 +386,14 @@ static int build_factor(hl_qp *qp, const int *act, double inv2rho) {
   qp->nf = nf;
   qp->inv2rho = inv2rho;
   env_copy(qp->J, J, m, qp->ef);
-  if (!chol(qp->J, m, qp->ef, qp->el, dmax, NULL)) {
+  if (!chol(qp->J, m, qp->ef, qp->el, dmax, NULL, qp->piv_d, qp->piv_j)) {
     qp->ridged = 1;
     /* Singular free-variable subproblem (too few free columns or dependent rows): add a ridge
      * relative to the scale of J and factorize again. The iteration stays an ascent method. */
     for (double ridge = 1e-10; ridge < 1.0; ridge *= 100.0) {
       env_copy(qp->J, J, m, qp->ef);
       for (int j = 0; j < m; j++) qp->J[(size_t)j * m + j] += ridge * dmax;
-      if (chol(qp->J, m, qp->ef, qp->el, dmax, NULL)) break;
+      if (chol(qp->J, m, qp->ef, qp->el, dmax, NULL, qp->piv_d, qp->piv_j)) break;
     }
   }
   return nf;
@@ -601,6 +684,73 @@ static int round_pass(hl_qp *qp, const int *act, const double *b, const double *
   return nfree;
 }
 
+/* round_pass for the dirty blocks' rows only: their r = b − A_B x_B and J entries from their own
+ * columns, in the same order (every column's rows lie in one block), so the same bits as a full
+ * pass. The other rows keep r and the factor of the round that formed them: none of their columns
+ * changed status since, so recomputing them would give the same bits. */
+static void partial_pass(hl_qp *qp, const int *act, const double *b, const double *lb,
+                         const double *ub, double *r) {
+  const int m = qp->m;
+  double *J = qp->J;
+  for (int k = 0; k < qp->nblk; k++)
+    if (qp->blk_dirty[k])
+      for (int j = qp->blk_start[k]; j < qp->blk_start[k + 1]; j++) {
+        r[j] = b[j];
+        double *row = J + (size_t)j * m;
+        for (int q = qp->ef[j]; q <= j; q++) row[q] = 0.0;
+      }
+  /* the dirty blocks' columns (block by block, ascending within one: each row sees its columns
+   * in ascending order, as in round_pass), listed for the Aᵀλ pass too */
+  int nd = 0;
+  for (int k = 0; k < qp->nblk; k++)
+    if (qp->blk_dirty[k])
+      for (int t = qp->bcol_start[k]; t < qp->bcol_start[k + 1]; t++) qp->free_idx[nd++] = qp->bcol[t];
+  qp->ndcol = nd;
+  for (int t = 0; t < nd; t++) {
+    const int i = qp->free_idx[t];
+    const int *ri = qp->ridx + (size_t)i * m;
+    const double *vi = qp->cval + (size_t)i * m;
+    const int c = qp->cnt[i];
+    if (act[i]) {
+      double xb = act[i] < 0 ? lb[i] : ub[i];
+      if (xb == 0.0) continue;
+      for (int p = 0; p < c; p++) r[ri[p]] -= vi[p] * xb;
+    } else
+      add_outer(J, m, ri, vi, c, qp->iw2[i]);
+  }
+}
+
+/* factor_formed for the dirty blocks: the same largest diagonal entry (the kept rows' entries are
+ * in piv_j), the dirty blocks factorized, then every row's pivot tested against the floor and the
+ * smallest relative pivot found in row order, as one whole factorization would. */
+static int factor_partial(hl_qp *qp, double inv2rho) {
+  const int m = qp->m;
+  double *J = qp->J, dmax = 0.0;
+  for (int j = 0; j < m; j++) {
+    double djj;
+    if (qp->blk_dirty[qp->row_blk[j]]) {
+      J[(size_t)j * m + j] += inv2rho;
+      djj = J[(size_t)j * m + j];
+    } else
+      djj = qp->piv_j[j];
+    dmax = djj > dmax ? djj : dmax;
+  }
+  qp->piv_ratio = 0.0;
+  if (!(dmax > 0.0)) return 0;
+  double floor_piv = 1e-14 * dmax, lo = INFINITY;
+  for (int k = 0; k < qp->nblk; k++)
+    if (qp->blk_dirty[k] && !chol_rows(J, m, qp->ef, qp->el, qp->blk_start[k],
+                                       qp->blk_start[k + 1], floor_piv, qp->piv_d, qp->piv_j, NULL))
+      return 0;
+  for (int j = 0; j < m; j++) {
+    double d = qp->piv_d[j];
+    if (!(d > floor_piv)) return 0;
+    lo = d < lo * qp->piv_j[j] ? d / qp->piv_j[j] : lo;
+  }
+  qp->piv_ratio = lo;
+  return 1;
+}
+
 /* J = Σ_free a_i a_iᵀ/(2 w_i) (summed by round_pass into qp->J) + inv2rho I: its Cholesky factor
  * in place (form_J gives the unfactorized J again when the refinement step needs it). Returns 0
  * when J is not clearly positive definite. */
@@ -614,7 +764,7 @@ static int factor_formed(hl_qp *qp, double inv2rho) {
   }
   if (!(dmax > 0.0)) return 0;
   double dmin = 0.0;
-  int ok = chol(J, m, qp->ef, qp->el, dmax, &dmin);
+  int ok = chol(J, m, qp->ef, qp->el, dmax, &dmin, qp->piv_d, qp->piv_j);
   qp->piv_ratio = ok ? dmin : 0.0;
   return ok;
 }
@@ -626,7 +776,8 @@ static int next_set(hl_qp *qp, int *act, const double *w, const double *lb, cons
                     double ntol) {
   const int n = qp->n;
   const double *z = qp->z, *t = qp->t;
-  int changed = 0;
+  int changed = 0, nf = 0, nd = 0;
+  if (qp->blk_ok) memset(qp->blk_dirty, 0, (size_t)qp->nblk);
   for (int i = 0; i < n; i++) {
     int a = qp->act_try[i], na = a;
     if (a) {
@@ -639,8 +790,18 @@ static int next_set(hl_qp *qp, int *act, const double *w, const double *lb, cons
       else if (z[i] > ub[i] + span) na = 1;
     }
     act[i] = na;
-    changed += na != a;
+    nf += !na;
+    if (na != a) {
+      changed++;
+      int k = qp->blk_ok ? qp->col_blk[i] : -1; /* the blocks the next round must redo */
+      if (k >= 0 && !qp->blk_dirty[k]) {
+        qp->blk_dirty[k] = 1;
+        nd++;
+      }
+    }
   }
+  qp->ndirty = nd;
+  qp->nfree_next = nf;
   return changed;
 }
 
@@ -670,14 +831,29 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
   for (int i = 0; i < n && !qp->b_finite; i++) /* a bound that is not finite cannot hold a variable */
     if ((act[i] < 0 && !isfinite(lb[i])) || (act[i] > 0 && !isfinite(ub[i]))) act[i] = 0;
   int elastic = 0, tried = 0;
+  int kept = 0; /* the last round factorized and solved (no refinement) with this inv2rho: the
+                   blocks none of whose columns changed status can be kept */
   double inv2rho = 0.0;
   for (int round = 0; round < rounds; round++) {
     (*iters)++;
-    int nfree = round_pass(qp, act, b, lb, ub, r);
     /* Every round factorizes afresh (inside the envelope that is cheaper than perf2's rank-one
      * updates were, and it makes the answer a function of the problem and its final working set
-     * only: the same bits however the set was reached, warm or cold, one thread or two). */
-    int ok = (nfree >= m || elastic) && factor_formed(qp, inv2rho);
+     * only: the same bits however the set was reached, warm or cold, one thread or two). After a
+     * working-set change only the blocks of J holding a changed column are formed, factorized and
+     * solved again; the others' values would come out the same bits. */
+    int nfree = 0, ok = 0, part = 0;
+    if (kept && qp->blk_ok && qp->ndirty < qp->nblk) {
+      nfree = qp->nfree_next;
+      partial_pass(qp, act, b, lb, ub, r);
+      ok = (nfree >= m || elastic) && factor_partial(qp, inv2rho);
+      /* a refinement step would touch every block: then the whole round again */
+      part = !ok || qp->piv_ratio > QP_NO_REFINE;
+    }
+    if (!part) {
+      nfree = round_pass(qp, act, b, lb, ub, r);
+      ok = (nfree >= m || elastic) && factor_formed(qp, inv2rho);
+    }
+    kept = 0;
     if (!ok) {
       if (tried) return 0;
       /* Rank-deficient working set: go on with the elastic problem from it. */
@@ -693,28 +869,53 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       inv2rho = (jmax > 0.0 ? jmax : 1.0) / QP_RHO_REL;
       continue;
     }
-    memcpy(lam, r, sizeof(double) * (size_t)m);
-    chol_solve(J, m, qp->ef, lam);
-    /* One step of iterative refinement against the unfactorized J, unless the factor is fresh
-     * and its pivots bound the condition number well enough that the solve alone is accurate. */
-    if (!(qp->piv_ratio > QP_NO_REFINE)) {
-      form_J(qp, act, inv2rho, qp->Jc);
-      sym_resid(qp->Jc, m, qp->ef, qp->el, r, lam, qp->dlam);
-      chol_solve(J, m, qp->ef, qp->dlam);
-      for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
-    }
-    /* z, the multipliers' signs, and the next working set */
-    /* t = Aᵀλ, z and max |t| in one pass over the columns */
     double tmax = 0.0;
-    for (int i = 0; i < n; i++) {
-      const int *ri = qp->ridx + (size_t)i * m;
-      const double *vi = qp->cval + (size_t)i * m;
-      double s = 0.0;
-      for (int p = 0; p < qp->cnt[i]; p++) s += vi[p] * lam[ri[p]];
-      qp->t[i] = s;
-      double at = fabs(s);
-      tmax = at > tmax ? at : tmax;
-      z[i] = s * qp->iw2[i];
+    if (part) {
+      /* λ of the dirty blocks, then Aᵀλ and z of their columns; max |t| over all */
+      for (int k = 0; k < qp->nblk; k++)
+        if (qp->blk_dirty[k]) {
+          int j0 = qp->blk_start[k], j1 = qp->blk_start[k + 1];
+          memcpy(lam + j0, r + j0, sizeof(double) * (size_t)(j1 - j0));
+          chol_solve_rows(J, m, qp->ef, lam, j0, j1);
+        }
+      for (int t = 0; t < qp->ndcol; t++) {
+        const int i = qp->free_idx[t];
+        const int *ri = qp->ridx + (size_t)i * m;
+        const double *vi = qp->cval + (size_t)i * m;
+        double s = 0.0;
+        for (int p = 0; p < qp->cnt[i]; p++) s += vi[p] * lam[ri[p]];
+        qp->t[i] = s;
+        z[i] = s * qp->iw2[i];
+      }
+      for (int i = 0; i < n; i++) {
+        double at = fabs(qp->t[i]);
+        tmax = at > tmax ? at : tmax;
+      }
+      kept = 1;
+    } else {
+      memcpy(lam, r, sizeof(double) * (size_t)m);
+      chol_solve(J, m, qp->ef, lam);
+      /* One step of iterative refinement against the unfactorized J, unless the factor is fresh
+       * and its pivots bound the condition number well enough that the solve alone is accurate. */
+      if (!(qp->piv_ratio > QP_NO_REFINE)) {
+        form_J(qp, act, inv2rho, qp->Jc);
+        sym_resid(qp->Jc, m, qp->ef, qp->el, r, lam, qp->dlam);
+        chol_solve(J, m, qp->ef, qp->dlam);
+        for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
+      } else
+        kept = 1;
+      /* z, the multipliers' signs, and the next working set */
+      /* t = Aᵀλ, z and max |t| in one pass over the columns */
+      for (int i = 0; i < n; i++) {
+        const int *ri = qp->ridx + (size_t)i * m;
+        const double *vi = qp->cval + (size_t)i * m;
+        double s = 0.0;
+        for (int p = 0; p < qp->cnt[i]; p++) s += vi[p] * lam[ri[p]];
+        qp->t[i] = s;
+        double at = fabs(s);
+        tmax = at > tmax ? at : tmax;
+        z[i] = s * qp->iw2[i];
+      }
     }
     double ntol = 1e-9 * (1.0 + tmax);
     memcpy(qp->act_try, act, sizeof(int) * (size_t)n); /* the last nonsingular working set */
@@ -723,6 +924,7 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       /* the elastic working set: re-solve it exactly */
       elastic = 0;
       inv2rho = 0.0;
+      kept = 0;
       continue;
     }
     if (!changed) {
@@ -1079,6 +1281,9 @@ hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
       bmax = a > bmax ? a : bmax;
     }
     if (!bad) {
+      qp->cnt = cnt;
+      qp->ridx = rows;
+      qp->cval = vals;
       if (!(same_rows && qp->env_ok)) {
         /* J's envelope row starts (envelope()), from the caller's columns */
         int *ef = qp->ef;
@@ -1093,9 +1298,7 @@ hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
         envelope_last(qp);
         qp->env_ok = 1;
       }
-      qp->cnt = cnt;
-      qp->ridx = rows;
-      qp->cval = vals;
+      if (!qp->blk_ok) env_blocks(qp);
       double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
       for (int i = 0; i < n; i++) { /* the predicted working set, as in qp_solve */
         double zp = 2.0 * qp->zh1[i] - qp->zh2[i];
