@@ -57,6 +57,10 @@ typedef struct hl__mus_const {
   double fv_c;              /* (2 + 2/A_f)/(F_len − 1) */
   double fv_fthr, fv_vthr;  /* force and velocity where the linear extrapolation starts */
   double fv_slope;          /* its slope dv/df */
+  /* hl__muscle_fpa_all's own path for a Thelen muscle with f_V in closed form (thelen_fast):
+   * h², and the model's l_TS and F0 copied here */
+  int thelen_fast;
+  double h2, lts, f0;
 } hl__mus_const;
 
 void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c);

@@ -241,6 +241,9 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
   c->lat_min = c->lmin * c->cos_max;
   c->inv_lopt = 1.0 / lopt;
   c->inv_lv = 1.0 / (lopt * m->mus_vmax[i]);
+  c->h2 = c->h * c->h;
+  c->lts = m->mus_lts[i];
+  c->f0 = m->mus_f0[i];
   if (type == HL_MUSCLE_THELEN2003) {
     c->fl_inv_k = 1.0 / par(cv, 0, 0.45);
     double af = par(cv, 2, 0.25), flen = par(cv, 3, 1.4), thr = par(cv, 7, 0.95);
@@ -256,6 +259,7 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
       c->fv_fthr = fthr;
       c->fv_vthr = (fthr - 1.0) / bthr;
       c->fv_slope = 1.0 / bthr + (fthr - 1.0) / (bthr * bthr) * cc;
+      c->thelen_fast = 1;
     }
   }
 }
@@ -360,8 +364,28 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
 
 void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *pc, const double *len,
                         const double *speed, int use_physiology, double *out) {
-  for (int i = 0; i < m->nmuscle; i++)
-    out[i] = fpa_impl(m, i, pc + i, len[i], speed[i], use_physiology, NULL, NULL, NULL);
+  for (int i = 0; i < m->nmuscle; i++) {
+    const hl__mus_const *c = pc + i;
+    if (!(use_physiology && c->thelen_fast)) {
+      out[i] = fpa_impl(m, i, c, len[i], speed[i], use_physiology, NULL, NULL, NULL);
+      continue;
+    }
+    /* fpa_impl's Thelen path with f_V in closed form, every operation in the same order, from
+     * the muscle's constants alone (one structure read per muscle) */
+    double lat = len[i] - c->lts;
+    double lf = lat >= c->lat_min ? sqrt(c->h2 + lat * lat) : c->lmin;
+    double cphi = !c->pennated ? 1.0
+                  : lf > c->lmin && c->h < c->sin_max * lf ? lat / lf
+                                                            : c->cos_max;
+    if (!(lf > c->lmin)) {
+      out[i] = 0.0;
+      continue;
+    }
+    double vn = speed[i] * cphi * c->inv_lv;
+    double dl = lf * c->inv_lopt - 1.0;
+    double fal = exp(-dl * dl * c->fl_inv_k);
+    out[i] = c->f0 * fal * thelen_fv_closed(c, vn) * cphi;
+  }
 }
 
 double hl_muscle_force_per_activation(const hl_model *m, int i, double len, double speed,
