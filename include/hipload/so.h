@@ -87,7 +87,8 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
                       double *control, double *force, hl_so_info *info);
 
 /* Per unit control, the generalized force of every actuator (nq × n, row-major) as used in the
- * last solve — the caller may want it for checks. */
+ * last solve — the caller may want it for checks. Formed on request inside the workspace: like
+ * every call on one hl_so, not from two threads at once. */
 const double *hl_so_matrix(const hl_so *so);
 
 #ifdef __cplusplus
