@@ -237,7 +237,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     hl_so_settings_defaults(&ss);
     ss.exponent = s->so_activation_exponent;
     ss.use_muscle_physiology = s->so_use_muscle_physiology;
-    ss.barrier_mu = opt->so_exact ? 0 : hl_so_opensim_mu(s->so_convergence);
+    ss.barrier_mu = opt->so_exact ? 0 : opt->so_mu > 0 ? opt->so_mu : hl_so_opensim_mu(s->so_convergence);
     so_mu = ss.barrier_mu;
     so = hl_so_create(m, &ss);
     if (!so) {
@@ -589,7 +589,8 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     if (so_mu > 0)
       snprintf(answer, sizeof answer,
                "Answer: where OpenSim's interior-point optimizer stops, the log-barrier point at mu=%.3g\n"
-               "(0.3 x optimizer_convergence_criterion); the exact optimum: hipload setup --exact.", so_mu);
+               "(%s); the exact optimum: hipload setup --exact.", so_mu,
+               opt->so_mu > 0 ? "given with --so-mu" : "0.3 x optimizer_convergence_criterion");
     else
       snprintf(answer, sizeof answer, "Answer: the exact optimum.");
     snprintf(comments, sizeof comments,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "hipload/setup.h"
 #include "testutil.h"
@@ -190,6 +191,19 @@ START_TEST(test_cli_so_exact) {
    * above it */
   ck_assert_double_eq_tol(mb, 0.0001, 1e-12);
   ck_assert_double_gt(ma, 0.0001 + 1e-6);
+  /* --so-mu: a smaller barrier parameter lies between the two; a bad one is a usage error */
+  snprintf(cmd, sizeof cmd, "'%s' setup '%s' --so-mu 3e-6 --out '%s/c' >/dev/null", tu_cli(), setup, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  char dc[600], h3[800];
+  snprintf(dc, sizeof dc, "%s/c", dir);
+  double mc = min_activation(dc, h3, sizeof h3);
+  ck_assert_ptr_nonnull(strstr(h3, "mu=3e-06"));
+  ck_assert_ptr_nonnull(strstr(h3, "given with --so-mu"));
+  ck_assert_double_gt(mc, mb);
+  ck_assert_double_lt(mc, ma);
+  snprintf(cmd, sizeof cmd, "'%s' setup '%s' --so-mu 0 --out '%s/d' 2>/dev/null", tu_cli(), setup, dir);
+  int rc = system(cmd);
+  ck_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
 }
 END_TEST
 

@@ -1,6 +1,8 @@
 /* hipload setup — run an OpenSim tool setup file (AnalyzeTool: StaticOptimization,
  * JointReaction, MuscleAnalysis; InverseDynamicsTool). */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -27,7 +29,9 @@ static void usage(FILE *f) {
           "  --allow-unsupported muscles with wrap objects: ignore the wrapping (not exact)\n"
           "  --exact             StaticOptimization: report the exact optimum instead of the point\n"
           "                      where OpenSim's interior-point optimizer stops (muscles near a bound\n"
-          "                      differ by a few newtons; docs/solver.md)\n");
+          "                      differ by a few newtons; docs/so-opensim.md)\n"
+          "  --so-mu MU          StaticOptimization: the barrier parameter of that point (default\n"
+          "                      0.3 x the setup's optimizer_convergence_criterion)\n");
 }
 
 int hl_cmd_setup(int argc, char **argv) {
@@ -51,6 +55,13 @@ int hl_cmd_setup(int argc, char **argv) {
       o.allow_unsupported = 1;
     } else if (!strcmp(a, "--exact")) {
       o.so_exact = 1;
+    } else if (!strcmp(a, "--so-mu") && i + 1 < argc) {
+      char *end;
+      o.so_mu = strtod(argv[++i], &end);
+      if (*end || !(o.so_mu > 0) || !isfinite(o.so_mu)) {
+        fprintf(stderr, "hipload setup: --so-mu needs a number > 0, not '%s'\n", argv[i]);
+        return 2;
+      }
     } else if (a[0] == '-') {
       fprintf(stderr, "hipload setup: unknown or incomplete option '%s'\n", a);
       usage(stderr);

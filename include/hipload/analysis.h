@@ -26,6 +26,7 @@ typedef struct hl_analyze_options {
   int so_exact;            /* static optimization: 1 = the exact optimum; 0 (default) = where
                               OpenSim's interior-point optimizer stops, the log-barrier point at
                               μ = hl_so_opensim_mu(optimizer_convergence_criterion) (so.h) */
+  double so_mu;            /* > 0: that barrier μ instead (ignored with so_exact); default 0 */
   int keep_tables;         /* hand the output tables back in the report (default 0); release
                               them with hl_analyze_report_clear */
   /* Inputs already in memory (each may be NULL: then the setup's file is read). The model must
