@@ -28,6 +28,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hl_exp.h"
 #include "kin_internal.h"
 
 #define SIGNIFICANT_REAL 1.8189894035458565e-14 /* SimTK::SignificantReal = eps^(7/8) */
@@ -37,7 +38,7 @@
 
 double hl_thelen_active_fl(double lnorm, double kshape_active) {
   double d = lnorm - 1.0;
-  return exp(-d * d / kshape_active);
+  return hl__exp(-d * d / kshape_active); /* lib/hl_exp.h: within 1 ulp, the same bits everywhere */
 }
 
 /* Normalized fibre velocity for normalized active force fm = a·f_L·f_V, with a·f_L = afl
@@ -334,7 +335,7 @@ static FPA_INLINE double fpa_impl(const hl_model *m, int i, const hl__mus_const 
     /* hl_thelen_active_fl with 1/γ formed once per muscle (a product, not a division, per
      * frame: the same value to round-off) */
     double dl = ln - 1.0;
-    double fal = exp(-dl * dl * pc->fl_inv_k);
+    double fal = hl__exp(-dl * dl * pc->fl_inv_k);
     double fv = pc->fv_closed ? thelen_fv_closed(pc, vn)
                               : thelen_fv_thr(vn, par(cv, 2, 0.25), par(cv, 3, 1.4), par(cv, 7, 0.95));
     return f0 * fal * fv * cphi;
@@ -383,7 +384,7 @@ void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *pc, const double
     }
     double vn = speed[i] * cphi * c->inv_lv;
     double dl = lf * c->inv_lopt - 1.0;
-    double fal = exp(-dl * dl * c->fl_inv_k);
+    double fal = hl__exp(-dl * dl * c->fl_inv_k);
     out[i] = c->f0 * fal * thelen_fv_closed(c, vn) * cphi;
   }
 }
