@@ -29,6 +29,7 @@ struct hl_so {
   double *tau;      /* nq scratch */
   double *J3;       /* 3 × nq scratch */
   hl__mus_const *mc; /* nmuscle: pennation constants, computed once */
+  double *mlanes;    /* mc's lane table for hl__muscle_fpa_all (kin_internal.h), formed once */
   unsigned char *act_fixed; /* nactuator: 1 when the column does not depend on the pose
                                (coordinate actuators), built once in hl_so_create */
   /* Index lists for build_matrix, filled by the first solve from the kinematics workspace (they
@@ -78,6 +79,7 @@ void hl_so_free(hl_so *so) {
   free(so->tau);
   free(so->J3);
   free(so->mc);
+  free(so->mlanes);
   free(so->act_fixed);
   free(so->mcon_coord);
   free(so->mcon_row);
@@ -126,6 +128,7 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->tau = calloc((size_t)nq + 1, sizeof(double));
   so->J3 = calloc((size_t)3 * nq + 1, sizeof(double));
   so->mc = calloc((size_t)(m->nmuscle > 0 ? m->nmuscle : 1), sizeof *so->mc);
+  so->mlanes = calloc(hl__muscle_lanes_size(m->nmuscle) + 1, sizeof(double));
   so->act_fixed = calloc((size_t)(m->nactuator > 0 ? m->nactuator : 1), 1);
   size_t nmus = (size_t)(m->nmuscle > 0 ? m->nmuscle : 1), nact = (size_t)(m->nactuator > 0 ? m->nactuator : 1);
   so->mcon_coord = calloc(nmus * (size_t)(nq > 0 ? nq : 1), sizeof(int));
@@ -144,7 +147,8 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
       return NULL;
     }
   }
-  if (!so->mc || !so->act_fixed || !so->row_coord || !so->coord_row || !so->Afull || !so->ccnt ||
+  if (!so->mc || !so->mlanes || !so->act_fixed || !so->row_coord || !so->coord_row || !so->Afull ||
+      !so->ccnt ||
       !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
       !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp || !so->mcon_coord ||
       !so->mcon_row || !so->mcon_num || !so->acol || !so->acol_num || !so->lk_num ||
@@ -153,6 +157,7 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
     return NULL;
   }
   for (int k = 0; k < m->nmuscle; k++) hl__muscle_const(m, k, &so->mc[k]);
+  hl__muscle_lanes(so->mc, m->nmuscle, so->mlanes);
   for (int a = 0; a < m->nactuator; a++)
     if (m->act_type[a] == HL_ACT_COORDINATE) {
       so->act_fixed[a] = 1;
@@ -440,7 +445,8 @@ static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   int nq = so->nq, nr = so->nrow;
   const hl__kin_data *kd = hl__kin_c(d);
   if (!so->lists_ready) fill_lists(so, m, kd);
-  hl__muscle_fpa_all(m, so->mc, d->mus_len, d->mus_speed, so->set.use_muscle_physiology, so->fpu);
+  hl__muscle_fpa_all(m, so->mc, so->mlanes, d->mus_len, d->mus_speed, so->set.use_muscle_physiology,
+                     so->fpu);
   int same = so->built;
   for (int k = 0; k < m->nmuscle; k++) {
     const double f = so->fpu[k];
