@@ -203,11 +203,12 @@ hl_data *hl_data_create(const hl_model *m) {
   k->mus_cols = zalloc(nm * (nq ? nq : 1), sizeof(int));
   k->mus_cols_adr = zalloc(nm, sizeof(int));
   k->mus_cols_num = zalloc(nm, sizeof(int));
+  k->mus_ma_c = zalloc(nm * (nq ? nq : 1), sizeof(double)); /* laid out like mus_cols */
   if (!d->q || !d->qd || !d->qdd || !d->body_R || !d->body_p || !d->body_J || !d->body_w ||
       !d->body_v || !d->body_dw || !d->body_a || !d->mus_len || !d->mus_speed || !d->mus_ma ||
       !d->mus_npt || !d->apt_body || !d->apt_pos || !d->apt_local || !d->scratch ||
       !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src || !k->body_dw0 || !k->body_a0 || !k->mus_cols ||
-      !k->mus_cols_adr || !k->mus_cols_num) {
+      !k->mus_cols_adr || !k->mus_cols_num || !k->mus_ma_c) {
     hl_data_free(d);
     return NULL;
   }
@@ -267,6 +268,7 @@ void hl_data_free(hl_data *d) {
   free(k->mus_cols);
   free(k->mus_cols_adr);
   free(k->mus_cols_num);
+  free(k->mus_ma_c);
   free(k);
 }
 

@@ -63,15 +63,16 @@ static double dot3(const double a[3], const double b[3]) {
   return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
-/* Subtract (F·J_lin + M·J_ang) of body b from ma over the columns `cols` (the muscle's own list:
- * a column that does not move b is zero in J and adds nothing). */
+/* Subtract (F·J_lin + M·J_ang) of body b from the compact moment arms mc (mc[i] at column
+ * cols[i]) over the columns `cols` (the muscle's own list: a column that does not move b is zero in
+ * J and adds nothing). */
 static void apply_run(const hl_model *m, const hl_data *d, int b, const double F[3],
-                      const double M[3], const int *cols, int ncols, double *ma) {
+                      const double M[3], const int *cols, int ncols, double *mc) {
   const int nq = m->ncoord;
   const double *J = d->body_J + (size_t)6 * nq * b;
   for (int i = 0; i < ncols; i++) {
     int c = cols[i];
-    ma[c] -= M[0] * J[c] + M[1] * J[nq + c] + M[2] * J[2 * nq + c] + F[0] * J[3 * nq + c] +
+    mc[i] -= M[0] * J[c] + M[1] * J[nq + c] + M[2] * J[2 * nq + c] + F[0] * J[3 * nq + c] +
              F[1] * J[4 * nq + c] + F[2] * J[5 * nq + c];
   }
 }
@@ -84,9 +85,11 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
    * moving points' d(location)/dq per axis (3); per segment: unit direction (3) */
   double *W = scr, *Rk = scr + 3 * num, *Vl = scr + 6 * num, *Dl = scr + 9 * num;
   double *U = scr + 12 * num;
-  /* only the muscle's own columns are ever written; the rest of its row stays zero */
+  /* only the muscle's own columns are ever written; the rest of its row stays zero. They are
+   * formed compactly (mc, kin_internal.h) and copied into the dense row at the end. */
   const int *cols = k->mus_cols + k->mus_cols_adr[i], ncols = k->mus_cols_num[i];
-  for (int s = 0; s < ncols; s++) ma[cols[s]] = 0.0;
+  double *mc = k->mus_ma_c + k->mus_cols_adr[i];
+  for (int s = 0; s < ncols; s++) mc[s] = 0.0;
 
   int n = 0;
   for (int j = 0; j < num; j++) {
@@ -141,7 +144,7 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
       }
       speed += dot3(W + 3 * s, Vl + 3 * s);
     }
-    apply_run(m, d, b, F, M, cols, ncols, ma);
+    apply_run(m, d, b, F, M, cols, ncols, mc);
     /* speed of the rigid part: F·v_B + M·ω_B */
     speed += dot3(F, d->body_v + 3 * b) + dot3(M, d->body_w + 3 * b);
   }
@@ -154,9 +157,12 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
       int c = m->pt_move_coord[3 * p + a];
       if (c < 0 || c >= nq || dloc[a] == 0.0) continue;
       double g = (R[a] * W[3 * s] + R[3 + a] * W[3 * s + 1] + R[6 + a] * W[3 * s + 2]) * dloc[a];
-      ma[c] -= g;
+      int at = 0; /* c's place in the list (a moving point's coordinates are in it) */
+      while (at < ncols && cols[at] != c) at++;
+      if (at < ncols) mc[at] -= g;
     }
   }
+  for (int s = 0; s < ncols; s++) ma[cols[s]] = mc[s];
   d->mus_speed[i] = k->has_qd ? speed : 0.0;
 }
 

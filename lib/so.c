@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "hipload/muscle.h"
@@ -38,7 +39,9 @@ struct hl_so {
   unsigned char *mgap; /* n: the last build left an exact zero out of muscle k's rows (1 before
                           the first build): its rows may differ from the full list */
   int built;           /* build_matrix ran before */
-  int *mcon_coord, *mcon_row, *mcon_num; /* a muscle's coordinates that are constrained, their rows */
+  /* a muscle's coordinates that are constrained: their places in its own list (kin_internal.h's
+   * mus_cols, so mus_ma_c[adr + place] is the moment arm), their rows */
+  int *mcon_pos, *mcon_row, *mcon_num;
   int *acol, *acol_num; /* a pose-dependent actuator's coordinates where its column can be nonzero */
   hl_qp *qp;
   double *xb, *bwork; /* barrier_mu > 0: the barrier point and its scratch */
@@ -81,7 +84,7 @@ void hl_so_free(hl_so *so) {
   free(so->mc);
   free(so->mlanes);
   free(so->act_fixed);
-  free(so->mcon_coord);
+  free(so->mcon_pos);
   free(so->mcon_row);
   free(so->mcon_num);
   free(so->acol);
@@ -131,7 +134,7 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->mlanes = calloc(hl__muscle_lanes_size(m->nmuscle) + 1, sizeof(double));
   so->act_fixed = calloc((size_t)(m->nactuator > 0 ? m->nactuator : 1), 1);
   size_t nmus = (size_t)(m->nmuscle > 0 ? m->nmuscle : 1), nact = (size_t)(m->nactuator > 0 ? m->nactuator : 1);
-  so->mcon_coord = calloc(nmus * (size_t)(nq > 0 ? nq : 1), sizeof(int));
+  so->mcon_pos = calloc(nmus * (size_t)(nq > 0 ? nq : 1), sizeof(int));
   so->mcon_row = calloc(nmus * (size_t)(nq > 0 ? nq : 1), sizeof(int));
   so->mcon_num = calloc(nmus, sizeof(int));
   so->acol = calloc(nact * (size_t)(nq > 0 ? nq : 1), sizeof(int));
@@ -150,7 +153,7 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   if (!so->mc || !so->mlanes || !so->act_fixed || !so->row_coord || !so->coord_row || !so->Afull ||
       !so->ccnt ||
       !so->crow || !so->cval || !so->b || !so->w || !so->lb || !so->ub || !so->x ||
-      !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp || !so->mcon_coord ||
+      !so->fpu || !so->active || !so->tau || !so->J3 || !so->qp || !so->mcon_pos ||
       !so->mcon_row || !so->mcon_num || !so->acol || !so->acol_num || !so->lk_num ||
       !so->lk_coord || !so->lk_val || !so->mgap) {
     hl_so_free(so);
@@ -346,7 +349,7 @@ static void fill_lists(hl_so *so, const hl_model *m, const hl__kin_data *kd) {
     int num = 0, nlk = 0;
     for (int s = 0; s < kd->mus_cols_num[k]; s++)
       if (so->coord_row[cols[s]] >= 0) {
-        so->mcon_coord[(size_t)k * nq + num] = cols[s];
+        so->mcon_pos[(size_t)k * nq + num] = s;
         so->mcon_row[(size_t)k * nq + num++] = so->coord_row[cols[s]];
       } else
         so->lk_coord[(size_t)k * so->nlock + nlk++] = cols[s];
@@ -437,6 +440,13 @@ static int actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *d
   return changed | (c != oldc); /* 1 when the rows differ from the last build's */
 }
 
+/* the bits of |v| */
+static inline uint64_t abs_bits(double v) {
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  return u & 0x7fffffffffffffffULL;
+}
+
 /* The constrained rows' nonzeros by column for the solver (rows ascending, exact zeros left out:
  * the same columns hl_qp_solve would gather from the dense constrained rows, so the answers are
  * bit-identical), and the entries at locked coordinates (for hl_so_matrix). Returns 1 when every
@@ -460,14 +470,25 @@ static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
      * exact zero now, or was at the last build, the rows are written again with the zeros left
      * out (branch-free: the slot is written, and only kept when the value is not zero). Otherwise
      * crow and ccnt already hold the full list. */
-    const int *cc = so->mcon_coord + (size_t)k * nq, num = so->mcon_num[k];
+    const int *cp = so->mcon_pos + (size_t)k * nq, num = so->mcon_num[k];
+    const double *mc = kd->mus_ma_c + kd->mus_cols_adr[k]; /* the same values, contiguous */
     double *cv = so->cval + (size_t)k * nr;
-    int zero = 0;
-    for (int s = 0; s < num; s++) {
-      double v = ma[cc[s]] * f;
-      cv[s] = v;
-      zero |= v == 0.0;
-    }
+    /* zero: whether some v == 0.0, as an integer test on the bits (|v|'s bits are 0 only for
+     * ±0; the sign of |v|'s bits − 1 is set only then) */
+    uint64_t zb = 0;
+    if (so->lk_num[k] == 0) /* every coordinate of the list is constrained: places 0..num−1 */
+      for (int s = 0; s < num; s++) {
+        double v = mc[s] * f;
+        cv[s] = v;
+        zb |= (abs_bits(v) - 1) >> 63;
+      }
+    else
+      for (int s = 0; s < num; s++) {
+        double v = mc[cp[s]] * f;
+        cv[s] = v;
+        zb |= (abs_bits(v) - 1) >> 63;
+      }
+    int zero = (int)zb;
     if (zero | so->mgap[k]) {
       const int *rr = so->mcon_row + (size_t)k * nq;
       int *cr = so->crow + (size_t)k * nr, c = 0;
