@@ -32,10 +32,11 @@ typedef struct hl__kin_data {
   int *mus_cols;
   int *mus_cols_adr;
   int *mus_cols_num;
-  /* The same moment arms compactly, in the list's order: mus_ma_c[mus_cols_adr[i] + s] is
+  /* The same moment arms compactly, muscle after muscle, each in its list's order: with
+   * o_i = mus_cols_num[0] + … + mus_cols_num[i − 1], mus_ma_c[o_i + s] is
    * pub.mus_ma[i nq + mus_cols[mus_cols_adr[i] + s]] (the same bits; lib/muscle_path.c computes
-   * them here and copies them into the dense row), so a reader of a muscle's own moment arms
-   * (static optimization) loads them contiguously. */
+   * them here and copies them into the dense row), so a reader going through the muscles in
+   * order (static optimization) loads one contiguous array. */
   double *mus_ma_c;
   int *apt_src;         /* npathpt: model path point behind active slot k (same slots as apt_*) */
   /* Accelerations are linear in q̈: body_dw = dw0 + J_ω q̈, body_a = a0 + J_v q̈, with dw0/a0 the

@@ -203,7 +203,7 @@ hl_data *hl_data_create(const hl_model *m) {
   k->mus_cols = zalloc(nm * (nq ? nq : 1), sizeof(int));
   k->mus_cols_adr = zalloc(nm, sizeof(int));
   k->mus_cols_num = zalloc(nm, sizeof(int));
-  k->mus_ma_c = zalloc(nm * (nq ? nq : 1), sizeof(double)); /* laid out like mus_cols */
+  k->mus_ma_c = zalloc(nm * (nq ? nq : 1), sizeof(double)); /* at most nq per muscle */
   if (!d->q || !d->qd || !d->qdd || !d->body_R || !d->body_p || !d->body_J || !d->body_w ||
       !d->body_v || !d->body_dw || !d->body_a || !d->mus_len || !d->mus_speed || !d->mus_ma ||
       !d->mus_npt || !d->apt_body || !d->apt_pos || !d->apt_local || !d->scratch ||

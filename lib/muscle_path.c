@@ -77,7 +77,7 @@ static void apply_run(const hl_model *m, const hl_data *d, int b, const double F
   }
 }
 
-static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
+static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *mc, double *scr) {
   hl__kin_data *k = hl__kin(d);
   const int nq = m->ncoord, adr = m->mus_path_adr[i], num = m->mus_path_num[i];
   double *ma = d->mus_ma + (size_t)nq * i;
@@ -86,9 +86,9 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *scr) {
   double *W = scr, *Rk = scr + 3 * num, *Vl = scr + 6 * num, *Dl = scr + 9 * num;
   double *U = scr + 12 * num;
   /* only the muscle's own columns are ever written; the rest of its row stays zero. They are
-   * formed compactly (mc, kin_internal.h) and copied into the dense row at the end. */
+   * formed compactly (mc: this muscle's place in mus_ma_c, kin_internal.h) and copied into the
+   * dense row at the end. */
   const int *cols = k->mus_cols + k->mus_cols_adr[i], ncols = k->mus_cols_num[i];
-  double *mc = k->mus_ma_c + k->mus_cols_adr[i];
   for (int s = 0; s < ncols; s++) mc[s] = 0.0;
 
   int n = 0;
@@ -185,13 +185,15 @@ hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported,
                             "muscle '%s' wraps over a wrap object; path wrapping is not "
                             "implemented (pass allow_unsupported to ignore the wrap)",
                             m->mus_name[i]);
+  size_t mc_at = 0; /* muscle i's place in the compact moment arms */
   for (int i = 0; i < m->nmuscle; i++) {
     int num = m->mus_path_num[i], adr = m->mus_path_adr[i];
     if (num < 0 || adr < 0 || adr + num > m->npathpt)
       return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0,
                           "muscle '%s': path points %d..%d outside the model's %d", m->mus_name[i],
                           adr, adr + num - 1, m->npathpt);
-    muscle_geometry(m, d, i, d->scratch);
+    muscle_geometry(m, d, i, k->mus_ma_c + mc_at, d->scratch);
+    mc_at += k->mus_cols_num[i];
   }
   return HL_OK;
 }

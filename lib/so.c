@@ -40,7 +40,7 @@ struct hl_so {
                           the first build): its rows may differ from the full list */
   int built;           /* build_matrix ran before */
   /* a muscle's coordinates that are constrained: their places in its own list (kin_internal.h's
-   * mus_cols, so mus_ma_c[adr + place] is the moment arm), their rows */
+   * mus_cols, so mus_ma_c[o_k + place] is the moment arm), their rows */
   int *mcon_pos, *mcon_row, *mcon_num;
   int *acol, *acol_num; /* a pose-dependent actuator's coordinates where its column can be nonzero */
   hl_qp *qp;
@@ -458,6 +458,7 @@ static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   hl__muscle_fpa_all(m, so->mc, so->mlanes, d->mus_len, d->mus_speed, so->set.use_muscle_physiology,
                      so->fpu);
   int same = so->built;
+  size_t mc_at = 0; /* muscle k's place in the compact moment arms (kin_internal.h) */
   for (int k = 0; k < m->nmuscle; k++) {
     const double f = so->fpu[k];
     /* only the muscle's own coordinates: its other moment arms are exactly zero (kin_internal.h);
@@ -471,7 +472,8 @@ static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
      * out (branch-free: the slot is written, and only kept when the value is not zero). Otherwise
      * crow and ccnt already hold the full list. */
     const int *cp = so->mcon_pos + (size_t)k * nq, num = so->mcon_num[k];
-    const double *mc = kd->mus_ma_c + kd->mus_cols_adr[k]; /* the same values, contiguous */
+    const double *mc = kd->mus_ma_c + mc_at; /* the same values, contiguous */
+    mc_at += kd->mus_cols_num[k];
     double *cv = so->cval + (size_t)k * nr;
     /* zero: whether some v == 0.0, as an integer test on the bits (|v|'s bits are 0 only for
      * ±0; the sign of |v|'s bits − 1 is set only then) */
