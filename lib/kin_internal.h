@@ -75,11 +75,12 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c);
 /* hl_muscle_force_per_activation with c from hl__muscle_const(m, i, c); i must be valid. */
 double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *c, double len, double speed,
                       int use_physiology, double *lnorm, double *vnorm, double *alpha);
-/* The lane table of hl__muscle_fpa_all: the constants of muscles 2p and 2p + 1 side by side
- * (field f of pair p at lanes[2(NF p + f) + 0/1]), so that both are read with one aligned load;
- * HL__ML_PENN holds a select mask (all bits set when pennated), HL__ML_PAIR (lane 0) is 1 when both
- * muscles are thelen_fast. hl__muscle_lanes_size(n) doubles, 16-byte aligned (calloc), filled once
- * by hl__muscle_lanes from hl__muscle_const's output. */
+/* The lane table of hl__muscle_fpa_all: the constants of muscles 4g .. 4g + 3 side by side
+ * (field f of muscle i at lanes[4(NF (i/4) + f) + i%4]), so that a quad's (AVX2) are read with
+ * one load; HL__ML_PENN holds a select mask (all bits set when pennated), HL__ML_PAIR
+ * (at a pair's first muscle) is 1 when both muscles of the pair are thelen_fast.
+ * hl__muscle_lanes_size(n) doubles, 16-byte aligned (calloc), filled once by hl__muscle_lanes from
+ * hl__muscle_const's output. */
 enum {
   HL__ML_LTS, HL__ML_LAT_MIN, HL__ML_H2, HL__ML_LMIN, HL__ML_PENN, HL__ML_H, HL__ML_SIN_MAX,
   HL__ML_COS_MAX, HL__ML_INV_LOPT, HL__ML_INV_LV, HL__ML_FL_INV_K, HL__ML_FV_VTHR, HL__ML_FV_C,
@@ -90,8 +91,8 @@ size_t hl__muscle_lanes_size(int nmuscle);
 void hl__muscle_lanes(const hl__mus_const *c, int nmuscle, double *lanes);
 /* out[i] = hl__muscle_fpa(m, i, &c[i], len[i], speed[i], use_physiology, NULL, NULL, NULL) for
  * every muscle (the same bits, without a call per muscle). lanes: the lane table of c, or NULL
- * (then every muscle takes the scalar path; with it, pairs of thelen_fast muscles run two at a
- * time on SSE2). */
+ * (then every muscle takes the scalar path; with it, quads of thelen_fast muscles run four at a
+ * time on CPUs with AVX2: the same bits either way). */
 void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *c, const double *lanes,
                         const double *len, const double *speed, int use_physiology, double *out);
 

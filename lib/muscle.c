@@ -27,8 +27,8 @@
 
 #include <math.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 #include "hl_exp.h"
@@ -366,154 +366,180 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
   return fpa_impl(m, i, pc, len, speed, use_physiology, lnorm, vnorm, alpha);
 }
 
-#if defined(__SSE2__)
-/* select: m ? x : y, lane by lane (m all ones or all zeros) */
-static inline __m128d sel(__m128d m, __m128d x, __m128d y) {
-  return _mm_or_pd(_mm_and_pd(m, x), _mm_andnot_pd(m, y));
+/* Muscle i's lanes in the lane table (kin_internal.h): field f at [4 f]. */
+static inline const double *lane_at(const double *lanes, int i) {
+  return lanes + (size_t)(i / 4) * 4 * HL__MUS_LANE_NF + (i % 4);
 }
 
-/* hl__exp on two lanes: the same operations, in the same order, lane by lane (packed IEEE
- * operations round as the scalar ones do). Falls back to hl__exp per lane when either argument is
- * outside the fast range. */
-static inline __m128d exp2_lanes(__m128d x) {
-  double xs[2];
-  _mm_storeu_pd(xs, x);
-  uint64_t u0, u1;
-  memcpy(&u0, &xs[0], sizeof u0);
-  memcpy(&u1, &xs[1], sizeof u1);
-  unsigned t0 = (unsigned)(u0 >> 52) & 0x7ffu, t1 = (unsigned)(u1 >> 52) & 0x7ffu;
-  if ((t0 - 0x3c9u >= 0x408u - 0x3c9u) | (t1 - 0x3c9u >= 0x408u - 0x3c9u))
-    return _mm_set_pd(hl__exp(xs[1]), hl__exp(xs[0]));
-  const __m128d shift = _mm_set1_pd(HL_EXP_SHIFT);
-  __m128d kd = _mm_add_pd(_mm_mul_pd(x, _mm_set1_pd(HL_EXP_INV_LN2N)), shift);
-  __m128i kb = _mm_castpd_si128(kd);
-  kd = _mm_sub_pd(kd, shift);
-  /* e = floor(k/128) per lane, as hl__exp_parts forms it */
-  __m128i e = _mm_sub_epi64(_mm_srli_epi64(_mm_and_si128(kb, _mm_set1_epi64x(0xfffffffffffffLL)), 7),
-                            _mm_set1_epi64x((int64_t)1 << 44));
-  int j0 = _mm_cvtsi128_si32(kb) & (HL_EXP_N - 1);
-  int j1 = _mm_cvtsi128_si32(_mm_unpackhi_epi64(kb, kb)) & (HL_EXP_N - 1);
-  __m128d r = _mm_sub_pd(_mm_sub_pd(x, _mm_mul_pd(kd, _mm_set1_pd(HL_EXP_LN2N_HI))),
-                         _mm_mul_pd(kd, _mm_set1_pd(HL_EXP_LN2N_LO)));
-  __m128d r2 = _mm_mul_pd(r, r);
-  __m128d t = _mm_set_pd(hl__exp_tab[2 * j1], hl__exp_tab[2 * j0]);
-  __m128d tail = _mm_set_pd(hl__exp_tab[2 * j1 + 1], hl__exp_tab[2 * j0 + 1]);
-  __m128d q1 = _mm_mul_pd(r2, _mm_add_pd(_mm_set1_pd(0.5), _mm_mul_pd(r, _mm_set1_pd(1.0 / 6.0))));
-  __m128d q2 = _mm_mul_pd(_mm_mul_pd(r2, r2),
-                          _mm_add_pd(_mm_set1_pd(1.0 / 24.0), _mm_mul_pd(r, _mm_set1_pd(1.0 / 120.0))));
-  __m128d p = _mm_add_pd(_mm_add_pd(_mm_add_pd(tail, r), q1), q2);
-  __m128d sc = _mm_castsi128_pd(_mm_add_epi64(_mm_castpd_si128(t), _mm_slli_epi64(e, 52)));
-  return _mm_add_pd(sc, _mm_mul_pd(sc, p));
+#define FPA_BLOCK 16 /* muscles per run of the lane path */
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define FPA_AVX2 1
+/* hl__muscle_fpa_all's Thelen path for a run of quads of thelen_fast muscles (i0 + 4q .. + 3 in
+ * the four lanes) with AVX2, on CPUs that have it (checked at each call), their constants read
+ * from the lane table: every operation of the scalar path, in its order, so the same bits (IEEE
+ * operations round the same in a lane as alone; the comparisons are the ordered ones, false on
+ * NaN, as the scalar ones); the branches become selects (both sides computed, one kept), and
+ * thelen_fv_closed's pieces share one division (each piece's numerator and denominator are
+ * selected first). In three passes over the run (geometry, exp, force–velocity and product), so
+ * that one muscle's long dependency chain (sqrt, division, exp, division) overlaps with the other
+ * muscles'. i0 a multiple of 4, nq ≤ FPA_BLOCK/4. */
+#define LANE4(f) _mm256_loadu_pd(Lp + 4 * (f))
+__attribute__((target("avx2"))) static inline __m256d sel4(__m256d m, __m256d x, __m256d y) {
+  return _mm256_or_pd(_mm256_and_pd(m, x), _mm256_andnot_pd(m, y));
 }
 
-/* hl__muscle_fpa_all's Thelen path for a run of pairs of thelen_fast muscles (muscles 2p, 2p + 1
- * in the two lanes), their constants read from the lane table (hl__muscle_lanes): every operation
- * of the scalar path, in its order; the branches become selects (both sides computed, one kept),
- * and thelen_fv_closed's pieces share one division (each piece's numerator and denominator are
- * selected first). The same bits as the scalar path. In three passes over the run (geometry, exp,
- * force–velocity and product), so that one muscle's long dependency chain (sqrt, division, exp,
- * division) overlaps with the other muscles'. np ≤ FPA_BLOCK/2; L is the first pair's lanes. */
-#define FPA_BLOCK 16
-#define LANE(f) _mm_load_pd(Lp + 2 * (f))
-static void fpa_block(const double *L, int np, const double *len, const double *speed,
-                      double *out) {
-  __m128d cphi_s[FPA_BLOCK / 2], v_s[FPA_BLOCK / 2], x_s[FPA_BLOCK / 2], ok_s[FPA_BLOCK / 2];
-  const __m128d one = _mm_set1_pd(1.0), zero = _mm_setzero_pd();
-  for (int q = 0; q < np; q++) {
-    const double *Lp = L + 2 * HL__MUS_LANE_NF * q;
-    __m128d lat = _mm_sub_pd(_mm_loadu_pd(len + 2 * q), LANE(HL__ML_LTS));
-    __m128d lmin = LANE(HL__ML_LMIN);
-    __m128d lf = sel(_mm_cmpge_pd(lat, LANE(HL__ML_LAT_MIN)),
-                     _mm_sqrt_pd(_mm_add_pd(LANE(HL__ML_H2), _mm_mul_pd(lat, lat))), lmin);
-    __m128d valid = _mm_cmpgt_pd(lf, lmin);
-    __m128d inside =
-        _mm_and_pd(valid, _mm_cmplt_pd(LANE(HL__ML_H), _mm_mul_pd(LANE(HL__ML_SIN_MAX), lf)));
-    __m128d cphi = sel(LANE(HL__ML_PENN), sel(inside, _mm_div_pd(lat, lf), LANE(HL__ML_COS_MAX)), one);
-    __m128d dl = _mm_sub_pd(_mm_mul_pd(lf, LANE(HL__ML_INV_LOPT)), one);
-    __m128d negdl = _mm_xor_pd(dl, _mm_set1_pd(-0.0));
+/* hl__exp on four lanes: the same operations, in the same order, lane by lane; hl__exp per lane
+ * when any argument is outside the fast range */
+__attribute__((target("avx2"))) static inline __m256d exp4_lanes(__m256d x) {
+  double xs[4];
+  _mm256_storeu_pd(xs, x);
+  unsigned out_of_range = 0;
+  for (int l = 0; l < 4; l++) {
+    uint64_t u;
+    memcpy(&u, &xs[l], sizeof u);
+    out_of_range |= ((unsigned)(u >> 52) & 0x7ffu) - 0x3c9u >= 0x408u - 0x3c9u;
+  }
+  if (out_of_range)
+    return _mm256_set_pd(hl__exp(xs[3]), hl__exp(xs[2]), hl__exp(xs[1]), hl__exp(xs[0]));
+  const __m256d shift = _mm256_set1_pd(HL_EXP_SHIFT);
+  __m256d kd = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(HL_EXP_INV_LN2N)), shift);
+  __m256i kb = _mm256_castpd_si256(kd);
+  kd = _mm256_sub_pd(kd, shift);
+  __m256i e = _mm256_sub_epi64(
+      _mm256_srli_epi64(_mm256_and_si256(kb, _mm256_set1_epi64x(0xfffffffffffffLL)), 7),
+      _mm256_set1_epi64x((int64_t)1 << 44));
+  int64_t ks[4];
+  _mm256_storeu_si256((__m256i *)ks, kb);
+  int j0 = (int)(ks[0] & (HL_EXP_N - 1)), j1 = (int)(ks[1] & (HL_EXP_N - 1));
+  int j2 = (int)(ks[2] & (HL_EXP_N - 1)), j3 = (int)(ks[3] & (HL_EXP_N - 1));
+  __m256d r = _mm256_sub_pd(_mm256_sub_pd(x, _mm256_mul_pd(kd, _mm256_set1_pd(HL_EXP_LN2N_HI))),
+                            _mm256_mul_pd(kd, _mm256_set1_pd(HL_EXP_LN2N_LO)));
+  __m256d r2 = _mm256_mul_pd(r, r);
+  __m256d t = _mm256_set_pd(hl__exp_tab[2 * j3], hl__exp_tab[2 * j2], hl__exp_tab[2 * j1],
+                            hl__exp_tab[2 * j0]);
+  __m256d tail = _mm256_set_pd(hl__exp_tab[2 * j3 + 1], hl__exp_tab[2 * j2 + 1],
+                               hl__exp_tab[2 * j1 + 1], hl__exp_tab[2 * j0 + 1]);
+  __m256d q1 = _mm256_mul_pd(
+      r2, _mm256_add_pd(_mm256_set1_pd(0.5), _mm256_mul_pd(r, _mm256_set1_pd(1.0 / 6.0))));
+  __m256d q2 = _mm256_mul_pd(
+      _mm256_mul_pd(r2, r2),
+      _mm256_add_pd(_mm256_set1_pd(1.0 / 24.0), _mm256_mul_pd(r, _mm256_set1_pd(1.0 / 120.0))));
+  __m256d p = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(tail, r), q1), q2);
+  __m256d sc =
+      _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(t), _mm256_slli_epi64(e, 52)));
+  return _mm256_add_pd(sc, _mm256_mul_pd(sc, p));
+}
+
+__attribute__((target("avx2"))) static void fpa_block4(const double *lanes, int i0, int nq,
+                                                       const double *len, const double *speed,
+                                                       double *out) {
+  __m256d cphi_s[FPA_BLOCK / 4], v_s[FPA_BLOCK / 4], x_s[FPA_BLOCK / 4], ok_s[FPA_BLOCK / 4];
+  const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+  for (int q = 0; q < nq; q++) {
+    const double *Lp = lane_at(lanes, i0 + 4 * q);
+    __m256d lat = _mm256_sub_pd(_mm256_loadu_pd(len + 4 * q), LANE4(HL__ML_LTS));
+    __m256d lmin = LANE4(HL__ML_LMIN);
+    __m256d lf = sel4(_mm256_cmp_pd(lat, LANE4(HL__ML_LAT_MIN), _CMP_GE_OQ),
+                      _mm256_sqrt_pd(_mm256_add_pd(LANE4(HL__ML_H2), _mm256_mul_pd(lat, lat))), lmin);
+    __m256d valid = _mm256_cmp_pd(lf, lmin, _CMP_GT_OQ);
+    __m256d inside = _mm256_and_pd(
+        valid, _mm256_cmp_pd(LANE4(HL__ML_H), _mm256_mul_pd(LANE4(HL__ML_SIN_MAX), lf), _CMP_LT_OQ));
+    __m256d cphi = sel4(LANE4(HL__ML_PENN),
+                        sel4(inside, _mm256_div_pd(lat, lf), LANE4(HL__ML_COS_MAX)), one);
+    __m256d dl = _mm256_sub_pd(_mm256_mul_pd(lf, LANE4(HL__ML_INV_LOPT)), one);
+    __m256d negdl = _mm256_xor_pd(dl, _mm256_set1_pd(-0.0));
     cphi_s[q] = cphi;
     ok_s[q] = valid;
-    v_s[q] = _mm_mul_pd(_mm_mul_pd(_mm_loadu_pd(speed + 2 * q), cphi), LANE(HL__ML_INV_LV));
-    x_s[q] = _mm_mul_pd(_mm_mul_pd(negdl, dl), LANE(HL__ML_FL_INV_K));
+    v_s[q] = _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(speed + 4 * q), cphi), LANE4(HL__ML_INV_LV));
+    x_s[q] = _mm256_mul_pd(_mm256_mul_pd(negdl, dl), LANE4(HL__ML_FL_INV_K));
   }
-  for (int q = 0; q < np; q++) x_s[q] = exp2_lanes(x_s[q]); /* f_L */
-  for (int q = 0; q < np; q++) {
-    const double *Lp = L + 2 * HL__MUS_LANE_NF * q;
-    __m128d v = v_s[q];
-    /* thelen_fv_closed */
-    __m128d vthr = LANE(HL__ML_FV_VTHR);
-    __m128d conc = _mm_cmple_pd(v, zero), ecc = _mm_cmplt_pd(v, vthr);
-    __m128d vc = _mm_mul_pd(v, LANE(HL__ML_FV_C));
-    __m128d num = sel(conc, _mm_add_pd(one, v),
-                      sel(ecc, _mm_add_pd(one, _mm_mul_pd(vc, LANE(HL__ML_FV_FLEN))), _mm_sub_pd(v, vthr)));
-    __m128d den = sel(conc, _mm_sub_pd(one, _mm_mul_pd(v, LANE(HL__ML_FV_INV_AF))),
-                      sel(ecc, _mm_add_pd(one, vc), LANE(HL__ML_FV_SLOPE)));
-    __m128d qv = _mm_div_pd(num, den);
-    __m128d lin = _mm_add_pd(LANE(HL__ML_FV_FTHR), qv);
-    lin = _mm_and_pd(_mm_cmpgt_pd(lin, zero), lin); /* f > 0 ? f : 0 (NaN: 0) */
-    __m128d fv = sel(_mm_or_pd(conc, ecc), qv, lin);
-    fv = _mm_andnot_pd(_mm_cmple_pd(v, _mm_set1_pd(-1.0)), fv); /* v ≤ −1: 0 */
-    __m128d f = _mm_mul_pd(_mm_mul_pd(_mm_mul_pd(LANE(HL__ML_F0), x_s[q]), fv), cphi_s[q]);
-    _mm_storeu_pd(out + 2 * q, _mm_and_pd(ok_s[q], f)); /* !(l_f > lmin): 0 */
+  for (int q = 0; q < nq; q++) x_s[q] = exp4_lanes(x_s[q]); /* f_L */
+  for (int q = 0; q < nq; q++) {
+    const double *Lp = lane_at(lanes, i0 + 4 * q);
+    __m256d v = v_s[q];
+    __m256d vthr = LANE4(HL__ML_FV_VTHR);
+    __m256d conc = _mm256_cmp_pd(v, zero, _CMP_LE_OQ), ecc = _mm256_cmp_pd(v, vthr, _CMP_LT_OQ);
+    __m256d vc = _mm256_mul_pd(v, LANE4(HL__ML_FV_C));
+    __m256d num = sel4(conc, _mm256_add_pd(one, v),
+                       sel4(ecc, _mm256_add_pd(one, _mm256_mul_pd(vc, LANE4(HL__ML_FV_FLEN))),
+                            _mm256_sub_pd(v, vthr)));
+    __m256d den = sel4(conc, _mm256_sub_pd(one, _mm256_mul_pd(v, LANE4(HL__ML_FV_INV_AF))),
+                       sel4(ecc, _mm256_add_pd(one, vc), LANE4(HL__ML_FV_SLOPE)));
+    __m256d qv = _mm256_div_pd(num, den);
+    __m256d lin = _mm256_add_pd(LANE4(HL__ML_FV_FTHR), qv);
+    lin = _mm256_and_pd(_mm256_cmp_pd(lin, zero, _CMP_GT_OQ), lin); /* f > 0 ? f : 0 (NaN: 0) */
+    __m256d fv = sel4(_mm256_or_pd(conc, ecc), qv, lin);
+    fv = _mm256_andnot_pd(_mm256_cmp_pd(v, _mm256_set1_pd(-1.0), _CMP_LE_OQ), fv); /* v ≤ −1 */
+    __m256d f =
+        _mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(LANE4(HL__ML_F0), x_s[q]), fv), cphi_s[q]);
+    _mm256_storeu_pd(out + 4 * q, _mm256_and_pd(ok_s[q], f)); /* !(l_f > lmin): 0 */
   }
 }
-#undef LANE
+#undef LANE4
 #endif
 
 size_t hl__muscle_lanes_size(int nmuscle) {
-  return (size_t)2 * HL__MUS_LANE_NF * (size_t)((nmuscle + 1) / 2);
+  return (size_t)4 * HL__MUS_LANE_NF * (size_t)((nmuscle + 3) / 4);
 }
 
 void hl__muscle_lanes(const hl__mus_const *c, int nmuscle, double *lanes) {
   for (int i = 0; i < nmuscle; i++) {
     const hl__mus_const *a = c + i;
-    double *L = lanes + 2 * HL__MUS_LANE_NF * (i / 2) + (i & 1);
+    double *L = lanes + (size_t)(i / 4) * 4 * HL__MUS_LANE_NF + (i % 4);
     uint64_t ones = ~(uint64_t)0;
     double all;
     memcpy(&all, &ones, sizeof all); /* a select mask: every bit set */
-    L[2 * HL__ML_LTS] = a->lts;
-    L[2 * HL__ML_LAT_MIN] = a->lat_min;
-    L[2 * HL__ML_H2] = a->h2;
-    L[2 * HL__ML_LMIN] = a->lmin;
-    L[2 * HL__ML_PENN] = a->pennated ? all : 0.0;
-    L[2 * HL__ML_H] = a->h;
-    L[2 * HL__ML_SIN_MAX] = a->sin_max;
-    L[2 * HL__ML_COS_MAX] = a->cos_max;
-    L[2 * HL__ML_INV_LOPT] = a->inv_lopt;
-    L[2 * HL__ML_INV_LV] = a->inv_lv;
-    L[2 * HL__ML_FL_INV_K] = a->fl_inv_k;
-    L[2 * HL__ML_FV_VTHR] = a->fv_vthr;
-    L[2 * HL__ML_FV_C] = a->fv_c;
-    L[2 * HL__ML_FV_FLEN] = a->fv_flen;
-    L[2 * HL__ML_FV_INV_AF] = a->fv_inv_af;
-    L[2 * HL__ML_FV_SLOPE] = a->fv_slope;
-    L[2 * HL__ML_FV_FTHR] = a->fv_fthr;
-    L[2 * HL__ML_F0] = a->f0;
-    /* lane 0 of the last field: 1 when both muscles of the pair are thelen_fast */
-    if (!(i & 1)) L[2 * HL__ML_PAIR] = a->thelen_fast && i + 1 < nmuscle && a[1].thelen_fast;
+    L[4 * HL__ML_LTS] = a->lts;
+    L[4 * HL__ML_LAT_MIN] = a->lat_min;
+    L[4 * HL__ML_H2] = a->h2;
+    L[4 * HL__ML_LMIN] = a->lmin;
+    L[4 * HL__ML_PENN] = a->pennated ? all : 0.0;
+    L[4 * HL__ML_H] = a->h;
+    L[4 * HL__ML_SIN_MAX] = a->sin_max;
+    L[4 * HL__ML_COS_MAX] = a->cos_max;
+    L[4 * HL__ML_INV_LOPT] = a->inv_lopt;
+    L[4 * HL__ML_INV_LV] = a->inv_lv;
+    L[4 * HL__ML_FL_INV_K] = a->fl_inv_k;
+    L[4 * HL__ML_FV_VTHR] = a->fv_vthr;
+    L[4 * HL__ML_FV_C] = a->fv_c;
+    L[4 * HL__ML_FV_FLEN] = a->fv_flen;
+    L[4 * HL__ML_FV_INV_AF] = a->fv_inv_af;
+    L[4 * HL__ML_FV_SLOPE] = a->fv_slope;
+    L[4 * HL__ML_FV_FTHR] = a->fv_fthr;
+    L[4 * HL__ML_F0] = a->f0;
+    /* at a pair's first muscle: 1 when both muscles of the pair are thelen_fast */
+    if (!(i & 1)) L[4 * HL__ML_PAIR] = a->thelen_fast && i + 1 < nmuscle && a[1].thelen_fast;
   }
+}
+
+/* 1 when the pair of muscles i, i + 1 (i even) can take a lane path */
+static inline int pair_ok(const double *lanes, int i) {
+  return lane_at(lanes, i)[4 * HL__ML_PAIR] != 0.0;
 }
 
 void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *pc, const double *lanes,
                         const double *len, const double *speed, int use_physiology, double *out) {
-  for (int i = 0; i < m->nmuscle; i++) {
+  const int n = m->nmuscle;
+  (void)lanes; /* unused without AVX2 */
+#if defined(FPA_AVX2)
+  const int avx2 = lanes && use_physiology && __builtin_cpu_supports("avx2");
+#endif
+  for (int i = 0; i < n; i++) {
     const hl__mus_const *c = pc + i;
-#if defined(__SSE2__)
-    /* at a pair's first muscle: the run of usable pairs from here (at most FPA_BLOCK/2) */
-    if (lanes && use_physiology && !(i & 1)) {
-      const double *L = lanes + 2 * HL__MUS_LANE_NF * (i / 2);
-      int np = 0;
-      while (np < FPA_BLOCK / 2 && i + 2 * np + 1 < m->nmuscle &&
-             L[2 * HL__MUS_LANE_NF * np + 2 * HL__ML_PAIR] != 0.0)
-        np++;
-      if (np) {
-        fpa_block(L, np, len + i, speed + i, out + i);
-        i += 2 * np - 1;
+#if defined(FPA_AVX2)
+    /* at a quad's first muscle: the run of usable quads from here (at most FPA_BLOCK/4) */
+    if (avx2 && !(i & 3)) {
+      int nq = 0;
+      while (nq < FPA_BLOCK / 4 && i + 4 * nq + 3 < n && pair_ok(lanes, i + 4 * nq) &&
+             pair_ok(lanes, i + 4 * nq + 2))
+        nq++;
+      if (nq) {
+        fpa_block4(lanes, i, nq, len + i, speed + i, out + i);
+        i += 4 * nq - 1;
         continue;
       }
     }
-#else
-    (void)lanes;
 #endif
     if (!(use_physiology && c->thelen_fast)) {
       out[i] = fpa_impl(m, i, c, len[i], speed[i], use_physiology, NULL, NULL, NULL);

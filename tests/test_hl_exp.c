@@ -1,8 +1,9 @@
 /* hl__exp (lib/hl_exp.h), our own exp for the muscle curves: within 1 ulp of the true value,
  * measured against expl in long double (64-bit significand on x86-64: its own error is ~2^-11
  * of a double ulp), on the range Thelen's f_L uses (x = −(l̃ − 1)²/γ in [−20, 0]) and over the
- * whole double range, plus the special values. And its user: hl__muscle_fpa_all's two-lane path
- * (lane table) gives the same bits as its scalar path on every piece of the curves. */
+ * whole double range, plus the special values. And its user: hl__muscle_fpa_all's lane-table
+ * path (four muscles at a time on AVX2) gives the same bits as its scalar path on every piece of
+ * the curves. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -142,7 +143,8 @@ END_TEST
 /* The embedded sample's 92 Thelen muscles at random fibre lengths (below the pennation model's
  * minimum up to 1.9 l_opt) and speeds (normalized −1.6..1.6: all four pieces of f_V), with NaN
  * inputs now and then: the lane-table path equals the scalar path (lanes = NULL) bit for bit, for
- * the even muscle count and for an odd one (the last muscle alone). */
+ * the sample's 92 muscles (23 quads) and for 91 (the last three alone). Without AVX2 both calls
+ * take the scalar path. */
 START_TEST(test_fpa_all_lanes_same_bits) {
   hl_sample smp;
   hl_sample_get(&smp);
@@ -158,7 +160,7 @@ START_TEST(test_fpa_all_lanes_same_bits) {
   for (int i = 0; i < n; i++) hl__muscle_const(m, i, &c[i]);
   hl__muscle_lanes(c, n, lanes);
   for (int i = 0; i + 1 < n; i += 2) pairs += c[i].thelen_fast && c[i + 1].thelen_fast;
-  ck_assert_int_ge(pairs, 40); /* the two-lane path is exercised */
+  ck_assert_int_ge(pairs, 40); /* the lane path is exercised (on AVX2) */
   uint64_t s = 777;
   int zero = 0, piece[4] = {0, 0, 0, 0};
   for (int rep = 0; rep < 4000; rep++) {
