@@ -296,6 +296,22 @@ static void env_copy(double *dst, const double *src, int m, const int *ef) {
            sizeof(double) * (size_t)(i - ef[i] + 1));
 }
 
+/* Row j's step of the envelope Cholesky after its pivot d (> 0 or not): L_jj = √d, then column j
+ * of L below it within the envelope. */
+static inline void chol_column(double *restrict M, int m, const int *restrict ef,
+                               const int *restrict el, int j, double d) {
+  double *rj = M + (size_t)j * m;
+  const int fj = ef[j];
+  d = sqrt(d);
+  rj[j] = d;
+  for (int i = j + 1; i <= el[j]; i++) {
+    if (ef[i] > j) continue;
+    double *ri = M + (size_t)i * m;
+    int f = ef[i] > fj ? ef[i] : fj;
+    ri[j] = (ri[j] - dot(ri + f, rj + f, j - f)) / d;
+  }
+}
+
 /* In-place Cholesky of the lower triangle of the m×m row-major M within its envelope ef/el, rows
  * j0..j1−1 (all rows, or whole diagonal blocks: a block reads only its own entries). Returns 0 when
  * a pivot is not clearly positive (not above floor_piv). Each row's pivot before its square root
@@ -313,14 +329,7 @@ static int chol_rows(double *restrict M, int m, const int *restrict ef, const in
     pj[j] = rj[j];
     if (!(d > floor_piv)) return 0;
     lo_l = d < lo_l * rj[j] ? d / rj[j] : lo_l; /* the pivot relative to its diagonal entry */
-    d = sqrt(d);
-    rj[j] = d;
-    for (int i = j + 1; i <= el[j]; i++) {
-      if (ef[i] > j) continue;
-      double *ri = M + (size_t)i * m;
-      int f = ef[i] > fj ? ef[i] : fj;
-      ri[j] = (ri[j] - dot(ri + f, rj + f, j - f)) / d;
-    }
+    chol_column(M, m, ef, el, j, d);
   }
   if (lo) *lo = lo_l;
   return 1;
@@ -350,6 +359,61 @@ static void chol_solve_rows(const double *L, int m, const int *ef, double *y, in
     y[i] = yi;
     for (int k = ef[i]; k < i; k++) y[k] -= Li[k] * yi;
   }
+}
+
+/* The envelope's diagonal blocks (env_blocks) are independent: no row of one reads another's.
+ * chol_rows and chol_solve_rows run a block's rows one after the other, each waiting on the
+ * previous one's division; the two functions below run the blocks side by side instead (row t of
+ * every block, then row t + 1 of every block, ...), so the blocks' dependency chains overlap. Each
+ * row is computed by the same operations in the same order as before: the same bits. Blocks k with
+ * dirty[k] = 0 are skipped (dirty may be NULL: all blocks). */
+
+/* chol_rows over the blocks side by side. It does not stop at a pivot that is not clearly
+ * positive (pd and pj get every row's; the caller tests them in row order, as chol_rows does, and
+ * the first failing row is the same: no row before it depends on it); the factor is then
+ * meaningless, and the fast path forms J again in every such case. */
+static void chol_blocks(double *restrict M, int m, const int *restrict ef,
+                        const int *restrict el, const int *bs, int nb,
+                        const unsigned char *dirty, double *restrict pd, double *restrict pj) {
+  for (int t = 0;; t++) {
+    int any = 0;
+    for (int k = 0; k < nb; k++) {
+      const int j = bs[k] + t;
+      if ((dirty && !dirty[k]) || j >= bs[k + 1]) continue;
+      any = 1;
+      double *rj = M + (size_t)j * m;
+      const int fj = ef[j];
+      double d = rj[j] - dot(rj + fj, rj + fj, j - fj);
+      pd[j] = d;
+      pj[j] = rj[j];
+      chol_column(M, m, ef, el, j, d);
+    }
+    if (!any) return;
+  }
+}
+
+/* chol_solve_rows over the blocks side by side. */
+static void chol_solve_blocks(const double *L, int m, const int *ef, const int *bs, int nb,
+                              const unsigned char *dirty, double *y) {
+  int len = 0;
+  for (int k = 0; k < nb; k++)
+    if (!dirty || dirty[k]) len = bs[k + 1] - bs[k] > len ? bs[k + 1] - bs[k] : len;
+  for (int t = 0; t < len; t++)
+    for (int k = 0; k < nb; k++) {
+      const int i = bs[k] + t;
+      if ((dirty && !dirty[k]) || i >= bs[k + 1]) continue;
+      const double *Li = L + (size_t)i * m;
+      y[i] = (y[i] - dot(Li + ef[i], y + ef[i], i - ef[i])) / Li[i];
+    }
+  for (int t = 0; t < len; t++)
+    for (int k = 0; k < nb; k++) {
+      const int i = bs[k + 1] - 1 - t;
+      if ((dirty && !dirty[k]) || i < bs[k]) continue;
+      const double *Li = L + (size_t)i * m;
+      double yi = y[i] / Li[i];
+      y[i] = yi;
+      for (int c = ef[i]; c < i; c++) y[c] -= Li[c] * yi;
+    }
 }
 
 /* All rows (rows j0..j1−1 above: whole diagonal blocks, each independent of the others). */
@@ -738,10 +802,7 @@ static int factor_partial(hl_qp *qp, double inv2rho) {
   qp->piv_ratio = 0.0;
   if (!(dmax > 0.0)) return 0;
   double floor_piv = 1e-14 * dmax, lo = INFINITY;
-  for (int k = 0; k < qp->nblk; k++)
-    if (qp->blk_dirty[k] && !chol_rows(J, m, qp->ef, qp->el, qp->blk_start[k],
-                                       qp->blk_start[k + 1], floor_piv, qp->piv_d, qp->piv_j, NULL))
-      return 0;
+  chol_blocks(J, m, qp->ef, qp->el, qp->blk_start, qp->nblk, qp->blk_dirty, qp->piv_d, qp->piv_j);
   for (int j = 0; j < m; j++) {
     double d = qp->piv_d[j];
     if (!(d > floor_piv)) return 0;
@@ -764,9 +825,30 @@ static int factor_formed(hl_qp *qp, double inv2rho) {
   }
   if (!(dmax > 0.0)) return 0;
   double dmin = 0.0;
-  int ok = chol(J, m, qp->ef, qp->el, dmax, &dmin, qp->piv_d, qp->piv_j);
+  int ok;
+  if (qp->blk_ok) {
+    /* the blocks side by side; then chol's pivot test and smallest relative pivot in row order */
+    chol_blocks(J, m, qp->ef, qp->el, qp->blk_start, qp->nblk, NULL, qp->piv_d, qp->piv_j);
+    double floor_piv = 1e-14 * dmax, lo = INFINITY;
+    ok = 1;
+    for (int j = 0; j < m && ok; j++) {
+      double d = qp->piv_d[j];
+      ok = d > floor_piv;
+      lo = d < lo * qp->piv_j[j] ? d / qp->piv_j[j] : lo;
+    }
+    dmin = lo;
+  } else
+    ok = chol(J, m, qp->ef, qp->el, dmax, &dmin, qp->piv_d, qp->piv_j);
   qp->piv_ratio = ok ? dmin : 0.0;
   return ok;
+}
+
+/* chol_solve, by blocks side by side when the block tables are formed */
+static void solve_J(const hl_qp *qp, double *y) {
+  if (qp->blk_ok)
+    chol_solve_blocks(qp->J, qp->m, qp->ef, qp->blk_start, qp->nblk, NULL, y);
+  else
+    chol_solve(qp->J, qp->m, qp->ef, y);
 }
 
 /* The next working set from the last good one (qp->act_try, with qp->t = Aᵀλ and z of its
@@ -876,8 +958,8 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
         if (qp->blk_dirty[k]) {
           int j0 = qp->blk_start[k], j1 = qp->blk_start[k + 1];
           memcpy(lam + j0, r + j0, sizeof(double) * (size_t)(j1 - j0));
-          chol_solve_rows(J, m, qp->ef, lam, j0, j1);
         }
+      chol_solve_blocks(J, m, qp->ef, qp->blk_start, qp->nblk, qp->blk_dirty, lam);
       for (int t = 0; t < qp->ndcol; t++) {
         const int i = qp->free_idx[t];
         const int *ri = qp->ridx + (size_t)i * m;
@@ -894,13 +976,13 @@ static int fast_p2(hl_qp *qp, const double *b, const double *w, const double *lb
       kept = 1;
     } else {
       memcpy(lam, r, sizeof(double) * (size_t)m);
-      chol_solve(J, m, qp->ef, lam);
+      solve_J(qp, lam);
       /* One step of iterative refinement against the unfactorized J, unless the factor is fresh
        * and its pivots bound the condition number well enough that the solve alone is accurate. */
       if (!(qp->piv_ratio > QP_NO_REFINE)) {
         form_J(qp, act, inv2rho, qp->Jc);
         sym_resid(qp->Jc, m, qp->ef, qp->el, r, lam, qp->dlam);
-        chol_solve(J, m, qp->ef, qp->dlam);
+        solve_J(qp, qp->dlam);
         for (int j = 0; j < m; j++) lam[j] += qp->dlam[j];
       } else
         kept = 1;
