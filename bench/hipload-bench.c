@@ -117,11 +117,12 @@ static void work_free(work *w) {
   memset(w, 0, sizeof *w);
 }
 
-static int work_init(work *w, const hl_model *m, int warm) {
+static int work_init(work *w, const hl_model *m, int warm, double barrier_mu) {
   memset(w, 0, sizeof *w);
   hl_so_settings ss;
   hl_so_settings_defaults(&ss);
   ss.qp.warm_start = warm;
+  ss.barrier_mu = barrier_mu;
   int n = m->nmuscle + m->nactuator, nq = m->ncoord;
   w->d = hl_data_create(m);
   w->id = hl_invdyn_create(m);
@@ -283,7 +284,7 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
   work w;
   double us = -1;
   if (!cc || !cr || !cv || !b || !pas || !wt || !lb || !ub || !x || !act || !same || !hc || !hr ||
-      !hv || !hb || !qp || !work_init(&w, m, 1))
+      !hv || !hb || !qp || !work_init(&w, m, 1, 0))
     goto out;
   for (int k = 0; k < n; k++) {
     wt[k] = 1;
@@ -379,7 +380,7 @@ static double run_threads(const trial *T, int nthr, long nframes, double *out, d
     jobs[i].k1 = nframes * (i + 1) / nthr;
     jobs[i].out = out;
     jobs[i].fail = 0;
-    if (!work_init(&jobs[i].w, T->m, 1)) return -1;
+    if (!work_init(&jobs[i].w, T->m, 1, 0)) return -1;
   }
   double a = now_s();
   for (int i = 0; i < nthr; i++) pthread_create(&th[i], NULL, job_run, &jobs[i]);
@@ -451,7 +452,7 @@ static void slsqp(const trial *T, int nframes, double so_us) {
   snprintf(xpath, sizeof xpath, "%s.x", dump);
   FILE *fp = fopen(dump, "w"), *fx = fopen(xpath, "w");
   work w;
-  if (!fp || !fx || !work_init(&w, T->m, 1)) {
+  if (!fp || !fx || !work_init(&w, T->m, 1, 0)) {
     if (fp) fclose(fp);
     if (fx) fclose(fx);
     return;
@@ -489,7 +490,7 @@ static void slsqp(const trial *T, int nframes, double so_us) {
 
 static int dump_answers(const trial *T, const char *label, FILE *fp, FILE *fq, FILE *fqx) {
   work w;
-  if (!work_init(&w, T->m, 1)) return 1;
+  if (!work_init(&w, T->m, 1, 0)) return 1;
   int n = T->m->nmuscle + T->m->nactuator;
   double out[9];
   for (int f = 0; f < T->mo->nframe; f++) {
@@ -565,7 +566,7 @@ int main(int argc, char **argv) {
       if (strcmp(loop_case, cases[c].label)) continue;
       trial T;
       work w;
-      if (!trial_load(dir, &cases[c], &T) || !work_init(&w, T.m, 1)) return 1;
+      if (!trial_load(dir, &cases[c], &T) || !work_init(&w, T.m, 1, 0)) return 1;
       double e = 0;
       long nfr = 0;
       while (e < loop_s) {
@@ -601,7 +602,7 @@ int main(int argc, char **argv) {
            1e3 * T.read_ms / nf);
     printf("  model load (+ force set):         %8.2f ms\n", T.load_ms);
     work w, wc;
-    if (!work_init(&w, m, 1) || !work_init(&wc, m, 0)) return 1;
+    if (!work_init(&w, m, 1, 0) || !work_init(&wc, m, 0, 0)) return 1;
     stages st = {0, 0, 0, 0, 0, 0, 0};
     long frames = 0;
     double a = cpu_s();
@@ -630,6 +631,24 @@ int main(int argc, char **argv) {
     printf("    of which the solver (hl__qp_solve_cols_trusted, SO's entry) %.2f us, %.2f iterations "
            "per frame\n    (the rest: force per activation, moment-arm matrix, passive forces)\n",
            qus, qit);
+    {
+      /* hipload setup's default answer: the exact optimum moved to OpenSim's stopping point */
+      work wb;
+      if (!work_init(&wb, m, 1, hl_so_opensim_mu(1e-4))) return 1;
+      stages sb = {0, 0, 0, 0, 0, 0, 0};
+      long nb = 0;
+      double b0 = cpu_s();
+      do {
+        for (int f = 0; f < nf; f++)
+          if (frame(&T, &wb, f, NULL, &sb)) return 1;
+        nb += nf;
+      } while (cpu_s() - b0 < min_time);
+      sb.so -= tc * (double)nb;
+      printf("    OpenSim's stopping point (hipload setup's default, barrier mu %g): %.2f us, %.1f "
+             "iterations per frame (active set + Newton)\n",
+             hl_so_opensim_mu(1e-4), sb.so * 1e6 / (double)nb, (double)sb.so_iter / (double)sb.so_frames);
+      work_free(&wb);
+    }
     printf("  joint reaction + contributions:   %8.2f us   (forward accel + kinematics + 3 joints)\n",
            st.jr * k);
     long n2 = 0;
@@ -660,7 +679,7 @@ int main(int argc, char **argv) {
   printf("  %10s %12s %12s %14s\n", "frames", "CPU s", "us/frame", "peak RSS (MB)");
   long top = quick ? 1000 : 100000;
   work w;
-  if (!work_init(&w, walk.m, 1)) return 1;
+  if (!work_init(&w, walk.m, 1, 0)) return 1;
   for (long n = 100; n <= top; n *= 10) {
     double s = run_tiled(&walk, &w, n, &sink);
     if (s < 0) return 1;
