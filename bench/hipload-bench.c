@@ -239,6 +239,20 @@ static void trial_free(trial *T) {
   hl_model_free(T->m);
 }
 
+/* Whole passes over the trial with per-stage timing into st, for at least min_time CPU seconds.
+ * Returns the frames run, -1 when a frame failed. */
+static long staged_passes(const trial *T, work *w, double min_time, stages *st) {
+  long frames = 0;
+  int nf = T->mo->nframe;
+  double a = cpu_s();
+  do {
+    for (int f = 0; f < nf; f++)
+      if (frame(T, w, f, NULL, st)) return -1;
+    frames += nf;
+  } while (cpu_s() - a < min_time);
+  return frames;
+}
+
 /* Whole pipeline over `nframes` frames (the trial tiled), uninstrumented. Returns seconds. */
 static double run_tiled(const trial *T, work *w, long nframes, double *sink) {
   double a = cpu_s(), s = 0, out[9];
@@ -604,13 +618,8 @@ int main(int argc, char **argv) {
     work w, wc;
     if (!work_init(&w, m, 1, 0) || !work_init(&wc, m, 0, 0)) return 1;
     stages st = {0, 0, 0, 0, 0, 0, 0};
-    long frames = 0;
-    double a = cpu_s();
-    do {
-      for (int f = 0; f < nf; f++)
-        if (frame(&T, &w, f, NULL, &st)) return 1;
-      frames += nf;
-    } while (cpu_s() - a < min_time);
+    long frames = staged_passes(&T, &w, min_time, &st);
+    if (frames < 0) return 1;
     stages sc = {0, 0, 0, 0, 0, 0, 0};
     for (int f = 0; f < nf; f++)
       if (frame(&T, &wc, f, NULL, &sc)) return 1;
@@ -636,13 +645,8 @@ int main(int argc, char **argv) {
       work wb;
       if (!work_init(&wb, m, 1, hl_so_opensim_mu(1e-4))) return 1;
       stages sb = {0, 0, 0, 0, 0, 0, 0};
-      long nb = 0;
-      double b0 = cpu_s();
-      do {
-        for (int f = 0; f < nf; f++)
-          if (frame(&T, &wb, f, NULL, &sb)) return 1;
-        nb += nf;
-      } while (cpu_s() - b0 < min_time);
+      long nb = staged_passes(&T, &wb, min_time, &sb);
+      if (nb < 0) return 1;
       sb.so -= tc * (double)nb;
       printf("    OpenSim's stopping point (hipload setup's default, barrier mu %g): %.2f us, %.1f "
              "iterations per frame (active set + Newton)\n",
