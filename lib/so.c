@@ -47,7 +47,8 @@ struct hl_so {
   double *xb, *bwork; /* barrier_mu > 0: the barrier point and its scratch */
 };
 
-static void actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a);
+static int actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a,
+                                  const int *list, int nl);
 
 void hl_so_settings_defaults(hl_so_settings *s) {
   if (!s) return;
@@ -164,7 +165,7 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   for (int a = 0; a < m->nactuator; a++)
     if (m->act_type[a] == HL_ACT_COORDINATE) {
       so->act_fixed[a] = 1;
-      actuator_matrix_column(so, m, NULL, a);
+      actuator_matrix_column(so, m, NULL, a, NULL, 0);
     }
   for (int k = 0; k < so->n; k++) {
     so->w[k] = 1.0;
@@ -256,70 +257,79 @@ void hl_actuator_line(const hl_model *m, const hl_data *d, int a, double point[3
     for (int i = 0; i < 3; i++) dir[i] = R[3 * i] * dv[0] + R[3 * i + 1] * dv[1] + R[3 * i + 2] * dv[2];
 }
 
-/* Generalized force (nq, into col, stride `stride`) of non-muscle actuator a per unit force (N or
- * N·m), at the pose in d. J3 is 3·nq scratch. */
-static void actuator_column(const hl_model *m, const hl_data *d, int a, double *J3, double *col,
-                            int stride) {
+/* Generalized force per unit force (N) or torque (N·m) of non-muscle actuator a at the
+ * coordinates list[0..nl) (ascending), into col[0..nl); list NULL: every coordinate (nl = nq).
+ * J3 (3·nq) is scratch. d may be NULL for a coordinate actuator. */
+static void actuator_column(const hl_model *m, const hl_data *d, int a, const int *list, int nl,
+                            double *J3, double *col) {
   int nq = m->ncoord;
-  for (int i = 0; i < nq; i++) col[(size_t)i * stride] = 0;
+  if (!list) nl = nq;
+#define COORD(s) (list ? list[s] : (s))
+  for (int s = 0; s < nl; s++) col[s] = 0;
   if (m->act_type[a] == HL_ACT_COORDINATE) {
-    if (m->act_coord[a] >= 0) col[(size_t)m->act_coord[a] * stride] = 1;
+    for (int s = 0; s < nl; s++)
+      if (COORD(s) == m->act_coord[a]) col[s] = 1;
   } else if (m->act_type[a] == HL_ACT_POINT) {
     int b = m->act_body[a];
-    if (b < 0) return;
+    if (b < 0 || nl == 0) return;
     double pg[3], dir[3], local[3];
     hl_actuator_line(m, d, a, pg, dir);
     const double *R = d->body_R + 9 * b;
     double r[3] = {pg[0] - d->body_p[3 * b], pg[1] - d->body_p[3 * b + 1], pg[2] - d->body_p[3 * b + 2]};
     for (int i = 0; i < 3; i++) local[i] = R[i] * r[0] + R[3 + i] * r[1] + R[6 + i] * r[2];
     hl_kin_point_jacobian(m, d, b, local, J3);
-    for (int i = 0; i < nq; i++)
-      col[(size_t)i * stride] = J3[i] * dir[0] + J3[nq + i] * dir[1] + J3[2 * nq + i] * dir[2];
+    for (int s = 0; s < nl; s++) {
+      int i = COORD(s);
+      col[s] = J3[i] * dir[0] + J3[nq + i] * dir[1] + J3[2 * nq + i] * dir[2];
+    }
   } else if (m->act_type[a] == HL_ACT_TORQUE) {
     int ba = m->act_body[a], bb = m->act_body_b[a];
     double pg[3], axis[3];
     hl_actuator_line(m, d, a, pg, axis);
     /* torque on A, the opposite on B: generalized force = (J_ωA − J_ωB)ᵀ axis */
-    for (int i = 0; i < nq; i++) {
+    const double *JA = ba > 0 ? d->body_J + (size_t)6 * nq * ba : NULL;
+    const double *JB = bb > 0 ? d->body_J + (size_t)6 * nq * bb : NULL;
+    for (int s = 0; s < nl; s++) {
+      int i = COORD(s);
       double g = 0;
-      if (ba > 0) {
-        const double *J = d->body_J + (size_t)6 * nq * ba;
-        g += J[i] * axis[0] + J[nq + i] * axis[1] + J[2 * nq + i] * axis[2];
-      }
-      if (bb > 0) {
-        const double *J = d->body_J + (size_t)6 * nq * bb;
-        g -= J[i] * axis[0] + J[nq + i] * axis[1] + J[2 * nq + i] * axis[2];
-      }
-      col[(size_t)i * stride] = g;
+      if (JA) g += JA[i] * axis[0] + JA[nq + i] * axis[1] + JA[2 * nq + i] * axis[2];
+      if (JB) g -= JB[i] * axis[0] + JB[nq + i] * axis[1] + JB[2 * nq + i] * axis[2];
+      col[s] = g;
     }
   }
+#undef COORD
 }
 
-/* Column nmuscle + a of Afull (generalized force per unit control: the unit-force column times the
- * optimal force) and its nonzeros in the constrained rows for the solver. d may be NULL for a
- * coordinate actuator (its column does not depend on the pose). */
-static void actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
-  int nq = so->nq, nr = so->nrow, k = m->nmuscle + a;
+/* Column nmuscle + a (generalized force per unit control: the unit-force column times the optimal
+ * force) at the coordinates list[0..nl) (NULL: all; elsewhere the column is exactly zero): its
+ * nonzeros in the constrained rows for the solver and its entries at locked coordinates (for
+ * hl_so_matrix). d may be NULL for a coordinate actuator (its column does not depend on the pose).
+ * Returns 1 when the constrained rows differ from the last build's. */
+static int actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d, int a,
+                                  const int *list, int nl) {
+  int nr = so->nrow, k = m->nmuscle + a;
   double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
   so->fpu[k] = fo;
-  actuator_column(m, d, a, so->J3, col, 1);
-  /* one pass in coordinate order: the strided column of Afull, and the nonzeros of the
-   * constrained rows (rows ascend with the coordinates) */
+  if (!list) nl = so->nq;
+  actuator_column(m, d, a, list, nl, so->J3, col);
   int *cr = so->crow + (size_t)k * nr, c = 0, *lc = so->lk_coord + (size_t)k * so->nlock, l = 0;
   double *cv = so->cval + (size_t)k * nr, *lv = so->lk_val + (size_t)k * so->nlock;
-  for (int i = 0; i < nq; i++) {
-    double v = col[i] * fo;
-    int r = so->coord_row[i];
+  int oldc = so->ccnt[k], changed = 0;
+  for (int s = 0; s < nl; s++) {
+    int i = list ? list[s] : s, r = so->coord_row[i];
+    double v = col[s] * fo;
     if (r < 0) {
       lc[l] = i;
       lv[l++] = v;
     } else if (v != 0.0) {
+      changed |= c >= oldc || cr[c] != r;
       cr[c] = r;
       cv[c++] = v;
     }
   }
   so->ccnt[k] = c;
   so->lk_num[k] = l;
+  return changed | (c != oldc);
 }
 
 void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
@@ -333,7 +343,7 @@ void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *m
     for (int s = 0; s < kd->mus_cols_num[k]; s++) tau[cols[s]] += ma[cols[s]] * mus_force[k];
   }
   for (int a = 0; a < m->nactuator && act_force; a++) {
-    actuator_column(m, d, a, J3, col, 1);
+    actuator_column(m, d, a, NULL, 0, J3, col);
     for (int i = 0; i < nq; i++) tau[i] += col[i] * act_force[a];
   }
 }
@@ -378,66 +388,6 @@ static void fill_lists(hl_so *so, const hl_model *m, const hl__kin_data *kd) {
     so->acol_num[a] = num;
   }
   so->lists_ready = 1;
-}
-
-/* Column nmuscle + a of a pose-dependent actuator, as actuator_matrix_column computes it, at the
- * coordinates of its list only (the other entries of Afull stay at the zero they were created
- * with; the same arithmetic per entry, so the same bits). */
-static int actuator_sparse_column(hl_so *so, const hl_model *m, const hl_data *d, int a) {
-  int nq = so->nq, nr = so->nrow, k = m->nmuscle + a;
-  const int *list = so->acol + (size_t)a * nq, nl = so->acol_num[a];
-  double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
-  so->fpu[k] = fo;
-  if (m->act_type[a] == HL_ACT_POINT) {
-    if (nl > 0) {
-      int b = m->act_body[a];
-      double pg[3], dir[3], local[3];
-      hl_actuator_line(m, d, a, pg, dir);
-      const double *R = d->body_R + 9 * b;
-      double r[3] = {pg[0] - d->body_p[3 * b], pg[1] - d->body_p[3 * b + 1], pg[2] - d->body_p[3 * b + 2]};
-      for (int i = 0; i < 3; i++) local[i] = R[i] * r[0] + R[3 + i] * r[1] + R[6 + i] * r[2];
-      hl_kin_point_jacobian(m, d, b, local, so->J3);
-      const double *J3 = so->J3;
-      for (int s = 0; s < nl; s++) {
-        int i = list[s];
-        col[s] = J3[i] * dir[0] + J3[nq + i] * dir[1] + J3[2 * nq + i] * dir[2];
-      }
-    }
-  } else if (m->act_type[a] == HL_ACT_TORQUE) {
-    int ba = m->act_body[a], bb = m->act_body_b[a];
-    double pg[3], axis[3];
-    hl_actuator_line(m, d, a, pg, axis);
-    const double *JA = ba > 0 ? d->body_J + (size_t)6 * nq * ba : NULL;
-    const double *JB = bb > 0 ? d->body_J + (size_t)6 * nq * bb : NULL;
-    for (int s = 0; s < nl; s++) {
-      int i = list[s];
-      double g = 0;
-      if (JA) g += JA[i] * axis[0] + JA[nq + i] * axis[1] + JA[2 * nq + i] * axis[2];
-      if (JB) g -= JB[i] * axis[0] + JB[nq + i] * axis[1] + JB[2 * nq + i] * axis[2];
-      col[s] = g;
-    }
-  } else {
-    actuator_matrix_column(so, m, d, a);
-    return 1;
-  }
-  int *cr = so->crow + (size_t)k * nr, c = 0, *lc = so->lk_coord + (size_t)k * so->nlock, l = 0;
-  double *cv = so->cval + (size_t)k * nr, *lv = so->lk_val + (size_t)k * so->nlock;
-  int oldc = so->ccnt[k], changed = 0;
-  for (int s = 0; s < nl; s++) {
-    int i = list[s], r = so->coord_row[i];
-    double v = col[s] * fo;
-    if (r < 0) {
-      lc[l] = i;
-      lv[l++] = v;
-    } else if (v != 0.0) {
-      changed |= c >= oldc || cr[c] != r;
-      cr[c] = r;
-      cv[c++] = v;
-    }
-  }
-  so->ccnt[k] = c;
-  so->lk_num[k] = l;
-  return changed | (c != oldc); /* 1 when the rows differ from the last build's */
 }
 
 /* the bits of |v| */
@@ -506,7 +456,9 @@ static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
     }
   }
   for (int a = 0; a < m->nactuator; a++)
-    if (!so->act_fixed[a] && actuator_sparse_column(so, m, d, a)) same = 0;
+    if (!so->act_fixed[a] &&
+        actuator_matrix_column(so, m, d, a, so->acol + (size_t)a * nq, so->acol_num[a]))
+      same = 0;
   so->built = 1;
   return same;
 }
