@@ -698,9 +698,6 @@ static double dcost_dalpha(const double *w, const double *x, const double *d, in
 
 static int factor_formed(hl_qp *qp, double inv2rho);
 
-/* One pass over the columns for a round of the fast path: r = b − A_B x_B (bound columns at a
- * zero bound skipped) and J = Σ_free a_i a_iᵀ/(2 w_i) into qp->J (same order of operations as
- * the two separate passes). Returns the number of free variables. */
 /* J += s a aᵀ for a column with c nonzeros (rows ri, values vi), lower triangle: row by row in the
  * column's order, every fast-path formation of J (round_pass, form_J) in the same order. */
 static inline void add_outer(double *J, int m, const int *ri, const double *vi, int c, double s) {
@@ -723,6 +720,9 @@ static void form_J(const hl_qp *qp, const int *act, double inv2rho, double *M) {
   for (int j = 0; j < m; j++) M[(size_t)j * m + j] += inv2rho;
 }
 
+/* One pass over the columns for a round of the fast path: r = b − A_B x_B (bound columns at a
+ * zero bound skipped) and J = Σ_free a_i a_iᵀ/(2 w_i) into qp->J (same order of operations as
+ * the two separate passes). Returns the number of free variables. */
 static int round_pass(hl_qp *qp, const int *act, const double *b, const double *lb,
                       const double *ub, double *r) {
   const int m = qp->m;
@@ -784,6 +784,20 @@ static void partial_pass(hl_qp *qp, const int *act, const double *b, const doubl
   }
 }
 
+/* chol's pivot test on the pivots chol_blocks recorded, in row order: 0 at the first one not
+ * clearly positive (relative to the largest diagonal entry dmax); else *lo = the smallest pivot
+ * relative to its own diagonal entry. */
+static int pivots_ok(const hl_qp *qp, double dmax, double *lo) {
+  double floor_piv = 1e-14 * dmax, l = INFINITY;
+  for (int j = 0; j < qp->m; j++) {
+    double d = qp->piv_d[j];
+    if (!(d > floor_piv)) return 0;
+    l = d < l * qp->piv_j[j] ? d / qp->piv_j[j] : l;
+  }
+  *lo = l;
+  return 1;
+}
+
 /* factor_formed for the dirty blocks: the same largest diagonal entry (the kept rows' entries are
  * in piv_j), the dirty blocks factorized, then every row's pivot tested against the floor and the
  * smallest relative pivot found in row order, as one whole factorization would. */
@@ -801,13 +815,9 @@ static int factor_partial(hl_qp *qp, double inv2rho) {
   }
   qp->piv_ratio = 0.0;
   if (!(dmax > 0.0)) return 0;
-  double floor_piv = 1e-14 * dmax, lo = INFINITY;
   chol_blocks(J, m, qp->ef, qp->el, qp->blk_start, qp->nblk, qp->blk_dirty, qp->piv_d, qp->piv_j);
-  for (int j = 0; j < m; j++) {
-    double d = qp->piv_d[j];
-    if (!(d > floor_piv)) return 0;
-    lo = d < lo * qp->piv_j[j] ? d / qp->piv_j[j] : lo;
-  }
+  double lo;
+  if (!pivots_ok(qp, dmax, &lo)) return 0;
   qp->piv_ratio = lo;
   return 1;
 }
@@ -829,14 +839,7 @@ static int factor_formed(hl_qp *qp, double inv2rho) {
   if (qp->blk_ok) {
     /* the blocks side by side; then chol's pivot test and smallest relative pivot in row order */
     chol_blocks(J, m, qp->ef, qp->el, qp->blk_start, qp->nblk, NULL, qp->piv_d, qp->piv_j);
-    double floor_piv = 1e-14 * dmax, lo = INFINITY;
-    ok = 1;
-    for (int j = 0; j < m && ok; j++) {
-      double d = qp->piv_d[j];
-      ok = d > floor_piv;
-      lo = d < lo * qp->piv_j[j] ? d / qp->piv_j[j] : lo;
-    }
-    dmin = lo;
+    ok = pivots_ok(qp, dmax, &dmin);
   } else
     ok = chol(J, m, qp->ef, qp->el, dmax, &dmin, qp->piv_d, qp->piv_j);
   qp->piv_ratio = ok ? dmin : 0.0;
@@ -1043,6 +1046,25 @@ static const double *densify(hl_qp *qp) {
 
 /* Both entry points. Exactly one form of A is given: dense A (row-major), or the caller's columns
  * (cnt, rows, vals; A == NULL). `fn` names the entry point in messages. */
+/* Predicted working set: a variable is bound exactly when its z = Aᵀλ/(2w) lies beyond the bound
+ * (for a bound one that is its multiplier's sign), and z moves smoothly from frame to frame, so
+ * extrapolate it linearly from the last two fast-path answers (qp->nhist ≥ 2). */
+static void predict_set(hl_qp *qp, const double *lb, const double *ub) {
+  for (int i = 0; i < qp->n; i++) {
+    double zp = 2.0 * qp->zh1[i] - qp->zh2[i];
+    qp->act[i] = zp < lb[i] ? -1 : zp > ub[i] ? 1 : 0;
+  }
+}
+
+/* The fast path's answer z becomes the newest of the two remembered ones. */
+static void push_history(hl_qp *qp) {
+  double *t = qp->zh2;
+  qp->zh2 = qp->zh1;
+  qp->zh1 = t;
+  memcpy(qp->zh1, qp->z, sizeof(double) * (size_t)qp->n);
+  qp->nhist = qp->nhist < 2 ? qp->nhist + 1 : 2;
+}
+
 static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int *ccnt,
                           const int *crows, const double *cvals, const double *b, const double *w,
                           const double *lb, const double *ub, double *x, int *active,
@@ -1194,14 +1216,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   if (p == 2.0) {
     /* Fast path first (a warm working set usually holds); the robust method otherwise. */
     if (!warm) memset(qp->act, 0, sizeof(int) * (size_t)n);
-    if (warm && qp->nhist >= 2)
-      /* Predicted working set: a variable is bound exactly when its z = Aᵀλ/(2w) lies beyond
-       * the bound (for a bound one that is its multiplier's sign), and z moves smoothly from
-       * frame to frame, so extrapolate it linearly from the last two answers. */
-      for (int i = 0; i < n; i++) {
-        double zp = 2.0 * qp->zh1[i] - qp->zh2[i];
-        qp->act[i] = zp < lb[i] ? -1 : zp > ub[i] ? 1 : 0;
-      }
+    if (warm && qp->nhist >= 2) predict_set(qp, lb, ub);
     int fast_ok = 0;
     if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
         (resid = qp->fast_resid) <= tol_abs) {
@@ -1224,11 +1239,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
       }
     }
     if (fast_ok) {
-      double *t = qp->zh2;
-      qp->zh2 = qp->zh1;
-      qp->zh1 = t;
-      memcpy(qp->zh1, qp->z, sizeof(double) * (size_t)n);
-      qp->nhist = qp->nhist < 2 ? qp->nhist + 1 : 2;
+      push_history(qp);
     } else {
       qp->nhist = 0;
     }
@@ -1366,26 +1377,13 @@ hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
       qp->cnt = cnt;
       qp->ridx = rows;
       qp->cval = vals;
-      if (!(same_rows && qp->env_ok)) {
-        /* J's envelope row starts (envelope()), from the caller's columns */
-        int *ef = qp->ef;
-        for (int j = 0; j < m; j++) ef[j] = j;
-        for (int i = 0; i < n; i++) {
-          const int c = cnt[i];
-          if (c < 2) continue;
-          const int *ri = rows + (size_t)i * m;
-          const int r0 = ri[0];
-          for (int k = 1; k < c; k++) ef[ri[k]] = ef[ri[k]] < r0 ? ef[ri[k]] : r0;
-        }
-        envelope_last(qp);
+      if (!(same_rows && qp->env_ok)) { /* J's envelope, from the caller's columns */
+        envelope(qp);
         qp->env_ok = 1;
       }
       if (!qp->blk_ok) env_blocks(qp);
       double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
-      for (int i = 0; i < n; i++) { /* the predicted working set, as in qp_solve */
-        double zp = 2.0 * qp->zh1[i] - qp->zh2[i];
-        qp->act[i] = zp < lb[i] ? -1 : zp > ub[i] ? 1 : 0;
-      }
+      predict_set(qp, lb, ub);
       int iters = 0;
       int ok = fast_p2(qp, b, w, lb, ub, x, 8 + m, &iters) && qp->fast_resid <= tol_abs;
       if (ok) {
@@ -1398,10 +1396,7 @@ hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
           if (active) active[i] = a;
         }
         if (!nonfin) {
-          double *t = qp->zh2;
-          qp->zh2 = qp->zh1;
-          qp->zh1 = t;
-          memcpy(qp->zh1, qp->z, sizeof(double) * (size_t)n);
+          push_history(qp);
           qp->have_warm = 1;
           hl_error_clear(&qp->err);
           res->status = HL_OK;
