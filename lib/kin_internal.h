@@ -77,14 +77,14 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *c, double l
                       int use_physiology, double *lnorm, double *vnorm, double *alpha);
 /* The lane table of hl__muscle_fpa_all: the constants of muscles 4g .. 4g + 3 side by side
  * (field f of muscle i at lanes[4(NF (i/4) + f) + i%4]), so that a quad's (AVX2) are read with
- * one load; HL__ML_PENN holds a select mask (all bits set when pennated), HL__ML_PAIR
- * (at a pair's first muscle) is 1 when both muscles of the pair are thelen_fast.
+ * one load; HL__ML_PENN holds a select mask (all bits set when pennated), HL__ML_QUAD
+ * (at a quad's first muscle) is 1 when the quad's four muscles exist and are thelen_fast.
  * hl__muscle_lanes_size(n) doubles, 16-byte aligned (calloc), filled once by hl__muscle_lanes from
  * hl__muscle_const's output. */
 enum {
   HL__ML_LTS, HL__ML_LAT_MIN, HL__ML_H2, HL__ML_LMIN, HL__ML_PENN, HL__ML_H, HL__ML_SIN_MAX,
   HL__ML_COS_MAX, HL__ML_INV_LOPT, HL__ML_INV_LV, HL__ML_FL_INV_K, HL__ML_FV_VTHR, HL__ML_FV_C,
-  HL__ML_FV_FLEN, HL__ML_FV_INV_AF, HL__ML_FV_SLOPE, HL__ML_FV_FTHR, HL__ML_F0, HL__ML_PAIR,
+  HL__ML_FV_FLEN, HL__ML_FV_INV_AF, HL__ML_FV_SLOPE, HL__ML_FV_FTHR, HL__ML_F0, HL__ML_QUAD,
   HL__MUS_LANE_NF
 };
 size_t hl__muscle_lanes_size(int nmuscle);

@@ -508,14 +508,18 @@ void hl__muscle_lanes(const hl__mus_const *c, int nmuscle, double *lanes) {
     L[4 * HL__ML_FV_SLOPE] = a->fv_slope;
     L[4 * HL__ML_FV_FTHR] = a->fv_fthr;
     L[4 * HL__ML_F0] = a->f0;
-    /* at a pair's first muscle: 1 when both muscles of the pair are thelen_fast */
-    if (!(i & 1)) L[4 * HL__ML_PAIR] = a->thelen_fast && i + 1 < nmuscle && a[1].thelen_fast;
+    /* at a quad's first muscle: 1 when all four muscles exist and are thelen_fast */
+    if (!(i & 3)) {
+      int q = i + 3 < nmuscle;
+      for (int t = 0; t < 4 && q; t++) q = a[t].thelen_fast;
+      L[4 * HL__ML_QUAD] = q;
+    }
   }
 }
 
-/* 1 when the pair of muscles i, i + 1 (i even) can take a lane path */
-static inline int pair_ok(const double *lanes, int i) {
-  return lane_at(lanes, i)[4 * HL__ML_PAIR] != 0.0;
+/* 1 when the quad of muscles i .. i + 3 (i a multiple of 4) can take the lane path */
+static inline int quad_ok(const double *lanes, int i) {
+  return lane_at(lanes, i)[4 * HL__ML_QUAD] != 0.0;
 }
 
 void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *pc, const double *lanes,
@@ -531,9 +535,7 @@ void hl__muscle_fpa_all(const hl_model *m, const hl__mus_const *pc, const double
     /* at a quad's first muscle: the run of usable quads from here (at most FPA_BLOCK/4) */
     if (avx2 && !(i & 3)) {
       int nq = 0;
-      while (nq < FPA_BLOCK / 4 && i + 4 * nq + 3 < n && pair_ok(lanes, i + 4 * nq) &&
-             pair_ok(lanes, i + 4 * nq + 2))
-        nq++;
+      while (nq < FPA_BLOCK / 4 && i + 4 * nq < n && quad_ok(lanes, i + 4 * nq)) nq++;
       if (nq) {
         fpa_block4(lanes, i, nq, len + i, speed + i, out + i);
         i += 4 * nq - 1;
