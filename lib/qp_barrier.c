@@ -96,9 +96,21 @@ static void grad_hess(double x, double w, double p, double lb, double ub, double
   *h = hh > 1e-12 * w ? hh : 1e-12 * w;
 }
 
+/* max |A x − b|, with r (m) as scratch */
+static double max_residual(int m, int n, const int *cnt, const int *rows, const double *vals,
+                           const double *b, const double *x, double *r) {
+  for (int i = 0; i < m; i++) r[i] = -b[i];
+  for (int k = 0; k < n; k++)
+    for (int t = 0; t < cnt[k]; t++) r[rows[(size_t)k * m + t]] += vals[(size_t)k * m + t] * x[k];
+  double mx = 0;
+  for (int i = 0; i < m; i++) mx = fmax(mx, fabs(r[i]));
+  return mx;
+}
+
 hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
                          const double *b, const double *w, const double *lb, const double *ub,
-                         double p, double mu, double *x, double *work, int *iterations) {
+                         double p, double mu, double *x, double *work, int *iterations,
+                         double *residual) {
   double *M = work, *lam = M + (size_t)m * m, *rp = lam + m;
   double *g = rp + m, *hinv = g + n, *x0 = hinv + n;
   if (iterations) *iterations = 0;
@@ -163,8 +175,12 @@ hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const do
     if (!isfinite(dmax)) break;
     for (int k = 0; k < n; k++) x[k] += alpha * g[k];
     if (iterations) *iterations = it;
-    if (alpha == 1 && dmax <= 1e-10) return HL_OK;
+    if (alpha == 1 && dmax <= 1e-10) {
+      if (residual) *residual = max_residual(m, n, cnt, rows, vals, b, x, rp);
+      return HL_OK;
+    }
   }
   memcpy(x, x0, sizeof(double) * (size_t)n);
+  if (residual) *residual = max_residual(m, n, cnt, rows, vals, b, x, rp);
   return HL_ERR_MAXITER;
 }

@@ -486,16 +486,9 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
     int bit = 0;
     memcpy(so->xb, so->x, sizeof(double) * (size_t)n);
     st = hl__qp_barrier(so->nrow, n, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb, so->ub,
-                        so->set.exponent, so->set.barrier_mu, so->xb, so->bwork, &bit);
+                        so->set.exponent, so->set.barrier_mu, so->xb, so->bwork, &bit, &res.residual);
     res.iterations += bit;
     xo = so->xb;
-    double r = 0;
-    for (int i = 0; i < so->nrow; i++) so->tau[i] = -so->b[i];
-    for (int k = 0; k < n; k++)
-      for (int t = 0; t < so->ccnt[k]; t++)
-        so->tau[so->crow[(size_t)k * so->nrow + t]] += so->cval[(size_t)k * so->nrow + t] * xo[k];
-    for (int i = 0; i < so->nrow; i++) r = fmax(r, fabs(so->tau[i]));
-    res.residual = r;
   }
   for (int k = 0; k < n; k++) {
     control[k] = xo[k];

@@ -156,35 +156,40 @@ END_TEST
 /* hipload setup: by default SO reports OpenSim's interior-point stopping point and says so in the
  * header; --exact reports the exact optimum, which puts muscles on their lower bound where the
  * barrier point keeps them strictly inside. */
-static double min_activation(const char *dir, char *header, size_t n) {
-  char p[1200];
-  snprintf(p, sizeof p, "%s/walk_subject01_ankle_spring_StaticOptimization_activation.sto", dir);
+/* `hipload setup` on walk-so-spring with the extra options into dir/sub; returns the exit status
+ * (0 on success) and, on success, the smallest muscle activation of any frame and the start of
+ * the force file (its header) in header. */
+static int run_spring(const char *dir, const char *sub, const char *opts, double *min_act,
+                      char *header, size_t n) {
+  char setup[1024], cmd[4096], p[1200];
+  tu_data(setup, sizeof setup, "walk-so-spring/staticoptimization_spring_Setup.xml");
+  snprintf(cmd, sizeof cmd, "'%s' setup '%s' %s --out '%s/%s' >/dev/null 2>&1", tu_cli(), setup, opts,
+           dir, sub);
+  int rc = system(cmd);
+  if (rc != 0) return rc;
+  snprintf(p, sizeof p, "%s/%s/walk_subject01_ankle_spring_StaticOptimization_activation.sto", dir, sub);
   hl_table *t = tu_read(p);
   double mn = INFINITY;
   for (int r = 0; r < t->nrow; r++)
     for (int c = 1; c <= 18; c++) mn = fmin(mn, hl_table_get(t, r, c)); /* the 18 muscles */
   hl_table_free(t);
-  snprintf(p, sizeof p, "%s/walk_subject01_ankle_spring_StaticOptimization_force.sto", dir);
+  *min_act = mn;
+  snprintf(p, sizeof p, "%s/%s/walk_subject01_ankle_spring_StaticOptimization_force.sto", dir, sub);
   FILE *f = fopen(p, "r");
   ck_assert_ptr_nonnull(f);
   size_t k = fread(header, 1, n - 1, f);
   header[k] = 0;
   fclose(f);
-  return mn;
+  return 0;
 }
 
 START_TEST(test_cli_so_exact) {
   if (!tu_require_data()) return;
-  char dir[512], setup[1024], cmd[4096], h1[800], h2[800];
+  char dir[512], h1[800], h2[800], h3[800];
+  double ma, mb, mc;
   tu_tmpdir(dir, sizeof dir);
-  tu_data(setup, sizeof setup, "walk-so-spring/staticoptimization_spring_Setup.xml");
-  snprintf(cmd, sizeof cmd, "'%s' setup '%s' --out '%s/a' >/dev/null && '%s' setup '%s' --exact --out '%s/b' >/dev/null",
-           tu_cli(), setup, dir, tu_cli(), setup, dir);
-  ck_assert_int_eq(system(cmd), 0);
-  char da[600], db[600];
-  snprintf(da, sizeof da, "%s/a", dir);
-  snprintf(db, sizeof db, "%s/b", dir);
-  double ma = min_activation(da, h1, sizeof h1), mb = min_activation(db, h2, sizeof h2);
+  ck_assert_int_eq(run_spring(dir, "a", "", &ma, h1, sizeof h1), 0);
+  ck_assert_int_eq(run_spring(dir, "b", "--exact", &mb, h2, sizeof h2), 0);
   ck_assert_ptr_nonnull(strstr(h1, "log-barrier point at mu=3e-05"));
   ck_assert_ptr_nonnull(strstr(h2, "Answer: the exact optimum."));
   /* the model's muscles have min_control 0.0001: the exact optimum sits on it, the barrier point
@@ -192,17 +197,12 @@ START_TEST(test_cli_so_exact) {
   ck_assert_double_eq_tol(mb, 0.0001, 1e-12);
   ck_assert_double_gt(ma, 0.0001 + 1e-6);
   /* --so-mu: a smaller barrier parameter lies between the two; a bad one is a usage error */
-  snprintf(cmd, sizeof cmd, "'%s' setup '%s' --so-mu 3e-6 --out '%s/c' >/dev/null", tu_cli(), setup, dir);
-  ck_assert_int_eq(system(cmd), 0);
-  char dc[600], h3[800];
-  snprintf(dc, sizeof dc, "%s/c", dir);
-  double mc = min_activation(dc, h3, sizeof h3);
+  ck_assert_int_eq(run_spring(dir, "c", "--so-mu 3e-6", &mc, h3, sizeof h3), 0);
   ck_assert_ptr_nonnull(strstr(h3, "mu=3e-06"));
   ck_assert_ptr_nonnull(strstr(h3, "given with --so-mu"));
   ck_assert_double_gt(mc, mb);
   ck_assert_double_lt(mc, ma);
-  snprintf(cmd, sizeof cmd, "'%s' setup '%s' --so-mu 0 --out '%s/d' 2>/dev/null", tu_cli(), setup, dir);
-  int rc = system(cmd);
+  int rc = run_spring(dir, "d", "--so-mu 0", &mc, h3, sizeof h3);
   ck_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
 }
 END_TEST
