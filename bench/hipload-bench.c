@@ -643,14 +643,14 @@ int main(int argc, char **argv) {
     {
       /* hipload setup's default answer: the exact optimum moved to OpenSim's stopping point */
       work wb;
-      if (!work_init(&wb, m, 1, hl_so_opensim_mu(1e-4))) return 1;
+      if (!work_init(&wb, m, 1, hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION))) return 1;
       stages sb = {0, 0, 0, 0, 0, 0, 0};
       long nb = staged_passes(&T, &wb, min_time, &sb);
       if (nb < 0) return 1;
       sb.so -= tc * (double)nb;
       printf("    OpenSim's stopping point (hipload setup's default, barrier mu %g): %.2f us, %.1f "
              "iterations per frame (active set + Newton)\n",
-             hl_so_opensim_mu(1e-4), sb.so * 1e6 / (double)nb, (double)sb.so_iter / (double)sb.so_frames);
+             hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION), sb.so * 1e6 / (double)nb, (double)sb.so_iter / (double)sb.so_frames);
       work_free(&wb);
     }
     printf("  joint reaction + contributions:   %8.2f us   (forward accel + kinematics + 3 joints)\n",

@@ -1,6 +1,7 @@
 /* AnalyzeTool setup files: see include/hipload/setup.h. */
 #include "xmlutil.h"
 #include "hipload/setup.h"
+#include "hipload/so.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -257,7 +258,7 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
       s->so_use_model_force_set = boolean(&c, a, "use_model_force_set", 1);
       s->so_activation_exponent = num(&c, a, "activation_exponent", 2);
       s->so_use_muscle_physiology = boolean(&c, a, "use_muscle_physiology", 1);
-      s->so_convergence = num(&c, a, "optimizer_convergence_criterion", 1e-4);
+      s->so_convergence = num(&c, a, "optimizer_convergence_criterion", HL_SO_OPENSIM_CRITERION);
       s->so_max_iterations = (int)num(&c, a, "optimizer_max_iterations", 100);
       if (!c.st && !(s->so_activation_exponent > 1 && s->so_activation_exponent < 100))
         c.st = hl_error_set(err, HL_ERR_BAD_VALUE, path, (int)xmlGetLineNo(hl__xml_child(a, "activation_exponent")),

@@ -363,7 +363,7 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
   su->so_use_model_force_set = 1;
   su->so_activation_exponent = s.exponent;
   su->so_use_muscle_physiology = s.use_muscle_physiology;
-  su->so_convergence = 1e-4; /* OpenSim's default optimizer_convergence_criterion */
+  su->so_convergence = HL_SO_OPENSIM_CRITERION;
   su->has_jr = 1;
   su->jr = su->so;
   su->jr_njoint = 3;
@@ -404,7 +404,7 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
   S->seconds = tr->report.seconds;
   S->exponent = s.exponent;
   S->use_muscle_physiology = s.use_muscle_physiology;
-  S->so_barrier_mu = s.so_opensim ? hl_so_opensim_mu(1e-4) : 0;
+  S->so_barrier_mu = s.so_opensim ? hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION) : 0;
   S->lowpass_hz = s.lowpass_hz;
   S->step_interval = s.step_interval;
   st = summarize(tr, m, &s, err);

@@ -34,6 +34,9 @@ typedef struct hl_so_settings {
   double barrier_mu;
 } hl_so_settings;
 
+/* OpenSim's default StaticOptimization optimizer_convergence_criterion. */
+#define HL_SO_OPENSIM_CRITERION 1e-4
+
 /* The barrier μ at which OpenSim's StaticOptimization (IPOPT) ends for a given
  * optimizer_convergence_criterion: 0.3 × criterion, measured on three OpenSim reference sets
  * (docs/so-opensim.md). */
