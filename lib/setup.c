@@ -259,7 +259,16 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
       s->so_activation_exponent = num(&c, a, "activation_exponent", 2);
       s->so_use_muscle_physiology = boolean(&c, a, "use_muscle_physiology", 1);
       s->so_convergence = num(&c, a, "optimizer_convergence_criterion", HL_SO_OPENSIM_CRITERION);
-      s->so_max_iterations = (int)num(&c, a, "optimizer_max_iterations", 100);
+      double maxit = num(&c, a, "optimizer_max_iterations", 100);
+      s->so_max_iterations = maxit >= 1 && maxit <= 1e9 ? (int)maxit : 100; /* cast only in range */
+      if (!c.st && !(s->so_convergence > 0 && s->so_convergence < 1))
+        c.st = hl_error_set(err, HL_ERR_BAD_VALUE, path,
+                            (int)xmlGetLineNo(hl__xml_child(a, "optimizer_convergence_criterion")),
+                            "<optimizer_convergence_criterion> must be > 0 and < 1, not %g", s->so_convergence);
+      if (!c.st && !(maxit >= 1 && maxit <= 1e9 && maxit == floor(maxit)))
+        c.st = hl_error_set(err, HL_ERR_BAD_VALUE, path,
+                            (int)xmlGetLineNo(hl__xml_child(a, "optimizer_max_iterations")),
+                            "<optimizer_max_iterations> must be a positive integer, not %g", maxit);
       if (!c.st && !(s->so_activation_exponent > 1 && s->so_activation_exponent < 100))
         c.st = hl_error_set(err, HL_ERR_BAD_VALUE, path, (int)xmlGetLineNo(hl__xml_child(a, "activation_exponent")),
                             "<activation_exponent> must be > 1, not %g", s->so_activation_exponent);

@@ -196,6 +196,39 @@ START_TEST(fuzz_setup_huge_step_after_error) {
 }
 END_TEST
 
+/* fuzz_setup: an <optimizer_max_iterations> of 1e94 was cast to int (UBSan: outside the range of
+ * int). It is now a BAD_VALUE naming the element and line, as is a convergence criterion that is
+ * not in (0, 1) (it sets the barrier parameter of OpenSim's stopping point). */
+START_TEST(fuzz_setup_huge_max_iterations) {
+  char dir[1024], p[1100];
+  tu_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/s.xml", dir);
+  const char *fmt = "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\">\n"
+                    "<model_file>m.osim</model_file><coordinates_file>q.mot</coordinates_file>\n"
+                    "<AnalysisSet><objects><StaticOptimization>\n"
+                    "<optimizer_convergence_criterion>%s</optimizer_convergence_criterion>\n"
+                    "<optimizer_max_iterations>%s</optimizer_max_iterations>\n"
+                    "</StaticOptimization></objects></AnalysisSet></AnalyzeTool></OpenSimDocument>\n";
+  const struct { const char *crit, *maxit, *want; int line; } cases[] = {
+      {"0.0001", "1e94", "optimizer_max_iterations", 5},
+      {"0.0001", "2.5", "optimizer_max_iterations", 5},
+      {"0", "100", "optimizer_convergence_criterion", 4},
+      {"-1e-4", "100", "optimizer_convergence_criterion", 4},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char xml[1024];
+    snprintf(xml, sizeof xml, fmt, cases[k].crit, cases[k].maxit);
+    put(p, xml, strlen(xml));
+    hl_analyze_setup *s = NULL;
+    hl_error e;
+    ck_assert_int_eq(hl_setup_read(p, &s, &e), HL_ERR_BAD_VALUE);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(e.line, cases[k].line);
+    HAS(e.message, cases[k].want);
+  }
+}
+END_TEST
+
 /* fuzz_setup/fuzz_extloads: a document whose declared encoding cannot convert its bytes made
  * libxml2 print "encoding error : input conversion failed" to stderr. The library never prints:
  * stderr is captured around both readers and must stay empty; each reports a parse error. */
@@ -544,6 +577,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, fuzz_storage_version_at_end);
   tcase_add_test(tc, fuzz_setup_huge_step_after_error);
+  tcase_add_test(tc, fuzz_setup_huge_max_iterations);
   tcase_add_test(tc, fuzz_xml_encoding_error_is_silent);
   tcase_add_test(tc, extloads_unknown_body);
   tcase_add_test(tc, grf_does_not_cover_window);
