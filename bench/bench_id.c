@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inverse dynamics speed: µs per frame (kinematics + external loads + generalized forces and joint
  * loads) on the 23-coordinate gait2354 walk (walk-id) and the 37-coordinate Hamner running model
  * (run-hamner2010, RRA kinematics). Usage: bench_id [repeats]. Prints one line per model. */

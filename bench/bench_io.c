@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_io — time to read a storage file (issue 2): by default walk-jr/subject01_walk1_grf.mot
  * (3.6 MB, 588 Hz GRF), best and median of several reads, one core.
  *   bench_io [FILE] [--reps N] */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_kin — µs per frame of hl_kin_update (q, q̇, q̈) + hl_muscle_update (lengths, speeds, moment
  * arms of every muscle about every coordinate) on real models and their kinematics, one core.
  * Usage: bench_kin [DATA_DIR]   (default: the configured reference data folder) */

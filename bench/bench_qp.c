@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_qp — time hl_qp_solve per frame, cold and warm.
  *
  *   bench_qp [--frames N] [--write DUMP] [--read DUMP] [--p P] [--per-frame] [--warm-reps N] [--cold-reps N]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Compare two `hipload-bench --dump` files: largest absolute and relative difference of the SO
 controls and of the joint forces per case. Usage: dump_diff.py OLD NEW"""
 import sys

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Print the constants of lib/hl_exp.c: 2^(j/128) for j = 0..127 rounded to the nearest double,
 each with its relative rounding error ("tail"), and ln2/128 split in a 35-bit head (k·head is
 exact for |k| < 2^18) and a tail. Computed in decimal at 40 significant digits; a Decimal is

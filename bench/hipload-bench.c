@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload-bench — speed and scale of the whole per-frame pipeline on real trials (issue 8).
  *
  *   hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N] [--dump FILE]

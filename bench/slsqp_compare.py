@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Solve the problems of a bench_qp dump with SciPy's SLSQP and compare with hipload's answers.
 
     build/bench_qp --write /tmp/qp_dump.txt      # writes the problems and /tmp/qp_dump.txt.x

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Turn the files of lib/sample into a C source with one byte array each (NUL-terminated).
 # Usage: cmake -DOUT=file.c -DSRC_DIR=dir -DFILES=a,b,c -P embed.cmake
 string(REPLACE "," ";" FILES "${FILES}")

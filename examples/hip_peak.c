@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hip_peak — the smallest complete use of the C API: analyse the embedded running stance and
  * print the hip contact force peak and the gluteus medius share of it.
  *

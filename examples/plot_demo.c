@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* plot_demo — the two figures `hipload run` draws, on synthetic data:
  *   plot_demo.svg          hip contact force over % stance, contributions stacked beneath it
  *   plot_demo_muscles.svg  muscle forces over % stance

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the ExternalLoads XML reader, over a small fixed GRF table whose columns
  * follow the usual identifiers (ground_force_v*, ground_force_p*, ground_torque_*, with and
  * without the "1_" and "r_" prefixes), so mutated identifiers can both match and miss. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the .osim model loader from memory. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the AnalyzeTool setup reader. hl_setup_read takes a path, so each input is
  * written to one temporary file made once per process (the reader only parses; it does not open
  * the files the setup names). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the storage (.sto/.mot) reader on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

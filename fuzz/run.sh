@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Run one libFuzzer target: fuzz/run.sh BUILD_DIR TARGET SECONDS [WORK_DIR]
 #   TARGET is storage | extloads | setup | osim; BUILD_DIR was configured with CC=clang -DHIPLOAD_FUZZ=ON.
 # The corpus starts from the tiny seeds in fuzz/corpus/TARGET plus, at run time, a few files of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AnalyzeTool runner: see include/hipload/analysis.h. */
 #include "hipload/analysis.h"
 

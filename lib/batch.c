@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Many trials from a manifest CSV, run by a pool of pthreads: see include/hipload/batch.h.
  *
  * Concurrency: the workers take trial indices from one counter under the batch mutex, so each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim ExternalLoads XML (libxml2).
  *
  * Layout (OpenSim 2.x, 3.x and 4.x alike): <OpenSimDocument> <ExternalLoads> <objects>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small file-system helpers shared inside the library. */
 #ifndef HIPLOAD_FSUTIL_H
 #define HIPLOAD_FSUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — functions of one coordinate (OpenSim's Constant, LinearFunction, SimmSpline,
  * NaturalCubicSpline, PolynomialFunction, PiecewiseLinearFunction, MultiplierFunction).
  * The layout of each type's numbers in model->func_data is documented in hipload/model.h. */

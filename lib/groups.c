@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Muscle groups: see include/hipload/groups.h. */
 #include "hipload/groups.h"
 

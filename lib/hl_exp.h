@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — our own exp(x) for the muscle curves (Thelen's active force–length), private, not
  * installed.
  *

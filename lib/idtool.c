@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSim InverseDynamicsTool setups: read the XML, form the motion, run inverse dynamics per frame,
  * write the generalized forces with OpenSim's header and column names. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inverse dynamics per frame: generalized forces by virtual power (τ = Σ J_bᵀ W_b) and
  * intersegmental loads by Newton–Euler sums over subtrees. See include/hipload/invdyn.h. */
 #include "hipload/invdyn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — private layout of the kinematics workspace, shared by kinematics.c and muscle_path.c.
  * Not installed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — body poses, Jacobians, velocities and accelerations of an hl_model.
  *
  * Every joint is six transform axes, as OpenSim's CustomJoint hands them to Simbody's

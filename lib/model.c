@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — the hl_model container: growth while loading, free, lookups, mass, subtree test. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — internal helpers shared by the model loader (osim.c), the model container (model.c)
  * and the function pool (function.c). Not installed. */
 #ifndef HIPLOAD_MODEL_INTERNAL_H

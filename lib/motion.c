@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Coordinates → q, q̇, q̈ per frame, as OpenSim's InverseDynamicsTool and AnalyzeTool form them.
  * See include/hipload/motion.h for the steps; the OpenSim behaviour they follow (read, not copied):
  * InverseDynamicsTool::run pads by getSize()/2 and low-passes only when a cutoff is given,

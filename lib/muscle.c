@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — muscle force per unit activation for static optimization, as OpenSim 4 computes it.
  *
  * What OpenSim does (read from opensim-core, written here in our own words):

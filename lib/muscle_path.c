@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — muscle path geometry: active points, length, lengthening speed, moment arms.
  *
  * A path is a polyline through its active points (OpenSim GeometryPath without wrapping):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim .osim model reader (document versions 20302, 30000, 40000) and force-set
  * files. Reads the XML with libxml2 into a DOM, then builds the hl_model in three passes:
  * bodies and joints (ordered parent before child), coordinates and transform axes, forces.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — SVG line and signed stacked-area charts (see include/hipload/plot.h).
  *
  * Everything is written by hand into a growable buffer: no dependency, no locale-dependent

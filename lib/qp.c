@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — static-optimization solver.
  *
  *   minimize Σ w_i |x_i|^p   subject to   A x = b,  lb ≤ x ≤ ub.

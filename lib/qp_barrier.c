@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The log-barrier point of the static-optimization problem: see qp_barrier.h.
  *
  * Newton's method on the equality-constrained barrier problem. With the Hessian H diagonal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal: the log-barrier (central-path) point of the static-optimization problem.
  *
  *   minimize  Σ w_k |x_k|^p − μ Σ_k [ln(x_k − lb_k) + ln(ub_k − x_k)]   subject to  A x = b

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Joint reaction loads and muscle contributions: see include/hipload/reaction.h. */
 #include "hipload/reaction.h"
 

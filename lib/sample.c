@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The embedded sample: see include/hipload/sample.h. The bytes come from the generated
  * hl_embedded.c (cmake/embed.cmake over lib/sample). */
 #include "hipload/sample.h"

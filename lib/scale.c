@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Uniform model scaling (OpenSim ScaleTool with one factor per model and preserved mass
  * distribution). What scales and why is written in include/hipload/scale.h. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AnalyzeTool setup files: see include/hipload/setup.h. */
 #include "xmlutil.h"
 #include "hipload/setup.h"

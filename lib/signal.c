@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — signal processing as OpenSim's tools do it.
  *
  * Filter: OpenSim's InverseDynamicsTool/AnalyzeTool call Storage::pad(size/2) then

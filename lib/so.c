@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Static optimization per frame: see include/hipload/so.h. */
 #include "hipload/so.h"
 

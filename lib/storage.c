@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim storage files (.sto/.mot) and CSV, in and out.
  *
  * Reading follows the semantics of OpenSim's Storage::parseHeaders (opensim-core,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One stance end to end and its summary: see include/hipload/trial.h. */
 #include "hipload/trial.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared between trial.c and trial_write.c. */
 #ifndef HIPLOAD_TRIAL_INTERNAL_H
 #define HIPLOAD_TRIAL_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writing a trial: .sto files, per-frame CSV, summary.json and the SVG figures. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small libxml2 helpers shared by the XML readers (setup.c, extloads.c, idtool.c, osim.c).
  *
  * libxml2 reports input encoding errors through its generic error handler (thread-local), which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Hand-built models for the kinematics and muscle-path suites (header-only, static helpers). */
 #ifndef HIPLOAD_KIN_FIXTURE_H
 #define HIPLOAD_KIN_FIXTURE_H

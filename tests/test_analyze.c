@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `hipload analyze` on the user's own files (run-4ms, run-hamner2010) and on the embedded generic
  * model scaled to --mass/--height: summary.json against the .sto it sits next to, stance windows
  * against the data README, the hip peak against OpenSim 4.6, SVGs as XML; error cases leave no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bad input end to end: each case checks the status and the words of the message (which file,
  * column, time, body, muscle), and that a failed command leaves no output behind.
  * docs/reliability.md lists every bad-input case of the test suites with what the user sees.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload batch: the manifest reader's error paths, and a batch of three real trials (run-4ms,
  * run-hamner2010, walk-jr) plus broken rows, checked against hl_trial_run on each trial alone,
  * against OpenSim's walk-jr joint reaction, and for byte-identical outputs with 1 and 4 jobs. */

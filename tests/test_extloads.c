@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ExternalLoads tests: every shared ExternalLoads XML (columns resolved, values by hand from the
  * data files), identifier variants, paths, and every error path. */
 #include <stdio.h>

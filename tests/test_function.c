@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Functions of a coordinate: every type against values worked out by hand. */
 #include <math.h>
 

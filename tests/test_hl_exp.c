@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hl__exp (lib/hl_exp.h), our own exp for the muscle curves: within 1 ulp of the true value,
  * measured against expl in long double (64-bit significand on x86-64: its own error is ~2^-11
  * of a double ulp), on the range Thelen's f_L uses (x = −(l̃ − 1)²/γ in [−20, 0]) and over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* InverseDynamicsTool setups against OpenSim's own outputs (../shared/data), and the setup
  * reader's error paths. */
 #include <math.h>

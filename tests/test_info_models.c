@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `hipload info` on every .osim under ../shared/data: its coordinate and muscle counts equal an
  * independent count of the XML elements (libxml2 here, outside any <defaults> block). */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inverse dynamics per frame on hand-filled models and kinematics (no .osim, no hl_kin_update):
  * every expected number below comes from a closed-form formula written in the test. */
 #include <math.h>

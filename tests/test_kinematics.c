@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kinematics: hand-computed poses, Jacobians and accelerations of small chains, finite-difference
  * checks of Jacobians and accelerations on a random 3-D chain and on real OpenSim models. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Muscle curves and force per activation: values worked out by hand from the published formulas
  * and the curve construction parameters (OpenSim defaults). */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Muscle paths: lengths, speeds and moment arms on hand-built models (checked by hand), point
  * activity at OpenSim's range tolerance, moving points, error paths; cross-validation against
  * OpenSim 4.6's MuscleAnalysis and finite-difference checks on real models. */

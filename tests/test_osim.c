@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* .osim loading: hand-built fixtures (frames, joint conversion, ordering, defaults), every
  * model under the shared data (counts checked with grep on the files, masses from the data
  * README), force-set files, and each parser error path (status, file and line in the message). */

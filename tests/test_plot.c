@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests for the SVG plot writer: tick selection, document structure (parsed back with libxml2),
  * gaps, stacking arithmetic, escaping, scaled axes, argument errors, atomic writes, and a real
  * OpenSim hip reaction curve drawn and read back from the pixels. */

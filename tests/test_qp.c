@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* QP solver: known answers worked out by hand, KKT certificates on random problems. */
 #include <math.h>
 #include <stdlib.h>

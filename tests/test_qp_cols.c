@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hl_qp_solve_cols: the QP with A given by its nonzero columns (what static optimization hands the
  * solver). Known answers by hand, bit-identity with the dense entry, and every input error. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hl__qp_solve_cols_trusted (lib/kin_internal.h): the solver entry static optimization uses, which
  * skips the structural and weight/bound checks on a warm call. Known answers by hand, the same bits
  * as hl_qp_solve_cols on a twin workspace, and non-finite values still reported as errors. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Joint reaction and contributions on a hand-built pendulum with one muscle: every number below
  * is worked out by hand from Newton–Euler for a single rigid body. */
 #include <math.h>

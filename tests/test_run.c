@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `hipload run` and the C-API example: the embedded stance end to end, checked against OpenSim
  * 4.6's reference numbers for the same stance and against the files the run writes. */
 #include <libxml/parser.h>

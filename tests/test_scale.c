@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Uniform model scaling: a pendulum checked by hand, and the scaling laws on the Hamner 2010
  * subject model (92 muscles, knee translation splines, moving path points): lengths and moment
  * arms × s_L, total mass × s_M, gravity-only inverse dynamics × s_M·s_L — to 1e-12. */

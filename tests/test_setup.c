@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AnalyzeTool setup reading, on the real setup files and on broken ones. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signal tests: OpenSim's padded forward-backward Butterworth, the natural quintic spline
  * (GCVSPL with zero error variance), and stance detection on a real GRF file. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Storage reader/writer tests: every shared .sto/.mot file, analytic fixtures, every error path,
  * exact write/read round trip, and `hipload info` on storage files. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Thread safety (issue 9): one hl_model shared read-only by several threads, each running whole
  * trials (kinematics, inverse dynamics, static optimization, joint reaction, contributions) with
  * its own workspaces, gives results bit-identical to a single-threaded run. Eight threads — more

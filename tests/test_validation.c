@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Cross-validation against OpenSim's own outputs in ../shared/data: static optimization, joint
  * reaction and the whole chain. Tolerances are the issue's acceptance bounds; the comments give
  * what we measured when the test was written. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the Check suites. */
 #ifndef HIPLOAD_TESTUTIL_H
 #define HIPLOAD_TESTUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The hipload command-line program: one function per subcommand, each in tools/cmd_<name>.c.
  * Each returns the process exit status (0 success, 1 failure of the work, 2 usage error). */
 #ifndef HIPLOAD_TOOLS_CLI_H

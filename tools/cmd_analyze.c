@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload analyze — one stance from the user's own OpenSim files. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload batch — the trials of a manifest CSV, in parallel (lib/batch.c does the work). */
 #include <stdio.h>
 #include <stdlib.h>

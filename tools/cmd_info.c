@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload info FILE — describe a storage (.sto/.mot), ExternalLoads (.xml) or model (.osim)
  * file as one JSON object on stdout. Errors go to stderr as "FILE:LINE: message", exit 1;
  * usage errors exit 2. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload run — the embedded running stance, end to end, no files needed. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload setup — run an OpenSim tool setup file (AnalyzeTool: StaticOptimization,
  * JointReaction, MuscleAnalysis; InverseDynamicsTool). */
 #include <math.h>

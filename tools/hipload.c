@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — command-line entry point. */
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Reduce the run-hamner2010 right stance to the embedded sample that `hipload run` analyses.
 
 Reads from the shared data folder (default ../shared/data/run-hamner2010) and writes lib/sample/:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Terminal report of a trial, shared by `hipload run` and `hipload analyze`. */
 #ifndef HIPLOAD_TOOLS_REPORT_H
 #define HIPLOAD_TOOLS_REPORT_H

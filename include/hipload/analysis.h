@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — run an OpenSim AnalyzeTool setup: StaticOptimization, JointReaction (with muscle
  * contributions) and MuscleAnalysis, writing OpenSim-named .sto files.
  *

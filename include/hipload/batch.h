@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — many trials from a manifest, in parallel, nothing lost.
  *
  * A manifest is a CSV file with a header row naming its columns (any order, names case-sensitive):

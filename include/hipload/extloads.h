@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim ExternalLoads XML: which columns of a GRF file act on which body.
  *
  * Each ExternalForce names the body it is applied to, the frames its force and point are

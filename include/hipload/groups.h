@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — muscle groups for summing contributions.
  *
  * The default groups are anatomical, recognised from the muscle names of the gait2392/Hamner and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — hip (knee, ankle) contact forces and muscle contributions in running stance.
  * Umbrella header: includes every public header.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — inverse dynamics: generalized forces and intersegmental loads, per frame.
  *
  * Inputs: a model, its hl_data after hl_kin_update(q, q̇, q̈) (poses, Jacobians, velocities and

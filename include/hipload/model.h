@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — musculoskeletal model (read-only after loading) and per-thread workspace.
  *
  * After MuJoCo: hl_model is built once (from an OpenSim .osim file or the embedded default) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — coordinates over time as OpenSim's tools form them: q, q̇, q̈ per frame.
  *
  * From a coordinates table (.mot/.sto) and a model, as InverseDynamicsTool / AnalyzeTool do:

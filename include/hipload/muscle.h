@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — muscle force curves for static optimization (rigid tendon, no passive force).
  *
  * Force per unit activation along the tendon, as OpenSim's StaticOptimization with

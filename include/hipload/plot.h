@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — small, dependency-free SVG charts: line charts and signed stacked-area charts.
  *
  * Made for one figure: a joint contact force over % stance with each muscle's contribution

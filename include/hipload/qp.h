@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — the static-optimization solver: a small dense convex problem per frame.
  *
  *   minimize   Σ w_i |x_i|^p         (p > 1, p = 2 by default)

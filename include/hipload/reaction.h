@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — joint reaction (contact) loads and each muscle's contribution to them.
  *
  * Semantics follow OpenSim's JointReaction analysis:

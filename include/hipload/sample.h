@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — the embedded sample: one running stance that `hipload run` analyses with no files.
  *
  * Right-foot stance of subject02 running at about 3.9 m/s on a treadmill (Hamner, Seth & Delp

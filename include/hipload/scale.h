@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — uniform scaling of a loaded model to a subject's height and mass.
  *
  * What OpenSim's ScaleTool does with one scale factor s_L on every segment (manual scaling) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim tool setup files (AnalyzeTool with StaticOptimization, JointReaction and
  * MuscleAnalysis analyses). Paths inside are resolved relative to the setup file's folder, with
  * `\` accepted as a separator. The <defaults> block of a setup file is ignored, as OpenSim does

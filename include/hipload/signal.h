@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — signal processing as OpenSim's tools do it.
  *
  * - hl_lowpass_filtfilt: OpenSim's coordinate filter (Signal::LowpassIIR after padding by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — static optimization per frame, with OpenSim's StaticOptimization semantics.
  *
  * Unknowns: one control per actuator, muscles first (model order), then the model's non-muscle

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — status codes and error details shared by every module.
  *
  * Every fallible call returns an hl_status. HL_OK is zero; everything else is an error.

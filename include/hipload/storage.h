@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim storage files (.sto, .mot) and CSV, in and out.
  *
  * A table is time plus named columns, row-major. Reading accepts both header styles

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — one stance, end to end: inverse dynamics, static optimization, hip/knee/ankle
  * contact forces and their muscle contributions, and the numbers a running researcher asks for.
  *
