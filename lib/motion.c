@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hipload/coupler.h"
 #include "hipload/signal.h"
 
 #define HL_DEG2RAD 0.017453292519943295 /* pi / 180 */
@@ -23,6 +24,7 @@ void hl_motion_settings_defaults(hl_motion_settings *s) {
   s->in_degrees = -1;
   s->step_interval = 1;
   s->acc = HL_MOTION_ACC_QSPLINE;
+  s->assemble = 1;
 }
 
 void hl_motion_free(hl_motion *mo) {
@@ -68,6 +70,24 @@ static int find_index(const double *t, int n, double tm) {
 
 static int header_says_degrees(const hl_table *t) {
   return t->header && strstr(t->header, "inDegrees") != NULL;
+}
+
+/* Step 6: OpenSim's per-frame assembly, and a record of the clamping it did. */
+static void assemble_frames(const hl_model *m, hl_motion *mo) {
+  const int nq = mo->nq;
+  mo->clamp_first = -1;
+  if (!m->assemble_clamps && m->ncoupler == 0) return;
+  for (int f = 0; f < mo->nframe; f++) {
+    double *q = mo->q + (size_t)f * nq;
+    for (int i = 0; i < nq && m->assemble_clamps; i++) {
+      if (!m->coord_clamped[i] || m->coord_locked[i]) continue;
+      double lo = m->coord_range[2 * i], hi = m->coord_range[2 * i + 1];
+      double dv = q[i] < lo ? lo - q[i] : q[i] > hi ? q[i] - hi : 0.0;
+      if (dv > mo->clamp_worst) mo->clamp_worst = dv;
+      if (dv > 0.0 && mo->clamp_first < 0) mo->clamp_first = i;
+    }
+    mo->nclamped += hl_model_assemble(m, q, mo->qd + (size_t)f * nq, mo->qdd + (size_t)f * nq);
+  }
 }
 
 hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_motion_settings *s_in,
@@ -117,6 +137,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     goto fail;
   }
   mo->nq = nq;
+  mo->clamp_first = -1;
   mo->in_degrees = header_says_degrees(tab) ? tab->in_degrees : (s.in_degrees >= 0 ? s.in_degrees : 1);
 
   /* 1. match columns */
@@ -202,7 +223,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
                                 m->coord_name[i]);
     }
     /* 3. degrees → radians */
-    if (mo->in_degrees && m->coord_rotational[i])
+    if (mo->in_degrees && m->coord_rotational[i] && !(m->coord_coupled && m->coord_coupled[i]))
       for (int r = 0; r < nr; r++) x[r] *= HL_DEG2RAD;
   }
   if (resample) {
@@ -285,6 +306,8 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
       if (usp) hl_spline_eval(usp[i], mo->t[f], NULL, &mo->qdd[k], NULL);
     }
   }
+
+  if (s.assemble) assemble_frames(m, mo);
 
 fail:
   for (int i = 0; i < nq && sp; i++) hl_spline_free(sp[i]);

@@ -97,7 +97,7 @@ struct hl_model {
   int nlimit;     /* CoordinateLimitForce elements */
   int npathpt;    /* path points of all muscles */
   int nfunc;      /* functions in func[] */
-  int nwrap;      /* wrap objects (parsed, not yet used) */
+  int nwrap;      /* wrap objects (WrapCylinder, WrapSphere, WrapEllipsoid, WrapTorus) */
 
   char name[128];       /* model name from the file */
   double gravity[3];    /* gravity in ground, m/s² */
@@ -154,7 +154,7 @@ struct hl_model {
   double *mus_max_control;
   int *mus_path_adr;      /* first path point of the muscle in the pathpt arrays */
   int *mus_path_num;      /* number of path points (fixed, conditional, moving) */
-  int *mus_has_wrap;      /* 1 when the path names a wrap object (unsupported for now) */
+  int *mus_has_wrap;      /* 1 when the path has PathWraps (mus_wrap_num > 0) */
 
   /* path points (npathpt) */
   int *pt_body;           /* body the point is fixed in */
@@ -185,7 +185,7 @@ struct hl_model {
   double *lim_param;      /* 7 per element: upper_stiffness, upper_limit, lower_stiffness,
                              lower_limit, damping, transition, (unused) — SI (rad, N·m/rad) */
 
-  /* wrap objects (nwrap), parsed only */
+  /* wrap objects (nwrap): name and body; their geometry is in the wrapping block below */
   char (*wrap_name)[HL_NAME_MAX];
   int *wrap_body;
 
@@ -198,9 +198,74 @@ struct hl_model {
   int nforce_skipped;     /* ForceSet elements that are neither muscles, Coordinate/Point/
                              TorqueActuators nor CoordinateLimitForces (Ligament, PrescribedForce,
                              SpringGeneralizedForce, ...); also disabled muscles/actuators */
-  int nconstraint;        /* constraints in the ConstraintSet (e.g. CoordinateCouplerConstraint),
-                             not enforced by hipload */
+  int nconstraint;        /* enforced constraints in the ConstraintSet; the ncoupler
+                             CoordinateCouplerConstraints among them are enforced by hipload,
+                             the others are not */
+
+  /* ---- muscle wrapping (lib/wrap.c, lib/muscle_path.c) and coordinate couplers
+   * (lib/coupler.c). Arrays may be NULL in hand-built models when their count is 0. */
+  /* wrap objects (nwrap), as OpenSim's WrapObject: a surface fixed in body wrap_body */
+  int *wrap_type;         /* hl_wrap_type */
+  int *wrap_active;       /* 0: OpenSim's active=false, every PathWrap naming it does nothing */
+  double *wrap_R;         /* 9 per object: the wrap frame's axes in the body (columns), from
+                             xyz_body_rotation (body-fixed X-Y-Z); v_body = R v_wrap + p */
+  double *wrap_p;         /* 3 per object: the wrap frame's origin in the body (translation), m */
+  int *wrap_quad_axis;    /* quadrant: constrained axis 0, 1, 2 (x, y, z); -1 for "all" */
+  int *wrap_quad_sign;    /* quadrant: +1 or -1; 0 for "all" */
+  double *wrap_dim;       /* 3 per object, m: cylinder {radius, length, 0}, sphere {radius, 0, 0},
+                             ellipsoid {a, b, c} (semi-axes), torus {inner_radius, outer_radius, 0} */
+  /* path wraps (npathwrap): each muscle's PathWrapSet (or MuscleWrapSet) in file order */
+  int npathwrap;
+  int *mus_wrap_adr;      /* nmuscle: first entry of the muscle */
+  int *mus_wrap_num;      /* nmuscle: entries of the muscle */
+  int *pw_wrap;           /* wrap object */
+  int *pw_method;         /* hl_wrap_method (OpenSim uses it for ellipsoids only) */
+  int *pw_range;          /* 2 per entry: first and last index (0-based, into the muscle's path
+                             points, active or not) of the span the wrap may act on: OpenSim's
+                             1-based `range`, values < 1 meaning the first / last point */
+  int wrap_mode;          /* hl_wrap_mode; HL_WRAP_OPENSIM unless changed after loading */
+  /* CoordinateCouplerConstraints (ncoupler, the enforced ones): q_dep = f(q_ind) */
+  int ncoupler;
+  char (*cpl_name)[HL_NAME_MAX];
+  int *cpl_dep;           /* dependent coordinate */
+  int *cpl_ind;           /* independent coordinate */
+  int *cpl_func;          /* f, with the constraint's scale_factor applied */
+  int *coord_coupler;     /* ncoord: the coupler whose dependent coordinate this is, else -1 */
+  int *coord_coupled;     /* ncoord: 1 when OpenSim's motion type is Coupled: driven only through
+                             functions other than ±identity; such values are never converted
+                             from degrees (OpenSim writes them in radians in degree files) */
+  int assemble_clamps;    /* 1 when the ConstraintSet is not empty: OpenSim's AnalyzeTool then
+                             assembles every frame, which holds clamped coordinates to their
+                             ranges (hl_model_assemble) */
 };
+
+/* Wrap surfaces (wrap_type). */
+typedef enum hl_wrap_type {
+  HL_WRAP_CYLINDER = 0,
+  HL_WRAP_SPHERE,
+  HL_WRAP_ELLIPSOID,
+  HL_WRAP_TORUS
+} hl_wrap_type;
+
+/* PathWrap method (pw_method): how an ellipsoid picks its wrapping plane. */
+typedef enum hl_wrap_method {
+  HL_WRAP_HYBRID = 0,
+  HL_WRAP_MIDPOINT,
+  HL_WRAP_AXIAL
+} hl_wrap_method;
+
+/* How wrapped paths are formed (wrap_mode; docs/wrapping.md compares the two):
+ *  HL_WRAP_OPENSIM  OpenSim 4.6's algorithms as they are: a path with one PathWrap places a
+ *                   cylinder's tangent points with its heuristic (not a geodesic), paths with
+ *                   several stop their passes at 0.5 mm; the tangent points are frozen on the
+ *                   wrap body for moment arms (Jᵀ of the unit tension), as MomentArmSolver.
+ *  HL_WRAP_EXACT    cylinders: the exact shortest path (closed form); its moment arms equal
+ *                   −dL/dq. Spheres are exact in both modes; ellipsoids and tori keep
+ *                   OpenSim's construction. */
+typedef enum hl_wrap_mode {
+  HL_WRAP_OPENSIM = 0,
+  HL_WRAP_EXACT
+} hl_wrap_mode;
 
 typedef enum hl_muscle_type {
   HL_MUSCLE_THELEN2003 = 0,
@@ -272,17 +337,28 @@ typedef struct hl_data {
   double *body_dw;        /* 3 per body: angular acceleration in ground */
   double *body_a;         /* 3 per body: origin acceleration in ground */
 
-  /* muscle geometry (nmuscle, and model->npathpt slots for active points) */
+  /* muscle geometry (nmuscle, and npathpt + 2·npathwrap slots for active points) */
   double *mus_len;        /* nmuscle: musculotendon path length, m */
   double *mus_speed;      /* nmuscle: lengthening speed, m/s */
-  double *mus_ma;         /* nmuscle*nq: moment arm r = −∂l/∂q (m; m/m for translations) */
-  int *mus_npt;           /* nmuscle: active points (conditional points that are off skipped) */
-  int *apt_body;          /* npathpt: body of active point k of muscle i at mus_path_adr[i]+k */
-  double *apt_pos;        /* 3*npathpt: active point position in ground */
-  double *apt_local;      /* 3*npathpt: active point position in its body frame */
+  double *mus_ma;         /* nmuscle*nq: moment arm (m; m/m for translations), OpenSim's: the
+                             generalized force of a unit tension along the current path with
+                             wrap tangent points held on their bodies (r = −∂l/∂q when nothing
+                             wraps); with couplers, r_ind + f'·r_dep and, for a dependent
+                             coordinate, that / f' (include/hipload/coupler.h) */
+  int *mus_npt;           /* nmuscle: active points (conditional points that are off skipped;
+                             a wrapping segment adds its two tangent points) */
+  int *apt_body;          /* slots: body of active point k of muscle i at mus_apt_adr[i]+k */
+  double *apt_pos;        /* 3 per slot: active point position in ground */
+  double *apt_local;      /* 3 per slot: active point position in its body frame */
 
   double *scratch;        /* scratch for the kinematics routines, sized by hl_data_create */
   size_t nscratch;
+
+  /* wrapped paths (lib/muscle_path.c) */
+  int *mus_apt_adr;       /* nmuscle: slot of muscle i's first active point */
+  int *apt_wrap;          /* slots: the path wrap (index into the model's pw_*) whose tangent
+                             point the slot holds, -1 for a path point */
+  unsigned *mus_wrap_events; /* nmuscle: HL_WRAPEV_* (hipload/wrap.h) of the last update */
 } hl_data;
 
 hl_data *hl_data_create(const hl_model *m);
@@ -295,10 +371,11 @@ void hl_data_free(hl_data *d);
 hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
                         const double *qdd);
 
-/* Muscle lengths, lengthening speeds, moment arms and active path points at the state last
- * passed to hl_kin_update (speeds need qd). Never allocates. Muscles that wrap return
- * HL_ERR_UNSUPPORTED (with the muscle named in err) unless allow_unsupported is set, in which
- * case their geometry ignores the wrap object. */
+/* Muscle lengths, lengthening speeds, moment arms and active path points (wrap tangent points
+ * included) at the state last passed to hl_kin_update (speeds need qd), with the model's wrap
+ * objects and couplers as OpenSim 4.6 treats them (docs/wrapping.md). Never allocates.
+ * allow_unsupported = 1 ignores every wrap object (the paths run straight): kept for
+ * comparisons only. */
 hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported, hl_error *err);
 
 /* Position in ground of a point given in body b's frame. */
