@@ -185,8 +185,9 @@ END_TEST
 
 /* ----------------------------------------------------------------- against OpenSim 4.6 */
 
-/* Run a MuscleAnalysis setup into a temporary folder. */
-static void run_setup(const char *rel, char *outdir, size_t n) {
+/* Run an AnalyzeTool setup into a temporary folder (forces: JointReaction's forces file, or
+ * NULL). */
+static void run_setup(const char *rel, const char *forces, char *outdir, size_t n) {
   char p[1024];
   tu_tmpdir(outdir, n);
   hl_analyze_setup *s = NULL;
@@ -195,6 +196,8 @@ static void run_setup(const char *rel, char *outdir, size_t n) {
   hl_analyze_options o;
   hl_analyze_options_defaults(&o);
   o.out_dir = outdir;
+  o.forces_file = forces;
+  o.contributions = 0;
   hl_analyze_report rep;
   ck_assert_msg(hl_analyze_run(s, &o, &rep, &e) == HL_OK, "%s", e.message);
   hl_setup_free(s);
@@ -227,7 +230,7 @@ static void ma_check(const char *setup, const char *refrel, const char *prefix, 
                      double guard_ma, double gas_len, double gas_ma) {
   if (!tu_require_data()) return;
   char out[1024], refdir[1024];
-  run_setup(setup, out, sizeof out);
+  run_setup(setup, NULL, out, sizeof out);
   tu_data(refdir, sizeof refdir, refrel);
   static const char *coords[] = {"hip_flexion", "hip_adduction", "hip_rotation", "knee_angle",
                                  "ankle_angle", "subtalar_angle"};
@@ -267,18 +270,9 @@ END_TEST
 START_TEST(joint_reaction_with_opensim_forces) {
   if (!tu_require_data()) return;
   char p[1024], ff[1024], out[1024], q[1200];
-  tu_tmpdir(out, sizeof out);
-  hl_analyze_setup *s = NULL;
-  hl_error e;
-  ck_assert_msg(hl_setup_read(tu_data(p, sizeof p, "walk-rajagopal-so/opensim-4.6/setup_jr.xml"), &s, &e) == HL_OK, "%s", e.message);
-  hl_analyze_options o;
-  hl_analyze_options_defaults(&o);
-  o.out_dir = out;
-  o.contributions = 0;
-  o.forces_file = tu_data(ff, sizeof ff, "walk-rajagopal-so/opensim-4.6/raj_r_StaticOptimization_force.sto");
-  hl_analyze_report rep;
-  ck_assert_msg(hl_analyze_run(s, &o, &rep, &e) == HL_OK, "%s", e.message);
-  hl_setup_free(s);
+  run_setup("walk-rajagopal-so/opensim-4.6/setup_jr.xml",
+            tu_data(ff, sizeof ff, "walk-rajagopal-so/opensim-4.6/raj_r_StaticOptimization_force.sto"),
+            out, sizeof out);
   hl_table *ref = tu_read(tu_data(p, sizeof p, "walk-rajagopal-so/opensim-4.6/raj_r_JointReaction_ReactionLoads.sto"));
   snprintf(q, sizeof q, "%s/raj_r_JointReaction_ReactionLoads.sto", out);
   hl_table *got = tu_read(q);
