@@ -3,11 +3,13 @@
  *
  *   hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N] [--dump FILE]
  *
- * Per case (walk-jr: gait2392, 92 muscles, 23 coordinates; run-4ms: 92 muscles, 37 coordinates):
+ * Per case (walk-jr: gait2392, 92 muscles, 23 coordinates; run-4ms: 92 muscles, 37 coordinates;
+ * walk-rajagopal-so: Rajagopal 2016, 80 muscles of which 42 wrap over 40 cylinders, 25 coordinates
+ * with two patella couplers, the right stance):
  *   file reading (coordinates, GRF + ExternalLoads), model load (+ force set), then per frame
  *   kinematics + muscle geometry, inverse dynamics (GRF interpolation included), static
  *   optimization (warm and cold), joint reaction + contributions (hl_jr_forward_accel, the
- *   kinematics at those accelerations, hl_jr_compute for hip_r, knee_r and ankle_r on the child in
+ *   kinematics at those accelerations, hl_jr_compute for hip_r, the knee and ankle_r on the child in
  *   the child frame, every muscle's contribution), and the whole pipeline in frames/s on one core
  *   (no file writing). Then, on walk-jr: the trial tiled to 10²..10⁵ frames (streaming, the same
  *   workspaces, no per-frame allocation) with time and peak memory (getrusage ru_maxrss), 1 and 2
@@ -15,11 +17,11 @@
  *   speed-up and a bit-for-bit comparison of the answers, and the SciPy SLSQP baseline on the real
  *   walk-jr SO matrices (bench/slsqp_compare.py, when /usr/bin/python3 has scipy).
  * The last line is `pipeline: <N> frames/s per core` (walk-jr).
- * --dump FILE: instead of timing, write every frame's answers of both cases (SO controls, the three
+ * --dump FILE: instead of timing, write every frame's answers of every case (SO controls, the three
  * joint forces; %.17g, one line per frame, warm from a fresh workspace) so that a speed change can
  * be checked against the previous tree (bench/dump_diff.py); FILE.<case>.qp gets every frame's SO
  * problem in bench_qp's dump format (docs/solver.md) and FILE.<case>.qp.x our answers.
- * --loop CASE SECONDS: only the whole pipeline of CASE (walk-jr or run-4ms), tiled and warm, for
+ * --loop CASE SECONDS: only the whole pipeline of CASE (walk-jr, run-4ms, walk-rajagopal-so), tiled and warm, for
  * about SECONDS of CPU time — something for perf record / valgrind to look at. */
 #include <math.h>
 #include <pthread.h>
@@ -88,6 +90,7 @@ typedef struct bcase {
   const char *label, *model, *forces, *coords, *loads;
   double t0, t1, lowpass;
   int step;
+  const char *knee; /* the knee joint's name (NULL: knee_r) */
 } bcase;
 
 /* A loaded trial: the shared read-only model and the per-frame inputs. */
@@ -158,7 +161,7 @@ static int frame(const trial *T, work *w, int f, double *out, stages *st) {
   const double *q = mo->q + (size_t)f * nq, *qd = mo->qd + (size_t)f * nq, *qa = mo->qdd + (size_t)f * nq;
   hl_error err;
   double t0 = st ? cpu_s() : 0;
-  if (hl_kin_update(m, w->d, q, qd, qa) || hl_muscle_update(m, w->d, 1, &err)) return 1;
+  if (hl_kin_update(m, w->d, q, qd, qa) || hl_muscle_update(m, w->d, 0, &err)) return 1;
   double t1 = st ? cpu_s() : 0;
   hl_invdyn_ext_wrenches(m, w->d, T->x, T->map, mo->t[f], w->ext);
   if (hl_invdyn_frame(m, w->d, w->id, w->ext, w->tau, NULL, NULL, &err)) return 1;
@@ -218,7 +221,7 @@ static int trial_load(const char *dir, const bcase *c, trial *T) {
       hl_invdyn_extmap_create(T->m, T->x, &T->map, &err))
     goto fail;
   hl_table_free(coords);
-  const char *jn[3] = {"hip_r", "knee_r", "ankle_r"};
+  const char *jn[3] = {"hip_r", c->knee ? c->knee : "knee_r", "ankle_r"};
   for (int j = 0; j < 3; j++) {
     T->joint[j] = hl_model_joint(T->m, jn[j]);
     if (T->joint[j] < 0) {
@@ -547,12 +550,18 @@ int main(int argc, char **argv) {
   }
   if (quick && nslsqp > 5) nslsqp = 5;
   double sink0 = 0;
-  const bcase cases[2] = {
+  enum { NCASE = 3 };
+  const bcase cases[NCASE] = {
       {"walk-jr", "walk-jr/subject01_simbody_adjusted_StaticOp.osim",
        "walk-jr/gait2392_SO_weak_Residual_Actuators.xml", "walk-jr/subject01_walk1_Kinematics.sto",
-       "walk-jr/foot_floor_loads.xml", 0.5, 1.999, -1, 10},
+       "walk-jr/foot_floor_loads.xml", 0.5, 1.999, -1, 10, NULL},
       {"run-4ms", "run-4ms/runningModel_CMC_test.osim", "run-4ms/runningModel_CMC_Actuators.xml",
-       "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml", 0.862, 1.545, -1, 1},
+       "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml", 0.862, 1.545, -1, 1,
+       NULL},
+      /* Rajagopal 2016 (80 Millard muscles, 40 wrap cylinders, patella couplers): right stance */
+      {"walk-rajagopal-so", "walk-rajagopal-so/Rajagopal_scaled_Sub1_gasAvoid.osim",
+       "walk-rajagopal-so/opensim-4.6/raj_reserves.xml", "walk-rajagopal-so/results_ik.sto",
+       "walk-rajagopal-so/opensim-4.6/raj_grf.xml", 10.38, 11.06, -1, 1, "walker_knee_r"},
   };
   if (dump) {
     FILE *fp = fopen(dump, "w");
@@ -560,7 +569,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "hipload-bench: cannot write %s\n", dump);
       return 1;
     }
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < NCASE; c++) {
       trial T;
       if (!trial_load(dir, &cases[c], &T)) return 1;
       char qpath[2048], xpath[2100];
@@ -577,7 +586,7 @@ int main(int argc, char **argv) {
   }
   if (loop_case) {
     /* For a profiler: only the whole pipeline of one case (tiled, warm) for about SECONDS. */
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < NCASE; c++) {
       if (strcmp(loop_case, cases[c].label)) continue;
       trial T;
       work w;
@@ -595,7 +604,7 @@ int main(int argc, char **argv) {
       trial_free(&T);
       return 0;
     }
-    fprintf(stderr, "hipload-bench: --loop: no case %s (walk-jr, run-4ms)\n", loop_case);
+    fprintf(stderr, "hipload-bench: --loop: no case %s (walk-jr, run-4ms, walk-rajagopal-so)\n", loop_case);
     return 2;
   }
   double min_time = quick ? 0.3 : 1.0, walk_fps = 0, walk_so_us = 0, sink = 0;
@@ -606,7 +615,7 @@ int main(int argc, char **argv) {
          "threads section is wall time. Per-stage figures have the cost of one clock reading\n"
          "(%.3f us, measured now) taken off; the whole pipeline is timed without per-frame readings\n",
          quick ? "--quick" : "full run", 1e6 * tc);
-  for (int c = 0; c < 2; c++) {
+  for (int c = 0; c < NCASE; c++) {
     trial T;
     if (!trial_load(dir, &cases[c], &T)) return 1;
     const hl_model *m = T.m;

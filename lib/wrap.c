@@ -26,7 +26,7 @@
 #define PARALLEL_TOL 2e-13     /* |u1 × u2|² below this: parallel lines */
 #define PLANE_TOL 1e-5         /* a segment meeting a plane: |cos| and parameter slack */
 #define SLIDE_HALF 10.0        /* the tangent point slides at most this far (model units) */
-#define TANGENCY_TOL (0.1 * PI / 180.0)
+#define COS_TANGENCY_TOL 0.99999847691328769 /* cos(0.1°): OpenSim's tangency within 0.1° */
 #define MAX_TANGENCY_RESTARTS 100
 #define HELIX_STEP 0.002       /* helix sampled every 2 mm for the tangency test */
 
@@ -62,32 +62,6 @@ static inline void copy3(double o[3], const double a[3]) { memcpy(o, a, 3 * size
 /* OpenSim's DSIGN: +1 for x ≥ 0, else −1 (NaN included). */
 static inline int side(double x) { return x >= 0.0 ? 1 : -1; }
 
-/* Closest points of the lines a + s·(b − a) and c + t·(d − c): s and t as fractions of b − a and
- * d − c, pa on the first line. Returns 0 (s, t NaN) when the lines are parallel. */
-static int line_line(const double a[3], const double b[3], const double c[3], const double d[3],
-                     double *s, double *t, double pa[3]) {
-  double u[3], v[3], w[3], n[3];
-  sub3(b, a, u);
-  sub3(d, c, v);
-  double lu = unit3(u, u), lv = unit3(v, v);
-  cross3(u, v, n);
-  double den = dot3(n, n);
-  if (!(den > PARALLEL_TOL)) {
-    *s = *t = NAN;
-    for (int i = 0; i < 3; i++) pa[i] = NAN;
-    return 0;
-  }
-  sub3(c, a, w);
-  double wv[3], wu[3];
-  cross3(w, v, wv);
-  cross3(w, u, wu);
-  double sl = dot3(wv, n) / den, tl = dot3(wu, n) / den; /* lengths along u and v */
-  for (int i = 0; i < 3; i++) pa[i] = a[i] + sl * u[i];
-  *s = sl / lu;
-  *t = tl / lv;
-  return 1;
-}
-
 /* --------------------------------------------------------------------------- cylinder */
 
 typedef struct cyl {
@@ -100,6 +74,22 @@ typedef struct cyl {
   double s;                     /* its parameter (fraction of p1 → p2), NaN when parallel */
   int hit;                      /* the line passes within R of the axis between p1 and p2 */
 } cyl;
+
+/* Step 2: the point of the segment's line nearest the (infinite) axis, and its parameter as a
+ * fraction of p1 → p2; NaN when the line is parallel to the axis (OpenSim's test: the squared
+ * sine of their angle at most 2e-13). The common perpendicular is horizontal, so this is the
+ * nearest approach of the line's projection to the origin. */
+static void axis_approach(const double p1[3], const double p2[3], cyl *c) {
+  double d[3];
+  sub3(p2, p1, d);
+  double dh = d[0] * d[0] + d[1] * d[1], dd = dh + d[2] * d[2];
+  if (!(dh > PARALLEL_TOL * dd)) {
+    c->s = c->near[0] = c->near[1] = c->near[2] = NAN;
+    return;
+  }
+  c->s = -(p1[0] * d[0] + p1[1] * d[1]) / dh;
+  for (int i = 0; i < 3; i++) c->near[i] = p1[i] + c->s * d[i];
+}
 
 /* The two tangent points from p (foot f, distance rho) on the circle of radius R at p's height. */
 static void cyl_candidates(double R, const double p[3], double rho, double ta[3], double tb[3]) {
@@ -254,52 +244,65 @@ static double signed_angle(const double a[3], const double b[3]) {
   return atan2(a[0] * b[1] - a[1] * b[0], a[0] * b[0] + a[1] * b[1]);
 }
 
-/* Point at fraction t of the helix from r1 (turning by ang about +z, rising by dz). */
-static void helix_point(double R, const double r1[3], double ang, double dz, double t,
-                        double o[3]) {
-  double th0 = atan2(r1[1], r1[0]), th = th0 + t * ang;
-  o[0] = R * cos(th);
-  o[1] = R * sin(th);
-  o[2] = r1[2] + t * dz;
+/* OpenSim's tangency correction, for one end: p the end point, r its tangent point, w the helix
+ * sample next to r. When the angles of p → r and r → w to the axis differ by more than 0.1°, r
+ * moves 1.5 times towards the point of its generator nearest the line p → w, and OpenSim starts
+ * the helix again (at most 100 times). The points' positions round the axis never change (r only
+ * slides along its generator, w is the helix point at a fixed turn from r while the number of
+ * samples stays), so what depends on them is formed once: the horizontal distances h_pr (p to r)
+ * and h_rw (r to w), and s, where the line p → w passes the generator — the closest point of a
+ * line to a vertical line is found in the horizontal plane alone. */
+typedef struct tangency {
+  double h_pr, h_rw, s;
+} tangency;
+
+static void tangency_init(const double p[3], const double r[3], const double w[3], tangency *t) {
+  double dx = w[0] - p[0], dy = w[1] - p[1];
+  t->h_pr = hypot(r[0] - p[0], r[1] - p[1]);
+  t->h_rw = hypot(w[0] - r[0], w[1] - r[1]);
+  double dd = dx * dx + dy * dy;
+  t->s = dd > 0.0 ? ((r[0] - p[0]) * dx + (r[1] - p[1]) * dy) / dd : NAN;
 }
 
-/* OpenSim's tangency correction of a tangent point r (end point p, next helix sample w): when
- * the angles of p → r and r → w to the axis differ by more than 0.1°, r moves 1.5 times towards
- * the point of its generator nearest the line p → w. Returns 1 when it moved. */
-static int cyl_adjust(const double p[3], double r[3], const double w[3]) {
-  double pr[3], rw[3];
-  sub3(r, p, pr);
-  unit3(pr, pr);
-  sub3(w, r, rw);
-  unit3(rw, rw);
-  double alpha = acos(pr[2]), omega = acos(rw[2]);
-  if (!(fabs(alpha - omega) > TANGENCY_TOL)) return 0;
-  double pa[3] = {r[0], r[1], p[2]}, wa[3] = {r[0], r[1], w[2]};
-  double s, t, tmp[3];
-  if (!line_line(p, w, pa, wa, &s, &t, tmp)) return 0; /* w level with p: no direction */
-  double target = p[2] + t * (w[2] - p[2]); /* on the generator, at fraction t of pa → wa */
-  r[2] += 1.5 * (target - r[2]);
+/* One correction of height *rz (end height pz, sample height wz). Returns 1 when it moved. */
+static int tangency_step(const tangency *t, double pz, double *rz, double wz) {
+  /* the angles to the axis, a = angle(p → r), b = angle(r → w), compared by cos(a − b) (both in
+   * [0, π], so it falls as |a − b| grows) */
+  double v1 = *rz - pz, v2 = wz - *rz;
+  double l1 = sqrt(t->h_pr * t->h_pr + v1 * v1), l2 = sqrt(t->h_rw * t->h_rw + v2 * v2);
+  double cd = (v1 * v2 + t->h_pr * t->h_rw) / (l1 * l2);
+  if (!(cd < COS_TANGENCY_TOL) || !(t->s == t->s)) return 0;
+  *rz += 1.5 * (pz + t->s * (wz - pz) - *rz);
   return 1;
 }
 
 /* Step 6: the helix length; with several wraps on the path, OpenSim's tangency restarts. */
 static double cyl_helix(const cyl *c, int lng, int correct, const double *p1, const double *p2,
                         double r1[3], double r2[3]) {
-  double R = c->R, len = 0.0;
+  double R = c->R, th = signed_angle(r1, r2), ang = th;
+  if (lng) ang = th > 0 ? th - 2.0 * PI : th + 2.0 * PI; /* the other way round */
+  double turn = lng ? 2.0 * PI - th : fabs(th);          /* OpenSim: 2π − θ (signed θ) */
+  double th0 = atan2(r1[1], r1[0]), len = 0.0;
+  tangency t1 = {0, 0, NAN}, t2 = {0, 0, NAN};
+  int nsamp = 0;
+  double w1z = 0.0, w2z = 0.0;
   for (int it = 0;; it++) {
-    double th = signed_angle(r1, r2), ang = th;
-    if (lng) ang = th > 0 ? th - 2.0 * PI : th + 2.0 * PI; /* turn the other way round */
-    double turn = lng ? 2.0 * PI - th : fabs(th);          /* OpenSim: 2π − θ (signed θ) */
     double dz = r2[2] - r1[2];
     len = sqrt(R * turn * R * turn + dz * dz);
     if (!correct || it >= MAX_TANGENCY_RESTARTS) break;
     int n = (int)(len / HELIX_STEP);
     if (n < 2) break;
-    double w1[3], w2[3];
-    helix_point(R, r1, ang, dz, 1.0 / n, w1);
-    helix_point(R, r1, ang, dz, 1.0 - 1.0 / n, w2);
-    int moved = cyl_adjust(p1, r1, w1);
-    moved |= cyl_adjust(p2, r2, w2);
+    if (n != nsamp) { /* the samples next to r1 and r2 round the axis, for n samples */
+      double w1[3] = {R * cos(th0 + ang / n), R * sin(th0 + ang / n), 0.0};
+      double w2[3] = {R * cos(th0 + ang * (1.0 - 1.0 / n)), R * sin(th0 + ang * (1.0 - 1.0 / n)), 0.0};
+      tangency_init(p1, r1, w1, &t1);
+      tangency_init(p2, r2, w2, &t2);
+      nsamp = n;
+    }
+    w1z = r1[2] + dz / n;
+    w2z = r1[2] + dz * (1.0 - 1.0 / n);
+    int moved = tangency_step(&t1, p1[2], &r1[2], w1z);
+    moved |= tangency_step(&t2, p2[2], &r2[2], w2z);
     if (!moved) break;
   }
   return len;
@@ -319,8 +322,7 @@ void hl_wrap_cylinder(const hl_wrap_geom *g, const double p1[3], const double p2
     out->events = HL_WRAPEV_INSIDE;
     return;
   }
-  double za[3] = {0, 0, -c.half}, zb[3] = {0, 0, c.half}, tz;
-  line_line(p1, p2, za, zb, &c.s, &tz, c.near);
+  axis_approach(p1, p2, &c);
   c.hit = c.near[0] * c.near[0] + c.near[1] * c.near[1] < R2 && c.s > 0.0 && c.s < 1.0;
   int code = HL_WRAPC_WRAPPED, far = 0, lng = 0;
   if (g->sign == 0) {
