@@ -181,6 +181,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
         st = hl_model_add_force_set(owned_model, s->force_set_files[i], s->replace_force_set && i == 0, err);
       if (st) goto done;
     }
+    if (opt->wrap_exact) owned_model->wrap_mode = HL_WRAP_EXACT;
     m = owned_model;
   }
   if (!coords) {
@@ -617,7 +618,9 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     for (int c2 = 0; c2 < n_macoord && !st; c2++) {
       char sfx[128];
       snprintf(sfx, sizeof sfx, "MuscleAnalysis_MomentArm_%s", m->coord_name[ma_coord[c2]]);
-      st = write_table(&c, t_ma[c2], sfx, "Moment arms r = -dl/dq (m for rotational coordinates).\nUnits are S.I. units (second, meters, Newtons, ...)");
+      st = write_table(&c, t_ma[c2], sfx, m->wrap_mode == HL_WRAP_EXACT
+                       ? "Moment arms r = -dl/dq (m for rotational coordinates); wrapped paths: exact shortest paths (--wrap-exact).\nUnits are S.I. units (second, meters, Newtons, ...)"
+                       : "Moment arms (m for rotational coordinates): OpenSim's, the unit tension's generalized force with wrap tangent points\nplaced as OpenSim 4.6 does and held on their bodies; couplers folded in.\nUnits are S.I. units (second, meters, Newtons, ...)");
     }
     if (st) goto write_failed;
   }

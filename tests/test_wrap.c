@@ -13,6 +13,7 @@
 #include "hipload/coupler.h"
 #include "hipload/model.h"
 #include "hipload/motion.h"
+#include "hipload/scale.h"
 #include "hipload/setup.h"
 #include "hipload/storage.h"
 #include "hipload/wrap.h"
@@ -402,6 +403,39 @@ START_TEST(exact_moment_arm_is_minus_dl_dq) {
 }
 END_TEST
 
+
+/* Uniform scaling scales wrapped paths with everything else: lengths × s (and so every moment
+ * arm about a rotation), to round-off, in both wrap modes — except OpenSim's two-wrap paths,
+ * whose 2 mm helix samples and 0.5 mm pass stop are absolute lengths. */
+START_TEST(scaled_model_scales_wrapped_paths) {
+  if (!tu_require_data()) return;
+  for (int mode = 0; mode < 2; mode++) {
+    hl_model *a = rajagopal(), *b = rajagopal();
+    a->wrap_mode = b->wrap_mode = mode;
+    hl_error e;
+    ck_assert_int_eq(hl_model_scale(b, 1.1, 1.0, &e), HL_OK);
+    hl_motion *mo = walk_frames(a, 10.40, 10.44);
+    hl_data *da = hl_data_create(a), *db = hl_data_create(b);
+    for (int f = 0; f < mo->nframe; f++) {
+      const double *q = mo->q + (size_t)f * a->ncoord;
+      ck_assert_int_eq(hl_kin_update(a, da, q, NULL, NULL), HL_OK);
+      ck_assert_int_eq(hl_kin_update(b, db, q, NULL, NULL), HL_OK);
+      ck_assert_int_eq(hl_muscle_update(a, da, 0, &e), HL_OK);
+      ck_assert_int_eq(hl_muscle_update(b, db, 0, &e), HL_OK);
+      for (int i = 0; i < a->nmuscle; i++)
+        if (mode == HL_WRAP_EXACT || a->mus_wrap_num[i] < 2)
+          ck_assert_msg(fabs(db->mus_len[i] - 1.1 * da->mus_len[i]) < 1e-12, "%s: %.15g vs %.15g",
+                      a->mus_name[i], db->mus_len[i], 1.1 * da->mus_len[i]);
+    }
+    hl_data_free(da);
+    hl_data_free(db);
+    hl_motion_free(mo);
+    hl_model_free(a);
+    hl_model_free(b);
+  }
+}
+END_TEST
+
 /* ------------------------------------------------------------------------- bad input */
 
 static char *slurp(const char *path, size_t *n) {
@@ -492,6 +526,7 @@ int main(void) {
   tcase_add_test(tr, joint_reaction_with_opensim_forces);
   tcase_add_test(tr, coupler_assembly);
   tcase_add_test(tr, exact_moment_arm_is_minus_dl_dq);
+  tcase_add_test(tr, scaled_model_scales_wrapped_paths);
   tcase_add_test(tr, bad_wrap_input);
   tcase_add_test(tr, bad_zero_dimensions);
   suite_add_tcase(s, tr);

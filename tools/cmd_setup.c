@@ -15,7 +15,7 @@
 static void usage(FILE *f) {
   fprintf(f,
           "usage: hipload setup SETUP.xml [--out DIR] [--model M.osim] [--forces-file F.sto]\n"
-          "                     [--no-contributions] [--allow-unsupported] [--exact]\n\n"
+          "                     [--no-contributions] [--wrap-exact] [--allow-unsupported] [--exact]\n\n"
           "Runs an OpenSim tool setup file as OpenSim would and writes the same files:\n"
           "  AnalyzeTool + StaticOptimization  <name>_StaticOptimization_force.sto, _activation.sto\n"
           "  AnalyzeTool + JointReaction       <name>_JointReaction_ReactionLoads.sto and\n"
@@ -27,7 +27,9 @@ static void usage(FILE *f) {
           "  --model M.osim      use this model instead of the setup's model_file\n"
           "  --forces-file F     JointReaction: muscle/actuator forces from F instead of forces_file\n"
           "  --no-contributions  do not write the contact-contribution files\n"
-          "  --allow-unsupported muscles with wrap objects: ignore the wrapping (not exact)\n"
+          "  --wrap-exact        wrapped paths: the exact shortest path over cylinders instead of\n"
+          "                      OpenSim 4.6's tangent-point placement (docs/wrapping.md)\n"
+          "  --allow-unsupported ignore every wrap object: straight paths (for comparisons only)\n"
           "  --exact             StaticOptimization: report the exact optimum instead of the point\n"
           "                      where OpenSim's interior-point optimizer stops (muscles near a bound\n"
           "                      differ by a few newtons; docs/so-opensim.md)\n"
@@ -54,6 +56,8 @@ int hl_cmd_setup(int argc, char **argv) {
       o.contributions = 0;
     } else if (!strcmp(a, "--allow-unsupported")) {
       o.allow_unsupported = 1;
+    } else if (!strcmp(a, "--wrap-exact")) {
+      o.wrap_exact = 1;
     } else if (!strcmp(a, "--exact")) {
       o.so_exact = 1;
     } else if (!strcmp(a, "--so-mu") && i + 1 < argc) {

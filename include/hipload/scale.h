@@ -21,8 +21,10 @@
  * Ground is not scaled (OpenSim has no scale factors for it): frames, path points and actuator
  * points fixed in ground stay, and so do the translational axes of joints whose parent is
  * ground. Untouched as well: gravity, coordinate ranges and defaults, conditional path point
- * ranges, reserve optimal forces, control bounds. Wrap objects are not modelled by hipload
- * (see model.h), so nothing of them is scaled.
+ * ranges, reserve optimal forces, control bounds.
+ *  - wrap objects fixed in a body: their origin × s_L and every dimension × s_L (radius, length,
+ *    semi-axes, torus radii), what OpenSim's WrapObject::scale and the shapes' extendScale give
+ *    for one factor on every axis.
  *
  * With s_L = s_M = 1 the model is unchanged bit for bit.
  */
