@@ -184,6 +184,51 @@ START_TEST(torus_through_the_hole) {
 }
 END_TEST
 
+
+/* The fuzz seed with every shape (cylinder with a quadrant and a range, sphere, ellipsoid,
+ * torus, three wraps on one path) and a coupler: over a knee sweep every object wraps somewhere,
+ * lengths are finite, and the lengthening speed is −Σ r q̇ over the independent coordinates
+ * (the moment arms are the frozen-point Jᵀ ones, the speed moves the same points). */
+START_TEST(all_shapes_on_a_path) {
+  char p[1024];
+  snprintf(p, sizeof p, "%s/fuzz/corpus/osim/wraps.osim", HIPLOAD_SOURCE_DIR);
+  hl_model *m = NULL;
+  hl_error e;
+  ck_assert_msg(hl_model_load(p, &m, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(m->nwrap, 4);
+  ck_assert_int_eq(m->npathwrap, 4);
+  ck_assert_int_eq(m->ncoupler, 1);
+  hl_data *d = hl_data_create(m);
+  const int nq = m->ncoord;
+  double q[8] = {0}, qd[8] = {0};
+  int wrapped[4] = {0, 0, 0, 0};
+  for (int k = 0; k <= 40; k++) {
+    q[hl_model_coord(m, "hip_angle")] = -0.3 + 0.02 * k;
+    q[hl_model_coord(m, "knee_angle")] = 0.05 * k;
+    qd[hl_model_coord(m, "hip_angle")] = 0.7;
+    qd[hl_model_coord(m, "knee_angle")] = -1.3;
+    hl_model_assemble(m, q, qd, NULL);
+    ck_assert_int_eq(hl_kin_update(m, d, q, qd, NULL), HL_OK);
+    ck_assert_int_eq(hl_muscle_update(m, d, 0, &e), HL_OK);
+    for (int i = 0; i < m->nmuscle; i++) {
+      ck_assert(isfinite(d->mus_len[i]) && d->mus_len[i] > 0);
+      double s = 0;
+      for (int c = 0; c < nq; c++)
+        if (m->coord_coupler[c] < 0) s -= d->mus_ma[(size_t)i * nq + c] * qd[c];
+      ck_assert_msg(fabs(s - d->mus_speed[i]) < 1e-12, "%s: speed %.15g, -sum r qd %.15g",
+                    m->mus_name[i], d->mus_speed[i], s);
+      for (int t = 0; t < d->mus_npt[i]; t++) {
+        int pw = d->apt_wrap[d->mus_apt_adr[i] + t];
+        if (pw >= 0) wrapped[m->pw_wrap[pw]] = 1;
+      }
+    }
+  }
+  for (int w = 0; w < 4; w++) ck_assert_msg(wrapped[w], "%s never wrapped", m->wrap_name[w]);
+  hl_data_free(d);
+  hl_model_free(m);
+}
+END_TEST
+
 /* ----------------------------------------------------------------- against OpenSim 4.6 */
 
 /* Run an AnalyzeTool setup into a temporary folder (forces: JointReaction's forces file, or
@@ -518,6 +563,7 @@ int main(void) {
   tcase_add_test(tc, sphere_tangent_great_circle);
   tcase_add_test(tc, ellipsoid_as_sphere);
   tcase_add_test(tc, torus_through_the_hole);
+  tcase_add_test(tc, all_shapes_on_a_path);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("opensim");
   tcase_set_timeout(tr, 600);
