@@ -26,7 +26,7 @@
 #define PARALLEL_TOL 2e-13     /* |u1 × u2|² below this: parallel lines */
 #define PLANE_TOL 1e-5         /* a segment meeting a plane: |cos| and parameter slack */
 #define SLIDE_HALF 10.0        /* the tangent point slides at most this far (model units) */
-#define COS_TANGENCY_TOL 0.99999847691328769 /* cos(0.1°): OpenSim's tangency within 0.1° */
+#define COS2_TANGENCY_TOL 0.9999969538288952 /* cos²(0.1°): OpenSim's tangency within 0.1° */
 #define MAX_TANGENCY_RESTARTS 100
 #define HELIX_STEP 0.002       /* helix sampled every 2 mm for the tangency test */
 
@@ -267,45 +267,48 @@ static void tangency_init(const double p[3], const double r[3], const double w[3
 /* One correction of height *rz (end height pz, sample height wz). Returns 1 when it moved. */
 static int tangency_step(const tangency *t, double pz, double *rz, double wz) {
   /* the angles to the axis, a = angle(p → r), b = angle(r → w), compared by cos(a − b) (both in
-   * [0, π], so it falls as |a − b| grows) */
-  double v1 = *rz - pz, v2 = wz - *rz;
-  double l1 = sqrt(t->h_pr * t->h_pr + v1 * v1), l2 = sqrt(t->h_rw * t->h_rw + v2 * v2);
-  double cd = (v1 * v2 + t->h_pr * t->h_rw) / (l1 * l2);
-  if (!(cd < COS_TANGENCY_TOL) || !(t->s == t->s)) return 0;
+   * [0, π], so it falls as |a − b| grows): cos(a − b) = (v1 v2 + h1 h2) / (l1 l2) < cos 0.1°,
+   * squared so that no root is taken */
+  double v1 = *rz - pz, v2 = wz - *rz, h1 = t->h_pr, h2 = t->h_rw;
+  double num = v1 * v2 + h1 * h2;
+  int off = num < 0.0 || num * num < COS2_TANGENCY_TOL * ((h1 * h1 + v1 * v1) * (h2 * h2 + v2 * v2));
+  if (!off || !(t->s == t->s)) return 0;
   *rz += 1.5 * (pz + t->s * (wz - pz) - *rz);
   return 1;
 }
 
-/* Step 6: the helix length; with several wraps on the path, OpenSim's tangency restarts. */
+/* Step 6: the helix length; with several wraps on the path, OpenSim's tangency restarts. Each
+ * restart needs only the helix's sample count n = ⌊length / 2 mm⌋, found from the squared length
+ * while it stays between n and n + 1 steps. */
 static double cyl_helix(const cyl *c, int lng, int correct, const double *p1, const double *p2,
                         double r1[3], double r2[3]) {
   double R = c->R, th = signed_angle(r1, r2), ang = th;
   if (lng) ang = th > 0 ? th - 2.0 * PI : th + 2.0 * PI; /* the other way round */
   double turn = lng ? 2.0 * PI - th : fabs(th);          /* OpenSim: 2π − θ (signed θ) */
-  double th0 = atan2(r1[1], r1[0]), len = 0.0;
+  double th0 = atan2(r1[1], r1[0]), arc2 = R * turn * R * turn;
   tangency t1 = {0, 0, NAN}, t2 = {0, 0, NAN};
-  int nsamp = 0;
-  double w1z = 0.0, w2z = 0.0;
-  for (int it = 0;; it++) {
-    double dz = r2[2] - r1[2];
-    len = sqrt(R * turn * R * turn + dz * dz);
-    if (!correct || it >= MAX_TANGENCY_RESTARTS) break;
-    int n = (int)(len / HELIX_STEP);
-    if (n < 2) break;
-    if (n != nsamp) { /* the samples next to r1 and r2 round the axis, for n samples */
+  int nsamp = -1;
+  double lo2 = 0.0, hi2 = -1.0; /* squared lengths of nsamp and nsamp + 1 steps */
+  for (int it = 0; correct && it < MAX_TANGENCY_RESTARTS; it++) {
+    double dz = r2[2] - r1[2], len2 = arc2 + dz * dz;
+    if (!(len2 >= lo2 && len2 < hi2)) {
+      int n = (int)(sqrt(len2) / HELIX_STEP);
+      if (n < 2) break;
       double w1[3] = {R * cos(th0 + ang / n), R * sin(th0 + ang / n), 0.0};
       double w2[3] = {R * cos(th0 + ang * (1.0 - 1.0 / n)), R * sin(th0 + ang * (1.0 - 1.0 / n)), 0.0};
       tangency_init(p1, r1, w1, &t1);
       tangency_init(p2, r2, w2, &t2);
       nsamp = n;
+      lo2 = (n * HELIX_STEP) * (n * HELIX_STEP);
+      hi2 = ((n + 1) * HELIX_STEP) * ((n + 1) * HELIX_STEP);
     }
-    w1z = r1[2] + dz / n;
-    w2z = r1[2] + dz * (1.0 - 1.0 / n);
+    double w1z = r1[2] + dz / nsamp, w2z = r1[2] + dz * (1.0 - 1.0 / nsamp);
     int moved = tangency_step(&t1, p1[2], &r1[2], w1z);
     moved |= tangency_step(&t2, p2[2], &r2[2], w2z);
     if (!moved) break;
   }
-  return len;
+  double dz = r2[2] - r1[2];
+  return sqrt(arc2 + dz * dz);
 }
 
 void hl_wrap_cylinder(const hl_wrap_geom *g, const double p1[3], const double p2[3],
