@@ -319,7 +319,7 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsu
     for (int a = 0; a < 3; a++) {
       d->apt_local[3 * slot + a] = e->loc[a];
       d->apt_pos[3 * slot + a] = e->pos[a];
-      Rk[3 * s + a] = e->pos[a] - d->body_p[3 * b + a];
+      Rk[3 * s + a] = R[3 * a] * e->loc[0] + R[3 * a + 1] * e->loc[1] + R[3 * a + 2] * e->loc[2];
       Vl[3 * s + a] = 0.0;
     }
     if (p >= 0 && m->pt_type[p] == 2) /* the point's own motion in its body, in ground */
