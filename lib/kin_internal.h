@@ -20,6 +20,7 @@ typedef struct hl__path_ent {
   int pw;               /* path wrap entry of a tangent point, -1 otherwise */
   int obj;              /* wrap object of a tangent point, -1 otherwise */
   double loc[3];        /* in its body */
+  double off[3];        /* R_GB loc: from the body origin, in ground */
   double pos[3];        /* in ground */
   double wlen;          /* second tangent point: the length over the surface from the first */
 } hl__path_ent;

@@ -99,6 +99,15 @@ static void apply_run(const hl_model *m, const hl_data *d, int b, const double F
 
 /* ------------------------------------------------------------------------ current path */
 
+/* Entry e fixed in body b at e->loc: its offset from the body origin and its place in ground. */
+static inline void place(const hl_data *d, int b, hl__path_ent *e) {
+  const double *R = d->body_R + 9 * b, *o = d->body_p + 3 * b;
+  for (int a = 0; a < 3; a++) {
+    e->off[a] = R[3 * a] * e->loc[0] + R[3 * a + 1] * e->loc[1] + R[3 * a + 2] * e->loc[2];
+    e->pos[a] = o[a] + e->off[a];
+  }
+}
+
 /* The active path points of muscle i, in order, into path[] (moving points' d(location)/dq into
  * Dl, 3 per entry). Returns how many. */
 static int active_points(const hl_model *m, const hl_data *d, int i, hl__path_ent *path,
@@ -111,7 +120,7 @@ static int active_points(const hl_model *m, const hl_data *d, int i, hl__path_en
     hl__path_ent *e = path + n;
     int b = m->pt_body[p];
     point_local(m, d->q, p, e->loc, Dl + 3 * n);
-    hl_kin_point(m, d, b, e->loc, e->pos);
+    place(d, b, e);
     e->body = b;
     e->src = p;
     e->pw = e->obj = -1;
@@ -164,7 +173,7 @@ static void make_tangent(const hl_model *m, const hl_data *d, int pw, int w, con
   const double *Rw = m->wrap_R + 9 * w, *p = m->wrap_p + 3 * w;
   for (int i = 0; i < 3; i++) e->loc[i] = Rw[3 * i] * r[0] + Rw[3 * i + 1] * r[1] + Rw[3 * i + 2] * r[2] + p[i];
   e->body = m->wrap_body[w];
-  hl_kin_point(m, d, e->body, e->loc, e->pos);
+  place(d, e->body, e);
   e->src = -1;
   e->pw = pw;
   e->obj = w;
@@ -319,7 +328,7 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsu
     for (int a = 0; a < 3; a++) {
       d->apt_local[3 * slot + a] = e->loc[a];
       d->apt_pos[3 * slot + a] = e->pos[a];
-      Rk[3 * s + a] = R[3 * a] * e->loc[0] + R[3 * a + 1] * e->loc[1] + R[3 * a + 2] * e->loc[2];
+      Rk[3 * s + a] = e->off[a];
       Vl[3 * s + a] = 0.0;
     }
     if (p >= 0 && m->pt_type[p] == 2) /* the point's own motion in its body, in ground */
