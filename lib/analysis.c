@@ -459,19 +459,21 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
       if (st) goto done;
       hl_so_info info;
       st = hl_so_solve(so, m, d, tau, ctrl, frc, &info);
+      if (!st && info.outcome == HL_QP_ITERATION_LIMIT) st = HL_ERR_NO_CONVERGENCE;
       if (st) {
         hl_error_set(err, st, s->coordinates_file, 0, "static optimization failed at t = %.6g s: %s%s", tm, hl_strerror(st),
-                     so_mu > 0 && st == HL_ERR_MAXITER
+                     so_mu > 0 && st == HL_ERR_NO_CONVERGENCE
                          ? " (the interior point that stands for OpenSim's answer did not converge; "
                            "the exact optimum: --exact)"
                          : "");
         goto done;
       }
-      if (info.least_squares) rep->so_least_squares++;
+      int lsq = info.outcome == HL_QP_LEAST_SQUARES;
+      if (lsq) rep->so_least_squares++;
       if (t_info) {
         double *ri = t_info->data + (size_t)f * t_info->ncol;
         ri[0] = tm;
-        ri[1] = info.least_squares;
+        ri[1] = lsq;
         ri[2] = info.iterations;
         ri[3] = info.residual;
         ri[4] = info.n_active;

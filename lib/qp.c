@@ -20,8 +20,7 @@
  *
  * Infeasible frames (no x in the box meets A x = b): the exact re-solve cannot hold, and the
  * elastic answer is returned: among bounded x with its A x it is the least-cost one, and its
- * residual is within O(1/ρ) of the least achievable ‖A x − b‖. Status HL_ERR_INFEASIBLE,
- * least_squares = 1.
+ * residual is within O(1/ρ) of the least achievable ‖A x − b‖. Outcome HL_QP_LEAST_SQUARES.
  *
  * p ≠ 2: a sequential-quadratic (Newton) method. Around the current x, each term w|x|^p is
  * replaced by its second-order model, which is again a centred weighted least-norm problem solved
@@ -41,6 +40,11 @@
 #include "kin_internal.h"
 
 #define QP_RHO_REL 1e8         /* elastic penalty relative to the cost curvature of J */
+
+/* The iterations report the two outcomes that are answers, not errors, through the status they
+ * return; qp_solve turns them into hl_qp_result.outcome and returns HL_OK (qp.h). */
+#define QP_LEAST_SQUARES ((hl_status)(HL_STATUS_COUNT + 1))
+#define QP_ITERATION_LIMIT ((hl_status)(HL_STATUS_COUNT + 2))
 
 struct hl_qp {
   int m, n;
@@ -662,10 +666,10 @@ static hl_status solve_p2(hl_qp *qp, const double *A, const double *b, const dou
   double r = 0.0;
   for (int j = 0; j < m; j++) r = fmax(r, fabs(b[j] - dot(A + (size_t)j * n, x, n)));
   *resid = r;
-  if (!ok) return HL_ERR_MAXITER;
+  if (!ok) return QP_ITERATION_LIMIT;
   if (r <= tol_abs) return HL_OK;
   *lsq = 1;
-  return HL_ERR_INFEASIBLE;
+  return QP_LEAST_SQUARES;
 }
 
 static double cost_p(const double *w, const double *x, int n, double p) {
@@ -1077,13 +1081,11 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   memset(res, 0, sizeof *res);
   int m = qp->m, n = qp->n;
   if ((m > 0 && ((!A && !(ccnt && crows && cvals)) || !b)) || !w || !lb || !ub || !x) {
-    res->status = HL_ERR_INVALID_ARG;
     return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
                         "%s: A, b, w, lb, ub and x must not be NULL", fn);
   }
   double p = qp->set.p;
   if (!(p > 1.0) || !isfinite(p)) {
-    res->status = HL_ERR_INVALID_ARG;
     return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
                         "%s: exponent p = %g must be finite and > 1", fn, p);
   }
@@ -1100,12 +1102,10 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   qp->b_finite = !infb;
   for (int i = 0; i < n && bad; i++) {
     if (!(w[i] > 0.0) || !isfinite(w[i])) {
-      res->status = HL_ERR_BAD_VALUE;
       return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
                           "%s: weight w[%d] = %g must be finite and > 0", fn, i, w[i]);
     }
     if (isnan(lb[i]) || isnan(ub[i]) || lb[i] > ub[i] || lb[i] == INFINITY || ub[i] == -INFINITY) {
-      res->status = HL_ERR_BAD_VALUE;
       return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
                           "%s: bounds of x[%d] are [%g, %g]", fn, i, lb[i],
                           ub[i]);
@@ -1115,7 +1115,6 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
   double bmax = 0.0;
   for (int j = 0; j < m; j++) {
     if (!isfinite(b[j])) {
-      res->status = HL_ERR_BAD_VALUE;
       return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: b[%d] = %g", fn, j, b[j]);
     }
     if (fabs(b[j]) > bmax) bmax = fabs(b[j]);
@@ -1143,8 +1142,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
         for (int i = 0; i < n; i++) {
           double v = A[(size_t)j * n + i];
           if (!isfinite(v)) {
-            res->status = HL_ERR_BAD_VALUE;
-            return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
+                  return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
                                 j, i, v);
           }
         }
@@ -1180,22 +1178,19 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     for (int i = 0; i < n && bad; i++) {
       int c = ccnt[i];
       if (c < 0 || c > m) {
-        res->status = HL_ERR_BAD_VALUE;
-        return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
                             "%s: column %d has %d nonzeros (m = %d)", fn, i, c, m);
       }
       const int *ri = crows + (size_t)i * m;
       const double *vi = cvals + (size_t)i * m;
       for (int k = 0; k < c; k++) {
         if (ri[k] < 0 || ri[k] >= m || (k > 0 && ri[k] <= ri[k - 1])) {
-          res->status = HL_ERR_BAD_VALUE;
-          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+              return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
                               "%s: column %d, entry %d: row %d (rows must ascend within 0..%d)",
                               fn, i, k, ri[k], m - 1);
         }
         if (!isfinite(vi[k])) {
-          res->status = HL_ERR_BAD_VALUE;
-          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
+              return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
                               ri[k], i, vi[k]);
         }
       }
@@ -1255,7 +1250,7 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
       for (int j = 0; j < m; j++) qp->bb[j] = dot(A + (size_t)j * n, x, n);
       bt = qp->bb;
     }
-    if (st == HL_OK || st == HL_ERR_INFEASIBLE) {
+    if (st == HL_OK || st == QP_LEAST_SQUARES) {
       hl_status st_in = HL_OK;
       int outer, conv = 0;
       for (outer = 0; outer < qp->set.max_iter; outer++) {
@@ -1297,36 +1292,30 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
         if (step <= 1e-10 * (xmax > 1.0 ? xmax : 1.0)) { conv = 1; outer++; break; }
       }
       if (st_in != HL_OK) st = st_in;
-      else if (!conv) st = HL_ERR_MAXITER;
+      else if (!conv) st = QP_ITERATION_LIMIT;
       /* Residual and active set of the final x. */
       resid = 0.0;
       for (int j = 0; j < m; j++) resid = fmax(resid, fabs(b[j] - dot(A + (size_t)j * n, x, n)));
       for (int i = 0; i < n; i++) qp->act[i] = x[i] <= lb[i] ? -1 : x[i] >= ub[i] ? 1 : 0;
-      if (st == HL_OK && lsq) st = HL_ERR_INFEASIBLE;
+      if (st == HL_OK && lsq) st = QP_LEAST_SQUARES;
     }
   }
 
-  qp->have_warm = (st == HL_OK || st == HL_ERR_INFEASIBLE);
+  qp->have_warm = (st == HL_OK || st == QP_LEAST_SQUARES);
   int nact = 0;
   for (int i = 0; i < n; i++) {
     int a = x[i] <= lb[i] ? -1 : x[i] >= ub[i] ? 1 : 0;
     if (a) nact++;
     if (active) active[i] = a;
   }
-  res->status = st;
+  res->outcome = st == QP_LEAST_SQUARES     ? HL_QP_LEAST_SQUARES
+                 : st == QP_ITERATION_LIMIT ? HL_QP_ITERATION_LIMIT
+                                            : HL_QP_OPTIMAL;
   res->iterations = iters;
   res->residual = resid;
   res->cost = cost_p(w, x, n, p);
   res->n_active = nact;
-  res->least_squares = lsq;
-  if (st == HL_ERR_INFEASIBLE)
-    hl_error_set(&qp->err, st, NULL, 0,
-                 "hl_qp_solve: no bounded x meets A x = b; least-squares answer, max |A x - b| = %g",
-                 resid);
-  else if (st == HL_ERR_MAXITER)
-    hl_error_set(&qp->err, st, NULL, 0, "%s: %d iterations without convergence (residual %g)", fn,
-                 iters, resid);
-  return st;
+  return st == QP_LEAST_SQUARES || st == QP_ITERATION_LIMIT ? HL_OK : st;
 }
 
 hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
@@ -1400,12 +1389,11 @@ hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
           push_history(qp);
           qp->have_warm = 1;
           hl_error_clear(&qp->err);
-          res->status = HL_OK;
+          res->outcome = HL_QP_OPTIMAL;
           res->iterations = iters;
           res->residual = qp->fast_resid;
           res->cost = NAN;
           res->n_active = nact;
-          res->least_squares = 0;
           qp->cnt = qp->own_cnt;
           qp->ridx = qp->own_ridx;
           qp->cval = qp->own_cval;

@@ -108,7 +108,7 @@ static double max_residual(int m, int n, const int *cnt, const int *rows, const 
   return mx;
 }
 
-hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
+hl_qp_outcome hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
                          const double *b, const double *w, const double *lb, const double *ub,
                          double p, double mu, double *x, double *work, int *iterations,
                          double *residual) {
@@ -178,10 +178,10 @@ hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const do
     if (iterations) *iterations = it;
     if (alpha == 1 && dmax <= 1e-10) {
       if (residual) *residual = max_residual(m, n, cnt, rows, vals, b, x, rp);
-      return HL_OK;
+      return HL_QP_OPTIMAL;
     }
   }
   memcpy(x, x0, sizeof(double) * (size_t)n);
   if (residual) *residual = max_residual(m, n, cnt, rows, vals, b, x, rp);
-  return HL_ERR_MAXITER;
+  return HL_QP_ITERATION_LIMIT;
 }

@@ -12,17 +12,17 @@
  * A is given by columns as for hl_qp_solve_cols. x: in, a start satisfying A x ≈ b (the exact
  * optimum); out, the barrier point. work: hl__qp_barrier_work_size(m, n) doubles. Deterministic
  * (no BLAS, fixed loop order); does not allocate. residual (may be NULL): max |A x − b| of the x
- * returned. Returns HL_OK, or HL_ERR_MAXITER (x then holds the start unchanged). */
+ * returned. Returns HL_QP_OPTIMAL, or HL_QP_ITERATION_LIMIT (x then holds the start unchanged). */
 #ifndef HIPLOAD_QP_BARRIER_H
 #define HIPLOAD_QP_BARRIER_H
 
 #include <stddef.h>
 
-#include "hipload/status.h"
+#include "hipload/qp.h"
 
 size_t hl__qp_barrier_work_size(int m, int n);
 
-hl_status hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
+hl_qp_outcome hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
                          const double *b, const double *w, const double *lb, const double *ub,
                          double p, double mu, double *x, double *work, int *iterations,
                          double *residual);

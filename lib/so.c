@@ -482,12 +482,13 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
   hl_status st = hl__qp_solve_cols_trusted(so->qp, so->ccnt, so->crow, so->cval, so->b, so->w,
                                            so->lb, so->ub, so->x, so->active, &res, same_rows);
   const double *xo = so->x;
-  if (so->set.barrier_mu > 0 && st == HL_OK && !res.least_squares) {
+  if (so->set.barrier_mu > 0 && st == HL_OK && res.outcome == HL_QP_OPTIMAL) {
     /* from the exact optimum to the barrier point; the exact one stays the next call's start */
     int bit = 0;
     memcpy(so->xb, so->x, sizeof(double) * (size_t)n);
-    st = hl__qp_barrier(so->nrow, n, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb, so->ub,
-                        so->set.exponent, so->set.barrier_mu, so->xb, so->bwork, &bit, &res.residual);
+    res.outcome = hl__qp_barrier(so->nrow, n, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb,
+                                 so->ub, so->set.exponent, so->set.barrier_mu, so->xb, so->bwork,
+                                 &bit, &res.residual);
     res.iterations += bit;
     xo = so->xb;
   }
@@ -496,11 +497,10 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
     force[k] = xo[k] * so->fpu[k];
   }
   if (info) {
-    info->status = st;
+    info->outcome = res.outcome;
     info->iterations = res.iterations;
     info->residual = res.residual;
     info->n_active = res.n_active;
-    info->least_squares = res.least_squares;
     info->reserve_max = 0;
     info->reserve_max_index = -1;
     for (int a = 0; a < m->nactuator; a++) {
@@ -511,5 +511,5 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
       }
     }
   }
-  return st == HL_ERR_INFEASIBLE ? HL_OK : st;
+  return st;
 }

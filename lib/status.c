@@ -21,8 +21,7 @@ const char *hl_strerror(hl_status status) {
   case HL_ERR_BAD_VALUE: return "bad value";
   case HL_ERR_RANGE: return "out of range";
   case HL_ERR_SINGULAR: return "singular matrix";
-  case HL_ERR_INFEASIBLE: return "infeasible problem";
-  case HL_ERR_MAXITER: return "iteration limit reached";
+  case HL_ERR_NO_CONVERGENCE: return "iteration limit reached";
   default: return "unknown status";
   }
 }

@@ -58,13 +58,12 @@ START_TEST(test_infeasible_cols) {
   hl_qp_result r;
   hl_qp *qp = hl_qp_create(1, 2, NULL);
   ck_assert_ptr_nonnull(qp);
-  ck_assert_int_eq(hl_qp_solve_cols(qp, cnt, rows, vals, b, w, lb, ub, x, NULL, &r),
-                   HL_ERR_INFEASIBLE);
-  ck_assert_int_eq(r.least_squares, 1);
+  ck_assert_int_eq(hl_qp_solve_cols(qp, cnt, rows, vals, b, w, lb, ub, x, NULL, &r), HL_OK);
+  ck_assert_int_eq(r.outcome, HL_QP_LEAST_SQUARES);
   ck_assert_double_eq_tol(x[0], 1.0, 1e-6);
   ck_assert_double_eq_tol(x[1], 1.0, 1e-6);
   ck_assert_double_eq_tol(r.residual, 1.0, 1e-6);
-  ck_assert_ptr_nonnull(strstr(hl_qp_error(qp)->message, "least-squares"));
+  ck_assert_str_eq(hl_qp_error(qp)->message, "");
   hl_qp_free(qp);
 }
 END_TEST
@@ -166,7 +165,6 @@ START_TEST(test_bad_cols) {
   ck_assert_int_eq(hl_qp_solve_cols(qp, cbig, rows, vals, b2, w, lb, ub, x, NULL, &r),
                    HL_ERR_BAD_VALUE);
   ck_assert_ptr_nonnull(strstr(hl_qp_error(qp)->message, "column 1 has 3 nonzeros (m = 2)"));
-  ck_assert_int_eq(r.status, HL_ERR_BAD_VALUE);
   int cneg[2] = {-1, 1};
   ck_assert_int_eq(hl_qp_solve_cols(qp, cneg, rows, vals, b2, w, lb, ub, x, NULL, &r),
                    HL_ERR_BAD_VALUE);

@@ -30,13 +30,20 @@ typedef struct hl_qp_settings {
 
 void hl_qp_settings_defaults(hl_qp_settings *s);
 
+/* How a solve ended. Every outcome is an answer (the call returns HL_OK); errors are bad input. */
+typedef enum hl_qp_outcome {
+  HL_QP_OPTIMAL = 0,     /* the bounded minimum with A x = b (within tol) */
+  HL_QP_LEAST_SQUARES,   /* no bounded x meets A x = b: the bounded x minimizing ‖A x − b‖², then
+                            the cost */
+  HL_QP_ITERATION_LIMIT  /* stopped at max_iter: x is the last iterate */
+} hl_qp_outcome;
+
 typedef struct hl_qp_result {
-  hl_status status;   /* HL_OK, HL_ERR_INFEASIBLE (least-squares answer), HL_ERR_MAXITER */
+  hl_qp_outcome outcome;
   int iterations;
   double residual;    /* max |A x − b| */
   double cost;        /* Σ w_i |x_i|^p */
   int n_active;       /* bounds active at the answer */
-  int least_squares;  /* 1 when the equality could not be met and ‖Ax−b‖ was minimized */
 } hl_qp_result;
 
 typedef struct hl_qp hl_qp; /* workspace for problems of size m × n; reused across frames */
@@ -45,7 +52,9 @@ hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s);
 void hl_qp_free(hl_qp *qp);
 
 /* Solve. w: n weights (> 0), lb/ub: n bounds (may be ±INFINITY), x: n in/out (in: a guess, used
- * for p ≠ 2). active (may be NULL): n ints out, -1 at lower bound, +1 at upper, 0 free. Does not
+ * for p ≠ 2). active (may be NULL): n ints out, -1 at lower bound, +1 at upper, 0 free. How it
+ * ended is res->outcome. Errors (a NULL or non-finite input, zero weight, crossed bounds,
+ * p ≤ 1): HL_ERR_INVALID_ARG / HL_ERR_BAD_VALUE with the detail in hl_qp_error. Does not
  * allocate. */
 hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
                       const double *lb, const double *ub, double *x, int *active,
@@ -70,7 +79,8 @@ void hl_qp_reset(hl_qp *qp);
  * Valid until the next hl_qp_solve; NULL for a NULL workspace. */
 const double *hl_qp_multipliers(const hl_qp *qp);
 
-/* Detail of the last hl_qp_solve failure (status HL_OK and "" after a success). */
+/* Detail of the last hl_qp_solve error (status HL_OK and "" after an answer, whatever its
+ * outcome). */
 const hl_error *hl_qp_error(const hl_qp *qp);
 
 #ifdef __cplusplus

@@ -47,12 +47,14 @@ void hl_so_settings_defaults(hl_so_settings *s);
 
 /* What one frame's solve did. */
 typedef struct hl_so_info {
-  hl_status status;          /* HL_OK; HL_ERR_INFEASIBLE when solved in least squares */
+  hl_qp_outcome outcome;     /* HL_QP_OPTIMAL; HL_QP_LEAST_SQUARES when τ could not be met within
+                                the bounds; HL_QP_ITERATION_LIMIT when the solver, or the barrier
+                                point (barrier_mu > 0, whose answer is then the exact optimum),
+                                stopped at its limit */
   int iterations;            /* solver iterations (with barrier_mu: plus the Newton steps) */
   double residual;           /* max |A x − τ| over the constrained coordinates, N·m or N */
   int n_active;              /* bounds active at the answer (with barrier_mu: at the exact
                                 optimum the barrier point stands in for) */
-  int least_squares;         /* 1 when τ could not be met within the bounds */
   double reserve_max;        /* largest |generalized force| a non-muscle actuator carried */
   int reserve_max_index;     /* which actuator (index into model actuators), -1 when none */
 } hl_so_info;
