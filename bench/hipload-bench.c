@@ -29,12 +29,13 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "hipload/force.h"
 #include "hipload/invdyn.h"
 #include "hipload/model.h"
 #include "hipload/motion.h"
 #include "hipload/reaction.h"
 #include "hipload/so.h"
-#include "../lib/kin_internal.h" /* hl__qp_solve_cols_trusted, the entry hl_so_solve uses */
+#include "qp_internal.h" /* hl__qp_solve_cols_trusted, the entry hl_so_solve uses */
 
 static double now_s(void) {
   struct timespec ts;
@@ -310,7 +311,7 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
     if (frame(T, &w, f, NULL, NULL)) goto out_w;
     const double *Af = hl_so_matrix(w.so);
     memset(pas, 0, sizeof(double) * (size_t)nq);
-    hl_passive_forces(m, w.d->q, w.d->qd, pas);
+    hl_force_passive(m, w.d->q, w.d->qd, pas);
     for (int k = 0; k < n; k++) cc[(size_t)f * n + k] = 0;
     for (int i = 0, r = 0; i < nq; i++) {
       if (m->coord_locked[i]) continue;
@@ -421,7 +422,7 @@ static void dump_problem(FILE *fp, FILE *fx, const hl_model *m, const hl_data *d
   const double *A = hl_so_matrix(so);
   double *pas = calloc((size_t)nq, sizeof(double));
   if (!pas) return;
-  hl_passive_forces(m, d->q, d->qd, pas);
+  hl_force_passive(m, d->q, d->qd, pas);
   for (int i = 0; i < nq; i++) nrow += !m->coord_locked[i];
   fprintf(fp, "%d %d\n", nrow, n);
   for (int i = 0; i < nq; i++) {

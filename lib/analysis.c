@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "hipload/extloads.h"
+#include "hipload/force.h"
 #include "hipload/groups.h"
 #include "hipload/invdyn.h"
 #include "hipload/model.h"
@@ -495,7 +496,7 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
       int col = 1 + nm + na;
       for (int i = 0; i < m->nlimit; i++) {
         double pe;
-        rf[col++] = hl_limit_force(m, i, q, qd, &pe);
+        rf[col++] = hl_force_limit(m, i, q, qd, &pe);
         rf[col++] = pe;
       }
       for (int i = 0; xl && i < xl->nforce; i++, col += 9) external_record(d, xl, xmap, i, tm, rf + col);

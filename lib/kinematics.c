@@ -164,6 +164,7 @@ hl_data *hl_data_create(const hl_model *m) {
   hl__kin_data *k = zalloc(1, sizeof *k);
   if (!k) return NULL;
   hl_data *d = &k->pub;
+  d->priv = k;
   size_t nq = (size_t)m->ncoord, nb = (size_t)m->nbody, nm = (size_t)m->nmuscle;
   size_t np = (size_t)m->npathpt;
   int maxpt = 2;
@@ -240,7 +241,7 @@ hl_data *hl_data_create(const hl_model *m) {
 }
 
 void hl_data_free(hl_data *d) {
-  if (!d) return;
+  if (!d || !d->priv) return;
   hl__kin_data *k = hl__kin(d);
   free(d->q);
   free(d->qd);
@@ -340,7 +341,7 @@ static void add_qdd_part(const hl_model *m, hl_data *d) {
 
 hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
                         const double *qdd) {
-  if (!m || !d || !q) return HL_ERR_INVALID_ARG;
+  if (!m || !d || !q || !d->priv) return HL_ERR_INVALID_ARG;
   hl__kin_data *k = hl__kin(d);
   if (d->nq != m->ncoord || k->nbody != m->nbody || k->nmuscle != m->nmuscle ||
       k->npathpt != m->npathpt)

@@ -33,7 +33,7 @@
 #endif
 
 #include "hl_exp.h"
-#include "kin_internal.h"
+#include "muscle_internal.h"
 
 #define SIGNIFICANT_REAL 1.8189894035458565e-14 /* SimTK::SignificantReal = eps^(7/8) */
 #define DEFAULT_MAX_PENNATION 1.4706289056333368 /* acos(0.1), OpenSim's default */
@@ -367,7 +367,7 @@ double hl__muscle_fpa(const hl_model *m, int i, const hl__mus_const *pc, double 
   return fpa_impl(m, i, pc, len, speed, use_physiology, lnorm, vnorm, alpha);
 }
 
-/* Muscle i's lanes in the lane table (kin_internal.h): field f at [4 f]. */
+/* Muscle i's lanes in the lane table (muscle_internal.h): field f at [4 f]. */
 static inline const double *lane_at(const double *lanes, int i) {
   return lanes + (size_t)(i / 4) * 4 * HL__MUS_LANE_NF + (i % 4);
 }

@@ -168,9 +168,10 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, double *mc, do
 }
 
 hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported, hl_error *err) {
-  if (!m || !d)
-    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_muscle_update: %s is NULL",
-                        !m ? "model" : "workspace");
+  if (!m || !d || !d->priv)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_muscle_update: %s",
+                        !m ? "the model is NULL" : !d ? "the workspace is NULL"
+                                                      : "the workspace was not made by hl_data_create");
   hl__kin_data *k = hl__kin(d);
   if (d->nq != m->ncoord || k->nbody != m->nbody || k->nmuscle != m->nmuscle ||
       k->npathpt != m->npathpt)

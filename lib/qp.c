@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kin_internal.h"
+#include "qp_internal.h"
 
 #define QP_RHO_REL 1e8         /* elastic penalty relative to the cost curvature of J */
 
@@ -1337,7 +1337,7 @@ hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const dou
   return st;
 }
 
-/* The trusted entry for lib/so.c (declared in kin_internal.h). The caller builds its columns
+/* The trusted entry for lib/so.c (declared in qp_internal.h). The caller builds its columns
  * itself (counts within 0..m, rows strictly ascending within 0..m−1) and passes the same w, lb, ub
  * values on every call, so on a warm p = 2 call the per-call checks are skipped: the weights and
  * bounds are the ones the last checked call accepted (wb_ok), and the columns' structure is the

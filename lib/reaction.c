@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "hipload/invdyn.h"
-#include "hipload/so.h"
+#include "hipload/force.h"
 #include "kin_internal.h"
 
 struct hl_jr {
   int nq, nb;
   hl_invdyn *id;
-  double *M, *Mr, *h, *tau, *rhs, *J3, *col, *Jc, *qdd0;
+  double *M, *Mr, *h, *tau, *rhs, *J3, *Jc, *qdd0; /* J3: hl_force_generalized's scratch */
   int *free_idx;
   int nfree;
   char *in_sub; /* nbody flags */
@@ -28,7 +28,6 @@ void hl_jr_free(hl_jr *jr) {
   free(jr->tau);
   free(jr->rhs);
   free(jr->J3);
-  free(jr->col);
   free(jr->Jc);
   free(jr->qdd0);
   free(jr->free_idx);
@@ -50,13 +49,12 @@ hl_jr *hl_jr_create(const hl_model *m) {
   jr->h = calloc(q1, sizeof(double));
   jr->tau = calloc(q1, sizeof(double));
   jr->rhs = calloc(q1, sizeof(double));
-  jr->J3 = calloc(3 * q1, sizeof(double));
-  jr->col = calloc(q1, sizeof(double));
+  jr->J3 = calloc(hl_force_scratch_size(m), sizeof(double));
   jr->Jc = calloc(9 * q1, sizeof(double)); /* 9 per coordinate (mass_matrix) */
   jr->qdd0 = calloc(q1, sizeof(double));
   jr->free_idx = calloc(q1, sizeof(int));
   jr->in_sub = calloc((size_t)(nb > 0 ? nb : 1), 1);
-  if (!jr->id || !jr->M || !jr->Mr || !jr->h || !jr->tau || !jr->rhs || !jr->J3 || !jr->col ||
+  if (!jr->id || !jr->M || !jr->Mr || !jr->h || !jr->tau || !jr->rhs || !jr->J3 ||
       !jr->Jc || !jr->qdd0 || !jr->free_idx || !jr->in_sub) {
     hl_jr_free(jr);
     return NULL;
@@ -155,8 +153,8 @@ hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const do
   st = hl_invdyn_frame(m, d, jr->id, ext, jr->h, NULL, NULL, err);
   if (st) return st;
   memset(jr->tau, 0, sizeof(double) * (size_t)nq);
-  hl_actuator_gen_forces(m, d, mus_force, act_force, jr->J3, jr->col, jr->tau);
-  hl_passive_forces(m, d->q, d->qd, jr->tau);
+  hl_force_generalized(m, jr->J3, d, mus_force, act_force, jr->tau);
+  hl_force_passive(m, d->q, d->qd, jr->tau);
   mass_matrix(jr, m, d);
   for (int a = 0; a < nf; a++) {
     int i = jr->free_idx[a];
@@ -167,6 +165,10 @@ hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const do
     return hl_error_set(err, HL_ERR_SINGULAR, NULL, 0, "mass matrix is not positive definite");
   memset(qdd, 0, sizeof(double) * (size_t)nq);
   for (int a = 0; a < nf; a++) qdd[jr->free_idx[a]] = jr->rhs[a];
+  /* d is left at the accelerations returned (the ones hl_jr_compute needs next), not at q̈ = 0:
+   * same q and q̇, so only the q̈ part is redone */
+  st = hl_kin_update(m, d, d->q, d->qd, qdd);
+  if (st) return hl_error_set(err, st, NULL, 0, "kinematics failed at the forward-dynamics accelerations");
   return HL_OK;
 }
 
@@ -303,7 +305,7 @@ hl_status hl_jr_compute(hl_jr *jr, const hl_model *m, const hl_data *d, const do
       int b = m->act_body[a];
       if (b < 0 || !jr->in_sub[b]) continue;
       double pg[3], dir[3], F[3], t[3], mm[3];
-      hl_actuator_line(m, d, a, pg, dir);
+      hl_force_actuator_line(m, d, a, pg, dir);
       for (int i = 0; i < 3; i++) {
         F[i] = f * dir[i];
         t[i] = pg[i] - o[i];
@@ -318,7 +320,7 @@ hl_status hl_jr_compute(hl_jr *jr, const hl_model *m, const hl_data *d, const do
       double sgn = (ba >= 0 && jr->in_sub[ba] ? 1.0 : 0.0) - (bb >= 0 && jr->in_sub[bb] ? 1.0 : 0.0);
       if (sgn == 0) continue;
       double pg[3], axis[3];
-      hl_actuator_line(m, d, a, pg, axis);
+      hl_force_actuator_line(m, d, a, pg, axis);
       for (int i = 0; i < 3; i++) Ma[i] += sgn * f * axis[i];
     }
   }

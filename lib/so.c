@@ -7,8 +7,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hipload/force.h"
 #include "hipload/muscle.h"
+#include "force_internal.h"
 #include "kin_internal.h"
+#include "muscle_internal.h"
+#include "qp_internal.h"
 #include "qp_barrier.h"
 
 struct hl_so {
@@ -31,7 +35,7 @@ struct hl_so {
   double *tau;      /* nq scratch */
   double *J3;       /* 3 × nq scratch */
   hl__mus_const *mc; /* nmuscle: pennation constants, computed once */
-  double *mlanes;    /* mc's lane table for hl__muscle_fpa_all (kin_internal.h), formed once */
+  double *mlanes;    /* mc's lane table for hl__muscle_fpa_all (muscle_internal.h), formed once */
   unsigned char *act_fixed; /* nactuator: 1 when the column does not depend on the pose
                                (coordinate actuators), built once in hl_so_create */
   /* Index lists for build_matrix, filled by the first solve from the kinematics workspace (they
@@ -201,106 +205,6 @@ const double *hl_so_matrix(const hl_so *so) {
   return so->Afull;
 }
 
-/* Simbody's smooth step (10x³ − 15x⁴ + 6x⁵) from y0 at x0 to y1 at x1. */
-static double smooth_step(double y0, double y1, double x0, double x1, double x) {
-  if (x1 == x0) return x < x0 ? y0 : y1;
-  double u = (x - x0) / (x1 - x0);
-  if (u <= 0) return y0;
-  if (u >= 1) return y1;
-  double s = u * u * u * (10 - 15 * u + 6 * u * u);
-  return y0 + (y1 - y0) * s;
-}
-
-double hl_limit_force(const hl_model *m, int i, const double *q, const double *qd, double *pe) {
-  int c = m->lim_coord[i];
-  if (pe) *pe = 0;
-  if (c < 0) return 0;
-  const double *p = m->lim_param + 7 * i;
-  double kup = p[0], qup = p[1], klow = p[2], qlow = p[3], damp = p[4], trans = p[5];
-  /* Stiffness ramps smoothly over `trans` beyond each limit (OpenSim CoordinateLimitForce). */
-  double Ku = smooth_step(0.0, kup, qup, qup + trans, q[c]);
-  double Kl = smooth_step(klow, 0.0, qlow - trans, qlow, q[c]);
-  double f = -Ku * (q[c] - qup) + Kl * (qlow - q[c]);
-  double ramp = (kup != 0 ? Ku / kup : 0) + (klow != 0 ? Kl / klow : 0);
-  f += -damp * ramp * (qd ? qd[c] : 0);
-  if (pe) {
-    /* the spring's potential energy: the integral of the smooth-step stiffness times the
-     * penetration, in closed form (as OpenSim's computePotentialEnergy reports it) */
-    double K = 0, delta = 0;
-    if (q[c] > qup) K = kup, delta = q[c] - qup;
-    else if (q[c] < qlow) K = klow, delta = qlow - q[c];
-    if (K != 0) {
-      if (delta >= trans) *pe = K * ((-2.0 / 14.0) * trans * trans + 0.5 * delta * delta);
-      else {
-        double x = delta / trans;
-        *pe = K * x * x * x * (2.0 - 2.5 * x + (6.0 / 7.0) * x * x) * delta * delta;
-      }
-    }
-  }
-  return f;
-}
-
-void hl_passive_forces(const hl_model *m, const double *q, const double *qd, double *tau) {
-  for (int i = 0; i < m->nlimit; i++) {
-    int c = m->lim_coord[i];
-    if (c >= 0) tau[c] += hl_limit_force(m, i, q, qd, NULL);
-  }
-}
-
-void hl_actuator_line(const hl_model *m, const hl_data *d, int a, double point[3], double dir[3]) {
-  int b = m->act_body[a];
-  const double *pt = m->act_point + 3 * a, *dv = m->act_direction + 3 * a;
-  const double *R = b > 0 ? d->body_R + 9 * b : NULL;
-  if (m->act_type[a] == HL_ACT_POINT && b > 0 && !m->act_point_global[a]) hl_kin_point(m, d, b, pt, point);
-  else memcpy(point, pt, 3 * sizeof(double));
-  if (m->act_dir_global[a] || !R) memcpy(dir, dv, 3 * sizeof(double));
-  else
-    for (int i = 0; i < 3; i++) dir[i] = R[3 * i] * dv[0] + R[3 * i + 1] * dv[1] + R[3 * i + 2] * dv[2];
-}
-
-/* Generalized force per unit force (N) or torque (N·m) of non-muscle actuator a at the
- * coordinates list[0..nl) (ascending), into col[0..nl); list NULL: every coordinate (nl = nq).
- * J3 (3·nq) is scratch. d may be NULL for a coordinate actuator. */
-static void actuator_column(const hl_model *m, const hl_data *d, int a, const int *list, int nl,
-                            double *J3, double *col) {
-  int nq = m->ncoord;
-  if (!list) nl = nq;
-#define COORD(s) (list ? list[s] : (s))
-  for (int s = 0; s < nl; s++) col[s] = 0;
-  if (m->act_type[a] == HL_ACT_COORDINATE) {
-    for (int s = 0; s < nl; s++)
-      if (COORD(s) == m->act_coord[a]) col[s] = 1;
-  } else if (m->act_type[a] == HL_ACT_POINT) {
-    int b = m->act_body[a];
-    if (b < 0 || nl == 0) return;
-    double pg[3], dir[3], local[3];
-    hl_actuator_line(m, d, a, pg, dir);
-    const double *R = d->body_R + 9 * b;
-    double r[3] = {pg[0] - d->body_p[3 * b], pg[1] - d->body_p[3 * b + 1], pg[2] - d->body_p[3 * b + 2]};
-    for (int i = 0; i < 3; i++) local[i] = R[i] * r[0] + R[3 + i] * r[1] + R[6 + i] * r[2];
-    hl_kin_point_jacobian(m, d, b, local, J3);
-    for (int s = 0; s < nl; s++) {
-      int i = COORD(s);
-      col[s] = J3[i] * dir[0] + J3[nq + i] * dir[1] + J3[2 * nq + i] * dir[2];
-    }
-  } else if (m->act_type[a] == HL_ACT_TORQUE) {
-    int ba = m->act_body[a], bb = m->act_body_b[a];
-    double pg[3], axis[3];
-    hl_actuator_line(m, d, a, pg, axis);
-    /* torque on A, the opposite on B: generalized force = (J_ωA − J_ωB)ᵀ axis */
-    const double *JA = ba > 0 ? d->body_J + (size_t)6 * nq * ba : NULL;
-    const double *JB = bb > 0 ? d->body_J + (size_t)6 * nq * bb : NULL;
-    for (int s = 0; s < nl; s++) {
-      int i = COORD(s);
-      double g = 0;
-      if (JA) g += JA[i] * axis[0] + JA[nq + i] * axis[1] + JA[2 * nq + i] * axis[2];
-      if (JB) g -= JB[i] * axis[0] + JB[nq + i] * axis[1] + JB[2 * nq + i] * axis[2];
-      col[s] = g;
-    }
-  }
-#undef COORD
-}
-
 /* Column nmuscle + a (generalized force per unit control: the unit-force column times the optimal
  * force) at the coordinates list[0..nl) (NULL: all; elsewhere the column is exactly zero): its
  * nonzeros in the constrained rows for the solver and its entries at locked coordinates (for
@@ -312,7 +216,7 @@ static int actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d
   double fo = m->act_optimal_force[a], *col = so->tau; /* tau: nq scratch, free until the solve */
   so->fpu[k] = fo;
   if (!list) nl = so->nq;
-  actuator_column(m, d, a, list, nl, so->J3, col);
+  hl__force_actuator_column(m, d, a, list, nl, so->J3, col);
   int *cr = so->crow + (size_t)k * nr, c = 0, *lc = so->lk_coord + (size_t)k * so->nlock, l = 0;
   double *cv = so->cval + (size_t)k * nr, *lv = so->lk_val + (size_t)k * so->nlock;
   int oldc = so->ccnt[k], changed = 0;
@@ -331,22 +235,6 @@ static int actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d
   so->ccnt[k] = c;
   so->lk_num[k] = l;
   return changed | (c != oldc);
-}
-
-void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
-                            const double *act_force, double *J3, double *col, double *tau) {
-  int nq = m->ncoord;
-  const hl__kin_data *kd = hl__kin_c(d);
-  /* a muscle's moment arms are zero outside its own coordinate list (kin_internal.h) */
-  for (int k = 0; k < m->nmuscle && mus_force; k++) {
-    const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
-    const double *ma = d->mus_ma + (size_t)k * nq;
-    for (int s = 0; s < kd->mus_cols_num[k]; s++) tau[cols[s]] += ma[cols[s]] * mus_force[k];
-  }
-  for (int a = 0; a < m->nactuator && act_force; a++) {
-    actuator_column(m, d, a, NULL, 0, J3, col);
-    for (int i = 0; i < nq; i++) tau[i] += col[i] * act_force[a];
-  }
 }
 
 /* The index lists of build_matrix: per muscle, the coordinates of its own list (kin_internal.h)
@@ -470,7 +358,7 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
   int nq = so->nq, n = so->n;
   int same_rows = build_matrix(so, m, d);
   memset(so->tau, 0, sizeof(double) * (size_t)nq);
-  hl_passive_forces(m, d->q, d->qd, so->tau);
+  hl_force_passive(m, d->q, d->qd, so->tau);
   for (int r = 0; r < so->nrow; r++) {
     int i = so->row_coord[r];
     so->b[r] = tau_id[i] - so->tau[i];

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../lib/hl_exp.h"
-#include "../lib/kin_internal.h"
+#include "muscle_internal.h"
 #include "hipload/sample.h"
 #include "testutil.h"
 

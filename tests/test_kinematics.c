@@ -365,6 +365,15 @@ START_TEST(test_bad_input) {
   ck_assert_int_eq(hl_kin_update(m, d, NULL, NULL, NULL), HL_ERR_INVALID_ARG);
   ck_assert_int_eq(hl_kin_update(m, d, &nan, NULL, NULL), HL_ERR_BAD_VALUE);
   ck_assert_int_eq(hl_kin_update(m, d, &q, &nan, NULL), HL_ERR_BAD_VALUE);
+  /* an hl_data the library did not make is refused, not read past its end; a copy of the
+   * public struct of one it made still works */
+  hl_data fake;
+  memset(&fake, 0, sizeof fake);
+  ck_assert_int_eq(hl_kin_update(m, &fake, &q, NULL, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_muscle_update(m, &fake, 0, NULL), HL_ERR_INVALID_ARG);
+  hl_data_free(&fake); /* not ours: left alone */
+  hl_data copy = *d;
+  ck_assert_int_eq(hl_kin_update(m, &copy, &q, NULL, NULL), HL_OK);
 
   /* a workspace made for another model is refused */
   hl_model *m2 = fx_ground();

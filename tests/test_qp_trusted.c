@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hl__qp_solve_cols_trusted (lib/kin_internal.h): the solver entry static optimization uses, which
+/* hl__qp_solve_cols_trusted (lib/qp_internal.h): the solver entry static optimization uses, which
  * skips the structural and weight/bound checks on a warm call. Known answers by hand, the same bits
  * as hl_qp_solve_cols on a twin workspace, and non-finite values still reported as errors. */
 #include <math.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/kin_internal.h"
+#include "qp_internal.h"
 #include "hipload/qp.h"
 #include "testutil.h"
 

@@ -62,8 +62,13 @@ START_TEST(test_pendulum_reaction_by_hand) {
   double mus[1] = {T};
   ck_assert_int_eq(hl_jr_forward_accel(jr, m, d, NULL, mus, NULL, qdd, NULL), HL_OK);
   ck_assert_double_eq_tol(qdd[0], acc, 1e-9);
+  /* d is left at the returned accelerations (those hl_jr_compute uses), not at qdd0's: the same
+   * bits as an update at them */
+  ck_assert(d->qdd[0] == qdd[0] && d->qdd[0] != qdd0[0]);
+  double dw = d->body_dw[3 * 1 + 2], a1 = d->body_a[3 * 1];
 
   ck_assert_int_eq(hl_kin_update(m, d, q, qd, qdd), HL_OK);
+  ck_assert(d->body_dw[3 * 1 + 2] == dw && d->body_a[3 * 1] == a1);
   hl_jr_result r;
   double contrib[6];
   ck_assert_int_eq(hl_jr_compute(jr, m, d, NULL, mus, NULL, 0, 0, 0, &r, contrib), HL_OK);

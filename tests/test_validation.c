@@ -270,7 +270,7 @@ START_TEST(test_walk_so_spring_same_problem) {
       xr[k] = hl_table_get(ra, r, col);
     }
     memset(pas, 0, sizeof(double) * (size_t)nq);
-    hl_passive_forces(m, d->q, d->qd, pas);
+    hl_force_passive(m, d->q, d->qd, pas);
     double co = 0, cr = 0;
     for (int i = 0; i < nq; i++) {
       if (m->coord_locked[i]) continue;

@@ -7,7 +7,8 @@
  *   signal.h    filter, quintic spline, stance         motion.h    q, q̇, q̈ as OpenSim's tools
  *   invdyn.h    inverse dynamics                       qp.h        the static-optimization QP
  *   muscle.h    muscle force per activation            so.h        static optimization per frame
- *   reaction.h  joint reaction and contributions       groups.h    muscle groups
+ *   force.h     passive forces, actuator lines         reaction.h  joint reaction and contributions
+ *   groups.h    muscle groups
  *   setup.h     OpenSim tool setup files               analysis.h  AnalyzeTool runner
  *   trial.h     one stance end to end + summary        batch.h     many trials, threads
  *   scale.h     uniform model scaling                  sample.h    the embedded sample
@@ -24,6 +25,7 @@
 #include "hipload/invdyn.h"
 #include "hipload/qp.h"
 #include "hipload/muscle.h"
+#include "hipload/force.h"
 #include "hipload/so.h"
 #include "hipload/reaction.h"
 #include "hipload/groups.h"

@@ -283,6 +283,8 @@ typedef struct hl_data {
 
   double *scratch;        /* scratch for the kinematics routines, sized by hl_data_create */
   size_t nscratch;
+  struct hl__kin_data *priv; /* the library's own tables, set by hl_data_create: an hl_data made
+                              any other way (priv NULL) is refused with HL_ERR_INVALID_ARG */
 } hl_data;
 
 hl_data *hl_data_create(const hl_model *m);

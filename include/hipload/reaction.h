@@ -38,7 +38,9 @@ void hl_jr_free(hl_jr *jr);
 /* Forward-dynamics accelerations under the given loads, as OpenSim's JointReaction does: solves
  * M(q) q̈ = τ_actuators + τ_passive − h(q, q̇, external, gravity) on the unlocked coordinates
  * (locked ones get q̈ = 0). d must hold hl_kin_update(q, q̇, any q̈) and hl_muscle_update; ext is
- * 6·nbody body wrenches (invdyn.h convention). Writes qdd[nq]. Does not allocate. */
+ * 6·nbody body wrenches (invdyn.h convention). Writes qdd[nq]. On return d holds the kinematics
+ * at (q, q̇, qdd) — the accelerations hl_jr_compute then uses — not the ones it held before (after
+ * an error: those of q̈ = 0). Does not allocate. */
 hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const double *ext,
                               const double *mus_force, const double *act_force, double *qdd,
                               hl_error *err);

@@ -11,7 +11,7 @@
  * use_muscle_physiology, else F0); a CoordinateActuator's optimal force on its coordinate;
  * a PointActuator's optimal force mapped by the point Jacobian; a TorqueActuator's optimal force
  * mapped by the angular Jacobians of body A (+) and body B (−). τ_passive holds the model's
- * other forces (CoordinateLimitForce), which OpenSim counts as known.
+ * other forces (CoordinateLimitForce, force.h), which OpenSim counts as known.
  */
 #ifndef HIPLOAD_SO_H
 #define HIPLOAD_SO_H
@@ -66,24 +66,6 @@ void hl_so_free(hl_so *so);
 
 /* Number of unknowns (nmuscle + nactuator). */
 int hl_so_size(const hl_so *so);
-
-/* Generalized forces of the model's passive elements (CoordinateLimitForce) at (q, q̇),
- * added into tau[nq]. */
-void hl_passive_forces(const hl_model *m, const double *q, const double *qd, double *tau);
-
-/* The generalized force of CoordinateLimitForce i at (q, q̇) (N·m or N) and, when pe is not NULL,
- * its spring's potential energy (J) — the two values OpenSim records for it. */
-double hl_limit_force(const hl_model *m, int i, const double *q, const double *qd, double *pe);
-
-/* Generalized forces (added into tau[nq]) of given actuator forces: muscle tensions mus_force
- * (nmuscle, N, may be NULL) along their paths (moment arms in d) and non-muscle actuator forces
- * act_force (nactuator, N or N·m, may be NULL). J3 (3·nq) and col (nq) are scratch. */
-void hl_actuator_gen_forces(const hl_model *m, const hl_data *d, const double *mus_force,
-                            const double *act_force, double *J3, double *col, double *tau);
-
-/* Line of action of non-muscle actuator a in ground: PointActuator application point and unit
- * direction; TorqueActuator axis in dir (point unused). */
-void hl_actuator_line(const hl_model *m, const hl_data *d, int a, double point[3], double dir[3]);
 
 /* Solve one frame. `d` must hold hl_kin_update (with q̇) and hl_muscle_update for the frame;
  * tau_id[nq] are the inverse-dynamics generalized forces. Outputs (n = hl_so_size):
