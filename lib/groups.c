@@ -44,7 +44,7 @@ static const struct {
     {"intobl", "trunk"},             {"extobl", "trunk"},
 };
 
-const char *hl_group_of_name(const char *muscle) {
+const char *hl_groups_anatomical(const char *muscle) {
   char stem[HL_NAME_MAX];
   snprintf(stem, sizeof stem, "%s", muscle ? muscle : "");
   size_t n = strlen(stem);
@@ -74,56 +74,75 @@ const char *hl_group_of_name(const char *muscle) {
 }
 
 int hl_groups_find(const hl_groups *g, const char *group) {
-  for (int i = 0; g && i < g->ngroup; i++)
+  for (int i = 0; g && group && i < g->ngroup; i++)
     if (!strcmp(g->name[i], group)) return i;
   return -1;
 }
 
+/* Index of group `group`, added when new; -1 when out of memory. */
 static int add_group(hl_groups *g, const char *group) {
   int k = hl_groups_find(g, group);
   if (k >= 0) return k;
-  if (g->ngroup == HL_GROUP_MAX) return -1;
-  snprintf(g->name[g->ngroup], HL_GROUP_NAME, "%s", group);
+  if (g->ngroup == g->cap) {
+    int cap = g->cap ? 2 * g->cap : 16;
+    char **nn = realloc(g->name, sizeof(char *) * (size_t)cap);
+    if (!nn) return -1;
+    g->name = nn;
+    g->cap = cap;
+  }
+  g->name[g->ngroup] = strdup(group);
+  if (!g->name[g->ngroup]) return -1;
   return g->ngroup++;
 }
 
 void hl_groups_free(hl_groups *g) {
   if (!g) return;
+  for (int i = 0; i < g->ngroup; i++) free(g->name[i]);
+  free(g->name);
   free(g->mus_group);
   free(g);
 }
 
-hl_status hl_groups_default(const hl_model *m, hl_groups **out) {
-  if (!m || !out) return HL_ERR_INVALID_ARG;
+hl_status hl_groups_default(const hl_model *m, hl_groups **out, hl_error *err) {
+  if (!m || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_groups_default: NULL argument");
   *out = NULL;
   hl_groups *g = calloc(1, sizeof *g);
-  if (!g) return HL_ERR_NOMEM;
+  if (!g) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   g->nmuscle = m->nmuscle;
   g->mus_group = calloc((size_t)(m->nmuscle > 0 ? m->nmuscle : 1), sizeof(int));
-  if (!g->mus_group) {
-    free(g);
-    return HL_ERR_NOMEM;
-  }
+  int ok = g->mus_group != NULL;
   /* the four groups the hip report names come first, in a fixed order */
-  add_group(g, "iliopsoas");
-  add_group(g, "gluteus_maximus");
-  add_group(g, "gluteus_medius");
-  add_group(g, "gluteus_minimus");
-  for (int i = 0; i < m->nmuscle; i++) {
-    int k = add_group(g, hl_group_of_name(m->mus_name[i]));
-    if (k < 0) k = add_group(g, "other");
-    g->mus_group[i] = k < 0 ? g->ngroup - 1 : k;
+  const char *first[] = {"iliopsoas", "gluteus_maximus", "gluteus_medius", "gluteus_minimus"};
+  for (int i = 0; i < 4 && ok; i++) ok = add_group(g, first[i]) >= 0;
+  for (int i = 0; i < m->nmuscle && ok; i++) {
+    int k = add_group(g, hl_groups_anatomical(m->mus_name[i]));
+    ok = k >= 0;
+    if (ok) g->mus_group[i] = k;
+  }
+  if (!ok) {
+    hl_groups_free(g);
+    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   }
   *out = g;
   return HL_OK;
 }
 
-hl_status hl_groups_assign(hl_groups *g, const hl_model *m, const char *group, const char *muscle) {
-  if (!g || !m || !group || !muscle) return HL_ERR_INVALID_ARG;
+hl_status hl_groups_assign(const hl_model *m, hl_groups *g, const char *group, const char *muscle,
+                           hl_error *err) {
+  if (!g || !m || !group || !muscle)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_groups_assign: NULL argument");
+  if (g->nmuscle != m->nmuscle)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0,
+                        "hl_groups_assign: the groups were made for a model with %d muscles, not %d",
+                        g->nmuscle, m->nmuscle);
+  size_t len = strlen(group);
+  if (len == 0 || len >= HL_GROUP_NAME_MAX)
+    return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
+                        "muscle group name '%.80s' must have 1 to %d bytes", group, HL_GROUP_NAME_MAX - 1);
   int i = hl_model_muscle(m, muscle);
-  if (i < 0) return HL_ERR_NOT_FOUND;
+  if (i < 0) return hl_error_set(err, HL_ERR_NOT_FOUND, NULL, 0, "no muscle '%s' in model '%s'", muscle, m->name);
   int k = add_group(g, group);
-  if (k < 0) return HL_ERR_RANGE;
+  if (k < 0) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   g->mus_group[i] = k;
   return HL_OK;
 }

@@ -260,3 +260,20 @@ void hl_invdyn_ext_wrenches(const hl_model *m, const hl_data *d, const hl_extloa
     hl_invdyn_add_point_force(d, b, fG, pG, tG, ext);
   }
 }
+
+void hl_invdyn_ext_record(const hl_model *m, const hl_data *d, const hl_extloads *x,
+                          const hl_invdyn_extmap *map, int i, double tm, double out[9]) {
+  (void)m;
+  double f[3] = {0, 0, 0}, pt[3] = {0, 0, 0}, tq[3] = {0, 0, 0}, pg[3];
+  hl_extloads_eval(x, i, tm, f, pt, tq);
+  int b = map->body[i], ff = map->force_frame[i], pf = map->point_frame[i];
+  const double *Rf = d->body_R + 9 * ff, *Rp = d->body_R + 9 * pf, *Rb = d->body_R + 9 * b;
+  for (int k = 0; k < 3; k++) {
+    out[k] = Rf[3 * k] * f[0] + Rf[3 * k + 1] * f[1] + Rf[3 * k + 2] * f[2];
+    out[6 + k] = x->force[i].torque_col[0] < 0 ? 0 : Rf[3 * k] * tq[0] + Rf[3 * k + 1] * tq[1] + Rf[3 * k + 2] * tq[2];
+    pg[k] = x->force[i].point_col[0] < 0 ? d->body_p[3 * b + k]
+                                          : d->body_p[3 * pf + k] + Rp[3 * k] * pt[0] + Rp[3 * k + 1] * pt[1] + Rp[3 * k + 2] * pt[2];
+  }
+  double r[3] = {pg[0] - d->body_p[3 * b], pg[1] - d->body_p[3 * b + 1], pg[2] - d->body_p[3 * b + 2]};
+  for (int k = 0; k < 3; k++) out[3 + k] = Rb[k] * r[0] + Rb[3 + k] * r[1] + Rb[6 + k] * r[2];
+}

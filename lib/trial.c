@@ -128,7 +128,7 @@ void hl__trial_group_force(const hl_model *m, const hl_table *so, char leg, cons
     const char *nm = m->mus_name[k];
     size_t L = strlen(nm);
     if (L < 2 || nm[L - 2] != '_' || nm[L - 1] != leg) continue;
-    if (strcmp(hl_group_of_name(nm), group)) continue;
+    if (strcmp(hl_groups_anatomical(nm), group)) continue;
     if (prefix && strncmp(nm, prefix, strlen(prefix))) continue;
     int c = hl_table_col(so, nm);
     if (c < 0) continue;
@@ -173,7 +173,7 @@ static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_setti
     if (fabs(t[r] - S->hip.time) < 1e-12) kpk = r;
 
   /* contributions: every 3-column family of the hip contributions table that is a group */
-  hl_contribution all[HL_GROUP_MAX];
+  hl_contribution all[256];
   int nall = 0;
   for (int c0 = 1; c0 + 2 < ch->ncol; c0 += 3) {
     const char *nm = ch->names[c0];
@@ -196,7 +196,7 @@ static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_setti
     k.impulse_share = hip_imp > 0 ? k.impulse_bw_s / hip_imp : 0;
     if (isinter) S->intersegmental = k;
     else if (isact) S->actuators = k;
-    else if (nall < HL_GROUP_MAX) all[nall++] = k;
+    else if (nall < 256) all[nall++] = k;
   }
   for (int g = 0; g < HL_TRIAL_NGROUP; g++) {
     memset(&S->named[g], 0, sizeof S->named[g]);
@@ -204,7 +204,7 @@ static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_setti
     for (int i = 0; i < nall; i++)
       if (!strcmp(all[i].name, named_groups[g])) S->named[g] = all[i];
   }
-  hl_contribution others[HL_GROUP_MAX];
+  hl_contribution others[256];
   int no = 0;
   for (int i = 0; i < nall; i++) {
     int named = 0;

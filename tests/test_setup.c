@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "hipload/analysis.h"
 #include "hipload/setup.h"
 #include "testutil.h"
 
@@ -208,6 +209,61 @@ START_TEST(test_cli_so_exact) {
 }
 END_TEST
 
+/* Hamner's SO + MuscleAnalysis setup with the given <on> values, absolute paths, in dir. */
+static void hamner_on(const char *dir, const char *so_on, const char *ma_on, char *path, size_t n) {
+  char d[1024], text[8192];
+  tu_data(d, sizeof d, "run-hamner2010");
+  snprintf(text, sizeof text,
+           "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"h\">"
+           "<model_file>%s/reference/subject02_RRA_Adjusted.osim</model_file>"
+           "<force_set_files>%s/Actuators_CMC.xml</force_set_files>"
+           "<results_directory>%s/out</results_directory><initial_time>1.105</initial_time>"
+           "<final_time>1.2</final_time><AnalysisSet><objects>"
+           "<StaticOptimization name=\"so\"><on>%s</on><step_interval>5</step_interval></StaticOptimization>"
+           "<MuscleAnalysis name=\"ma\"><on>%s</on><step_interval>5</step_interval>"
+           "<muscle_list>glut_med1_r</muscle_list><moment_arm_coordinate_list>hip_flexion_r</moment_arm_coordinate_list>"
+           "</MuscleAnalysis></objects></AnalysisSet>"
+           "<external_loads_file>%s/subject02_grf_HiFreq.xml</external_loads_file>"
+           "<coordinates_file>%s/reference/rra_run_1_Kinematics_q.sto</coordinates_file>"
+           "</AnalyzeTool></OpenSimDocument>\n",
+           d, d, dir, so_on, ma_on, d, d);
+  snprintf(path, n, "%s/setup_%s_%s.xml", dir, so_on, ma_on);
+  write_file(path, text);
+}
+
+/* An analysis with <on>false</on> does not run and writes nothing; none on is an error. */
+START_TEST(test_analysis_off) {
+  if (!tu_require_data()) return;
+  char dir[512], path[1200], out[1200];
+  tu_tmpdir(dir, sizeof dir);
+  hl_analyze_setup *s = NULL;
+  hl_analyze_report rep;
+  hl_error e;
+  hamner_on(dir, "false", "true", path, sizeof path);
+  ck_assert_msg(hl_setup_read(path, &s, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_analyze_run(s, NULL, &rep, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(rep.nfiles, 2); /* Length and MomentArm_hip_flexion_r */
+  for (int i = 0; i < rep.nfiles; i++) ck_assert_ptr_nonnull(strstr(rep.files[i], "h_MuscleAnalysis_"));
+  snprintf(out, sizeof out, "%s/out/h_StaticOptimization_force.sto", dir);
+  ck_assert_ptr_null(fopen(out, "r"));
+  hl_analyze_report_clear(&rep);
+  hl_setup_free(s);
+  hamner_on(dir, "true", "false", path, sizeof path);
+  ck_assert_msg(hl_setup_read(path, &s, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_analyze_run(s, NULL, &rep, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(rep.nfiles, 3); /* force, solver report, activation */
+  for (int i = 0; i < rep.nfiles; i++) ck_assert_ptr_nonnull(strstr(rep.files[i], "h_StaticOptimization_"));
+  hl_analyze_report_clear(&rep);
+  hl_setup_free(s);
+  hamner_on(dir, "false", "false", path, sizeof path);
+  ck_assert_msg(hl_setup_read(path, &s, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(hl_analyze_run(s, NULL, &rep, &e), HL_ERR_NOT_FOUND);
+  ck_assert_ptr_nonnull(strstr(e.message, "no analysis"));
+  ck_assert_int_eq(rep.nfiles, 0);
+  hl_setup_free(s);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("setup");
   TCase *tc = tcase_create("core");
@@ -217,6 +273,7 @@ int main(void) {
   tcase_add_test(tc, test_bad_setups);
   tcase_add_test(tc, test_path_resolve);
   tcase_add_test(tc, test_cli_so_exact);
+  tcase_add_test(tc, test_analysis_off);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }

@@ -114,6 +114,7 @@ int hl_cmd_setup(int argc, char **argv) {
            rep.so_least_squares, rep.so_max_residual, rep.so_max_iterations, rep.so_max_reserve,
            rep.so_max_reserve_name[0] ? rep.so_max_reserve_name : "-");
   for (int i = 0; i < rep.nfiles; i++) printf("wrote %s\n", rep.files[i]);
+  hl_analyze_report_clear(&rep);
   hl_setup_free(s);
   return 0;
 }

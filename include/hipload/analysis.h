@@ -11,6 +11,8 @@
 #ifndef HIPLOAD_ANALYSIS_H
 #define HIPLOAD_ANALYSIS_H
 
+#include "hipload/groups.h"
+#include "hipload/model.h"
 #include "hipload/setup.h"
 
 #ifdef __cplusplus
@@ -30,6 +32,8 @@ typedef struct hl_analyze_options {
   double so_mu;            /* > 0: that barrier μ instead (ignored with so_exact); default 0 */
   int keep_tables;         /* hand the output tables back in the report (default 0); release
                               them with hl_analyze_report_clear */
+  const struct hl_groups *groups; /* muscle groups of the contribution files (NULL: the
+                              anatomical ones, groups.h) */
   /* Inputs already in memory (each may be NULL: then the setup's file is read). The model must
    * be complete: the setup's force-set files are not added to a model given here. */
   const struct hl_model *model;
@@ -39,8 +43,6 @@ typedef struct hl_analyze_options {
 
 void hl_analyze_options_defaults(hl_analyze_options *o);
 
-#define HL_REPORT_MAX_FILES 32
-
 typedef struct hl_analyze_report {
   int nframe;                 /* frames analysed */
   double t0, t1;              /* first and last frame time */
@@ -48,20 +50,25 @@ typedef struct hl_analyze_report {
   int so_max_iterations;      /* most solver iterations in a frame */
   double so_max_residual;     /* largest constraint residual, N·m or N */
   double so_max_reserve;      /* largest |force| carried by a non-muscle actuator */
-  char so_max_reserve_name[64];
+  char so_max_reserve_name[HL_NAME_MAX]; /* its name */
   double seconds;             /* wall time of the run */
   int nfiles;
-  char files[HL_REPORT_MAX_FILES][2600]; /* files written */
-  /* With keep_tables: the output tables (NULL when the analysis did not run). contrib[j] belongs
-   * to JointReaction entry j. */
+  char **files;               /* nfiles: the files written, in order */
+  /* With keep_tables: the output tables (NULL when the analysis did not run). contrib[j]
+   * belongs to JointReaction entry j; ma_moment_arm[c] to MuscleAnalysis coordinate c. */
   struct hl_table *so_force, *so_activation, *so_solver, *jr, *ma_length;
-  struct hl_table *contrib[HL_SETUP_MAX_JOINTS];
   int ncontrib;
+  struct hl_table **contrib;
+  int nma_moment_arm;
+  struct hl_table **ma_moment_arm;
 } hl_analyze_report;
 
-/* Free the tables a report holds (keep_tables) and zero them. */
+/* Free what a report holds (the file names, and the tables with keep_tables) and zero it. */
 void hl_analyze_report_clear(hl_analyze_report *rep);
 
+/* Run the setup's analyses that are <on> (an analysis with <on>false</on> does not run; none on
+ * is HL_ERR_NOT_FOUND). rep (may be NULL) is overwritten; release it with
+ * hl_analyze_report_clear. */
 hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *o,
                          hl_analyze_report *rep, hl_error *err);
 

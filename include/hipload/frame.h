@@ -64,9 +64,10 @@ extern "C" {
 typedef enum hl_frame_forces {
   HL_FRAME_FORCES_SO = 0, /* static optimization against the inverse-dynamics forces (default) */
   HL_FRAME_FORCES_GIVEN,  /* the caller's hl_frame_input.force, every frame */
-  HL_FRAME_FORCES_TABLE   /* settings.forces_table, linearly interpolated at the frame time; its
+  HL_FRAME_FORCES_TABLE,  /* settings.forces_table, linearly interpolated at the frame time; its
                              columns are named as the model's muscles and actuators (OpenSim's
                              StaticOptimization force file), other columns are not read */
+  HL_FRAME_FORCES_NONE    /* none: kinematics and muscle geometry only (no joints allowed) */
 } hl_frame_forces;
 
 /* One joint reaction to compute. */
@@ -154,7 +155,8 @@ typedef struct hl_frame_result {
   /* forces */
   const double *force;     /* nact: the actuator forces the reactions use: N for muscles and point
                               actuators, N·m for torque actuators, N or N·m for coordinate
-                              actuators (SO's, the caller's or the table's) */
+                              actuators (SO's, the caller's or the table's; NULL with
+                              HL_FRAME_FORCES_NONE) */
 
   /* forward dynamics and joint reactions (njoint > 0) */
   const double *qdd;       /* nq: accelerations under `force`, external loads, gravity and the
@@ -194,6 +196,11 @@ typedef struct hl_frame hl_frame; /* per-thread workspace for one model and one 
 HL_API hl_status hl_frame_create(const hl_model *m, const hl_frame_settings *s, hl_frame **out,
                                  hl_error *err);
 HL_API void hl_frame_free(hl_frame *w);
+
+/* The sizes and the per-workspace arrays of a result (group names and map, crossing tables),
+ * without running a frame: what a caller needs to lay out its own records first. The per-frame
+ * arrays are NULL. */
+HL_API void hl_frame_describe(const hl_frame *w, hl_frame_result *out);
 
 /* Run one frame (m must be the workspace's model). Solver outcomes are results, not errors
  * (result.so.outcome, result.flags). Errors: HL_ERR_INVALID_ARG (NULL, another model),

@@ -8,7 +8,7 @@
  *   invdyn.h    inverse dynamics                       qp.h        the static-optimization QP
  *   muscle.h    muscle force per activation            so.h        static optimization per frame
  *   force.h     passive forces, actuator lines         reaction.h  joint reaction and contributions
- *   groups.h    muscle groups
+ *   groups.h    muscle groups                          frame.h     one frame of the whole pipeline
  *   setup.h     OpenSim tool setup files               analysis.h  AnalyzeTool runner
  *   trial.h     one stance end to end + summary        batch.h     many trials, threads
  *   scale.h     uniform model scaling                  sample.h    the embedded sample
@@ -29,6 +29,7 @@
 #include "hipload/so.h"
 #include "hipload/reaction.h"
 #include "hipload/groups.h"
+#include "hipload/frame.h"
 #include "hipload/setup.h"
 #include "hipload/analysis.h"
 #include "hipload/trial.h"

@@ -78,8 +78,16 @@ void hl_invdyn_extmap_free(hl_invdyn_extmap *map);
 void hl_invdyn_ext_wrenches(const hl_model *m, const hl_data *d, const hl_extloads *x,
                             const hl_invdyn_extmap *map, double tm, double *ext);
 
-/* Same, from forces already known in ground: force f (3), application point p (3) and free torque
- * tq (3, may be NULL), all in ground, added onto body b of ext (6*nbody). */
+/* External force i at time tm as OpenSim's ForceReporter records it (the columns
+ * <body>_<force>_F*, _p*, _T* of a StaticOptimization force file): force (N) and torque (N·m) in
+ * ground; in order out = {Fx, Fy, Fz, px, py, pz, Tx, Ty, Tz} with the point (m) in the
+ * body the force is applied to, relative to its origin. A force without torque columns records
+ * a zero torque. */
+void hl_invdyn_ext_record(const hl_model *m, const hl_data *d, const hl_extloads *x,
+                          const hl_invdyn_extmap *map, int i, double tm, double out[9]);
+
+/* A force already known in ground: force f (3), application point p (3) and free torque tq (3,
+ * may be NULL), all in ground, added onto body b of ext (6*nbody). */
 void hl_invdyn_add_point_force(const hl_data *d, int b, const double f[3], const double p[3],
                                const double tq[3], double *ext);
 
