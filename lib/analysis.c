@@ -495,8 +495,13 @@ static hl_status analyze(run *r) {
   if (st) return st;
   hl_frame_result layout;
   hl_frame_describe(r->w_jr ? r->w_jr : r->w_so ? r->w_so : r->w_ma, &layout);
-  hl__rec_spec spec = {r->so_on, r->loads, r->jr_on ? r->njoint : 0, r->joint, r->o->contributions, &layout};
+  int nload = r->loads ? r->loads->nforce : 0;
+  char **prefix = hl__rec_load_prefixes(r->loads);
+  if (nload && !prefix) return nomem(r);
+  hl__rec_spec spec = {r->so_on, nload, (const char *const *)prefix, r->jr_on ? r->njoint : 0, r->joint,
+                       r->o->contributions, &layout};
   st = hl__rec_create(r->m, &spec, r->mo->nframe, &r->rec, r->err);
+  hl__rec_free_prefixes(prefix, nload);
   if (!st && r->ma_on) st = ma_tables(r, r->mo->nframe);
   if (!st) st = run_frames(r);
   if (st) return st;

@@ -506,7 +506,6 @@ static void run_one(batch_ctx *c, int i) {
         snprintf(dir, L, "%s/%s", c->out_dir, tr->id);
         /* no wall time in the files: a batch's outputs are reproducible byte for byte */
         t->summary.seconds = 0;
-        t->report.seconds = 0;
         st = hl_trial_write(t, m, dir, &ts, &res->error);
         free(dir);
       }

@@ -66,7 +66,7 @@ static const char *actuator_name(const hl_model *m, int k) {
 /* StaticOptimization activation, solver report and force tables. OpenSim's force file also
  * records the model's other forces: each CoordinateLimitForce's value and potential energy, and
  * each external force (F and T in ground, the point in the body it is applied to). */
-static int so_tables(hl__rec *r, const hl_model *m, const hl_extloads *x, int nrow) {
+static int so_tables(hl__rec *r, const hl_model *m, const hl__rec_spec *s, int nrow) {
   cols c = {0, 0, NULL, 0};
   int nact = m->nmuscle + m->nactuator;
   for (int k = 0; k < nact; k++) add(&c, actuator_name(m, k), "", "");
@@ -81,12 +81,8 @@ static int so_tables(hl__rec *r, const hl_model *m, const hl_extloads *x, int nr
     add(&c, "PotentialEnergy", "", "");
   }
   const char *sfx[9] = {"Fx", "Fy", "Fz", "px", "py", "pz", "Tx", "Ty", "Tz"};
-  for (int i = 0; x && i < x->nforce; i++)
-    for (int k = 0; k < 9; k++) {
-      char pre[2 * HL_NAME_MAX + 8];
-      snprintf(pre, sizeof pre, "%s_%s_", x->force[i].applied_to_body, x->force[i].name);
-      add(&c, pre, sfx[k], "");
-    }
+  for (int i = 0; i < s->nload; i++)
+    for (int k = 0; k < 9; k++) add(&c, s->load_prefix[i], sfx[k], "");
   r->so_force = make(&c, nrow, "ModelForces");
   return r->so_activation && r->so_solver && r->so_force;
 }
@@ -131,7 +127,7 @@ hl_status hl__rec_create(const hl_model *m, const hl__rec_spec *s, int nframe, h
                          hl_error *err) {
   memset(r, 0, sizeof *r);
   int ok = 1;
-  if (s->so) ok = so_tables(r, m, s->loads, nframe);
+  if (s->so) ok = so_tables(r, m, s, nframe);
   if (ok && s->njoint > 0) ok = jr_table(r, m, s, nframe);
   if (ok && s->njoint > 0 && s->contributions) {
     const hl_frame_result *L = s->layout;
@@ -230,6 +226,26 @@ void hl__rec_free(hl__rec *r) {
   free(r->gcross);
   free(r->mus_group);
   memset(r, 0, sizeof *r);
+}
+
+char **hl__rec_load_prefixes(const hl_extloads *x) {
+  if (!x) return NULL;
+  char **p = calloc((size_t)x->nforce + 1, sizeof *p);
+  for (int i = 0; p && i < x->nforce; i++) {
+    size_t L = strlen(x->force[i].applied_to_body) + strlen(x->force[i].name) + 3;
+    p[i] = malloc(L);
+    if (!p[i]) {
+      hl__rec_free_prefixes(p, i);
+      return NULL;
+    }
+    snprintf(p[i], L, "%s_%s_", x->force[i].applied_to_body, x->force[i].name);
+  }
+  return p;
+}
+
+void hl__rec_free_prefixes(char **p, int n) {
+  for (int i = 0; p && i < n; i++) free(p[i]);
+  free(p);
 }
 
 void hl__rec_contrib_suffix(const hl_model *m, const hl_frame_joint *j, char *buf, size_t n) {

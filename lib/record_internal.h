@@ -11,7 +11,8 @@
 
 typedef struct hl__rec_spec {
   int so;                        /* the three StaticOptimization tables */
-  const hl_extloads *loads;      /* the force table's external-force columns (NULL: none) */
+  int nload;                     /* external forces recorded in the force table */
+  const char *const *load_prefix; /* nload column prefixes, "<applied_to_body>_<name>_" */
   int njoint;                    /* JointReaction columns, one joint each (0: no table) */
   const hl_frame_joint *joint;   /* njoint */
   int contributions;             /* a ContactContributions table per joint */
@@ -45,5 +46,10 @@ void hl__rec_free(hl__rec *r);
 /* Column name text of a ContactContributions table: the joint and bodies, for the file's
  * suffix: "ContactContributions_<joint>" on the child, "..._<joint>_on_<parent>" on the parent. */
 void hl__rec_contrib_suffix(const hl_model *m, const hl_frame_joint *j, char *buf, size_t n);
+
+/* The force table's column prefix of every external force (NULL when out of memory or x NULL;
+ * free with hl__rec_free_prefixes). */
+char **hl__rec_load_prefixes(const hl_extloads *x);
+void hl__rec_free_prefixes(char **p, int n);
 
 #endif

@@ -2,17 +2,14 @@
 /* One stance end to end and its summary: see include/hipload/trial.h. */
 #include "hipload/trial.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
-#include "hipload/groups.h"
-#include "hipload/plot.h"
-#include "hipload/so.h"
+#include "hipload/frame.h"
+#include "hipload/motion.h"
 #include "hipload/signal.h"
 #include "trial_internal.h"
 
@@ -35,7 +32,7 @@ void hl_trial_settings_defaults(hl_trial_settings *s) {
 
 void hl_trial_free(hl_trial *t) {
   if (!t) return;
-  hl_analyze_report_clear(&t->report);
+  hl__series_free(&t->series);
   free(t);
 }
 
@@ -81,23 +78,9 @@ hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, ch
   return HL_OK;
 }
 
-/* ---------------------------------------------------------------- summary from the tables */
+/* ---------------------------------------------------------------- summary from the series */
 
 static double vnorm(const double v[3]) { return sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
-
-int hl__trial_col3(const hl_table *t, const char *prefix, int c[3]) {
-  char nm[256];
-  for (int k = 0; k < 3; k++) {
-    snprintf(nm, sizeof nm, "%s%c", prefix, 'x' + k);
-    c[k] = hl_table_col(t, nm);
-    if (c[k] < 0) return 0;
-  }
-  return 1;
-}
-
-void hl__trial_row3(const hl_table *t, int r, const int c[3], double v[3]) {
-  for (int k = 0; k < 3; k++) v[k] = hl_table_get(t, r, c[k]);
-}
 
 static hl_peak peak_of(const double *t, const double *v, int n, double bw, double t0, double t1) {
   hl_peak p = {0, 0, 0, 0};
@@ -119,93 +102,79 @@ static double trapz(const double *t, const double *v, int n) {
   return s;
 }
 
-/* Sum of the SO forces of the leg's muscles in `group` whose name starts with `prefix`
- * (NULL: any), per frame, into out. */
-void hl__trial_group_force(const hl_model *m, const hl_table *so, char leg, const char *group,
-                           const char *prefix, double *out) {
-  for (int r = 0; r < so->nrow; r++) out[r] = 0;
-  for (int k = 0; k < m->nmuscle; k++) {
-    const char *nm = m->mus_name[k];
-    size_t L = strlen(nm);
-    if (L < 2 || nm[L - 2] != '_' || nm[L - 1] != leg) continue;
-    if (strcmp(hl_groups_anatomical(nm), group)) continue;
-    if (prefix && strncmp(nm, prefix, strlen(prefix))) continue;
-    int c = hl_table_col(so, nm);
-    if (c < 0) continue;
-    for (int r = 0; r < so->nrow; r++) out[r] += hl_table_get(so, r, c);
-  }
-}
-
 static int cmp_contrib(const void *a, const void *b) {
   double x = fabs(((const hl_contribution *)a)->at_peak_bw), y = fabs(((const hl_contribution *)b)->at_peak_bw);
   if (x != y) return x < y ? 1 : -1;
   return strcmp(((const hl_contribution *)a)->name, ((const hl_contribution *)b)->name);
 }
 
-static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_settings *s, hl_error *err) {
-  hl_trial_summary *S = &tr->summary;
-  const hl_table *jr = tr->report.jr, *so = tr->report.so_force, *ch = tr->report.contrib[0];
-  int n = jr->nrow;
-  double *t = malloc(sizeof(double) * (size_t)(n + 1)), *v = malloc(sizeof(double) * (size_t)(n + 1));
-  double *u = malloc(sizeof(double) * 3 * (size_t)(n + 1)), *w = malloc(sizeof(double) * (size_t)(n + 1));
-  if (!t || !v || !u || !w) {
-    free(t), free(v), free(u), free(w);
-    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+/* Scratch of the summary: per frame the time, a value, the hip force's unit vector and a part. */
+typedef struct {
+  double *t, *v, *u, *w;
+} scratch;
+
+/* One part of the hip contact force: its force component along the resultant, BW, per frame
+ * (part(f) gives the force vector of frame f), at the peak and over the window. */
+static hl_contribution part(const hl_trial_summary *S, scratch *x, int n, int kpk, const char *name,
+                            const double *(*force)(const hl_trial_series *, int, int), const hl_trial_series *T,
+                            int which) {
+  hl_contribution k;
+  memset(&k, 0, sizeof k);
+  snprintf(k.name, sizeof k.name, "%s", name);
+  for (int r = 0; r < n; r++) {
+    const double *f = force(T, r, which);
+    x->w[r] = (f[0] * x->u[3 * r] + f[1] * x->u[3 * r + 1] + f[2] * x->u[3 * r + 2]) / S->bw_n;
   }
-  for (int r = 0; r < n; r++) t[r] = hl_table_time(jr, r);
+  k.at_peak_bw = x->w[kpk];
+  k.at_peak_share = S->hip.bw > 0 ? x->w[kpk] / S->hip.bw : 0;
+  k.impulse_bw_s = trapz(x->t, x->w, n);
+  k.impulse_share = S->hip_impulse_bw_s > 0 ? k.impulse_bw_s / S->hip_impulse_bw_s : 0;
+  return k;
+}
+
+/* which: a group index; -1 intersegmental; -2 actuators (the hip, joint 0) */
+static const double *hip_part(const hl_trial_series *T, int r, int which) {
+  const hl_jr_result *R = &T->reaction[3 * (size_t)r];
+  if (which == -1) return R->inter_f;
+  if (which == -2) return R->act_f;
+  return T->group_contrib + ((size_t)r * 3 * T->ngroup + (size_t)which) * 6;
+}
+
+/* Peaks of the three resultants; the hip's unit vectors and impulse. Returns the peak's frame. */
+static int resultants(hl_trial_summary *S, const hl_trial_series *T, scratch *x) {
+  int n = T->nframe, kpk = 0;
   hl_peak *pk[3] = {&S->hip, &S->knee, &S->ankle};
   for (int j = 0; j < 3; j++) {
-    int c[3] = {1 + 9 * j, 2 + 9 * j, 3 + 9 * j};
     for (int r = 0; r < n; r++) {
-      double f[3];
-      hl__trial_row3(jr, r, c, f);
-      v[r] = vnorm(f);
+      const double *f = T->reaction[3 * (size_t)r + j].f;
+      x->v[r] = vnorm(f);
       if (j == 0)
-        for (int k = 0; k < 3; k++) u[3 * r + k] = v[r] > 0 ? f[k] / v[r] : 0;
+        for (int k = 0; k < 3; k++) x->u[3 * r + k] = x->v[r] > 0 ? f[k] / x->v[r] : 0;
     }
-    *pk[j] = peak_of(t, v, n, S->bw_n, S->t0, S->t1);
-    if (j == 0) S->hip_impulse_bw_s = trapz(t, v, n) / S->bw_n;
+    *pk[j] = peak_of(x->t, x->v, n, S->bw_n, S->t0, S->t1);
+    if (j == 0) S->hip_impulse_bw_s = trapz(x->t, x->v, n) / S->bw_n;
   }
-  /* hip resultant again for shares over stance */
-  double hip_imp = S->hip_impulse_bw_s;
-  int kpk = 0;
   for (int r = 0; r < n; r++)
-    if (fabs(t[r] - S->hip.time) < 1e-12) kpk = r;
+    if (fabs(x->t[r] - S->hip.time) < 1e-12) kpk = r;
+  return kpk;
+}
 
-  /* contributions: every 3-column family of the hip contributions table that is a group */
-  hl_contribution all[256];
-  int nall = 0;
-  for (int c0 = 1; c0 + 2 < ch->ncol; c0 += 3) {
-    const char *nm = ch->names[c0];
-    int isgroup = !strncmp(nm, "group_", 6), isinter = !strncmp(nm, "intersegmental_", 15),
-        isact = !strncmp(nm, "actuators_", 10);
-    if (!isgroup && !isinter && !isact) continue;
-    hl_contribution k;
-    memset(&k, 0, sizeof k);
-    size_t L = strlen(nm);
-    snprintf(k.name, sizeof k.name, "%.*s", (int)(L - 3 - (isgroup ? 6 : 0)), nm + (isgroup ? 6 : 0));
-    int c[3] = {c0, c0 + 1, c0 + 2};
-    for (int r = 0; r < n; r++) {
-      double f[3];
-      hl__trial_row3(ch, r, c, f);
-      w[r] = (f[0] * u[3 * r] + f[1] * u[3 * r + 1] + f[2] * u[3 * r + 2]) / S->bw_n;
-    }
-    k.at_peak_bw = w[kpk];
-    k.at_peak_share = S->hip.bw > 0 ? w[kpk] / S->hip.bw : 0;
-    k.impulse_bw_s = trapz(t, w, n);
-    k.impulse_share = hip_imp > 0 ? k.impulse_bw_s / hip_imp : 0;
-    if (isinter) S->intersegmental = k;
-    else if (isact) S->actuators = k;
-    else if (nall < 256) all[nall++] = k;
+/* The groups crossing the hip: the named four, then the others by |share at the peak|. */
+static hl_status group_parts(hl_trial_summary *S, const hl_trial_series *T, scratch *x, int kpk, hl_error *err) {
+  int n = T->nframe, nall = 0, no = 0;
+  hl_contribution *all = calloc((size_t)T->ngroup + 1, sizeof *all), *others = calloc((size_t)T->ngroup + 1, sizeof *others);
+  if (!all || !others) {
+    free(all), free(others);
+    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   }
+  for (int g = 0; g < T->ngroup; g++)
+    if (T->group_crosses[g]) all[nall++] = part(S, x, n, kpk, T->group_name[g], hip_part, T, g);
   for (int g = 0; g < HL_TRIAL_NGROUP; g++) {
     memset(&S->named[g], 0, sizeof S->named[g]);
     snprintf(S->named[g].name, sizeof S->named[g].name, "%s", named_groups[g]);
     for (int i = 0; i < nall; i++)
       if (!strcmp(all[i].name, named_groups[g])) S->named[g] = all[i];
   }
-  hl_contribution others[256];
-  int no = 0;
   for (int i = 0; i < nall; i++) {
     int named = 0;
     for (int g = 0; g < HL_TRIAL_NGROUP; g++) named |= !strcmp(all[i].name, named_groups[g]);
@@ -214,26 +183,39 @@ static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_setti
   qsort(others, (size_t)no, sizeof others[0], cmp_contrib);
   S->nother = no < HL_TRIAL_NOTHER ? no : HL_TRIAL_NOTHER;
   memcpy(S->other, others, sizeof others[0] * (size_t)S->nother);
-
-  /* muscle forces (static optimization rows are the same frames) */
-  double *tf = malloc(sizeof(double) * (size_t)(so->nrow + 1)), *gf = malloc(sizeof(double) * (size_t)(so->nrow + 1));
-  if (!tf || !gf) {
-    free(tf), free(gf), free(t), free(v), free(u), free(w);
-    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-  }
-  for (int r = 0; r < so->nrow; r++) tf[r] = hl_table_time(so, r);
-  struct {
-    hl_peak *p;
-    const char *group, *prefix;
-  } mf[] = {{&S->iliacus, "iliopsoas", "iliacus"},         {&S->psoas, "iliopsoas", "psoas"},
-            {&S->iliopsoas, "iliopsoas", NULL},             {&S->gluteus_maximus, "gluteus_maximus", NULL},
-            {&S->gluteus_medius, "gluteus_medius", NULL},   {&S->gluteus_minimus, "gluteus_minimus", NULL}};
-  for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) {
-    hl__trial_group_force(m, so, s->leg, mf[i].group, mf[i].prefix, gf);
-    *mf[i].p = peak_of(tf, gf, so->nrow, S->bw_n, S->t0, S->t1);
-  }
-  free(tf), free(gf), free(t), free(v), free(u), free(w);
+  free(all), free(others);
   return HL_OK;
+}
+
+static hl_status summarize(hl_trial *tr, const hl_model *m, const hl_trial_settings *s, hl_error *err) {
+  hl_trial_summary *S = &tr->summary;
+  const hl_trial_series *T = &tr->series;
+  int n = T->nframe;
+  scratch x = {malloc(sizeof(double) * (size_t)(n + 1)), malloc(sizeof(double) * (size_t)(n + 1)),
+               malloc(sizeof(double) * 3 * (size_t)(n + 1)), malloc(sizeof(double) * (size_t)(n + 1))};
+  hl_status st = x.t && x.v && x.u && x.w ? HL_OK : hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+  if (!st) {
+    memcpy(x.t, T->time, sizeof(double) * (size_t)n);
+    int kpk = resultants(S, T, &x);
+    st = group_parts(S, T, &x, kpk, err);
+    S->intersegmental = part(S, &x, n, kpk, "intersegmental", hip_part, T, -1);
+    S->actuators = part(S, &x, n, kpk, "actuators", hip_part, T, -2);
+  }
+  if (!st) {
+    /* muscle forces (sums of the leg's bundles) */
+    struct {
+      hl_peak *p;
+      const char *group, *prefix;
+    } mf[] = {{&S->iliacus, "iliopsoas", "iliacus"},         {&S->psoas, "iliopsoas", "psoas"},
+              {&S->iliopsoas, "iliopsoas", NULL},             {&S->gluteus_maximus, "gluteus_maximus", NULL},
+              {&S->gluteus_medius, "gluteus_medius", NULL},   {&S->gluteus_minimus, "gluteus_minimus", NULL}};
+    for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) {
+      hl__trial_group_force(m, T, s->leg, mf[i].group, mf[i].prefix, x.v);
+      *mf[i].p = peak_of(x.t, x.v, n, S->bw_n, S->t0, S->t1);
+    }
+  }
+  free(x.t), free(x.v), free(x.u), free(x.w);
+  return st;
 }
 
 /* Column of coordinate `name` in the coordinates table: the exact label or an OpenSim 4 state
@@ -309,10 +291,119 @@ static hl_status validate_inputs(const hl_model *m, const hl_table *coords, cons
   return HL_OK;
 }
 
+/* The frames of the window through hl_frame_step, into the series. */
+static hl_status run_frames(hl_trial *tr, const hl_model *m, const hl_table *coords, const hl_extloads *loads,
+                            const hl_trial_settings *s, hl_error *err) {
+  hl_motion_settings ms;
+  hl_motion_settings_defaults(&ms);
+  ms.t0 = s->t0;
+  ms.t1 = s->t1;
+  ms.lowpass_hz = s->lowpass_hz;
+  ms.step_interval = s->step_interval;
+  ms.acc = HL_MOTION_ACC_SPEEDSPLINE;
+  hl_motion *mo = NULL;
+  hl_frame *w = NULL;
+  hl_status st = hl_motion_create(m, coords, &ms, &mo, err);
+  hl_frame_joint joint[3];
+  for (int j = 0; j < 3; j++) joint[j] = (hl_frame_joint){tr->joint[j], 0, m->jnt_child[tr->joint[j]]};
+  hl_frame_settings fs;
+  hl_frame_settings_defaults(&fs);
+  fs.so.exponent = s->exponent;
+  fs.so.use_muscle_physiology = s->use_muscle_physiology;
+  fs.so.barrier_mu = s->so_opensim ? hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION) : 0;
+  fs.loads = loads;
+  fs.record_loads = 1;
+  fs.njoint = 3;
+  fs.joint = joint;
+  fs.groups = s->groups;
+  if (!st) st = hl_frame_create(m, &fs, &w, err);
+  hl_frame_result r;
+  hl_frame_describe(w, &r);
+  if (!st) st = hl__series_alloc(&tr->series, &r, loads, mo->nframe, err);
+  for (int f = 0; !st && f < mo->nframe; f++) {
+    size_t o = (size_t)f * m->ncoord;
+    hl_frame_input in = {mo->t[f], mo->q + o, mo->qd + o, mo->qdd + o, NULL, NULL};
+    st = hl_frame_step(m, w, &in, &r, err);
+    if (!st && r.so.outcome == HL_QP_ITERATION_LIMIT)
+      st = hl_error_set(err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s", in.time,
+                        hl_strerror(HL_ERR_NO_CONVERGENCE));
+    if (!st) {
+      hl__series_store(&tr->series, f, &r);
+      tr->series.pct[f] = s->t1 > s->t0 ? 100 * (in.time - s->t0) / (s->t1 - s->t0) : 0;
+    }
+  }
+  hl_frame_free(w);
+  hl_motion_free(mo);
+  return st;
+}
+
+/* The summary's header and solver figures. */
+static hl_status fill_summary(hl_trial *tr, const hl_model *m, const hl_trial_settings *s, double seconds,
+                              hl_error *err) {
+  hl_trial_summary *S = &tr->summary;
+  const hl_trial_series *T = &tr->series;
+  S->body_mass_kg = s->body_mass > 0 ? s->body_mass : hl_model_mass(m);
+  S->bw_n = S->body_mass_kg * vnorm(m->gravity);
+  if (!(S->bw_n > 0))
+    return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0, "body weight is %g N (mass %g kg, |g| %g): cannot normalise",
+                        S->bw_n, S->body_mass_kg, vnorm(m->gravity));
+  S->t0 = s->t0;
+  S->t1 = s->t1;
+  S->leg = s->leg;
+  S->nframe = T->nframe;
+  for (int f = 0; f < T->nframe; f++) {
+    const hl_so_info *in = &T->so[f];
+    S->so_least_squares += in->outcome == HL_QP_LEAST_SQUARES;
+    if (in->residual > S->so_max_residual) S->so_max_residual = in->residual;
+    if (in->reserve_max > S->so_max_reserve && in->reserve_max_index >= 0) {
+      S->so_max_reserve = in->reserve_max;
+      snprintf(S->so_max_reserve_name, sizeof S->so_max_reserve_name, "%s", m->act_name[in->reserve_max_index]);
+    }
+  }
+  S->seconds = seconds;
+  S->exponent = s->exponent;
+  S->use_muscle_physiology = s->use_muscle_physiology;
+  S->so_barrier_mu = s->so_opensim ? hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION) : 0;
+  S->lowpass_hz = s->lowpass_hz;
+  S->step_interval = s->step_interval;
+  return summarize(tr, m, s, err);
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The window: the settings', or the stance found in the GRF; checked against the data. */
+static hl_status window(const hl_model *m, const hl_table *coords, const hl_extloads *loads, hl_trial_settings *s,
+                        hl_error *err) {
+  if (coords->nrow < 6) return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "the coordinates have %d rows; at least 6 are needed", coords->nrow);
+  double lo = hl_table_time(coords, 0), hi = hl_table_time(coords, coords->nrow - 1);
+  if (isnan(s->t0) || isnan(s->t1)) {
+    double a, b;
+    hl_status st = hl_trial_detect_stance(m, loads, s->leg, s->stance_threshold, lo, hi, &a, &b, err);
+    if (st) return st;
+    if (isnan(s->t0)) s->t0 = a;
+    if (isnan(s->t1)) s->t1 = b;
+  }
+  if (!(s->t1 > s->t0)) return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "empty time window %g..%g s", s->t0, s->t1);
+  if (s->t0 < lo - 1e-9 || s->t1 > hi + 1e-9)
+    return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "the window %g..%g s is outside the kinematics (%g..%g s)", s->t0, s->t1, lo, hi);
+  if (loads) {
+    const hl_table *g = loads->data;
+    double g0 = hl_table_time(g, 0), g1 = hl_table_time(g, g->nrow - 1);
+    if (s->t0 < g0 - 1e-9 || s->t1 > g1 + 1e-9)
+      return hl_error_set(err, HL_ERR_RANGE, loads->datafile, 0, "the ground reaction forces (%g..%g s) do not cover the window %g..%g s", g0, g1, s->t0, s->t1);
+  }
+  return HL_OK;
+}
+
 hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
                        const hl_trial_settings *s_in, hl_trial **out, hl_error *err) {
   if (!m || !coords || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_trial_run: NULL argument");
   *out = NULL;
+  double start = now_seconds();
   hl_trial_settings s;
   if (s_in) s = *s_in;
   else hl_trial_settings_defaults(&s);
@@ -325,90 +416,14 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
     if (jt[j] < 0)
       return hl_error_set(err, HL_ERR_NOT_FOUND, m->name, 0, "the model has no body %s_%c (hipload finds hip, knee and ankle by their child bodies femur, tibia, talus)",
                           what[j], s.leg);
-  if (coords->nrow < 6) return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "the coordinates have %d rows; at least 6 are needed", coords->nrow);
-  double lo = hl_table_time(coords, 0), hi = hl_table_time(coords, coords->nrow - 1);
-  if (isnan(s.t0) || isnan(s.t1)) {
-    double a, b;
-    hl_status st = hl_trial_detect_stance(m, loads, s.leg, s.stance_threshold, lo, hi, &a, &b, err);
-    if (st) return st;
-    if (isnan(s.t0)) s.t0 = a;
-    if (isnan(s.t1)) s.t1 = b;
-  }
-  if (!(s.t1 > s.t0)) return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "empty time window %g..%g s", s.t0, s.t1);
-  if (s.t0 < lo - 1e-9 || s.t1 > hi + 1e-9)
-    return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "the window %g..%g s is outside the kinematics (%g..%g s)", s.t0, s.t1, lo, hi);
-  if (loads) {
-    const hl_table *g = loads->data;
-    double g0 = hl_table_time(g, 0), g1 = hl_table_time(g, g->nrow - 1);
-    if (s.t0 < g0 - 1e-9 || s.t1 > g1 + 1e-9)
-      return hl_error_set(err, HL_ERR_RANGE, loads->datafile, 0, "the ground reaction forces (%g..%g s) do not cover the window %g..%g s", g0, g1, s.t0, s.t1);
-  }
-  hl_status vst = validate_inputs(m, coords, loads, &s, jt, err);
-  if (vst) return vst;
-
+  hl_status st = window(m, coords, loads, &s, err);
+  if (!st) st = validate_inputs(m, coords, loads, &s, jt, err);
+  if (st) return st;
   hl_trial *tr = calloc(1, sizeof *tr);
-  hl_analyze_setup *su = calloc(1, sizeof *su);
-  if (!tr || !su) {
-    free(tr), free(su);
-    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-  }
+  if (!tr) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   memcpy(tr->joint, jt, sizeof jt);
-  su->kind = HL_TOOL_ANALYZE;
-  snprintf(su->name, sizeof su->name, "%s", s.name && s.name[0] ? s.name : "hipload");
-  snprintf(su->path, sizeof su->path, "(trial)");
-  su->initial_time = s.t0;
-  su->final_time = s.t1;
-  su->lowpass_cutoff = s.lowpass_hz;
-  su->has_so = 1;
-  su->so = (hl_analysis_times){1, s.t0, s.t1, s.step_interval, 1};
-  su->so_use_model_force_set = 1;
-  su->so_activation_exponent = s.exponent;
-  su->so_use_muscle_physiology = s.use_muscle_physiology;
-  su->so_convergence = HL_SO_OPENSIM_CRITERION;
-  su->has_jr = 1;
-  su->jr = su->so;
-  su->jr_njoint = 3;
-  for (int j = 0; j < 3; j++) {
-    snprintf(su->jr_joint[j], 64, "%s", m->jnt_name[jt[j]]);
-    snprintf(su->jr_on[j], 64, "child");
-    snprintf(su->jr_frame[j], 64, "child");
-  }
-  hl_analyze_options o;
-  hl_analyze_options_defaults(&o);
-  o.model = m;
-  o.coordinates = coords;
-  o.loads = loads;
-  o.write_files = 0;
-  o.keep_tables = 1;
-  o.so_exact = !s.so_opensim;
-  hl_status st = hl_analyze_run(su, &o, &tr->report, err);
-  free(su);
-  if (st) {
-    hl_trial_free(tr);
-    return st;
-  }
-  hl_trial_summary *S = &tr->summary;
-  S->body_mass_kg = s.body_mass > 0 ? s.body_mass : hl_model_mass(m);
-  S->bw_n = S->body_mass_kg * vnorm(m->gravity);
-  if (!(S->bw_n > 0)) {
-    hl_trial_free(tr);
-    return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0, "body weight is %g N (mass %g kg, |g| %g): cannot normalise", S->bw_n, S->body_mass_kg, vnorm(m->gravity));
-  }
-  S->t0 = s.t0;
-  S->t1 = s.t1;
-  S->leg = s.leg;
-  S->nframe = tr->report.nframe;
-  S->so_least_squares = tr->report.so_least_squares;
-  S->so_max_residual = tr->report.so_max_residual;
-  S->so_max_reserve = tr->report.so_max_reserve;
-  snprintf(S->so_max_reserve_name, sizeof S->so_max_reserve_name, "%s", tr->report.so_max_reserve_name);
-  S->seconds = tr->report.seconds;
-  S->exponent = s.exponent;
-  S->use_muscle_physiology = s.use_muscle_physiology;
-  S->so_barrier_mu = s.so_opensim ? hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION) : 0;
-  S->lowpass_hz = s.lowpass_hz;
-  S->step_interval = s.step_interval;
-  st = summarize(tr, m, &s, err);
+  st = run_frames(tr, m, coords, loads, &s, err);
+  if (!st) st = fill_summary(tr, m, &s, now_seconds() - start, err);
   if (st) {
     hl_trial_free(tr);
     return st;

@@ -12,6 +12,7 @@
 #include "hipload/plot.h"
 #include "hipload/trial.h"
 #include "fsutil.h"
+#include "record_internal.h"
 #include "trial_internal.h"
 
 static const char *side_name(char leg) { return leg == 'l' ? "left" : "right"; }
@@ -166,61 +167,57 @@ static hl_status write_json(const hl_trial *t, const hl_model *m, const char *pa
 
 /* ------------------------------------------------------------------------ per-frame CSV */
 
+/* Force part, N, of group g's contribution to the hip (joint 0) at frame r. */
+static const double *hip_group(const hl_trial_series *T, int r, int g) {
+  return T->group_contrib + ((size_t)r * 3 * T->ngroup + (size_t)g) * 6;
+}
+
 /* Per frame: time, % stance, resultants of hip/knee/ankle (N, BW), hip contributions along the
  * resultant for the named groups and the intersegmental part (BW), the named muscle forces (N). */
-static hl_table *frame_table(const hl_trial *t, const hl_model *m, double **pct_out) {
+static hl_table *frame_table(const hl_trial *t, const hl_model *m) {
   const hl_trial_summary *S = &t->summary;
-  const hl_table *jr = t->report.jr, *ch = t->report.contrib[0], *so = t->report.so_force;
+  const hl_trial_series *T = &t->series;
   const char *names[] = {"time", "pct_stance", "hip_n", "hip_bw", "knee_n", "knee_bw", "ankle_n", "ankle_bw",
                          "hip_iliopsoas_bw", "hip_gluteus_maximus_bw", "hip_gluteus_medius_bw",
                          "hip_gluteus_minimus_bw", "hip_other_muscles_bw", "hip_intersegmental_bw", "hip_actuators_bw",
                          "iliopsoas_n", "iliacus_n", "psoas_n", "gluteus_maximus_n", "gluteus_medius_n", "gluteus_minimus_n"};
-  int nc = (int)(sizeof names / sizeof names[0]), n = jr->nrow;
+  int nc = (int)(sizeof names / sizeof names[0]), n = T->nframe;
   hl_table *o = hl_table_create(n, nc, names);
-  double *pct = malloc(sizeof(double) * (size_t)(n + 1));
-  if (!o || !pct) {
+  double *gf = malloc(sizeof(double) * (size_t)(n + 1));
+  if (!o || !gf) {
     hl_table_free(o);
-    free(pct);
+    free(gf);
     return NULL;
   }
-  int ct[3], ci[3], ca[3], cg[HL_TRIAL_NGROUP][3], hasg[HL_TRIAL_NGROUP];
-  hl__trial_col3(ch, "total_f", ct);
-  hl__trial_col3(ch, "intersegmental_f", ci);
-  hl__trial_col3(ch, "actuators_f", ca);
-  for (int g = 0; g < HL_TRIAL_NGROUP; g++) {
-    char pre[96];
-    snprintf(pre, sizeof pre, "group_%s_f", t->summary.named[g].name);
-    hasg[g] = hl__trial_col3(ch, pre, cg[g]);
-  }
+  int grp[HL_TRIAL_NGROUP];
+  for (int g = 0; g < HL_TRIAL_NGROUP; g++) grp[g] = hl__trial_hip_group(T, S->named[g].name);
   for (int r = 0; r < n; r++) {
-    double *row = o->data + (size_t)r * nc, tm = hl_table_time(jr, r);
-    row[0] = tm;
-    row[1] = pct[r] = S->t1 > S->t0 ? 100 * (tm - S->t0) / (S->t1 - S->t0) : 0;
+    double *row = o->data + (size_t)r * nc;
+    const hl_jr_result *R = &T->reaction[3 * (size_t)r];
+    row[0] = T->time[r];
+    row[1] = T->pct[r];
     for (int j = 0; j < 3; j++) {
-      int c[3] = {1 + 9 * j, 2 + 9 * j, 3 + 9 * j};
-      double f[3];
-      hl__trial_row3(jr, r, c, f);
+      const double *f = R[j].f;
       double v = sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
       row[2 + 2 * j] = v;
       row[3 + 2 * j] = v / S->bw_n;
     }
-    double tot[3], u[3], f[3];
-    hl__trial_row3(ch, r, ct, tot);
-    double L = sqrt(tot[0] * tot[0] + tot[1] * tot[1] + tot[2] * tot[2]);
+    const double *tot = R[0].f, *f;
+    double L = sqrt(tot[0] * tot[0] + tot[1] * tot[1] + tot[2] * tot[2]), u[3];
     for (int k = 0; k < 3; k++) u[k] = L > 0 ? tot[k] / L : 0;
     double named_sum = 0;
     for (int g = 0; g < HL_TRIAL_NGROUP; g++) {
       double p = 0;
-      if (hasg[g]) {
-        hl__trial_row3(ch, r, cg[g], f);
+      if (grp[g] >= 0) {
+        f = hip_group(T, r, grp[g]);
         p = (f[0] * u[0] + f[1] * u[1] + f[2] * u[2]) / S->bw_n;
       }
       row[8 + g] = p;
       named_sum += p;
     }
-    hl__trial_row3(ch, r, ci, f);
+    f = R[0].inter_f;
     double pi = (f[0] * u[0] + f[1] * u[1] + f[2] * u[2]) / S->bw_n;
-    hl__trial_row3(ch, r, ca, f);
+    f = R[0].act_f;
     double pa = (f[0] * u[0] + f[1] * u[1] + f[2] * u[2]) / S->bw_n;
     row[12] = L / S->bw_n - named_sum - pi - pa; /* the other muscles: what remains, exactly */
     row[13] = pi;
@@ -232,18 +229,11 @@ static hl_table *frame_table(const hl_trial *t, const hl_model *m, double **pct_
     const char *group, *prefix;
   } mf[] = {{15, "iliopsoas", NULL},       {16, "iliopsoas", "iliacus"},      {17, "iliopsoas", "psoas"},
             {18, "gluteus_maximus", NULL}, {19, "gluteus_medius", NULL},      {20, "gluteus_minimus", NULL}};
-  double *gf = malloc(sizeof(double) * (size_t)(so->nrow + 1));
-  if (!gf) {
-    hl_table_free(o);
-    free(pct);
-    return NULL;
-  }
   for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) {
-    hl__trial_group_force(m, so, S->leg, mf[i].group, mf[i].prefix, gf);
-    for (int r = 0; r < n && r < so->nrow; r++) o->data[(size_t)r * nc + mf[i].col] = gf[r];
+    hl__trial_group_force(m, T, S->leg, mf[i].group, mf[i].prefix, gf);
+    for (int r = 0; r < n; r++) o->data[(size_t)r * nc + mf[i].col] = gf[r];
   }
   free(gf);
-  *pct_out = pct;
   return o;
 }
 
@@ -325,36 +315,52 @@ out:
   return st;
 }
 
-static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir, const char *name,
-                           hl_error *err) {
-  hl_status st;
-  char conv[1024], path[2200];
-  convention(t, m, conv, sizeof conv);
-  const hl_analyze_report *R = &t->report;
+/* The OpenSim-named .sto files, made by lib/record.c from the series. */
+static hl_status write_sto(const hl_trial *t, const hl_model *m, const char *dir, const char *name,
+                           const char *conv, hl_error *err) {
+  const hl_trial_series *T = &t->series;
+  hl_frame_joint joint[3];
+  for (int j = 0; j < 3; j++) joint[j] = (hl_frame_joint){t->joint[j], 0, m->jnt_child[t->joint[j]]};
+  hl_frame_result layout, r;
+  hl__series_view(T, -1, &layout);
+  hl__rec_spec spec = {1, T->nload, (const char *const *)T->load_prefix, 3, joint, 1, &layout};
+  hl__rec rec;
+  hl_status st = hl__rec_create(m, &spec, T->nframe, &rec, err);
+  for (int f = 0; f < T->nframe && !st; f++) {
+    hl__series_view(T, f, &r);
+    hl__rec_row(&rec, m, f, &r, &r);
+  }
   struct {
     const hl_table *t;
     const char *suffix;
-  } files[] = {{R->so_force, "StaticOptimization_force"},
-               {R->so_activation, "StaticOptimization_activation"},
-               {R->so_solver, "StaticOptimization_solver"},
-               {R->jr, "JointReaction_ReactionLoads"}};
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    if (!files[i].t) continue;
+  } files[] = {{rec.so_force, "StaticOptimization_force"},
+               {rec.so_activation, "StaticOptimization_activation"},
+               {rec.so_solver, "StaticOptimization_solver"},
+               {rec.jr, "JointReaction_ReactionLoads"}};
+  char path[2200];
+  for (size_t i = 0; i < sizeof files / sizeof files[0] && !st; i++) {
     snprintf(path, sizeof path, "%s/%s_%s.sto", dir, name, files[i].suffix);
     st = hl_table_write_sto(files[i].t, path, conv, err);
-    if (st) return st;
   }
-  for (int j = 0; j < R->ncontrib && j < 3; j++) {
+  for (int j = 0; j < 3 && !st; j++) {
     char cm[1400];
     snprintf(cm, sizeof cm, "%s\nColumns: <muscle>_f*, group_<g>_f*: minus each muscle's pull on the child side "
              "(its part of the contact force), N, in the child frame; intersegmental_f*: inertia - gravity - "
              "external loads of the subtree; actuators_f*: point/torque actuators on it; total = their sum.", conv);
     snprintf(path, sizeof path, "%s/%s_ContactContributions_%s.sto", dir, name, m->jnt_name[t->joint[j]]);
-    st = hl_table_write_sto(R->contrib[j], path, cm, err);
-    if (st) return st;
+    st = hl_table_write_sto(rec.contrib[j], path, cm, err);
   }
-  double *pct = NULL;
-  hl_table *ft = frame_table(t, m, &pct);
+  hl__rec_free(&rec);
+  return st;
+}
+
+static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir, const char *name,
+                           hl_error *err) {
+  char conv[1024], path[2200];
+  convention(t, m, conv, sizeof conv);
+  hl_status st = write_sto(t, m, dir, name, conv, err);
+  if (st) return st;
+  hl_table *ft = frame_table(t, m);
   if (!ft) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   snprintf(path, sizeof path, "%s/%s_summary.csv", dir, name);
   st = hl_table_write_csv(ft, path, err);
@@ -362,9 +368,8 @@ static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir
     snprintf(path, sizeof path, "%s/summary.json", dir);
     st = write_json(t, m, path, err);
   }
-  if (!st) st = figures(t, m, ft, pct, dir, err);
+  if (!st) st = figures(t, m, ft, t->series.pct, dir, err);
   hl_table_free(ft);
-  free(pct);
   return st;
 }
 
