@@ -14,6 +14,7 @@
 
 #include "hipload/force.h"
 #include "hipload/invdyn.h"
+#include "frame_internal.h"
 
 struct hl_frame {
   const hl_model *m;
@@ -24,6 +25,8 @@ struct hl_frame {
   hl_so *so;               /* SO only */
   hl_jr *jr;               /* joints only */
   hl_invdyn_extmap *map;   /* loads only */
+  double (*clock)(void);   /* the benchmark's stage clock (frame_internal.h), NULL */
+  double *clock_acc;
   void *arena;
   /* in the arena */
   hl_frame_joint *joint;   /* njoint */
@@ -254,6 +257,21 @@ hl_status hl_frame_create(const hl_model *m, const hl_frame_settings *s_in, hl_f
 
 /* ---------------------------------------------------------------------------- one frame */
 
+void hl__frame_set_clock(hl_frame *w, double (*clock)(void), double acc[4]) {
+  w->clock = clock;
+  w->clock_acc = acc;
+}
+
+const hl_so *hl__frame_so(const hl_frame *w) { return w ? w->so : NULL; }
+
+/* Stage `k` ended: its clock advance (benchmark only). */
+static void mark(const hl_frame *w, int k, double *t) {
+  if (!w->clock) return;
+  double now = w->clock();
+  w->clock_acc[k] += now - *t;
+  *t = now;
+}
+
 /* A non-finite input: name the first one. */
 static hl_status bad_state(const hl_frame *w, const hl_frame_input *in, hl_status st, hl_error *err) {
   const hl_model *m = w->m;
@@ -285,9 +303,10 @@ static hl_status given_forces(hl_frame *w, const hl_frame_input *in, hl_error *e
 }
 
 /* Inverse dynamics and static optimization. */
-static hl_status solve_forces(hl_frame *w, const double *ext, hl_frame_result *r, hl_error *err) {
+static hl_status solve_forces(hl_frame *w, const double *ext, hl_frame_result *r, double *t, hl_error *err) {
   hl_status st = hl_invdyn_frame(w->m, w->d, w->id, ext, w->tau, NULL, NULL, err);
   if (st) return st;
+  mark(w, 1, t);
   st = hl_so_solve(w->so, w->m, w->d, w->tau, w->control, w->force, &r->so);
   if (st) return hl_error_set(err, st, NULL, 0, "static optimization failed at t = %.6g s: %s", r->time, hl_strerror(st));
   r->tau = w->tau;
@@ -349,6 +368,7 @@ hl_status hl_frame_step(const hl_model *m, hl_frame *w, const hl_frame_input *in
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_frame_step: NULL argument");
   if (m != w->m) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_frame_step: the workspace was made for another model");
   hl_frame_result *r = out;
+  double t = w->clock ? w->clock() : 0;
   hl_frame_describe(w, r);
   r->time = in->time;
   r->data = w->d;
@@ -356,6 +376,7 @@ hl_status hl_frame_step(const hl_model *m, hl_frame *w, const hl_frame_input *in
   if (st) return bad_state(w, in, st, err);
   st = hl_muscle_update(m, w->d, w->set.allow_unsupported, err);
   if (st) return st;
+  mark(w, 0, &t);
   const double *ext = in->ext;
   if (!ext && w->map) {
     hl_invdyn_ext_wrenches(m, w->d, w->set.loads, w->map, in->time, w->ext);
@@ -370,9 +391,12 @@ hl_status hl_frame_step(const hl_model *m, hl_frame *w, const hl_frame_input *in
   for (int i = 0; i < w->nlim; i++) w->limit_force[i] = hl_force_limit(m, i, in->q, in->qd, &w->limit_energy[i]);
   if (w->nlim) r->limit_force = w->limit_force, r->limit_energy = w->limit_energy;
   if (w->set.forces == HL_FRAME_FORCES_NONE) return HL_OK;
-  st = w->set.forces == HL_FRAME_FORCES_SO ? solve_forces(w, ext, r, err) : given_forces(w, in, err);
+  if (w->set.forces != HL_FRAME_FORCES_SO) mark(w, 1, &t);
+  st = w->set.forces == HL_FRAME_FORCES_SO ? solve_forces(w, ext, r, &t, err) : given_forces(w, in, err);
   if (st) return st;
+  mark(w, 2, &t);
   r->force = w->force;
-  if (w->njoint > 0) return reactions(w, ext, r, err);
-  return HL_OK;
+  if (w->njoint > 0) st = reactions(w, ext, r, err);
+  mark(w, 3, &t);
+  return st;
 }
