@@ -265,7 +265,8 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
   double *hv = malloc(sizeof(double) * (size_t)nr * n), *hb = malloc(sizeof(double) * (size_t)nr);
   hl_qp_settings qs;
   hl_qp_settings_defaults(&qs);
-  hl_qp *qp = hl_qp_create(nr, n, &qs);
+  hl_qp *qp = NULL;
+  hl_qp_create(nr, n, &qs, &qp, NULL);
   work w;
   double us = -1;
   if (!cc || !cr || !cv || !b || !pas || !wt || !lb || !ub || !x || !act || !same || !hc || !hr ||
@@ -315,7 +316,7 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
       memcpy(hv, cv + (size_t)f * nr * n, sizeof(double) * (size_t)nr * n);
       memcpy(hb, b + (size_t)f * nr, sizeof(double) * (size_t)nr);
       double t = cpu_s();
-      hl__qp_solve_cols_trusted(qp, hc, hr, hv, hb, wt, lb, ub, x, act, &res, !first && same[f]);
+      hl__qp_solve_cols_trusted(qp, hc, hr, hv, hb, wt, lb, ub, x, act, &res, !first && same[f], NULL);
       acc += cpu_s() - t - tc;
       first = 0;
       it += res.iterations;

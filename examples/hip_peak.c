@@ -9,7 +9,7 @@
 #include <hipload/extloads.h>
 #include <hipload/model.h>
 #include <hipload/sample.h>
-#include <hipload/storage.h>
+#include <hipload/table.h>
 #include <hipload/trial.h>
 
 int main(void) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* AnalyzeTool adapter: see include/hipload/analysis.h. It turns a setup into frame settings,
+/* AnalyzeTool adapter: see include/hipload/analyze.h. It turns a setup into frame settings,
  * steps the frames with hl_frame_step (frame.h), and records OpenSim's tables (record.c; the
  * MuscleAnalysis tables here). */
-#include "hipload/analysis.h"
+#include "hipload/analyze.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include "hipload/frame.h"
 #include "hipload/model.h"
 #include "hipload/motion.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "fsutil.h"
 #include "record_internal.h"
 
@@ -193,6 +193,7 @@ static hl_status make_frames(run *r) {
     fs.so.exponent = s->so_activation_exponent;
     fs.so.use_muscle_physiology = s->so_use_muscle_physiology;
     fs.so.barrier_mu = o->so_exact ? 0 : o->so_mu > 0 ? o->so_mu : hl_so_opensim_mu(s->so_convergence);
+    fs.so.barrier_max_iter = s->so_max_iterations;
     r->so_mu = fs.so.barrier_mu;
     fs.record_loads = 1;
     if (r->jr_on && !r->forces) fs.njoint = r->njoint, fs.joint = r->joint;
@@ -244,8 +245,8 @@ static hl_status ma_tables(run *r, int nf) {
   }
   names[0] = "time";
   for (int k = 0; k < r->n_mamus; k++) names[k + 1] = m->mus_name[r->ma_mus[k]];
-  int ok = (r->t_len = hl_table_create(nf, r->n_mamus + 1, names)) != NULL;
-  for (int c = 0; c < r->n_macoord && ok; c++) ok = (r->t_ma[c] = hl_table_create(nf, r->n_mamus + 1, names)) != NULL;
+  int ok = !hl_table_create(nf, r->n_mamus + 1, names, &r->t_len, NULL);
+  for (int c = 0; c < r->n_macoord && ok; c++) ok = !hl_table_create(nf, r->n_mamus + 1, names, &r->t_ma[c], NULL);
   free(names);
   if (!ok) return nomem(r);
   free(r->t_len->name);
@@ -528,6 +529,11 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   r.so_on = s->has_so && s->so.on;
   r.jr_on = s->has_jr && s->jr.on;
   r.ma_on = s->has_ma && s->ma.on;
+  if (r.ma_on && s->ma_compute_moments && !opt->allow_unsupported)
+    return hl_error_set(err, HL_ERR_UNSUPPORTED, s->path, s->ma_compute_moments_line,
+                        "<compute_moments>true</compute_moments>: hipload's MuscleAnalysis writes lengths and moment "
+                        "arms, not the moments; allow unsupported features (hipload setup --allow-unsupported) to "
+                        "write those without the moment files");
   hl_status st = r.so_on || r.jr_on || r.ma_on
                      ? analyze(&r)
                      : hl_error_set(err, HL_ERR_NOT_FOUND, s->path, 0, "no analysis of the AnalyzeTool is <on>");

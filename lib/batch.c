@@ -21,7 +21,7 @@
 #include "fsutil.h"
 #include "hipload/extloads.h"
 #include "hipload/model.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 /* ------------------------------------------------------------------------------ CSV */
 
@@ -140,7 +140,7 @@ enum { C_ID, C_MODEL, C_COORDS, C_LOADS, C_RESERVES, C_LEG, C_T0, C_T1, C_MASS, 
 static const char *const col_names[C_COUNT] = {"id", "model", "coordinates", "external_loads", "reserves", "leg",
                                                "t0", "t1", "mass", "lowpass", "exponent"};
 
-void hl_manifest_free(hl_manifest *mf) {
+void hl_batch_manifest_free(hl_manifest *mf) {
   if (!mf) return;
   for (int i = 0; i < mf->ntrial; i++) {
     hl_batch_trial *t = &mf->trial[i];
@@ -259,7 +259,7 @@ static hl_status fill_trial(hl_batch_trial *t, char **f, const int *col, const c
   return HL_OK;
 }
 
-hl_status hl_manifest_parse(const char *text, size_t len, const char *path, hl_manifest **out, hl_error *err) {
+hl_status hl_batch_manifest_parse(const char *text, size_t len, const char *path, hl_manifest **out, hl_error *err) {
   if (!out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_manifest_parse: out is NULL");
   *out = NULL;
   if (!text) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_manifest_parse: text is NULL");
@@ -353,7 +353,7 @@ done:
   rec_clear(&r);
   free(r.f);
   if (st) {
-    hl_manifest_free(mf);
+    hl_batch_manifest_free(mf);
     return st;
   }
   for (int i = 0; i < mf->ntrial; i++) mf->trial[i].settings.name = mf->trial[i].id;
@@ -361,7 +361,7 @@ done:
   return HL_OK;
 }
 
-hl_status hl_manifest_read(const char *path, hl_manifest **out, hl_error *err) {
+hl_status hl_batch_manifest_read(const char *path, hl_manifest **out, hl_error *err) {
   if (out) *out = NULL;
   if (!path || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_manifest_read: NULL argument");
   FILE *f = fopen(path, "rb");
@@ -389,7 +389,7 @@ hl_status hl_manifest_read(const char *path, hl_manifest **out, hl_error *err) {
     free(buf);
     return hl_error_set(err, HL_ERR_IO, path, 0, "cannot read the manifest");
   }
-  hl_status st = hl_manifest_parse(buf, n, path, out, err);
+  hl_status st = hl_batch_manifest_parse(buf, n, path, out, err);
   free(buf);
   return st;
 }

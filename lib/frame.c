@@ -14,6 +14,7 @@
 
 #include "hipload/force.h"
 #include "hipload/invdyn.h"
+#include "hipload/muscle.h"
 #include "frame_internal.h"
 
 struct hl_frame {
@@ -57,7 +58,7 @@ void hl_frame_settings_defaults(hl_frame_settings *s) {
 
 void hl_frame_free(hl_frame *w) {
   if (!w) return;
-  hl_data_free(w->d);
+  hl_kin_free(w->d);
   hl_invdyn_free(w->id);
   hl_so_free(w->so);
   hl_jr_free(w->jr);
@@ -143,19 +144,12 @@ static hl_status check_settings(const hl_model *m, const hl_frame_settings *s, h
 /* The stage workspaces the settings need. */
 static hl_status make_stages(hl_frame *w, hl_error *err) {
   const hl_model *m = w->m;
-  w->d = hl_data_create(m);
-  if (!w->d) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "model '%s': no kinematics workspace (bodies out of order, or out of memory)", m->name);
-  if (w->set.forces == HL_FRAME_FORCES_SO) {
-    w->id = hl_invdyn_create(m);
-    w->so = hl_so_create(m, &w->set.so);
-    if (!w->id || !w->so) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (static optimization)");
-  }
-  if (w->njoint > 0) {
-    w->jr = hl_jr_create(m);
-    if (!w->jr) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (joint reaction)");
-  }
-  if (w->set.loads) return hl_invdyn_extmap_create(m, w->set.loads, &w->map, err);
-  return HL_OK;
+  hl_status st = hl_kin_create(m, &w->d, err);
+  if (!st && w->set.forces == HL_FRAME_FORCES_SO) st = hl_invdyn_create(m, &w->id, err);
+  if (!st && w->set.forces == HL_FRAME_FORCES_SO) st = hl_so_create(m, &w->set.so, &w->so, err);
+  if (!st && w->njoint > 0) st = hl_jr_create(m, &w->jr, err);
+  if (!st && w->set.loads) st = hl_invdyn_extmap_create(m, w->set.loads, &w->map, err);
+  return st;
 }
 
 /* Forces-table column of every actuator. */
@@ -304,11 +298,11 @@ static hl_status given_forces(hl_frame *w, const hl_frame_input *in, hl_error *e
 
 /* Inverse dynamics and static optimization. */
 static hl_status solve_forces(hl_frame *w, const double *ext, hl_frame_result *r, double *t, hl_error *err) {
-  hl_status st = hl_invdyn_frame(w->m, w->d, w->id, ext, w->tau, NULL, NULL, err);
+  hl_status st = hl_invdyn_frame(w->m, w->id, w->d, ext, w->tau, NULL, NULL, err);
   if (st) return st;
   mark(w, 1, t);
-  st = hl_so_solve(w->so, w->m, w->d, w->tau, w->control, w->force, &r->so);
-  if (st) return hl_error_set(err, st, NULL, 0, "static optimization failed at t = %.6g s: %s", r->time, hl_strerror(st));
+  st = hl_so_solve(w->m, w->so, w->d, w->tau, w->control, w->force, &r->so, err);
+  if (st) return st;
   r->tau = w->tau;
   r->control = w->control;
   if (r->so.outcome == HL_QP_LEAST_SQUARES) r->flags |= HL_FRAME_SO_LEAST_SQUARES;
@@ -320,14 +314,14 @@ static hl_status solve_forces(hl_frame *w, const double *ext, hl_frame_result *r
 static hl_status reactions(hl_frame *w, const double *ext, hl_frame_result *r, hl_error *err) {
   const hl_model *m = w->m;
   const double *mus = w->force, *act = w->force + w->nm;
-  hl_status st = hl_jr_forward_accel(w->jr, m, w->d, ext, mus, act, w->qdd, err);
+  hl_status st = hl_jr_forward_accel(m, w->jr, w->d, ext, mus, act, w->qdd, err);
   if (st) return st;
   int contrib = w->set.contributions, nm = w->nm, ng = w->ngroup;
   for (int j = 0; j < w->njoint; j++) {
     const hl_frame_joint *J = &w->joint[j];
     double *mc = w->mus_contrib + (size_t)j * nm * 6;
-    st = hl_jr_compute(w->jr, m, w->d, ext, mus, act, J->joint, J->on_parent, J->frame, &w->reaction[j],
-                       contrib ? mc : NULL);
+    st = hl_jr_compute(m, w->jr, w->d, ext, mus, act, J->joint, J->on_parent, J->frame, &w->reaction[j],
+                       contrib ? mc : NULL, NULL);
     if (st) return hl_error_set(err, st, NULL, 0, "joint reaction failed at t = %.6g s", r->time);
     if (!contrib) continue;
     /* group sums over the crossing muscles in model order (the others contribute zero) */
@@ -372,7 +366,7 @@ hl_status hl_frame_step(const hl_model *m, hl_frame *w, const hl_frame_input *in
   hl_frame_describe(w, r);
   r->time = in->time;
   r->data = w->d;
-  hl_status st = hl_kin_update(m, w->d, in->q, in->qd, in->qdd);
+  hl_status st = hl_kin_update(m, w->d, in->q, in->qd, in->qdd, NULL);
   if (st) return bad_state(w, in, st, err);
   st = hl_muscle_update(m, w->d, w->set.allow_unsupported, err);
   if (st) return st;

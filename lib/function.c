@@ -125,7 +125,7 @@ static void eval_piecewise_linear(const double *p, int n, double xv, double *y, 
   *dy = s;
 }
 
-void hl_function_eval(const hl_model *m, int f, double x, double *y, double *dy, double *ddy) {
+void hl_model_function_eval(const hl_model *m, int f, double x, double *y, double *dy, double *ddy) {
   double v = 0.0, d1 = 0.0, d2 = 0.0, scale = 1.0;
   /* follow MULTIPLIER chains iteratively (bounded so a malformed pool cannot loop forever) */
   for (int depth = 0; depth < 64; depth++) {

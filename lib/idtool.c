@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <libxml/parser.h>
@@ -13,6 +14,7 @@
 
 #include "fsutil.h"
 #include "xmlutil.h"
+#include "hipload/idtool.h"
 #include "hipload/invdyn.h"
 #include "hipload/motion.h"
 
@@ -32,8 +34,10 @@ hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extload
   const int nq = m->ncoord, nb = m->nbody;
   hl_status st = HL_OK;
   char **names = calloc((size_t)nq + 1, sizeof *names);
-  hl_data *d = hl_data_create(m);
-  hl_invdyn *w = hl_invdyn_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
+  hl_invdyn *w = NULL;
+  hl_invdyn_create(m, &w, NULL);
   hl_invdyn_extmap *map = NULL;
   double *ext = calloc((size_t)6 * nb, sizeof *ext);
   hl_table *t = NULL;
@@ -53,7 +57,7 @@ hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extload
     snprintf(names[i + 1], len, "%s_%s", m->coord_name[i],
              m->coord_rotational[i] ? "moment" : "force");
   }
-  t = hl_table_create(mo->nframe, nq + 1, (const char *const *)names);
+  hl_table_create(mo->nframe, nq + 1, (const char *const *)names, &t, NULL);
   if (!t) {
     st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
     goto done;
@@ -62,7 +66,7 @@ hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extload
   t->name = strdup("Inverse Dynamics Generalized Forces");
   for (int f = 0; f < mo->nframe && !st; f++) {
     size_t k = (size_t)f * nq;
-    st = hl_kin_update(m, d, mo->q + k, mo->qd + k, mo->qdd + k);
+    st = hl_kin_update(m, d, mo->q + k, mo->qd + k, mo->qdd + k, NULL);
     if (st) {
       st = hl_error_set(err, st, NULL, 0, "kinematics failed at t = %.6f s", mo->t[f]);
       break;
@@ -70,14 +74,14 @@ hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extload
     if (map) hl_invdyn_ext_wrenches(m, d, x, map, mo->t[f], ext);
     double *row = t->data + (size_t)f * (nq + 1);
     row[0] = mo->t[f];
-    st = hl_invdyn_frame(m, d, w, map ? ext : NULL, row + 1, NULL, NULL, err);
+    st = hl_invdyn_frame(m, w, d, map ? ext : NULL, row + 1, NULL, NULL, err);
   }
 done:
   if (names)
     for (int i = 1; i <= nq; i++) free(names[i]);
   free(names);
   free(ext);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_invdyn_free(w);
   hl_invdyn_extmap_free(map);
   if (st) {
@@ -117,7 +121,78 @@ typedef struct id_setup {
   char model[PATH_LEN], coords[PATH_LEN], loads[PATH_LEN], results[PATH_LEN], output[PATH_LEN];
   double cutoff, t0, t1;
   int in_degrees; /* -1 not given */
+  char *exclude;      /* forces_to_exclude, as written (owned) */
+  int exclude_line;
 } id_setup;
+
+/* The elements of an InverseDynamicsTool: honoured, or honoured only when empty ("Unassigned"),
+ * or accepted (defaults: OpenSim ignores it for a tool run). Anything else is refused. */
+static const struct {
+  const char *name;
+  int empty_only;
+  const char *what;
+} id_fields[] = {{"model_file", 0, NULL},
+                 {"coordinates_file", 0, NULL},
+                 {"external_loads_file", 0, NULL},
+                 {"results_directory", 0, NULL},
+                 {"output_gen_force_file", 0, NULL},
+                 {"lowpass_cutoff_frequency_for_coordinates", 0, NULL},
+                 {"time_range", 0, NULL},
+                 {"coordinates_in_degrees", 0, NULL},
+                 {"forces_to_exclude", 0, NULL},
+                 {"defaults", 0, NULL},
+                 {"input_directory", 1, "an input directory (paths are relative to the setup file)"},
+                 {"output_body_forces_file", 1, "the body forces file"},
+                 {"joints_to_report_body_forces", 1, "body forces at joints"}};
+
+static hl_status check_fields(const char *path, const xmlNode *tool, hl_error *err) {
+  for (const xmlNode *n = tool->children; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    size_t k = 0, nf = sizeof id_fields / sizeof id_fields[0];
+    while (k < nf && strcmp(id_fields[k].name, (const char *)n->name)) k++;
+    if (k == nf)
+      return hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(n),
+                          "<%s> of the InverseDynamicsTool is not an element hipload knows; it cannot honour it",
+                          (const char *)n->name);
+    char *t = id_fields[k].empty_only ? hl__xml_strdup(n) : NULL;
+    int bad = t && t[0] && strcmp(t, "Unassigned");
+    free(t);
+    if (bad)
+      return hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(n),
+                          "<%s>: hipload does not write %s", (const char *)n->name, id_fields[k].what);
+  }
+  return HL_OK;
+}
+
+/* OpenSim applies every model force not in forces_to_exclude; hipload applies none, so the muscles
+ * must be excluded (OpenSim's "Muscles" group) and so must every other force element the model
+ * has (hipload models the CoordinateLimitForces among them). */
+static hl_status check_excluded(const id_setup *su, const char *path, const hl_model *m, hl_error *err) {
+  size_t L = strlen(su->exclude) + 1;
+  char *buf = malloc(L);
+  if (!buf) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+  int muscles = 0;
+  snprintf(buf, L, "%s", su->exclude);
+  for (char *sv = NULL, *w = strtok_r(buf, " \t\r\n", &sv); w; w = strtok_r(NULL, " \t\r\n", &sv))
+    muscles |= !strcasecmp(w, "Muscles");
+  hl_status st = HL_OK;
+  if (!muscles && m->nmuscle > 0)
+    st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, su->exclude_line,
+                        "<forces_to_exclude> '%s' leaves the muscles in: hipload's inverse dynamics applies no "
+                        "muscle force (exclude Muscles)", su->exclude);
+  for (int i = 0; i < m->nlimit && !st; i++) {
+    int named = 0;
+    snprintf(buf, L, "%s", su->exclude);
+    for (char *sv = NULL, *w = strtok_r(buf, " \t\r\n", &sv); w; w = strtok_r(NULL, " \t\r\n", &sv))
+      named |= !strcmp(w, m->lim_name[i]);
+    if (!named)
+      st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, su->exclude_line,
+                          "<forces_to_exclude> does not exclude CoordinateLimitForce '%s': OpenSim would apply it, "
+                          "hipload's inverse dynamics does not (add it to the list)", m->lim_name[i]);
+  }
+  free(buf);
+  return st;
+}
 
 static hl_status parse_double(const char *s, double *v, const char *file, int ln, const char *field,
                               hl_error *err) {
@@ -151,6 +226,14 @@ static hl_status read_setup(const char *path, id_setup *su, hl_error *err) {
   int ln = 0;
   if (!tool) {
     st = hl_error_set(err, HL_ERR_PARSE, path, 0, "no <InverseDynamicsTool> element");
+    goto done;
+  }
+  if ((st = check_fields(path, tool, err))) goto done;
+  xmlNode *ex = hl__xml_child(tool, "forces_to_exclude");
+  su->exclude_line = ex ? (int)xmlGetLineNo(ex) : 0;
+  su->exclude = hl__xml_strdup(ex);
+  if (!su->exclude) {
+    st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
     goto done;
   }
   struct {
@@ -229,12 +312,16 @@ hl_status hl_idtool_run(const char *setup_xml, const char *out_dir_override, hl_
   if (!setup_xml) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_idtool_run: NULL setup");
   id_setup su;
   hl_status st = read_setup(setup_xml, &su, err);
-  if (st) return st;
+  if (st) {
+    free(su.exclude);
+    return st;
+  }
   hl_model *m = NULL;
   hl_table *coords = NULL, *out = NULL;
   hl_extloads *x = NULL;
   hl_motion *mo = NULL;
   if ((st = hl_model_load(su.model, &m, err))) goto done;
+  if ((st = check_excluded(&su, setup_xml, m, err))) goto done;
   if ((st = hl_table_read(su.coords, &coords, err))) goto done;
   if (su.loads[0] && (st = hl_extloads_load(su.loads, NULL, &x, err))) goto done;
   hl_motion_settings ms;
@@ -252,6 +339,7 @@ hl_status hl_idtool_run(const char *setup_xml, const char *out_dir_override, hl_
   snprintf(file, sizeof file, "%s/%s", dir, su.output);
   st = hl_table_write_sto(out, file, NULL, err);
 done:
+  free(su.exclude);
   hl_motion_free(mo);
   hl_table_free(out);
   hl_table_free(coords);

@@ -30,10 +30,11 @@ static void body_point(const hl_data *d, int b, const double local[3], double ou
   for (int k = 0; k < 3; k++) out[k] += d->body_p[3 * b + k];
 }
 
-hl_invdyn *hl_invdyn_create(const hl_model *m) {
-  if (!m || m->nbody < 1) return NULL;
+hl_status hl_invdyn_create(const hl_model *m, hl_invdyn **out, hl_error *err) {
+  if (!m || m->nbody < 1 || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_invdyn_create: NULL argument or no bodies");
+  *out = NULL;
   hl_invdyn *w = calloc(1, sizeof *w);
-  if (!w) return NULL;
+  if (!w) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   int nb = m->nbody;
   w->nbody = nb;
   w->order = calloc((size_t)nb, sizeof *w->order);
@@ -43,7 +44,7 @@ hl_invdyn *hl_invdyn_create(const hl_model *m) {
   if (!w->order || !w->own || !w->sub || !depth) {
     free(depth);
     hl_invdyn_free(w);
-    return NULL;
+    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   }
   for (int b = 1; b < nb; b++) {
     int dep = 0;
@@ -57,7 +58,8 @@ hl_invdyn *hl_invdyn_create(const hl_model *m) {
       if (depth[b] == dep) w->order[k++] = b;
   w->order[k] = -1;
   free(depth);
-  return w;
+  *out = w;
+  return HL_OK;
 }
 
 void hl_invdyn_free(hl_invdyn *w) {
@@ -68,7 +70,7 @@ void hl_invdyn_free(hl_invdyn *w) {
   free(w);
 }
 
-hl_status hl_invdyn_frame(const hl_model *m, const hl_data *d, hl_invdyn *w, const double *ext,
+hl_status hl_invdyn_frame(const hl_model *m, hl_invdyn *w, const hl_data *d, const double *ext,
                           double *tau, double *jnt_f, double *jnt_m, hl_error *err) {
   if (!m || !d || !w || !tau)
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_invdyn_frame: NULL argument");

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "hipload/kin.h"
 #include "hipload/model.h"
 
 typedef struct hl__kin_data {

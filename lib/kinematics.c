@@ -154,7 +154,7 @@ static int muscle_cols(const hl_model *m, hl__kin_data *k) {
   return 1;
 }
 
-hl_data *hl_data_create(const hl_model *m) {
+static hl_data *data_create(const hl_model *m) {
   if (!m || m->nbody < 1 || m->ncoord < 0 || m->nmuscle < 0 || m->npathpt < 0) return NULL;
   for (int b = 1; b < m->nbody; b++) /* the single forward pass needs parents first */
     if (m->body_parent[b] < 0 || m->body_parent[b] >= b || m->body_joint[b] < 0 ||
@@ -211,7 +211,7 @@ hl_data *hl_data_create(const hl_model *m) {
       !d->mus_npt || !d->apt_body || !d->apt_pos || !d->apt_local || !d->scratch ||
       !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src || !k->body_dw0 || !k->body_a0 || !k->mus_cols ||
       !k->mus_cols_adr || !k->mus_cols_num || !k->mus_ma_c) {
-    hl_data_free(d);
+    hl_kin_free(d);
     return NULL;
   }
 
@@ -234,13 +234,26 @@ hl_data *hl_data_create(const hl_model *m) {
     k->body_cols_num[b] = n;
   }
   if (!muscle_cols(m, k)) {
-    hl_data_free(d);
+    hl_kin_free(d);
     return NULL;
   }
   return d;
 }
 
-void hl_data_free(hl_data *d) {
+hl_status hl_kin_create(const hl_model *m, hl_data **out, hl_error *err) {
+  if (!out || !m) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_kin_create: NULL argument");
+  *out = NULL;
+  if (m->nbody < 1 || m->ncoord < 0 || m->nmuscle < 0 || m->npathpt < 0)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "model '%s' has no ground body", m->name);
+  for (int b = 1; b < m->nbody; b++)
+    if (m->body_parent[b] < 0 || m->body_parent[b] >= b || m->body_joint[b] < 0 || m->body_joint[b] >= m->njoint)
+      return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0,
+                          "model '%s': body '%s' comes before its parent or has no joint", m->name, m->body_name[b]);
+  *out = data_create(m);
+  return *out ? HL_OK : hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (kinematics workspace)");
+}
+
+void hl_kin_free(hl_data *d) {
   if (!d || !d->priv) return;
   hl__kin_data *k = hl__kin(d);
   free(d->q);
@@ -288,7 +301,7 @@ static hl_status eval_axis(const hl_model *m, const hl_data *d, int t, int vel, 
   a->dsdq = a->sd = a->sdd = 0.0;
   if (nc <= 0) { /* a constant axis: its function of nothing (absent: 0) */
     double y = 0.0, dy, ddy;
-    if (f >= 0) hl_function_eval(m, f, 0.0, &y, &dy, &ddy);
+    if (f >= 0) hl_model_function_eval(m, f, 0.0, &y, &dy, &ddy);
     a->s = y;
     return HL_OK;
   }
@@ -301,7 +314,7 @@ static hl_status eval_axis(const hl_model *m, const hl_data *d, int t, int vel, 
     dy = 1.0;
     ddy = 0.0;
   } else {
-    hl_function_eval(m, f, x, &y, &dy, &ddy);
+    hl_model_function_eval(m, f, x, &y, &dy, &ddy);
   }
   a->coord = c;
   a->s = y;
@@ -339,8 +352,8 @@ static void add_qdd_part(const hl_model *m, hl_data *d) {
   }
 }
 
-hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
-                        const double *qdd) {
+static hl_status kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
+                            const double *qdd) {
   if (!m || !d || !q || !d->priv) return HL_ERR_INVALID_ARG;
   hl__kin_data *k = hl__kin(d);
   if (d->nq != m->ncoord || k->nbody != m->nbody || k->nmuscle != m->nmuscle ||
@@ -570,4 +583,23 @@ void hl_kin_point_acc(const hl_model *m, const hl_data *d, int b, const double l
   cross3(w, t1, t2);
   cross3(dw, r, t3);
   for (int i = 0; i < 3; i++) out[i] = d->body_a[3 * b + i] + t3[i] + t2[i];
+}
+
+hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
+                        const double *qdd, hl_error *err) {
+  hl_status st = kin_update(m, d, q, qd, qdd);
+  if (!st || !err) return st;
+  if (st == HL_ERR_BAD_VALUE) {
+    const double *v[3] = {q, qd, qdd};
+    const char *what[3] = {"value", "speed", "acceleration"};
+    for (int k = 0; k < 3; k++)
+      for (int c = 0; v[k] && c < m->ncoord; c++)
+        if (!isfinite(v[k][c]))
+          return hl_error_set(err, st, NULL, 0, "coordinate '%s': %s %g", m->coord_name[c], what[k], v[k][c]);
+  }
+  if (st == HL_ERR_INVALID_ARG)
+    return hl_error_set(err, st, NULL, 0, "hl_kin_update: %s",
+                        !m || !d || !q ? "NULL argument" : !d->priv ? "the workspace was not made by hl_kin_create"
+                                                                     : "the workspace was made for another model");
+  return hl_error_set(err, st, NULL, 0, "kinematics: %s (a joint axis function of several coordinates)", hl_strerror(st));
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hipload — the hl_model container: growth while loading, free, lookups, mass, subtree test. */
+/* hipload — the hl_model container: growth while loading, free, lookups, mass, subtree test, reserves. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,4 +278,24 @@ int hl_model_in_subtree(const hl_model *m, int b, int root) {
     b = m->body_parent[b];
   }
   return 0;
+}
+
+hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err) {
+  if (!m || !(optimal_force > 0)) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "reserves need a model and an optimal force > 0");
+  for (int c = 0; c < m->ncoord; c++) {
+    if (m->coord_locked[c]) continue;
+    int has = 0;
+    for (int a = 0; a < m->nactuator; a++) has |= m->act_type[a] == HL_ACT_COORDINATE && m->act_coord[a] == c;
+    if (has) continue;
+    char nm[HL_NAME_MAX + 16];
+    snprintf(nm, sizeof nm, "%s_reserve", m->coord_name[c]);
+    int a = hl__model_add_actuator(m, nm);
+    if (a < 0) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+    m->act_type[a] = HL_ACT_COORDINATE;
+    m->act_coord[a] = c;
+    m->act_optimal_force[a] = optimal_force;
+    m->act_min_control[a] = -INFINITY;
+    m->act_max_control[a] = INFINITY;
+  }
+  return HL_OK;
 }

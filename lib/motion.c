@@ -185,19 +185,19 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     if (resample) {
       hl_spline *rs = NULL;
       pad_odd(tmp, n, pad, tmp2);
-      st = hl_spline_fit(tt, tmp2, np, &rs);
+      st = hl_signal_spline_fit(tt, tmp2, np, &rs, NULL);
       if (st) {
         st = hl_error_set(err, st, NULL, 0, "coordinates '%s': resampling spline for '%s' failed",
                           fname, m->coord_name[i]);
         break;
       }
-      for (int r = 0; r < nr; r++) hl_spline_eval(rs, tr[r], &x[r], NULL, NULL);
-      hl_spline_free(rs);
+      for (int r = 0; r < nr; r++) hl_signal_spline_eval(rs, tr[r], &x[r], NULL, NULL);
+      hl_signal_spline_free(rs);
     } else {
       pad_odd(tmp, n, pad, x);
     }
     if (s.lowpass_hz > 0) {
-      st = hl_lowpass_filtfilt(x, nr, dtmin, s.lowpass_hz);
+      st = hl_signal_lowpass(x, nr, dtmin, s.lowpass_hz, NULL);
       if (st) st = hl_error_set(err, st, NULL, 0, "coordinates '%s': low-pass of '%s' failed", fname,
                                 m->coord_name[i]);
     }
@@ -264,15 +264,15 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
       }
       continue;
     }
-    st = hl_spline_fit(tt, xx + (size_t)i * nr, nr, &sp[i]);
+    st = hl_signal_spline_fit(tt, xx + (size_t)i * nr, nr, &sp[i], NULL);
     if (st) {
       st = hl_error_set(err, st, NULL, 0, "coordinates '%s': spline for '%s' failed", fname,
                         m->coord_name[i]);
       goto fail;
     }
     if (usp) {
-      for (int r = 0; r < nr; r++) hl_spline_eval(sp[i], tt[r], NULL, &tmp2[r], NULL);
-      st = hl_spline_fit(tt, tmp2, nr, &usp[i]);
+      for (int r = 0; r < nr; r++) hl_signal_spline_eval(sp[i], tt[r], NULL, &tmp2[r], NULL);
+      st = hl_signal_spline_fit(tt, tmp2, nr, &usp[i], NULL);
       if (st) {
         st = hl_error_set(err, st, NULL, 0, "coordinates '%s': speed spline for '%s' failed", fname,
                           m->coord_name[i]);
@@ -281,14 +281,14 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     }
     for (int f = 0; f < nf; f++) {
       size_t k = (size_t)f * nq + i;
-      hl_spline_eval(sp[i], mo->t[f], &mo->q[k], &mo->qd[k], &mo->qdd[k]);
-      if (usp) hl_spline_eval(usp[i], mo->t[f], NULL, &mo->qdd[k], NULL);
+      hl_signal_spline_eval(sp[i], mo->t[f], &mo->q[k], &mo->qd[k], &mo->qdd[k]);
+      if (usp) hl_signal_spline_eval(usp[i], mo->t[f], NULL, &mo->qdd[k], NULL);
     }
   }
 
 fail:
-  for (int i = 0; i < nq && sp; i++) hl_spline_free(sp[i]);
-  for (int i = 0; i < nq && usp; i++) hl_spline_free(usp[i]);
+  for (int i = 0; i < nq && sp; i++) hl_signal_spline_free(sp[i]);
+  for (int i = 0; i < nq && usp; i++) hl_signal_spline_free(usp[i]);
   free(sp);
   free(usp);
   free(col);

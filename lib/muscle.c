@@ -40,7 +40,7 @@
 
 /* ----------------------------------------------------------------------- Thelen 2003 */
 
-double hl_thelen_active_fl(double lnorm, double kshape_active) {
+double hl_muscle_thelen_active_fl(double lnorm, double kshape_active) {
   double d = lnorm - 1.0;
   return hl__exp(-d * d / kshape_active); /* lib/hl_exp.h: within 1 ulp, the same bits everywhere */
 }
@@ -88,7 +88,7 @@ static double thelen_fv_thr(double vnorm, double af, double flen, double thr) {
   return fv > 0.0 ? fv : 0.0;
 }
 
-double hl_thelen_fv(double vnorm, double af, double flen) {
+double hl_muscle_thelen_fv(double vnorm, double af, double flen) {
   return thelen_fv_thr(vnorm, af, flen, 0.95);
 }
 
@@ -213,13 +213,13 @@ static void millard_fv_curve(const double *curve, bez_curve *c) {
   c->xlo = -1.0; c->xhi = 1.0; c->ylo = 0.0; c->yhi = fmax; c->slo = sc; c->shi = se;
 }
 
-double hl_millard_active_fl(const double *curve, double lnorm) {
+double hl_muscle_millard_active_fl(const double *curve, double lnorm) {
   bez_curve c;
   millard_fl_curve(curve, &c);
   return bez_eval(&c, lnorm, NULL);
 }
 
-double hl_millard_fv(const double *curve, double vnorm) {
+double hl_muscle_millard_fv(const double *curve, double vnorm) {
   bez_curve c;
   millard_fv_curve(curve, &c);
   return bez_eval(&c, vnorm, NULL);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "hipload/model.h"
+#include "hipload/muscle.h"
 #include "kin_internal.h"
 
 /* Tolerance on a conditional point's range, as OpenSim's ConditionalPathPoint::isActive. */
@@ -48,7 +49,7 @@ static void point_local(const hl_model *m, const double *q, int p, double loc[3]
     int c = m->pt_move_coord[3 * p + a], f = m->pt_move_func[3 * p + a];
     if (c < 0 || c >= m->ncoord || f < 0) continue;
     double y, dy, ddy;
-    hl_function_eval(m, f, q[c], &y, &dy, &ddy);
+    hl_model_function_eval(m, f, q[c], &y, &dy, &ddy);
     loc[a] = y;
     dloc[a] = dy;
   }
@@ -171,7 +172,7 @@ hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported,
   if (!m || !d || !d->priv)
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_muscle_update: %s",
                         !m ? "the model is NULL" : !d ? "the workspace is NULL"
-                                                      : "the workspace was not made by hl_data_create");
+                                                      : "the workspace was not made by hl_kin_create");
   hl__kin_data *k = hl__kin(d);
   if (d->nq != m->ncoord || k->nbody != m->nbody || k->nmuscle != m->nmuscle ||
       k->npathpt != m->npathpt)

@@ -559,7 +559,7 @@ static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
     if (coord < 0 && func >= 0) {
       /* constant axis: keep only when it is not zero */
       double v;
-      hl_function_eval(m, func, 0.0, &v, NULL, NULL);
+      hl_model_function_eval(m, func, 0.0, &v, NULL, NULL);
       if (v == 0.0) func = -1;
     }
     set_axis(m, j, k, ax, coord, func);
@@ -847,7 +847,7 @@ static hl_status read_path(ctx *c, xmlNodePtr mus, int mi) {
           TRY(coord_ref(c, pn, cr, &m->pt_move_coord[3 * k + a]));
           m->pt_move_func[3 * k + a] = f;
         } else {
-          hl_function_eval(m, f, 0.0, &m->pt_pos[3 * k + a], NULL, NULL);
+          hl_model_function_eval(m, f, 0.0, &m->pt_pos[3 * k + a], NULL, NULL);
         }
       }
     }

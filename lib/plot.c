@@ -116,13 +116,12 @@ static long auto_stack_color(int k) {
   return c;
 }
 
-hl_plot_style hl_plot_style_defaults(void) {
-  hl_plot_style st;
-  st.color = HL_PLOT_AUTO_COLOR;
-  st.width = 0.0;
-  st.dash = HL_PLOT_SOLID;
-  st.opacity = 0.0;
-  return st;
+void hl_plot_style_defaults(hl_plot_style *st) {
+  if (!st) return;
+  st->color = HL_PLOT_AUTO_COLOR;
+  st->width = 0.0;
+  st->dash = HL_PLOT_SOLID;
+  st->opacity = 0.0;
 }
 
 /* ---- the text buffer ------------------------------------------------------------------- */
@@ -308,8 +307,8 @@ static void sb_color(sbuf *b, long rgb) { sb_printf(b, "#%06lX", (unsigned long)
 
 /* ---- create / free / setters ------------------------------------------------------------ */
 
-hl_status hl_plot_create(hl_plot **out, const char *title, const char *x_label,
-                         const char *y_label, hl_error *err) {
+hl_status hl_plot_create(const char *title, const char *x_label, const char *y_label,
+                         hl_plot **out, hl_error *err) {
   if (!out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_plot_create: out is NULL");
   *out = NULL;
   hl_plot *p = calloc(1, sizeof *p);
@@ -396,7 +395,9 @@ static hl_status add_series(hl_plot *p, int kind, const char *label, const doubl
   if (n > 0 && (!x || !y))
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "%s('%s'): x or y is NULL with n = %d",
                         fn, label ? label : "", n);
-  hl_plot_style st = style ? *style : hl_plot_style_defaults();
+  hl_plot_style st;
+  if (style) st = *style;
+  else hl_plot_style_defaults(&st);
   if (st.color != HL_PLOT_AUTO_COLOR && (st.color < 0 || st.color > 0xFFFFFF))
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0,
                         "%s('%s'): colour %ld is not 0xRRGGBB", fn, label ? label : "", st.color);

@@ -120,7 +120,7 @@ void hl_qp_settings_defaults(hl_qp_settings *s) {
   s->warm_start = 1;
 }
 
-hl_qp *hl_qp_create(int m, int n, const hl_qp_settings *s) {
+static hl_qp *qp_make(int m, int n, const hl_qp_settings *s) {
   if (m < 0 || n < 1 || m > 100000 || n > 100000) return NULL;
   hl_qp *qp = calloc(1, sizeof *qp);
   if (!qp) return NULL;
@@ -203,7 +203,20 @@ void hl_qp_reset(hl_qp *qp) {
 
 const double *hl_qp_multipliers(const hl_qp *qp) { return qp ? qp->lam : NULL; }
 
-const hl_error *hl_qp_error(const hl_qp *qp) { return qp ? &qp->err : NULL; }
+hl_status hl_qp_create(int m, int n, const hl_qp_settings *s, hl_qp **out, hl_error *err) {
+  if (!out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_qp_create: out is NULL");
+  *out = NULL;
+  if (m < 0 || n < 1 || m > 100000 || n > 100000)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_qp_create: %d x %d is not a problem size", m, n);
+  *out = qp_make(m, n, s);
+  return *out ? HL_OK : hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (solver)");
+}
+
+/* The detail of an error of the last solve (qp->err) for the caller's err. */
+static hl_status pass_error(const hl_qp *qp, hl_status st, hl_error *err) {
+  if (st && err) *err = qp->err;
+  return st;
+}
 
 /* ------------------------------------------------------------------------- small kernels */
 
@@ -1320,21 +1333,21 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
 
 hl_status hl_qp_solve(hl_qp *qp, const double *A, const double *b, const double *w,
                       const double *lb, const double *ub, double *x, int *active,
-                      hl_qp_result *res) {
-  if (!qp) return HL_ERR_INVALID_ARG;
-  return qp_solve(qp, "hl_qp_solve", A, NULL, NULL, NULL, b, w, lb, ub, x, active, res);
+                      hl_qp_result *res, hl_error *err) {
+  if (!qp) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_qp_solve: no workspace");
+  return pass_error(qp, qp_solve(qp, "hl_qp_solve", A, NULL, NULL, NULL, b, w, lb, ub, x, active, res), err);
 }
 
 hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const double *vals,
                            const double *b, const double *w, const double *lb, const double *ub,
-                           double *x, int *active, hl_qp_result *res) {
-  if (!qp) return HL_ERR_INVALID_ARG;
+                           double *x, int *active, hl_qp_result *res, hl_error *err) {
+  if (!qp) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_qp_solve_cols: no workspace");
   hl_status st = qp_solve(qp, "hl_qp_solve_cols", NULL, cnt, rows, vals, b, w, lb, ub, x, active,
                           res);
   qp->cnt = qp->own_cnt; /* the caller's arrays are only borrowed for the call */
   qp->ridx = qp->own_ridx;
   qp->cval = qp->own_cval;
-  return st;
+  return pass_error(qp, st, err);
 }
 
 /* The trusted entry for lib/so.c (declared in qp_internal.h). The caller builds its columns
@@ -1351,8 +1364,8 @@ hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const dou
 hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
                                     const double *vals, const double *b, const double *w,
                                     const double *lb, const double *ub, double *x, int *active,
-                                    hl_qp_result *res, int same_rows) {
-  if (!qp) return HL_ERR_INVALID_ARG;
+                                    hl_qp_result *res, int same_rows, hl_error *err) {
+  if (!qp) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_qp_solve_cols: no workspace");
   const int m = qp->m, n = qp->n;
   if (qp->wb_ok && qp->set.p == 2.0 && m > 0 && qp->set.warm_start && qp->have_warm &&
       qp->nhist >= 2 && cnt && rows && vals && b && x && res) {
@@ -1405,5 +1418,5 @@ hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
       qp->cval = qp->own_cval;
     }
   }
-  return hl_qp_solve_cols(qp, cnt, rows, vals, b, w, lb, ub, x, active, res);
+  return hl_qp_solve_cols(qp, cnt, rows, vals, b, w, lb, ub, x, active, res, err);
 }

@@ -12,7 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-#define BARRIER_MAX_ITER 200
 
 size_t hl__qp_barrier_work_size(int m, int n) {
   return (size_t)m * (size_t)m + 2 * (size_t)m + 3 * (size_t)n + 1;
@@ -110,7 +109,7 @@ static double max_residual(int m, int n, const int *cnt, const int *rows, const 
 
 hl_qp_outcome hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
                          const double *b, const double *w, const double *lb, const double *ub,
-                         double p, double mu, double *x, double *work, int *iterations,
+                         double p, double mu, int max_iter, double *x, double *work, int *iterations,
                          double *residual) {
   double *M = work, *lam = M + (size_t)m * m, *rp = lam + m;
   double *g = rp + m, *hinv = g + n, *x0 = hinv + n;
@@ -124,7 +123,7 @@ hl_qp_outcome hl__qp_barrier(int m, int n, const int *cnt, const int *rows, cons
     if (isfinite(lo) && x[k] < lo + d) x[k] = lo + d;
     if (isfinite(hi) && x[k] > hi - d) x[k] = hi - d;
   }
-  for (int it = 1; it <= BARRIER_MAX_ITER; it++) {
+  for (int it = 1; it <= max_iter; it++) {
     for (int k = 0; k < n; k++) {
       double h;
       if (is_fixed(lb[k], ub[k])) {

@@ -10,7 +10,7 @@
  * at a small μ; see docs/so-opensim.md.
  *
  * A is given by columns as for hl_qp_solve_cols. x: in, a start satisfying A x ≈ b (the exact
- * optimum); out, the barrier point. work: hl__qp_barrier_work_size(m, n) doubles. Deterministic
+ * optimum); out, the barrier point, after at most max_iter Newton steps. work: hl__qp_barrier_work_size(m, n) doubles. Deterministic
  * (no BLAS, fixed loop order); does not allocate. residual (may be NULL): max |A x − b| of the x
  * returned. Returns HL_QP_OPTIMAL, or HL_QP_ITERATION_LIMIT (x then holds the start unchanged). */
 #ifndef HIPLOAD_QP_BARRIER_H
@@ -24,7 +24,7 @@ size_t hl__qp_barrier_work_size(int m, int n);
 
 hl_qp_outcome hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
                          const double *b, const double *w, const double *lb, const double *ub,
-                         double p, double mu, double *x, double *work, int *iterations,
+                         double p, double mu, int max_iter, double *x, double *work, int *iterations,
                          double *residual);
 
 #endif

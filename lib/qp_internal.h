@@ -15,6 +15,6 @@
 hl_status hl__qp_solve_cols_trusted(hl_qp *qp, const int *cnt, const int *rows,
                                     const double *vals, const double *b, const double *w,
                                     const double *lb, const double *ub, double *x, int *active,
-                                    hl_qp_result *res, int same_rows);
+                                    hl_qp_result *res, int same_rows, hl_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Joint reaction loads and muscle contributions: see include/hipload/reaction.h. */
-#include "hipload/reaction.h"
+/* Joint reaction loads and muscle contributions: see include/hipload/jr.h. */
+#include "hipload/jr.h"
+#include "hipload/muscle.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,15 +36,16 @@ void hl_jr_free(hl_jr *jr) {
   free(jr);
 }
 
-hl_jr *hl_jr_create(const hl_model *m) {
-  if (!m) return NULL;
+hl_status hl_jr_create(const hl_model *m, hl_jr **out, hl_error *err) {
+  if (!m || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_jr_create: NULL argument");
+  *out = NULL;
   hl_jr *jr = calloc(1, sizeof *jr);
-  if (!jr) return NULL;
+  if (!jr) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   int nq = m->ncoord, nb = m->nbody;
   size_t q1 = (size_t)(nq > 0 ? nq : 1);
   jr->nq = nq;
   jr->nb = nb;
-  jr->id = hl_invdyn_create(m);
+  hl_invdyn_create(m, &jr->id, NULL);
   jr->M = calloc(q1 * q1, sizeof(double));
   jr->Mr = calloc(q1 * q1, sizeof(double));
   jr->h = calloc(q1, sizeof(double));
@@ -57,11 +59,12 @@ hl_jr *hl_jr_create(const hl_model *m) {
   if (!jr->id || !jr->M || !jr->Mr || !jr->h || !jr->tau || !jr->rhs || !jr->J3 ||
       !jr->Jc || !jr->qdd0 || !jr->free_idx || !jr->in_sub) {
     hl_jr_free(jr);
-    return NULL;
+    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (joint reaction)");
   }
   for (int i = 0; i < nq; i++)
     if (!m->coord_locked[i]) jr->free_idx[jr->nfree++] = i;
-  return jr;
+  *out = jr;
+  return HL_OK;
 }
 
 /* M(q) = Σ_b m_b Jcᵀ Jc + Jωᵀ I_G Jω, with Jc the COM Jacobian. Body b's Jacobian is nonzero only
@@ -140,7 +143,7 @@ static int spd_solve(double *S, int n, double *y) {
   return 1;
 }
 
-hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const double *ext,
+hl_status hl_jr_forward_accel(const hl_model *m, hl_jr *jr, hl_data *d, const double *ext,
                               const double *mus_force, const double *act_force, double *qdd,
                               hl_error *err) {
   if (!jr || !m || !d || !qdd) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_jr_forward_accel: NULL argument");
@@ -148,9 +151,9 @@ hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const do
   /* h = ID with zero acceleration (gravity, velocity products, external loads). Same q and q̇:
    * the kinematics only redo the q̈ part. */
   memset(jr->qdd0, 0, sizeof(double) * (size_t)nq);
-  hl_status st = hl_kin_update(m, d, d->q, d->qd, jr->qdd0);
+  hl_status st = hl_kin_update(m, d, d->q, d->qd, jr->qdd0, err);
   if (st) return hl_error_set(err, st, NULL, 0, "kinematics failed in forward dynamics");
-  st = hl_invdyn_frame(m, d, jr->id, ext, jr->h, NULL, NULL, err);
+  st = hl_invdyn_frame(m, jr->id, d, ext, jr->h, NULL, NULL, err);
   if (st) return st;
   memset(jr->tau, 0, sizeof(double) * (size_t)nq);
   hl_force_generalized(m, jr->J3, d, mus_force, act_force, jr->tau);
@@ -167,7 +170,7 @@ hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const do
   for (int a = 0; a < nf; a++) qdd[jr->free_idx[a]] = jr->rhs[a];
   /* d is left at the accelerations returned (the ones hl_jr_compute needs next), not at q̈ = 0:
    * same q and q̇, so only the q̈ part is redone */
-  st = hl_kin_update(m, d, d->q, d->qd, qdd);
+  st = hl_kin_update(m, d, d->q, d->qd, qdd, err);
   if (st) return hl_error_set(err, st, NULL, 0, "kinematics failed at the forward-dynamics accelerations");
   return HL_OK;
 }
@@ -201,11 +204,12 @@ static void to_frame(const hl_data *d, int f, const double v[3], double out[3]) 
   memcpy(out, t, sizeof t);
 }
 
-hl_status hl_jr_compute(hl_jr *jr, const hl_model *m, const hl_data *d, const double *ext,
+hl_status hl_jr_compute(const hl_model *m, hl_jr *jr, const hl_data *d, const double *ext,
                         const double *mus_force, const double *act_force, int joint, int on_parent,
-                        int frame, hl_jr_result *out, double *contrib) {
+                        int frame, hl_jr_result *out, double *contrib, hl_error *err) {
   if (!jr || !m || !d || !out || joint < 0 || joint >= m->njoint || frame < 0 || frame >= m->nbody)
-    return HL_ERR_INVALID_ARG;
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_jr_compute: %s",
+                        !jr || !m || !d || !out ? "NULL argument" : "joint or frame index outside the model");
   int root = m->jnt_child[joint];
   for (int b = 0; b < m->nbody; b++) jr->in_sub[b] = (char)hl_model_in_subtree(m, b, root);
   double o[3]; /* joint centre on the child, in ground */

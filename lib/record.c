@@ -42,7 +42,7 @@ static hl_table *make(cols *c, int nrow, const char *title) {
   if (names) {
     names[0] = "time";
     for (int i = 0; i < c->n; i++) names[i + 1] = c->names[i];
-    t = hl_table_create(nrow, c->n + 1, names);
+    hl_table_create(nrow, c->n + 1, names, &t, NULL);
     free(names);
   }
   if (t) {

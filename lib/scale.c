@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Uniform model scaling (OpenSim ScaleTool with one factor per model and preserved mass
- * distribution). What scales and why is written in include/hipload/scale.h. */
+ * distribution). What scales and why is written in include/hipload/model.h. */
 #include <math.h>
 #include <stdlib.h>
 
-#include "hipload/scale.h"
+#include "hipload/model.h"
 
 /* Is function f the identity LinearFunction(1, 0)? OpenSim leaves such a translational axis
  * alone: it is a degree of freedom, its coordinate already is the length. */

@@ -44,7 +44,7 @@ static void reverse(double *x, int n) {
   }
 }
 
-hl_status hl_lowpass_filtfilt(double *x, int n, double dt, double cutoff_hz) {
+static hl_status lowpass(double *x, int n, double dt, double cutoff_hz) {
   if (cutoff_hz <= 0) return HL_OK;
   if (!x || n < 1 || !(dt > 0) || !isfinite(dt) || !isfinite(cutoff_hz)) return HL_ERR_INVALID_ARG;
   int pad = n / 2; /* Storage::pad(getSize()/2) */
@@ -131,7 +131,7 @@ static void piece_rows(double y0, double y1, double r, int end, double coef[2][4
   }
 }
 
-hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out) {
+static hl_status spline_fit(const double *t, const double *x, int n, hl_spline **out) {
   if (out) *out = NULL;
   if (!t || !x || !out || n < 6) return HL_ERR_INVALID_ARG; /* GCVSPL needs N >= 2M */
   for (int i = 0; i < n; i++)
@@ -150,7 +150,7 @@ hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out
   if (!ab || !ipiv || !s || !s->t || !s->c) {
     free(ab);
     free(ipiv);
-    hl_spline_free(s);
+    hl_signal_spline_free(s);
     return HL_ERR_NOMEM;
   }
   double *rhs = ab + (size_t)ldab * m;
@@ -180,7 +180,7 @@ hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out
   if (info != 0) {
     free(ab);
     free(ipiv);
-    hl_spline_free(s);
+    hl_signal_spline_free(s);
     return HL_ERR_SINGULAR;
   }
   s->n = n;
@@ -202,7 +202,7 @@ hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out
   return HL_OK;
 }
 
-void hl_spline_eval(const hl_spline *s, double tm, double *x, double *dx, double *ddx) {
+void hl_signal_spline_eval(const hl_spline *s, double tm, double *x, double *dx, double *ddx) {
   double v = NAN, v1 = NAN, v2 = NAN;
   if (s && s->n >= 2 && !isnan(tm)) {
     int n = s->n;
@@ -232,7 +232,7 @@ void hl_spline_eval(const hl_spline *s, double tm, double *x, double *dx, double
   if (ddx) *ddx = v2;
 }
 
-void hl_spline_free(hl_spline *s) {
+void hl_signal_spline_free(hl_spline *s) {
   if (!s) return;
   free(s->t);
   free(s->c);
@@ -241,7 +241,7 @@ void hl_spline_free(hl_spline *s) {
 
 /* ---- stance detection ----------------------------------------------------------------- */
 
-hl_status hl_stance_detect(const double *t, const double *fz, int n, double threshold, double *t0,
+static hl_status stance(const double *t, const double *fz, int n, double threshold, double *t0,
                            double *t1) {
   if (!t || !fz || n < 1 || !t0 || !t1) return HL_ERR_INVALID_ARG;
   int best = -1, best_len = 0, start = -1;
@@ -259,5 +259,33 @@ hl_status hl_stance_detect(const double *t, const double *fz, int n, double thre
   if (best < 0) return HL_ERR_NOT_FOUND;
   *t0 = t[best];
   *t1 = t[best + best_len - 1];
+  return HL_OK;
+}
+
+hl_status hl_signal_lowpass(double *x, int n, double dt, double cutoff_hz, hl_error *err) {
+  hl_status st = lowpass(x, n, dt, cutoff_hz);
+  if (st == HL_ERR_NOMEM) return hl_error_set(err, st, NULL, 0, "out of memory (low-pass filter)");
+  if (st)
+    return hl_error_set(err, st, NULL, 0, "low-pass filter: %d samples at dt %g s, cutoff %g Hz (needs data, dt > 0, "
+                        "at least 4 samples after padding)", n, dt, cutoff_hz);
+  return HL_OK;
+}
+
+hl_status hl_signal_spline_fit(const double *t, const double *x, int n, hl_spline **out, hl_error *err) {
+  hl_status st = spline_fit(t, x, n, out);
+  if (!st) return HL_OK;
+  const char *why = st == HL_ERR_NOMEM      ? "out of memory"
+                    : st == HL_ERR_BAD_VALUE ? "a time or value is not finite"
+                    : st == HL_ERR_SINGULAR  ? "the spline system is singular"
+                                             : "it needs at least 6 points with strictly increasing times";
+  return hl_error_set(err, st, NULL, 0, "quintic spline through %d points: %s", n, why);
+}
+
+hl_status hl_signal_stance(const double *t, const double *fz, int n, double threshold, double *t0,
+                           double *t1, hl_error *err) {
+  hl_status st = stance(t, fz, n, threshold, t0, t1);
+  if (st == HL_ERR_NOT_FOUND)
+    return hl_error_set(err, st, NULL, 0, "no sample of the force exceeds %g N", threshold);
+  if (st) return hl_error_set(err, st, NULL, 0, "stance detection: NULL argument or no samples");
   return HL_OK;
 }

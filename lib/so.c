@@ -61,6 +61,7 @@ void hl_so_settings_defaults(hl_so_settings *s) {
   s->use_muscle_physiology = 1;
   hl_qp_settings_defaults(&s->qp);
   s->barrier_mu = 0;
+  s->barrier_max_iter = 200;
 }
 
 double hl_so_opensim_mu(double convergence_criterion) {
@@ -102,7 +103,7 @@ void hl_so_free(hl_so *so) {
   free(so);
 }
 
-hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
+static hl_so *so_make(const hl_model *m, const hl_so_settings *s) {
   if (!m) return NULL;
   hl_so *so = calloc(1, sizeof *so);
   if (!so) return NULL;
@@ -147,7 +148,7 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
   so->acol_num = calloc(nact, sizeof(int));
   so->mgap = malloc(nmus);
   if (so->mgap) memset(so->mgap, 1, nmus);
-  so->qp = hl_qp_create(so->nrow, so->n, &so->set.qp);
+  hl_qp_create(so->nrow, so->n, &so->set.qp, &so->qp, NULL);
   if (so->set.barrier_mu > 0) {
     so->xb = calloc((size_t)n, sizeof(double));
     so->bwork = calloc(hl__qp_barrier_work_size(so->nrow, n), sizeof(double));
@@ -185,6 +186,12 @@ hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s) {
     }
   }
   return so;
+}
+
+hl_status hl_so_create(const hl_model *m, const hl_so_settings *s, hl_so **out, hl_error *err) {
+  if (!m || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_so_create: NULL argument");
+  *out = so_make(m, s);
+  return *out ? HL_OK : hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (static optimization)");
 }
 
 int hl_so_size(const hl_so *so) { return so ? so->n : 0; }
@@ -352,9 +359,12 @@ static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   return same;
 }
 
-hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const double *tau_id,
-                      double *control, double *force, hl_so_info *info) {
-  if (!so || !m || !d || !tau_id || !control || !force) return HL_ERR_INVALID_ARG;
+hl_status hl_so_solve(const hl_model *m, hl_so *so, const hl_data *d, const double *tau_id,
+                      double *control, double *force, hl_so_info *info, hl_error *err) {
+  if (!so || !m || !d || !tau_id || !control || !force)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_so_solve: NULL argument");
+  if (!d->priv || d->nq != so->nq || m->nmuscle + m->nactuator != so->n)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_so_solve: workspaces made for another model");
   int nq = so->nq, n = so->n;
   int same_rows = build_matrix(so, m, d);
   memset(so->tau, 0, sizeof(double) * (size_t)nq);
@@ -368,15 +378,15 @@ hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const doub
    * after hl_so_create: the solver's trusted entry may skip its structural checks (and its
    * envelope, when no column's rows changed since the last call) */
   hl_status st = hl__qp_solve_cols_trusted(so->qp, so->ccnt, so->crow, so->cval, so->b, so->w,
-                                           so->lb, so->ub, so->x, so->active, &res, same_rows);
+                                           so->lb, so->ub, so->x, so->active, &res, same_rows, err);
   const double *xo = so->x;
   if (so->set.barrier_mu > 0 && st == HL_OK && res.outcome == HL_QP_OPTIMAL) {
     /* from the exact optimum to the barrier point; the exact one stays the next call's start */
     int bit = 0;
     memcpy(so->xb, so->x, sizeof(double) * (size_t)n);
     res.outcome = hl__qp_barrier(so->nrow, n, so->ccnt, so->crow, so->cval, so->b, so->w, so->lb,
-                                 so->ub, so->set.exponent, so->set.barrier_mu, so->xb, so->bwork,
-                                 &bit, &res.residual);
+                                 so->ub, so->set.exponent, so->set.barrier_mu, so->set.barrier_max_iter,
+                                 so->xb, so->bwork, &bit, &res.residual);
     res.iterations += bit;
     xo = so->xb;
   }

@@ -8,7 +8,7 @@
  * not trusted: rows are read to the end of the file (several shared files claim more rows than
  * they have). Every malformed input gives a status and a message naming file, line and column.
  */
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -100,7 +100,7 @@ static hl_table *table_shell(int ncol) {
   return t;
 }
 
-hl_table *hl_table_create(int nrow, int ncol, const char *const *names) {
+static hl_table *table_make(int nrow, int ncol, const char *const *names) {
   if (nrow < 0 || ncol < 1) return NULL;
   hl_table *t = table_shell(ncol);
   if (!t) return NULL;
@@ -125,6 +125,16 @@ hl_table *hl_table_create(int nrow, int ncol, const char *const *names) {
     return NULL;
   }
   return t;
+}
+
+hl_status hl_table_create(int nrow, int ncol, const char *const *names, hl_table **out,
+                          hl_error *err) {
+  if (!out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_table_create: out is NULL");
+  *out = NULL;
+  if (nrow < 0 || ncol < 1)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_table_create: %d rows x %d columns", nrow, ncol);
+  *out = table_make(nrow, ncol, names);
+  return *out ? HL_OK : hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (table of %d x %d)", nrow, ncol);
 }
 
 int hl_table_col(const hl_table *t, const char *name) {

@@ -69,7 +69,7 @@ hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, ch
     t[n] = tm;
     fz[n++] = hl_table_get(d, r, f->force_col[1]);
   }
-  hl_status st = n ? hl_stance_detect(t, fz, n, threshold, t0, t1) : HL_ERR_NOT_FOUND;
+  hl_status st = n ? hl_signal_stance(t, fz, n, threshold, t0, t1, NULL) : HL_ERR_NOT_FOUND;
   free(t);
   free(fz);
   if (st)
@@ -429,27 +429,5 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
     return st;
   }
   *out = tr;
-  return HL_OK;
-}
-
-#include "model_internal.h"
-
-hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err) {
-  if (!m || !(optimal_force > 0)) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "reserves need a model and an optimal force > 0");
-  for (int c = 0; c < m->ncoord; c++) {
-    if (m->coord_locked[c]) continue;
-    int has = 0;
-    for (int a = 0; a < m->nactuator; a++) has |= m->act_type[a] == HL_ACT_COORDINATE && m->act_coord[a] == c;
-    if (has) continue;
-    char nm[HL_NAME_MAX + 16];
-    snprintf(nm, sizeof nm, "%s_reserve", m->coord_name[c]);
-    int a = hl__model_add_actuator(m, nm);
-    if (a < 0) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-    m->act_type[a] = HL_ACT_COORDINATE;
-    m->act_coord[a] = c;
-    m->act_optimal_force[a] = optimal_force;
-    m->act_min_control[a] = -INFINITY;
-    m->act_max_control[a] = INFINITY;
-  }
   return HL_OK;
 }

@@ -182,7 +182,8 @@ static hl_table *frame_table(const hl_trial *t, const hl_model *m) {
                          "hip_gluteus_minimus_bw", "hip_other_muscles_bw", "hip_intersegmental_bw", "hip_actuators_bw",
                          "iliopsoas_n", "iliacus_n", "psoas_n", "gluteus_maximus_n", "gluteus_medius_n", "gluteus_minimus_n"};
   int nc = (int)(sizeof names / sizeof names[0]), n = T->nframe;
-  hl_table *o = hl_table_create(n, nc, names);
+  hl_table *o = NULL;
+  hl_table_create(n, nc, names, &o, NULL);
   double *gf = malloc(sizeof(double) * (size_t)(n + 1));
   if (!o || !gf) {
     hl_table_free(o);
@@ -247,7 +248,7 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
   if (!y) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   char path[2200], sub[512], cap[1024];
   hl_plot *p = NULL;
-  hl_status st = hl_plot_create(&p, "Hip contact force and who produces it", "Stance (%)", "Force (body weights)", err);
+  hl_status st = hl_plot_create("Hip contact force and who produces it", "Stance (%)", "Force (body weights)", &p, err);
   if (st) goto out;
   snprintf(sub, sizeof sub, "hip_%c on femur_%c, in femur_%c; resultant and each part's component along it, BW = %.0f N",
            S->leg, S->leg, S->leg, S->bw_n);
@@ -266,13 +267,15 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
                {"Other muscles", 12, 0xA0A0A0},   {"Intersegmental (inertia, gravity, GRF)", 13, 0xD0D0D0}};
   for (size_t b = 0; b < sizeof bands / sizeof bands[0] && !st; b++) {
     for (int r = 0; r < n; r++) y[r] = ft->data[(size_t)r * nc + bands[b].col];
-    hl_plot_style bs = hl_plot_style_defaults();
+    hl_plot_style bs;
+    hl_plot_style_defaults(&bs);
     bs.color = bands[b].color;
     st = hl_plot_add_stack(p, bands[b].label, pct, y, n, &bs, err);
   }
   for (int r = 0; r < n && !st; r++) y[r] = ft->data[(size_t)r * nc + 3];
   if (!st) {
-    hl_plot_style ls = hl_plot_style_defaults();
+    hl_plot_style ls;
+    hl_plot_style_defaults(&ls);
     ls.color = 0x000000;
     st = hl_plot_add_line(p, "Hip contact force (resultant)", pct, y, n, &ls, err);
   }
@@ -287,7 +290,7 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
   p = NULL;
   if (st) goto out;
 
-  st = hl_plot_create(&p, "Hip muscle forces", "Stance (%)", "Force (body weights)", err);
+  st = hl_plot_create("Hip muscle forces", "Stance (%)", "Force (body weights)", &p, err);
   if (st) goto out;
   snprintf(sub, sizeof sub, "static-optimization forces of the %s leg, summed over each muscle's bundles; BW = %.0f N",
            side_name(S->leg), S->bw_n);
@@ -303,7 +306,8 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
                {"Gluteus medius", 19, HL_PLOT_SOLID},             {"Gluteus minimus", 20, HL_PLOT_SOLID}};
   for (size_t l = 0; l < sizeof lines / sizeof lines[0] && !st; l++) {
     for (int r = 0; r < n; r++) y[r] = ft->data[(size_t)r * nc + lines[l].col] / S->bw_n;
-    hl_plot_style ls = hl_plot_style_defaults();
+    hl_plot_style ls;
+    hl_plot_style_defaults(&ls);
     ls.dash = lines[l].dash;
     st = hl_plot_add_line(p, lines[l].label, pct, y, n, &ls, err);
   }

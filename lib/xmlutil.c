@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <libxml/globals.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void quiet(void *ctx, const char *msg, ...) {
@@ -42,6 +43,21 @@ const char *hl__xml_text(const xmlNode *n, char *buf, size_t cap) {
   buf[len] = '\0';
   xmlFree(t);
   return buf;
+}
+
+char *hl__xml_strdup(const xmlNode *n) {
+  xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+  const char *s = t ? (const char *)t : "";
+  while (*s && isspace((unsigned char)*s)) s++;
+  size_t len = strlen(s);
+  while (len && isspace((unsigned char)s[len - 1])) len--;
+  char *out = malloc(len + 1);
+  if (out) {
+    memcpy(out, s, len);
+    out[len] = '\0';
+  }
+  if (t) xmlFree(t);
+  return out;
 }
 
 int hl__xml_child_text(const xmlNode *parent, const char *name, char *buf, size_t cap) {

@@ -24,6 +24,8 @@ xmlNode *hl__xml_child(const xmlNode *parent, const char *name);
 /* The text content of n with leading and trailing white space removed, into buf (cap bytes);
  * "" when n is NULL. Returns buf. */
 const char *hl__xml_text(const xmlNode *n, char *buf, size_t cap);
+/* The text content of n, trimmed, as a new string ("" when n is NULL); NULL when out of memory. */
+char *hl__xml_strdup(const xmlNode *n);
 /* hl__xml_text of the child element `name`: its line (≥ 1) when present, 0 when absent. */
 int hl__xml_child_text(const xmlNode *parent, const char *name, char *buf, size_t cap);
 #endif

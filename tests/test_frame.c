@@ -84,12 +84,16 @@ START_TEST(test_step_equals_stages) {
   const hl_model *m = T.m;
   int nq = m->ncoord, nm = m->nmuscle, nact = nm + m->nactuator;
   hl_frame *w = make(&T, HL_FRAME_FORCES_SO, NULL, NULL);
-  hl_data *d = hl_data_create(m);
-  hl_invdyn *id = hl_invdyn_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
+  hl_invdyn *id = NULL;
+  hl_invdyn_create(m, &id, NULL);
   hl_so_settings ss;
   hl_so_settings_defaults(&ss);
-  hl_so *so = hl_so_create(m, &ss);
-  hl_jr *jr = hl_jr_create(m);
+  hl_so *so = NULL;
+  hl_so_create(m, &ss, &so, NULL);
+  hl_jr *jr = NULL;
+  hl_jr_create(m, &jr, NULL);
   hl_invdyn_extmap *map = NULL;
   hl_error e;
   ck_assert_int_eq(hl_invdyn_extmap_create(m, T.x, &map, &e), HL_OK);
@@ -101,22 +105,22 @@ START_TEST(test_step_equals_stages) {
     hl_frame_input in = input(&T, f);
     hl_frame_result r;
     ck_assert_msg(hl_frame_step(m, w, &in, &r, &e) == HL_OK, "%s", e.message);
-    ck_assert_int_eq(hl_kin_update(m, d, in.q, in.qd, in.qdd), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, d, in.q, in.qd, in.qdd, NULL), HL_OK);
     ck_assert_int_eq(hl_muscle_update(m, d, 0, &e), HL_OK);
     hl_invdyn_ext_wrenches(m, d, T.x, map, in.time, ext);
-    ck_assert_int_eq(hl_invdyn_frame(m, d, id, ext, tau, NULL, NULL, &e), HL_OK);
+    ck_assert_int_eq(hl_invdyn_frame(m, id, d, ext, tau, NULL, NULL, &e), HL_OK);
     hl_so_info info;
-    ck_assert_int_eq(hl_so_solve(so, m, d, tau, ctrl, frc, &info), HL_OK);
+    ck_assert_int_eq(hl_so_solve(m, so, d, tau, ctrl, frc, &info, NULL), HL_OK);
     ck_assert_mem_eq(r.tau, tau, sizeof(double) * (size_t)nq);
     ck_assert_mem_eq(r.control, ctrl, sizeof(double) * (size_t)nact);
     ck_assert_mem_eq(r.force, frc, sizeof(double) * (size_t)nact);
     ck_assert_int_eq(r.so.outcome, HL_QP_OPTIMAL);
     ck_assert_int_eq(r.flags, 0);
-    ck_assert_int_eq(hl_jr_forward_accel(jr, m, d, ext, frc, frc + nm, qdd, &e), HL_OK);
+    ck_assert_int_eq(hl_jr_forward_accel(m, jr, d, ext, frc, frc + nm, qdd, &e), HL_OK);
     ck_assert_mem_eq(r.qdd, qdd, sizeof(double) * (size_t)nq);
     for (int j = 0; j < 3; j++) {
       hl_jr_result R;
-      ck_assert_int_eq(hl_jr_compute(jr, m, d, ext, frc, frc + nm, T.joint[j].joint, 0, T.joint[j].frame, &R, con), HL_OK);
+      ck_assert_int_eq(hl_jr_compute(m, jr, d, ext, frc, frc + nm, T.joint[j].joint, 0, T.joint[j].frame, &R, con, NULL), HL_OK);
       ck_assert_mem_eq(&r.reaction[j], &R, sizeof R);
       ck_assert_mem_eq(r.muscle_contrib + (size_t)j * nm * 6, con, sizeof(double) * 6 * (size_t)nm);
       /* the groups hold every muscle once: their sums add up to the muscles' part */
@@ -135,7 +139,7 @@ START_TEST(test_step_equals_stages) {
   hl_jr_free(jr);
   hl_so_free(so);
   hl_invdyn_free(id);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_frame_free(w);
   trial_free(&T);
 }
@@ -153,7 +157,8 @@ START_TEST(test_forces_given_and_table) {
   names[0] = "time";
   for (int k = 0; k < nact; k++) names[k + 1] = k < m->nmuscle ? m->mus_name[k] : m->act_name[k - m->nmuscle];
   names[nact + 1] = "unrelated"; /* other columns are not read */
-  hl_table *tab = hl_table_create(nf, nact + 2, names);
+  hl_table *tab = NULL;
+  hl_table_create(nf, nact + 2, names, &tab, NULL);
   free(names);
   hl_jr_result *ref = malloc(sizeof *ref * 3 * (size_t)nf);
   hl_error e;
@@ -192,7 +197,7 @@ START_TEST(test_forces_given_and_table) {
   /* a table without a column for an actuator is refused, naming it and the table */
   hl_table_free(tab);
   const char *few[] = {"time", "x"};
-  tab = hl_table_create(2, 2, few);
+  hl_table_create(2, 2, few, &tab, NULL);
   hl_frame_settings s;
   hl_frame_settings_defaults(&s);
   s.forces = HL_FRAME_FORCES_TABLE;

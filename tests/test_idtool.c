@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hipload/idtool.h"
 #include "hipload/invdyn.h"
 #include "hipload/motion.h"
 #include "testutil.h"

@@ -28,7 +28,7 @@ static int solve(int m, int n, const double *A, const double *b, const double *l
   to_cols(m, n, A, cnt, rows, vals);
   double *work = malloc(sizeof(double) * hl__qp_barrier_work_size(m, n));
   double resid = -1;
-  int st = hl__qp_barrier(m, n, cnt, rows, vals, b, w, lb, ub, p, mu, x, work, it, &resid);
+  int st = hl__qp_barrier(m, n, cnt, rows, vals, b, w, lb, ub, p, mu, 200, x, work, it, &resid);
   ck_assert(resid >= 0 && resid <= 1e-12); /* every test problem is feasible: A x = b held */
   free(work);
   return st;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "testutil.h"
 
 static char *slurp(const char *path) {

@@ -13,7 +13,7 @@
 
 #include "hipload/extloads.h"
 #include "hipload/model.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "testutil.h"
 

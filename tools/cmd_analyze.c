@@ -10,8 +10,8 @@
 #include "hipload/hipload.h"
 #include "hipload/model.h"
 #include "hipload/sample.h"
-#include "hipload/scale.h"
-#include "hipload/storage.h"
+#include "hipload/model.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "report.h"
 

@@ -98,7 +98,7 @@ int hl_cmd_batch(int argc, char **argv) {
   hl_error err;
   hl_error_clear(&err);
   hl_manifest *mf = NULL;
-  hl_status st = hl_manifest_read(manifest, &mf, &err);
+  hl_status st = hl_batch_manifest_read(manifest, &mf, &err);
   if (st) {
     fprintf(stderr, "hipload batch: %s\n", err.message[0] ? err.message : hl_strerror(st));
     return 2;
@@ -115,7 +115,7 @@ int hl_cmd_batch(int argc, char **argv) {
   st = hl_batch_run(mf, out, &bs, &res, &nfailed, &err);
   if (st) {
     fprintf(stderr, "hipload batch: %s\n", err.message[0] ? err.message : hl_strerror(st));
-    hl_manifest_free(mf);
+    hl_batch_manifest_free(mf);
     return 2;
   }
   long frames = 0;
@@ -128,6 +128,6 @@ int hl_cmd_batch(int argc, char **argv) {
          mf->ntrial - nfailed, nfailed, frames, el, out);
   int rc = nfailed ? 1 : 0;
   free(res);
-  hl_manifest_free(mf);
+  hl_batch_manifest_free(mf);
   return rc;
 }

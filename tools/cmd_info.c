@@ -11,7 +11,7 @@
 #include "hipload/extloads.h"
 #include "hipload/model.h"
 #include "hipload/status.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 static void usage(FILE *f) {
   fprintf(f, "usage: hipload info FILE\n\n"

@@ -10,7 +10,7 @@
 #include "hipload/hipload.h"
 #include "hipload/model.h"
 #include "hipload/sample.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "report.h"
 

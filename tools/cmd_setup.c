@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "hipload/analysis.h"
+#include "hipload/analyze.h"
 #include "hipload/hipload.h"
-#include "hipload/invdyn.h"
+#include "hipload/idtool.h"
 #include "hipload/setup.h"
 
 static void usage(FILE *f) {
@@ -27,7 +27,9 @@ static void usage(FILE *f) {
           "  --model M.osim      use this model instead of the setup's model_file\n"
           "  --forces-file F     JointReaction: muscle/actuator forces from F instead of forces_file\n"
           "  --no-contributions  do not write the contact-contribution files\n"
-          "  --allow-unsupported muscles with wrap objects: ignore the wrapping (not exact)\n"
+          "  --allow-unsupported do what can be done, knowingly: muscles with wrap objects take\n"
+          "                      their straight path (not exact); a MuscleAnalysis with\n"
+          "                      compute_moments writes lengths and moment arms only\n"
           "  --exact             StaticOptimization: report the exact optimum instead of the point\n"
           "                      where OpenSim's interior-point optimizer stops (muscles near a bound\n"
           "                      differ by a few newtons; docs/so-opensim.md)\n"
@@ -80,8 +82,8 @@ int hl_cmd_setup(int argc, char **argv) {
   }
   hl_error err;
   hl_error_clear(&err);
-  hl_tool_kind kind = hl_setup_kind(path, &err);
-  if (kind == HL_TOOL_UNKNOWN) {
+  hl_tool_kind kind = HL_TOOL_UNKNOWN;
+  if (hl_setup_kind(path, &kind, &err)) {
     fprintf(stderr, "hipload setup: %s\n", err.message);
     return 1;
   }

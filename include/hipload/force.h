@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "hipload/kin.h"
 #include "hipload/model.h"
 
 #ifdef __cplusplus

@@ -5,7 +5,7 @@
  *   caller, or read from a table) → forward-dynamics accelerations → joint reactions → each
  *   muscle's and each group's direct contribution to them
  *
- * Everything that runs frames goes through hl_frame_step: the AnalyzeTool adapter (analysis.h),
+ * Everything that runs frames goes through hl_frame_step: the AnalyzeTool adapter (analyze.h),
  * the trial (trial.h), the batch (batch.h) and the benchmark, so they produce the same numbers
  * bit for bit.
  *
@@ -51,10 +51,10 @@
 #include "hipload/extloads.h"
 #include "hipload/groups.h"
 #include "hipload/model.h"
-#include "hipload/reaction.h"
+#include "hipload/jr.h"
 #include "hipload/so.h"
 #include "hipload/status.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 #ifdef __cplusplus
 extern "C" {

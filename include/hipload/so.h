@@ -12,10 +12,14 @@
  * a PointActuator's optimal force mapped by the point Jacobian; a TorqueActuator's optimal force
  * mapped by the angular Jacobians of body A (+) and body B (−). τ_passive holds the model's
  * other forces (CoordinateLimitForce, force.h), which OpenSim counts as known.
+ *
+ * Thread safety: one hl_so workspace per thread (it keeps the last frame's active set as the next
+ * one's start); the model is only read.
  */
 #ifndef HIPLOAD_SO_H
 #define HIPLOAD_SO_H
 
+#include "hipload/kin.h"
 #include "hipload/model.h"
 #include "hipload/qp.h"
 
@@ -33,6 +37,9 @@ typedef struct hl_so_settings {
    * convergence criterion (hl_so_opensim_mu); muscles the exact optimum leaves at a bound then
    * carry a few newtons. The exact optimum is solved first and is the start. */
   double barrier_mu;
+  int barrier_max_iter;      /* Newton steps allowed for the barrier point (default 200; the
+                                AnalyzeTool adapter sets optimizer_max_iterations, the limit of
+                                the interior-point iterations the barrier point stands for) */
 } hl_so_settings;
 
 /* OpenSim's default StaticOptimization optimizer_convergence_criterion. */
@@ -41,9 +48,9 @@ typedef struct hl_so_settings {
 /* The barrier μ at which OpenSim's StaticOptimization (IPOPT) ends for a given
  * optimizer_convergence_criterion: 0.3 × criterion, measured on three OpenSim reference sets
  * (docs/so-opensim.md). */
-double hl_so_opensim_mu(double convergence_criterion);
+HL_API double hl_so_opensim_mu(double convergence_criterion);
 
-void hl_so_settings_defaults(hl_so_settings *s);
+HL_API void hl_so_settings_defaults(hl_so_settings *s);
 
 /* What one frame's solve did. */
 typedef struct hl_so_info {
@@ -61,23 +68,27 @@ typedef struct hl_so_info {
 
 typedef struct hl_so hl_so;  /* per-thread workspace for one model */
 
-hl_so *hl_so_create(const hl_model *m, const hl_so_settings *s);
-void hl_so_free(hl_so *so);
+/* s NULL: defaults. Errors: HL_ERR_INVALID_ARG, HL_ERR_NOMEM. */
+HL_API hl_status hl_so_create(const hl_model *m, const hl_so_settings *s, hl_so **out, hl_error *err);
+HL_API void hl_so_free(hl_so *so);
 
 /* Number of unknowns (nmuscle + nactuator). */
-int hl_so_size(const hl_so *so);
+HL_API int hl_so_size(const hl_so *so);
 
 /* Solve one frame. `d` must hold hl_kin_update (with q̇) and hl_muscle_update for the frame;
  * tau_id[nq] are the inverse-dynamics generalized forces. Outputs (n = hl_so_size):
  * control[n] (activations for muscles), force[n] (N for muscles and point actuators, N·m for
- * torque actuators, N or N·m for coordinate actuators). Does not allocate. */
-hl_status hl_so_solve(hl_so *so, const hl_model *m, const hl_data *d, const double *tau_id,
-                      double *control, double *force, hl_so_info *info);
+ * torque actuators, N or N·m for coordinate actuators). How the solve ended is info->outcome
+ * (an answer in least squares or at the iteration limit is not an error). Errors:
+ * HL_ERR_INVALID_ARG (NULL, a workspace of another model), HL_ERR_BAD_VALUE (a non-finite
+ * inverse-dynamics force or matrix entry; err names it). Does not allocate. */
+HL_API hl_status hl_so_solve(const hl_model *m, hl_so *so, const hl_data *d, const double *tau_id,
+                             double *control, double *force, hl_so_info *info, hl_error *err);
 
 /* Per unit control, the generalized force of every actuator (nq × n, row-major) as used in the
  * last solve — the caller may want it for checks. Formed on request inside the workspace: like
  * every call on one hl_so, not from two threads at once. */
-const double *hl_so_matrix(const hl_so *so);
+HL_API const double *hl_so_matrix(const hl_so *so);
 
 #ifdef __cplusplus
 }

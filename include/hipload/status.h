@@ -43,7 +43,7 @@ typedef enum hl_status {
 } hl_status;
 
 /* Fixed text for a status ("ok", "out of memory", ...). Never NULL. */
-const char *hl_strerror(hl_status status);
+HL_API const char *hl_strerror(hl_status status);
 
 /* Error detail. file and line are the input file and 1-based line (0 when not applicable). */
 typedef struct hl_error {
@@ -54,20 +54,20 @@ typedef struct hl_error {
 } hl_error;
 
 /* Reset an error record to HL_OK and empty strings. NULL is accepted. */
-void hl_error_clear(hl_error *err);
+HL_API void hl_error_clear(hl_error *err);
 
 /* Fill `err` (when not NULL) with status, file, line and a printf-style message, and return
  * `status`, so a call site can write `return hl_error_set(err, HL_ERR_PARSE, path, ln, "...")`.
  * The stored message reads "FILE:LINE: message" when file/line are given. */
-hl_status hl_error_set(hl_error *err, hl_status status, const char *file, int line,
-                       const char *fmt, ...)
+HL_API hl_status hl_error_set(hl_error *err, hl_status status, const char *file, int line,
+                              const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
 
 /* Library version, e.g. "0.1.0". */
-const char *hl_version(void);
+HL_API const char *hl_version(void);
 
 /* A warning: an answer was produced, but part of it deserves a look (a frame solved in least
  * squares, a muscle at its upper bound, a reserve carrying much of a joint moment, ...). Who

@@ -10,6 +10,9 @@
  *  - A group's contribution "along the resultant" is the projection of its force vector on the
  *    unit vector of the total contact force at the same instant; projections of all parts
  *    (intersegmental, muscles, actuators) add up to the resultant. Share = projection/resultant.
+ *
+ * Thread safety: reentrant; a trial owns its series and workspaces, and only reads the model,
+ * coordinates and loads, which many trials on many threads may share (test_threads).
  */
 #ifndef HIPLOAD_TRIAL_H
 #define HIPLOAD_TRIAL_H
@@ -18,7 +21,7 @@
 #include "hipload/frame.h"
 #include "hipload/groups.h"
 #include "hipload/model.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,7 +44,7 @@ typedef struct hl_trial_settings {
                                 ones; the summary's named groups are found by name in them) */
 } hl_trial_settings;
 
-void hl_trial_settings_defaults(hl_trial_settings *s);
+HL_API void hl_trial_settings_defaults(hl_trial_settings *s);
 
 #define HL_TRIAL_NGROUP 4 /* iliopsoas, gluteus_maximus, gluteus_medius, gluteus_minimus */
 #define HL_TRIAL_NOTHER 6 /* top other contributors reported */
@@ -128,27 +131,24 @@ typedef struct hl_trial {
 /* Run one stance: every frame through hl_frame_step (frame.h), its results kept in the series,
  * the summary computed from them. loads may be NULL (no external loads). The model must already
  * hold its reserve actuators. Free the trial with hl_trial_free. */
-hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
-                       const hl_trial_settings *s, hl_trial **out, hl_error *err);
-void hl_trial_free(hl_trial *t);
+HL_API hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
+                              const hl_trial_settings *s, hl_trial **out, hl_error *err);
+HL_API void hl_trial_free(hl_trial *t);
 
 /* Write the trial's outputs into dir (created): the .sto files, <name>_summary.csv (one row per
  * frame: time, % stance, hip/knee/ankle resultants in N and BW, group contributions, muscle
  * forces), summary.json, and the SVG figures hip_contact.svg and muscle_forces.svg. Files are
  * written atomically. */
-hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
-                         const hl_trial_settings *s, hl_error *err);
+HL_API hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
+                                const hl_trial_settings *s, hl_error *err);
 
 /* Stance of `leg` from the ExternalForce applied to calcn_<leg>: first and last time the vertical
  * (y) force exceeds threshold, longest run, inside [lo, hi]. */
-hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, char leg,
-                                 double threshold, double lo, double hi, double *t0, double *t1,
-                                 hl_error *err);
+HL_API hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, char leg,
+                                        double threshold, double lo, double hi, double *t0, double *t1,
+                                        hl_error *err);
 
-/* Add a CoordinateActuator reserve "<coordinate>_reserve" (unbounded, given optimal force, N·m or
- * N per unit control) on every unlocked coordinate that has none yet — a starting point when the
- * user has no reserve/residual actuator file. Must be called before the model is shared. */
-hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err);
+
 
 #ifdef __cplusplus
 }

@@ -6,10 +6,14 @@
  * present analysis' [start_time, end_time] (StaticOptimization, then JointReaction, then
  * MuscleAnalysis), every step_interval-th row — as OpenSim's AnalyzeTool steps through them.
  * When a setup holds both StaticOptimization and JointReaction and names no forces_file, the
- * reaction uses this run's static-optimization forces (OpenSim would need two runs).
+ * reaction uses this run's static-optimization forces (OpenSim would need two runs). Every
+ * frame runs through hl_frame_step (frame.h).
+ *
+ * Thread safety: reentrant; a run owns its workspaces and only reads the setup and the inputs
+ * given in the options.
  */
-#ifndef HIPLOAD_ANALYSIS_H
-#define HIPLOAD_ANALYSIS_H
+#ifndef HIPLOAD_ANALYZE_H
+#define HIPLOAD_ANALYZE_H
 
 #include "hipload/groups.h"
 #include "hipload/model.h"
@@ -23,7 +27,9 @@ typedef struct hl_analyze_options {
   const char *out_dir;     /* replaces <results_directory> (NULL: keep the setup's) */
   const char *model_file;  /* replaces <model_file> (NULL: keep) */
   const char *forces_file; /* replaces JointReaction <forces_file> (NULL: keep) */
-  int allow_unsupported;   /* muscles with wrap objects: ignore the wrapping instead of failing */
+  int allow_unsupported;   /* do what can be done instead of failing, knowingly: muscles with
+                              wrap objects take their straight path; a MuscleAnalysis with
+                              compute_moments writes no moment files */
   int contributions;       /* also write <name>_ContactContributions_<joint>.sto (default 1) */
   int write_files;         /* write the output files (default 1) */
   int so_exact;            /* static optimization: 1 = the exact optimum; 0 (default) = where
@@ -41,7 +47,7 @@ typedef struct hl_analyze_options {
   const struct hl_extloads *loads;
 } hl_analyze_options;
 
-void hl_analyze_options_defaults(hl_analyze_options *o);
+HL_API void hl_analyze_options_defaults(hl_analyze_options *o);
 
 typedef struct hl_analyze_report {
   int nframe;                 /* frames analysed */
@@ -64,13 +70,13 @@ typedef struct hl_analyze_report {
 } hl_analyze_report;
 
 /* Free what a report holds (the file names, and the tables with keep_tables) and zero it. */
-void hl_analyze_report_clear(hl_analyze_report *rep);
+HL_API void hl_analyze_report_clear(hl_analyze_report *rep);
 
 /* Run the setup's analyses that are <on> (an analysis with <on>false</on> does not run; none on
  * is HL_ERR_NOT_FOUND). rep (may be NULL) is overwritten; release it with
  * hl_analyze_report_clear. */
-hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *o,
-                         hl_analyze_report *rep, hl_error *err);
+HL_API hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *o,
+                                hl_analyze_report *rep, hl_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hipload — joint reaction (contact) loads and each muscle's contribution to them.
+/* hipload — joint reaction (contact) loads and each muscle's contribution to them (prefix hl_jr_).
  *
  * Semantics follow OpenSim's JointReaction analysis:
  *  - The reaction is the load the joint applies ON a body (the joint's child, or its parent),
@@ -20,10 +20,13 @@
  * muscle's tension along the path segment that crosses the joint, applied at the point on the
  * child side) − non-mobility actuator loads on the subtree. Each muscle's contribution is its own
  * vector (−its pull on the child); intersegmental + Σ muscles + actuators = total, exactly.
+ *
+ * Thread safety: one hl_jr workspace per thread; the model is only read.
  */
-#ifndef HIPLOAD_REACTION_H
-#define HIPLOAD_REACTION_H
+#ifndef HIPLOAD_JR_H
+#define HIPLOAD_JR_H
 
+#include "hipload/kin.h"
 #include "hipload/model.h"
 
 #ifdef __cplusplus
@@ -32,8 +35,9 @@ extern "C" {
 
 typedef struct hl_jr hl_jr; /* per-thread workspace */
 
-hl_jr *hl_jr_create(const hl_model *m);
-void hl_jr_free(hl_jr *jr);
+/* Errors: HL_ERR_INVALID_ARG, HL_ERR_NOMEM. */
+HL_API hl_status hl_jr_create(const hl_model *m, hl_jr **out, hl_error *err);
+HL_API void hl_jr_free(hl_jr *jr);
 
 /* Forward-dynamics accelerations under the given loads, as OpenSim's JointReaction does: solves
  * M(q) q̈ = τ_actuators + τ_passive − h(q, q̇, external, gravity) on the unlocked coordinates
@@ -41,9 +45,9 @@ void hl_jr_free(hl_jr *jr);
  * 6·nbody body wrenches (invdyn.h convention). Writes qdd[nq]. On return d holds the kinematics
  * at (q, q̇, qdd) — the accelerations hl_jr_compute then uses — not the ones it held before (after
  * an error: those of q̈ = 0). Does not allocate. */
-hl_status hl_jr_forward_accel(hl_jr *jr, const hl_model *m, hl_data *d, const double *ext,
-                              const double *mus_force, const double *act_force, double *qdd,
-                              hl_error *err);
+HL_API hl_status hl_jr_forward_accel(const hl_model *m, hl_jr *jr, hl_data *d, const double *ext,
+                                     const double *mus_force, const double *act_force, double *qdd,
+                                     hl_error *err);
 
 typedef struct hl_jr_result {
   double f[3], m[3];         /* reaction force (N) and moment (N·m) on the body, in the frame */
@@ -57,13 +61,9 @@ typedef struct hl_jr_result {
  * (0 = ground). d must hold hl_kin_update with the accelerations to use and hl_muscle_update.
  * contrib (may be NULL): 6·nmuscle, each muscle's contribution (force, then moment about the
  * point), in the frame; zero for muscles that do not cross the joint. */
-hl_status hl_jr_compute(hl_jr *jr, const hl_model *m, const hl_data *d, const double *ext,
-                        const double *mus_force, const double *act_force, int joint, int on_parent,
-                        int frame, hl_jr_result *out, double *contrib);
-
-/* Does muscle i's current path (active points in d) cross joint j (one point in the child's
- * subtree, the next outside it)? */
-int hl_muscle_crosses(const hl_model *m, const hl_data *d, int i, int joint);
+HL_API hl_status hl_jr_compute(const hl_model *m, hl_jr *jr, const hl_data *d, const double *ext,
+                               const double *mus_force, const double *act_force, int joint, int on_parent,
+                               int frame, hl_jr_result *out, double *contrib, hl_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,9 +8,11 @@
  * rotational coordinates is the caller's job, since only the model knows which they are.
  * A row that repeats the previous row exactly is dropped (OpenSim writers sometimes repeat the
  * last frame); time must otherwise increase strictly. See docs/formats.md.
+ *
+ * Thread safety: reentrant; a table belongs to its caller (concurrent readers are fine).
  */
-#ifndef HIPLOAD_STORAGE_H
-#define HIPLOAD_STORAGE_H
+#ifndef HIPLOAD_TABLE_H
+#define HIPLOAD_TABLE_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -34,35 +36,38 @@ typedef struct hl_table {
 } hl_table;
 
 /* Read a .sto/.mot file. On error *out is NULL and err names the file, line and column. */
-hl_status hl_table_read(const char *path, hl_table **out, hl_error *err);
+HL_API hl_status hl_table_read(const char *path, hl_table **out, hl_error *err);
 
 /* The same from memory; `name` stands for the file name in error messages. */
-hl_status hl_table_read_memory(const char *text, size_t len, const char *name, hl_table **out,
-                               hl_error *err);
+HL_API hl_status hl_table_read_memory(const char *text, size_t len, const char *name, hl_table **out,
+                                      hl_error *err);
 
-/* A new table with nrow × ncol zeros and the given column names (names[0] = "time"). */
-hl_table *hl_table_create(int nrow, int ncol, const char *const *names);
-void hl_table_free(hl_table *t);
+/* A new table with nrow × ncol zeros and the given column names (names[0] = "time"; a NULL
+ * entry or names NULL: "time", "col1", ...). Errors: HL_ERR_INVALID_ARG (nrow < 0, ncol < 1),
+ * HL_ERR_NOMEM. */
+HL_API hl_status hl_table_create(int nrow, int ncol, const char *const *names, hl_table **out,
+                                 hl_error *err);
+HL_API void hl_table_free(hl_table *t);
 
 /* Column index by exact label, -1 when absent. */
-int hl_table_col(const hl_table *t, const char *name);
+HL_API int hl_table_col(const hl_table *t, const char *name);
 
 /* Times and values: pointers into data (stride ncol). */
 static inline double hl_table_time(const hl_table *t, int r) { return t->data[(size_t)r * t->ncol]; }
 static inline double hl_table_get(const hl_table *t, int r, int c) { return t->data[(size_t)r * t->ncol + c]; }
 
 /* Linear interpolation of column c at time tm (clamped to the first/last row). */
-double hl_table_interp(const hl_table *t, int c, double tm);
+HL_API double hl_table_interp(const hl_table *t, int c, double tm);
 
 /* Write an OpenSim storage file (version=1, nRows, nColumns, inDegrees, endheader, labels,
  * %.10g or better — full double precision with %.17g when full_precision). `comments` lines
  * (may be NULL) are written into the header before endheader. Written atomically: to
  * "<path>.tmp" first, then renamed. */
-hl_status hl_table_write_sto(const hl_table *t, const char *path, const char *comments,
-                             hl_error *err);
+HL_API hl_status hl_table_write_sto(const hl_table *t, const char *path, const char *comments,
+                                    hl_error *err);
 
 /* Write CSV (header row of names, then rows), atomically like hl_table_write_sto. */
-hl_status hl_table_write_csv(const hl_table *t, const char *path, hl_error *err);
+HL_API hl_status hl_table_write_csv(const hl_table *t, const char *path, hl_error *err);
 
 #ifdef __cplusplus
 }
