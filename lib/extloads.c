@@ -122,8 +122,14 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
     force_lines *L = &fl[x->nforce];
     int fline = (int)xmlGetLineNo(c);
     xmlChar *nm = xmlGetProp(c, (const xmlChar *)"name");
+    int too_long = nm && strlen((const char *)nm) >= sizeof f->name;
     snprintf(f->name, sizeof f->name, "%s", nm ? (const char *)nm : "");
     xmlFree(nm);
+    if (too_long) {
+      st = hl_error_set(err, HL_ERR_PARSE, name, fline, "ExternalForce '%s...': the name is longer than %d bytes",
+                        f->name, (int)sizeof f->name - 1);
+      goto done;
+    }
     struct {
       const char *tag;
       char *dst;
