@@ -1083,25 +1083,10 @@ static void push_history(hl_qp *qp) {
   qp->nhist = qp->nhist < 2 ? qp->nhist + 1 : 2;
 }
 
-static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int *ccnt,
-                          const int *crows, const double *cvals, const double *b, const double *w,
-                          const double *lb, const double *ub, double *x, int *active,
-                          hl_qp_result *res) {
-  hl_error_clear(&qp->err);
-  qp->env_ok = 0;
-  hl_qp_result dummy;
-  if (!res) res = &dummy;
-  memset(res, 0, sizeof *res);
-  int m = qp->m, n = qp->n;
-  if ((m > 0 && ((!A && !(ccnt && crows && cvals)) || !b)) || !w || !lb || !ub || !x) {
-    return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
-                        "%s: A, b, w, lb, ub and x must not be NULL", fn);
-  }
-  double p = qp->set.p;
-  if (!(p > 1.0) || !isfinite(p)) {
-    return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
-                        "%s: exponent p = %g must be finite and > 1", fn, p);
-  }
+/* Weights and bounds: finite, positive weights, lb ≤ ub. Also forms the fast path's 1/(2w). */
+static hl_status check_bounds(hl_qp *qp, const char *fn, const double *w, const double *lb,
+                              const double *ub) {
+  int n = qp->n;
   /* Weights and bounds: one pass that only ORs the failures (no branch per entry), then the first
    * bad entry is located for the message. */
   int bad = 0, infb = 0;
@@ -1125,6 +1110,232 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     }
   }
   qp->wb_ok = 1;
+  return HL_OK;
+}
+
+/* A dense A: finite entries; its nonzeros by column (rows ascending) for the fast path. */
+static hl_status take_dense(hl_qp *qp, const char *fn, const double *A) {
+  int m = qp->m, n = qp->n;
+  /* Check A and keep its nonzeros by column (rows ascending) for the fast path. */
+  /* Branch-free: every entry is written to its column's next slot, which only advances past a
+   * nonzero; non-finite entries are only flagged here (an OR, no floating-point dependency
+   * chain) and located afterwards. */
+  memset(qp->own_cnt, 0, sizeof(int) * (size_t)n);
+  int nonfinite = 0;
+  for (int j = 0; j < m; j++) {
+    const double *aj = A + (size_t)j * n;
+    for (int i = 0; i < n; i++) {
+      double v = aj[i];
+      nonfinite |= !(fabs(v) <= DBL_MAX);
+      size_t o = (size_t)i * m + (size_t)qp->own_cnt[i];
+      qp->own_ridx[o] = j;
+      qp->own_cval[o] = v;
+      qp->own_cnt[i] += v != 0.0; /* ≤ j + 1 after row j: the slot stays inside column i */
+    }
+  }
+  if (nonfinite)
+    for (int j = 0; j < m; j++)
+      for (int i = 0; i < n; i++) {
+        double v = A[(size_t)j * n + i];
+        if (!isfinite(v)) {
+                return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
+                              j, i, v);
+        }
+      }
+  qp->cnt = qp->own_cnt;
+  qp->ridx = qp->own_ridx;
+  qp->cval = qp->own_cval;
+  envelope(qp);
+  qp->env_ok = 1;
+  return HL_OK;
+}
+
+/* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite. */
+static hl_status take_cols(hl_qp *qp, const char *fn, const int *ccnt, const int *crows,
+                           const double *cvals) {
+  int m = qp->m, n = qp->n, bad;
+  /* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite.
+   * Again the failures are only ORed in the pass; a second pass names the first.
+   * The same pass builds J's envelope row starts (see envelope()): only used when no column
+   * is bad, and a row outside 0..m−1 is never written. */
+  bad = 0;
+  int *ef = qp->ef;
+  for (int j = 0; j < m; j++) ef[j] = j;
+  for (int i = 0; i < n; i++) {
+    int c = ccnt[i];
+    bad |= (c < 0) | (c > m);
+    if (bad) break;
+    const int *ri = crows + (size_t)i * m;
+    const double *vi = cvals + (size_t)i * m;
+    int prev = -1, r0 = c > 0 ? ri[0] : 0;
+    /* rows strictly ascending from ≥ 0 (prev starts at −1): only the last can reach m */
+    for (int k = 0; k < c; k++) {
+      int r = ri[k];
+      bad |= (r <= prev) | !(fabs(vi[k]) <= DBL_MAX);
+      prev = r;
+      if ((unsigned)r < (unsigned)m) ef[r] = ef[r] < r0 ? ef[r] : r0;
+    }
+    bad |= prev >= m;
+  }
+  for (int i = 0; i < n && bad; i++) {
+    int c = ccnt[i];
+    if (c < 0 || c > m) {
+        return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+                          "%s: column %d has %d nonzeros (m = %d)", fn, i, c, m);
+    }
+    const int *ri = crows + (size_t)i * m;
+    const double *vi = cvals + (size_t)i * m;
+    for (int k = 0; k < c; k++) {
+      if (ri[k] < 0 || ri[k] >= m || (k > 0 && ri[k] <= ri[k - 1])) {
+            return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
+                            "%s: column %d, entry %d: row %d (rows must ascend within 0..%d)",
+                            fn, i, k, ri[k], m - 1);
+      }
+      if (!isfinite(vi[k])) {
+            return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
+                            ri[k], i, vi[k]);
+      }
+    }
+  }
+  qp->cnt = ccnt;
+  qp->ridx = crows;
+  qp->cval = cvals;
+  envelope_last(qp);
+  qp->env_ok = 1;
+  return HL_OK;
+}
+
+/* p = 2: the fast path first (a warm working set usually holds), the robust method otherwise. */
+static hl_status solve_2(hl_qp *qp, const double *A, const double *b, const double *w,
+                         const double *lb, const double *ub, double *x, double tol_abs, int warm,
+                         int *iters_out, double *resid_out, int *lsq_out) {
+  int m = qp->m, n = qp->n, iters = 0, lsq = 0;
+  double resid = 0.0;
+  hl_status st;
+  /* Fast path first (a warm working set usually holds); the robust method otherwise. */
+  if (!warm) memset(qp->act, 0, sizeof(int) * (size_t)n);
+  if (warm && qp->nhist >= 2) predict_set(qp, lb, ub);
+  int fast_ok = 0;
+  if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
+      (resid = qp->fast_resid) <= tol_abs) {
+    st = HL_OK;
+    fast_ok = 1;
+  } else {
+    for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
+    st = solve_p2(qp, A ? A : densify(qp), b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+    /* The robust method's answer carries the digits of its own path. Re-solve its working set as
+     * the fast path would (one fresh round): when that set holds, the answer is the same
+     * function of the problem and the working set as on every other frame. */
+    if (st == HL_OK && m > 0) {
+      memcpy(qp->xq, x, sizeof(double) * (size_t)n);
+      double r2;
+      if (fast_p2(qp, b, w, lb, ub, x, 1, &iters) && (r2 = qp->fast_resid) <= tol_abs) {
+        resid = r2;
+        fast_ok = 1;
+      } else
+        memcpy(x, qp->xq, sizeof(double) * (size_t)n);
+    }
+  }
+  if (fast_ok) {
+    push_history(qp);
+  } else {
+    qp->nhist = 0;
+  }
+  *iters_out = iters, *resid_out = resid, *lsq_out = lsq;
+  return st;
+}
+
+/* p ≠ 2: the p = 2 answer, then the Newton (SQP) iteration. */
+static hl_status solve_p(hl_qp *qp, const double *A, const double *b, const double *w,
+                         const double *lb, const double *ub, double *x, double tol_abs, int warm,
+                         int *iters_out, double *resid_out) {
+  int m = qp->m, n = qp->n, iters = 0, lsq = 0;
+  double p = qp->set.p, resid = 0.0;
+  hl_status st;
+  qp->nhist = 0;
+  for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
+  if (!A) A = densify(qp);
+  /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
+  st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+  const double *bt = b;
+  if (lsq) {
+    for (int j = 0; j < m; j++) qp->bb[j] = dot(A + (size_t)j * n, x, n);
+    bt = qp->bb;
+  }
+  if (st == HL_OK || st == QP_LEAST_SQUARES) {
+    hl_status st_in = HL_OK;
+    int outer, conv = 0;
+    for (outer = 0; outer < qp->set.max_iter; outer++) {
+      double xmax = 0.0;
+      for (int i = 0; i < n; i++) xmax = fmax(xmax, fabs(x[i]));
+      double xfloor = 1e-3 * (xmax > 0 ? xmax : 1.0);
+      for (int i = 0; i < n; i++) {
+        double a = fabs(x[i]) > xfloor ? fabs(x[i]) : xfloor;
+        double s = x[i] > 0 ? 1.0 : x[i] < 0 ? -1.0 : 0.0;
+        double grad = p * w[i] * pow(fabs(x[i]), p - 1.0) * s;
+        double hh = 0.5 * p * (p - 1.0) * w[i] * pow(a, p - 2.0);
+        qp->h[i] = hh;
+        qp->c[i] = x[i] - grad / (2.0 * hh);
+      }
+      int dummy_lsq = 0;
+      double r2;
+      st_in = solve_p2(qp, A, bt, lb, ub, qp->xq, tol_abs, 1, &iters, &r2, &dummy_lsq);
+      if (st_in != HL_OK) break;
+      /* Exact line search on the convex 1-D restriction. */
+      for (int i = 0; i < n; i++) qp->xq[i] -= x[i];
+      double alpha = 1.0;
+      if (dcost_dalpha(w, x, qp->xq, n, p, 1.0) > 0.0) {
+        double lo = 0.0, hi = 1.0;
+        for (int k = 0; k < 60; k++) {
+          double mid = 0.5 * (lo + hi);
+          if (dcost_dalpha(w, x, qp->xq, n, p, mid) > 0.0) hi = mid; else lo = mid;
+        }
+        alpha = 0.5 * (lo + hi);
+      }
+      double step = 0.0;
+      for (int i = 0; i < n; i++) {
+        step = fmax(step, fabs(qp->xq[i]));
+        double nx = x[i] + alpha * qp->xq[i];
+        if (nx < lb[i]) nx = lb[i];
+        if (nx > ub[i]) nx = ub[i];
+        x[i] = nx;
+      }
+      /* Converged when the full model step (not the damped one) vanishes. */
+      if (step <= 1e-10 * (xmax > 1.0 ? xmax : 1.0)) { conv = 1; outer++; break; }
+    }
+    if (st_in != HL_OK) st = st_in;
+    else if (!conv) st = QP_ITERATION_LIMIT;
+    /* Residual and active set of the final x. */
+    resid = 0.0;
+    for (int j = 0; j < m; j++) resid = fmax(resid, fabs(b[j] - dot(A + (size_t)j * n, x, n)));
+    for (int i = 0; i < n; i++) qp->act[i] = x[i] <= lb[i] ? -1 : x[i] >= ub[i] ? 1 : 0;
+    if (st == HL_OK && lsq) st = QP_LEAST_SQUARES;
+  }
+  *iters_out = iters, *resid_out = resid;
+  return st;
+}
+
+static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int *ccnt,
+                          const int *crows, const double *cvals, const double *b, const double *w,
+                          const double *lb, const double *ub, double *x, int *active,
+                          hl_qp_result *res) {
+  hl_error_clear(&qp->err);
+  qp->env_ok = 0;
+  hl_qp_result dummy;
+  if (!res) res = &dummy;
+  memset(res, 0, sizeof *res);
+  int m = qp->m, n = qp->n;
+  if ((m > 0 && ((!A && !(ccnt && crows && cvals)) || !b)) || !w || !lb || !ub || !x) {
+    return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
+                        "%s: A, b, w, lb, ub and x must not be NULL", fn);
+  }
+  double p = qp->set.p;
+  if (!(p > 1.0) || !isfinite(p)) {
+    return hl_error_set(&qp->err, HL_ERR_INVALID_ARG, NULL, 0,
+                        "%s: exponent p = %g must be finite and > 1", fn, p);
+  }
+  hl_status st = check_bounds(qp, fn, w, lb, ub);
+  if (st) return st;
   double bmax = 0.0;
   for (int j = 0; j < m; j++) {
     if (!isfinite(b[j])) {
@@ -1132,187 +1343,17 @@ static hl_status qp_solve(hl_qp *qp, const char *fn, const double *A, const int 
     }
     if (fabs(b[j]) > bmax) bmax = fabs(b[j]);
   }
-  if (A || m == 0) {
-    /* Check A and keep its nonzeros by column (rows ascending) for the fast path. */
-    /* Branch-free: every entry is written to its column's next slot, which only advances past a
-     * nonzero; non-finite entries are only flagged here (an OR, no floating-point dependency
-     * chain) and located afterwards. */
-    memset(qp->own_cnt, 0, sizeof(int) * (size_t)n);
-    int nonfinite = 0;
-    for (int j = 0; j < m; j++) {
-      const double *aj = A + (size_t)j * n;
-      for (int i = 0; i < n; i++) {
-        double v = aj[i];
-        nonfinite |= !(fabs(v) <= DBL_MAX);
-        size_t o = (size_t)i * m + (size_t)qp->own_cnt[i];
-        qp->own_ridx[o] = j;
-        qp->own_cval[o] = v;
-        qp->own_cnt[i] += v != 0.0; /* ≤ j + 1 after row j: the slot stays inside column i */
-      }
-    }
-    if (nonfinite)
-      for (int j = 0; j < m; j++)
-        for (int i = 0; i < n; i++) {
-          double v = A[(size_t)j * n + i];
-          if (!isfinite(v)) {
-                  return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
-                                j, i, v);
-          }
-        }
-    qp->cnt = qp->own_cnt;
-    qp->ridx = qp->own_ridx;
-    qp->cval = qp->own_cval;
-    envelope(qp);
-    qp->env_ok = 1;
-  } else {
-    /* The caller's columns: counts within 0..m, rows ascending within 0..m−1, values finite.
-     * Again the failures are only ORed in the pass; a second pass names the first.
-     * The same pass builds J's envelope row starts (see envelope()): only used when no column
-     * is bad, and a row outside 0..m−1 is never written. */
-    bad = 0;
-    int *ef = qp->ef;
-    for (int j = 0; j < m; j++) ef[j] = j;
-    for (int i = 0; i < n; i++) {
-      int c = ccnt[i];
-      bad |= (c < 0) | (c > m);
-      if (bad) break;
-      const int *ri = crows + (size_t)i * m;
-      const double *vi = cvals + (size_t)i * m;
-      int prev = -1, r0 = c > 0 ? ri[0] : 0;
-      /* rows strictly ascending from ≥ 0 (prev starts at −1): only the last can reach m */
-      for (int k = 0; k < c; k++) {
-        int r = ri[k];
-        bad |= (r <= prev) | !(fabs(vi[k]) <= DBL_MAX);
-        prev = r;
-        if ((unsigned)r < (unsigned)m) ef[r] = ef[r] < r0 ? ef[r] : r0;
-      }
-      bad |= prev >= m;
-    }
-    for (int i = 0; i < n && bad; i++) {
-      int c = ccnt[i];
-      if (c < 0 || c > m) {
-          return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
-                            "%s: column %d has %d nonzeros (m = %d)", fn, i, c, m);
-      }
-      const int *ri = crows + (size_t)i * m;
-      const double *vi = cvals + (size_t)i * m;
-      for (int k = 0; k < c; k++) {
-        if (ri[k] < 0 || ri[k] >= m || (k > 0 && ri[k] <= ri[k - 1])) {
-              return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0,
-                              "%s: column %d, entry %d: row %d (rows must ascend within 0..%d)",
-                              fn, i, k, ri[k], m - 1);
-        }
-        if (!isfinite(vi[k])) {
-              return hl_error_set(&qp->err, HL_ERR_BAD_VALUE, NULL, 0, "%s: A[%d][%d] = %g", fn,
-                              ri[k], i, vi[k]);
-        }
-      }
-    }
-    qp->cnt = ccnt;
-    qp->ridx = crows;
-    qp->cval = cvals;
-    envelope_last(qp);
-    qp->env_ok = 1;
-  }
+  st = A || m == 0 ? take_dense(qp, fn, A) : take_cols(qp, fn, ccnt, crows, cvals);
+  if (st) return st;
   double tol_abs = qp->set.tol * (bmax > 1.0 ? bmax : 1.0);
   int warm = qp->set.warm_start && qp->have_warm;
   int iters = 0, lsq = 0;
   double resid = 0.0;
-  hl_status st;
 
   /* The p = 2 problem: directly, or as the start of the p ≠ 2 iteration. The robust method
    * solves the centred problem Σ h (x − c)²: here h = w, c = 0. */
-  if (p == 2.0) {
-    /* Fast path first (a warm working set usually holds); the robust method otherwise. */
-    if (!warm) memset(qp->act, 0, sizeof(int) * (size_t)n);
-    if (warm && qp->nhist >= 2) predict_set(qp, lb, ub);
-    int fast_ok = 0;
-    if (m > 0 && fast_p2(qp, b, w, lb, ub, x, warm ? 8 + m : 8 + 2 * m, &iters) &&
-        (resid = qp->fast_resid) <= tol_abs) {
-      st = HL_OK;
-      fast_ok = 1;
-    } else {
-      for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
-      st = solve_p2(qp, A ? A : densify(qp), b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
-      /* The robust method's answer carries the digits of its own path. Re-solve its working set as
-       * the fast path would (one fresh round): when that set holds, the answer is the same
-       * function of the problem and the working set as on every other frame. */
-      if (st == HL_OK && m > 0) {
-        memcpy(qp->xq, x, sizeof(double) * (size_t)n);
-        double r2;
-        if (fast_p2(qp, b, w, lb, ub, x, 1, &iters) && (r2 = qp->fast_resid) <= tol_abs) {
-          resid = r2;
-          fast_ok = 1;
-        } else
-          memcpy(x, qp->xq, sizeof(double) * (size_t)n);
-      }
-    }
-    if (fast_ok) {
-      push_history(qp);
-    } else {
-      qp->nhist = 0;
-    }
-  } else {
-    qp->nhist = 0;
-    for (int i = 0; i < n; i++) { qp->h[i] = w[i]; qp->c[i] = 0.0; }
-    if (!A) A = densify(qp);
-    /* Feasible start: the p = 2 answer (its A x defines the target when infeasible). */
-    st = solve_p2(qp, A, b, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
-    const double *bt = b;
-    if (lsq) {
-      for (int j = 0; j < m; j++) qp->bb[j] = dot(A + (size_t)j * n, x, n);
-      bt = qp->bb;
-    }
-    if (st == HL_OK || st == QP_LEAST_SQUARES) {
-      hl_status st_in = HL_OK;
-      int outer, conv = 0;
-      for (outer = 0; outer < qp->set.max_iter; outer++) {
-        double xmax = 0.0;
-        for (int i = 0; i < n; i++) xmax = fmax(xmax, fabs(x[i]));
-        double xfloor = 1e-3 * (xmax > 0 ? xmax : 1.0);
-        for (int i = 0; i < n; i++) {
-          double a = fabs(x[i]) > xfloor ? fabs(x[i]) : xfloor;
-          double s = x[i] > 0 ? 1.0 : x[i] < 0 ? -1.0 : 0.0;
-          double grad = p * w[i] * pow(fabs(x[i]), p - 1.0) * s;
-          double hh = 0.5 * p * (p - 1.0) * w[i] * pow(a, p - 2.0);
-          qp->h[i] = hh;
-          qp->c[i] = x[i] - grad / (2.0 * hh);
-        }
-        int dummy_lsq = 0;
-        double r2;
-        st_in = solve_p2(qp, A, bt, lb, ub, qp->xq, tol_abs, 1, &iters, &r2, &dummy_lsq);
-        if (st_in != HL_OK) break;
-        /* Exact line search on the convex 1-D restriction. */
-        for (int i = 0; i < n; i++) qp->xq[i] -= x[i];
-        double alpha = 1.0;
-        if (dcost_dalpha(w, x, qp->xq, n, p, 1.0) > 0.0) {
-          double lo = 0.0, hi = 1.0;
-          for (int k = 0; k < 60; k++) {
-            double mid = 0.5 * (lo + hi);
-            if (dcost_dalpha(w, x, qp->xq, n, p, mid) > 0.0) hi = mid; else lo = mid;
-          }
-          alpha = 0.5 * (lo + hi);
-        }
-        double step = 0.0;
-        for (int i = 0; i < n; i++) {
-          step = fmax(step, fabs(qp->xq[i]));
-          double nx = x[i] + alpha * qp->xq[i];
-          if (nx < lb[i]) nx = lb[i];
-          if (nx > ub[i]) nx = ub[i];
-          x[i] = nx;
-        }
-        /* Converged when the full model step (not the damped one) vanishes. */
-        if (step <= 1e-10 * (xmax > 1.0 ? xmax : 1.0)) { conv = 1; outer++; break; }
-      }
-      if (st_in != HL_OK) st = st_in;
-      else if (!conv) st = QP_ITERATION_LIMIT;
-      /* Residual and active set of the final x. */
-      resid = 0.0;
-      for (int j = 0; j < m; j++) resid = fmax(resid, fabs(b[j] - dot(A + (size_t)j * n, x, n)));
-      for (int i = 0; i < n; i++) qp->act[i] = x[i] <= lb[i] ? -1 : x[i] >= ub[i] ? 1 : 0;
-      if (st == HL_OK && lsq) st = QP_LEAST_SQUARES;
-    }
-  }
+  if (p == 2.0) st = solve_2(qp, A, b, w, lb, ub, x, tol_abs, warm, &iters, &resid, &lsq);
+  else st = solve_p(qp, A, b, w, lb, ub, x, tol_abs, warm, &iters, &resid);
 
   qp->have_warm = (st == HL_OK || st == QP_LEAST_SQUARES);
   int nact = 0;
