@@ -70,193 +70,196 @@ static int header_says_degrees(const hl_table *t) {
   return t->header && strstr(t->header, "inDegrees") != NULL;
 }
 
-hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_motion_settings *s_in,
-                           hl_motion **out, hl_error *err) {
-  if (out) *out = NULL;
-  if (!m || !tab || !out)
-    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_motion_create: NULL argument");
+/* One hl_motion_create: the inputs, the rows kept, and the working arrays. */
+typedef struct {
+  const hl_model *m;
+  const hl_table *tab;
   hl_motion_settings s;
-  if (s_in) s = *s_in;
-  else hl_motion_settings_defaults(&s);
-  const char *fname = tab->name ? tab->name : "";
-  if (s.step_interval < 1)
-    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "step_interval %d: must be ≥ 1",
-                        s.step_interval);
-  const int nq = m->ncoord;
+  const char *fname;
+  hl_error *err;
+  int nq;
+  int *rows, n;      /* the rows kept (repeated times dropped) */
+  int *col;          /* nq: table column of each coordinate, -1 when missing */
+  int pad, np, nr;   /* padding rows at each end; padded rows; processed rows */
+  double *tt;        /* nr processed times */
+  double *xx;        /* nq × nr processed values, column-major */
+  double *tmp, *tmp2;
+  double dtmin;
+  hl_motion *mo;
+  hl_spline **sp, **usp;
+} build;
+
+static hl_status nomem(build *b) { return hl_error_set(b->err, HL_ERR_NOMEM, NULL, 0, "out of memory"); }
+
+/* Time order; the rows kept. Rows repeating the previous time (to within 1e-6 of the mean step,
+ * e.g. RRA's last row printed twice as 1.5989999999999343 and 1.599) are dropped: a spline cannot
+ * pass through both. */
+static hl_status keep_rows(build *b) {
+  const hl_table *tab = b->tab;
   if (tab->nrow < 6)
-    return hl_error_set(err, HL_ERR_RANGE, NULL, 0,
-                        "coordinates '%s': %d rows, the quintic spline needs at least 6", fname,
-                        tab->nrow);
+    return hl_error_set(b->err, HL_ERR_RANGE, NULL, 0, "coordinates '%s': %d rows, the quintic spline needs at least 6",
+                        b->fname, tab->nrow);
   for (int r = 1; r < tab->nrow; r++)
     if (!(hl_table_time(tab, r) >= hl_table_time(tab, r - 1)))
-      return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
+      return hl_error_set(b->err, HL_ERR_BAD_VALUE, NULL, 0,
                           "coordinates '%s': time decreases at data row %d (t = %g after %g)",
-                          fname, r + 1, hl_table_time(tab, r), hl_table_time(tab, r - 1));
-  /* Rows repeating the previous time (to within 1e-6 of the mean step, e.g. RRA's last row printed
-   * twice as 1.5989999999999343 and 1.599) are dropped: a spline cannot pass through both. */
-  int *rows = malloc(sizeof(int) * (size_t)tab->nrow);
-  if (!rows) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+                          b->fname, r + 1, hl_table_time(tab, r), hl_table_time(tab, r - 1));
+  b->rows = malloc(sizeof(int) * (size_t)tab->nrow);
+  if (!b->rows) return nomem(b);
   double tiny = 1e-6 * (hl_table_time(tab, tab->nrow - 1) - hl_table_time(tab, 0)) / (tab->nrow - 1);
-  int n = 0;
   for (int r = 0; r < tab->nrow; r++)
-    if (n == 0 || hl_table_time(tab, r) - hl_table_time(tab, rows[n - 1]) > tiny) rows[n++] = r;
-  if (n < 6) {
-    free(rows);
-    return hl_error_set(err, HL_ERR_RANGE, NULL, 0,
-                        "coordinates '%s': %d distinct times, the quintic spline needs at least 6",
-                        fname, n);
-  }
+    if (b->n == 0 || hl_table_time(tab, r) - hl_table_time(tab, b->rows[b->n - 1]) > tiny) b->rows[b->n++] = r;
+  if (b->n < 6)
+    return hl_error_set(b->err, HL_ERR_RANGE, NULL, 0,
+                        "coordinates '%s': %d distinct times, the quintic spline needs at least 6", b->fname, b->n);
+  return HL_OK;
+}
 
-  hl_status st = HL_OK;
-  hl_motion *mo = calloc(1, sizeof *mo);
-  int *col = calloc((size_t)nq + 1, sizeof *col);
-  double *tt = NULL, *xx = NULL, *tmp = NULL, *tmp2 = NULL;
-  hl_spline **sp = calloc((size_t)nq + 1, sizeof *sp), **usp = NULL;
-  if (!mo || !col || !sp) {
-    st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-    goto fail;
+/* 1. match columns (the first non-finite value is the one reported) */
+static hl_status match_columns(build *b) {
+  hl_motion *mo = b->mo;
+  const hl_table *tab = b->tab;
+  for (int i = 0; i < b->nq; i++) {
+    b->col[i] = find_coord_column(tab, b->m->coord_name[i]);
+    if (b->col[i] < 0) {
+      mo->missing[mo->nmissing++] = i;
+      continue;
+    }
+    for (int r = 0; r < b->n; r++)
+      if (!isfinite(hl_table_get(tab, b->rows[r], b->col[i])))
+        return hl_error_set(b->err, HL_ERR_BAD_VALUE, NULL, 0,
+                            "coordinates '%s': column '%s' is %g at time %.17g s (data row %d)", b->fname,
+                            tab->names[b->col[i]], hl_table_get(tab, b->rows[r], b->col[i]),
+                            hl_table_time(tab, b->rows[r]), b->rows[r] + 1);
   }
-  mo->nq = nq;
-  mo->in_degrees = header_says_degrees(tab) ? tab->in_degrees : (s.in_degrees >= 0 ? s.in_degrees : 1);
+  return HL_OK;
+}
 
-  /* 1. match columns */
-  mo->missing = calloc((size_t)nq + 1, sizeof(int));
-  if (!mo->missing) {
-    st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-    goto fail;
-  }
-  for (int i = 0; i < nq; i++) {
-    col[i] = find_coord_column(tab, m->coord_name[i]);
-    if (col[i] < 0) mo->missing[mo->nmissing++] = i;
-    else
-      for (int r = 0; r < n && !st; r++) /* the first bad value is the one reported */
-        if (!isfinite(hl_table_get(tab, rows[r], col[i])))
-          st = hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
-                            "coordinates '%s': column '%s' is %g at time %.17g s (data row %d)",
-                            fname, tab->names[col[i]], hl_table_get(tab, rows[r], col[i]),
-                            hl_table_time(tab, rows[r]), rows[r] + 1);
-    if (st) goto fail;
-  }
-
-  /* 2. pad + resample + filter (OpenSim does all three only when filtering) */
-  int pad = s.lowpass_hz > 0 ? n / 2 : 0;
-  int np = n + 2 * pad;
-  tt = malloc(sizeof(double) * (size_t)np);
-  tmp = malloc(sizeof(double) * (size_t)n);
-  if (!tt || !tmp) {
-    st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-    goto fail;
-  }
-  for (int r = 0; r < n; r++) tmp[r] = hl_table_time(tab, rows[r]);
-  pad_odd(tmp, n, pad, tt);
-  int nr = np; /* processed rows */
-  double dtmin = INFINITY;
+/* 2. the processed times: padded (and resampled at the smallest step) when filtering, as OpenSim
+ * does all three only then. *resample is set when the steps are not uniform. */
+static hl_status process_times(build *b, int *resample) {
+  int n = b->n;
+  b->pad = b->s.lowpass_hz > 0 ? n / 2 : 0;
+  b->np = n + 2 * b->pad;
+  b->tt = malloc(sizeof(double) * (size_t)b->np);
+  b->tmp = malloc(sizeof(double) * (size_t)n);
+  if (!b->tt || !b->tmp) return nomem(b);
+  for (int r = 0; r < n; r++) b->tmp[r] = hl_table_time(b->tab, b->rows[r]);
+  pad_odd(b->tmp, n, b->pad, b->tt);
+  int np = b->np;
+  b->nr = np;
+  b->dtmin = INFINITY;
   for (int r = 1; r < np; r++)
-    if (tt[r] - tt[r - 1] < dtmin) dtmin = tt[r] - tt[r - 1];
-  int resample = 0;
-  if (s.lowpass_hz > 0) {
-    double avg = (tt[np - 1] - tt[0]) / (np - 1);
-    if (avg - dtmin > DBL_EPSILON) {
-      resample = 1;
-      double rows_d = floor((tt[np - 1] - tt[0]) / dtmin * (1.0 + 1e-12)) + 1;
-      if (rows_d > 100.0 * np) {
-        st = hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
-                          "coordinates '%s': smallest time step %g s would resample %d rows to %.0f",
-                          fname, dtmin, np, rows_d);
-        goto fail;
-      }
-      nr = (int)rows_d;
+    if (b->tt[r] - b->tt[r - 1] < b->dtmin) b->dtmin = b->tt[r] - b->tt[r - 1];
+  *resample = 0;
+  if (b->s.lowpass_hz > 0) {
+    double avg = (b->tt[np - 1] - b->tt[0]) / (np - 1);
+    if (avg - b->dtmin > DBL_EPSILON) {
+      *resample = 1;
+      double rows_d = floor((b->tt[np - 1] - b->tt[0]) / b->dtmin * (1.0 + 1e-12)) + 1;
+      if (rows_d > 100.0 * np)
+        return hl_error_set(b->err, HL_ERR_BAD_VALUE, NULL, 0,
+                            "coordinates '%s': smallest time step %g s would resample %d rows to %.0f", b->fname,
+                            b->dtmin, np, rows_d);
+      b->nr = (int)rows_d;
     }
   }
-  xx = calloc((size_t)nq * (size_t)nr + 1, sizeof(double)); /* column-major: coordinate i at i*nr */
-  tmp2 = malloc(sizeof(double) * (size_t)(np > nr ? np : nr));
-  double *tr = resample ? malloc(sizeof(double) * (size_t)nr) : tt;
-  if (!xx || !tmp2 || !tr) {
+  return HL_OK;
+}
+
+/* Coordinate i's processed values into x (nr): padded, resampled at tr, low-passed, radians. */
+static hl_status process_column(build *b, int i, int resample, const double *tr, double *x) {
+  const hl_model *m = b->m;
+  hl_status st = HL_OK;
+  for (int r = 0; r < b->n; r++) b->tmp[r] = hl_table_get(b->tab, b->rows[r], b->col[i]);
+  if (resample) {
+    hl_spline *rs = NULL;
+    pad_odd(b->tmp, b->n, b->pad, b->tmp2);
+    st = hl_signal_spline_fit(b->tt, b->tmp2, b->np, &rs, NULL);
+    if (st)
+      return hl_error_set(b->err, st, NULL, 0, "coordinates '%s': resampling spline for '%s' failed", b->fname,
+                          m->coord_name[i]);
+    for (int r = 0; r < b->nr; r++) hl_signal_spline_eval(rs, tr[r], &x[r], NULL, NULL);
+    hl_signal_spline_free(rs);
+  } else {
+    pad_odd(b->tmp, b->n, b->pad, x);
+  }
+  if (b->s.lowpass_hz > 0) {
+    st = hl_signal_lowpass(x, b->nr, b->dtmin, b->s.lowpass_hz, NULL);
+    if (st)
+      return hl_error_set(b->err, st, NULL, 0, "coordinates '%s': low-pass of '%s' failed", b->fname, m->coord_name[i]);
+  }
+  /* 3. degrees → radians */
+  if (b->mo->in_degrees && m->coord_rotational[i])
+    for (int r = 0; r < b->nr; r++) x[r] *= HL_DEG2RAD;
+  return HL_OK;
+}
+
+/* 2–3 for every coordinate found in the table. */
+static hl_status process_columns(build *b) {
+  int resample;
+  hl_status st = process_times(b, &resample);
+  if (st) return st;
+  int nr = b->nr;
+  b->xx = calloc((size_t)b->nq * (size_t)nr + 1, sizeof(double));
+  b->tmp2 = malloc(sizeof(double) * (size_t)(b->np > nr ? b->np : nr));
+  double *tr = resample ? malloc(sizeof(double) * (size_t)nr) : b->tt;
+  if (!b->xx || !b->tmp2 || !tr) {
     if (resample) free(tr);
-    st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-    goto fail;
+    return nomem(b);
   }
   if (resample)
-    for (int r = 0; r < nr; r++) tr[r] = tt[0] + r * dtmin;
-  for (int i = 0; i < nq && !st; i++) {
-    if (col[i] < 0) continue;
-    double *x = xx + (size_t)i * nr;
-    for (int r = 0; r < n; r++) tmp[r] = hl_table_get(tab, rows[r], col[i]);
-    if (resample) {
-      hl_spline *rs = NULL;
-      pad_odd(tmp, n, pad, tmp2);
-      st = hl_signal_spline_fit(tt, tmp2, np, &rs, NULL);
-      if (st) {
-        st = hl_error_set(err, st, NULL, 0, "coordinates '%s': resampling spline for '%s' failed",
-                          fname, m->coord_name[i]);
-        break;
-      }
-      for (int r = 0; r < nr; r++) hl_signal_spline_eval(rs, tr[r], &x[r], NULL, NULL);
-      hl_signal_spline_free(rs);
-    } else {
-      pad_odd(tmp, n, pad, x);
-    }
-    if (s.lowpass_hz > 0) {
-      st = hl_signal_lowpass(x, nr, dtmin, s.lowpass_hz, NULL);
-      if (st) st = hl_error_set(err, st, NULL, 0, "coordinates '%s': low-pass of '%s' failed", fname,
-                                m->coord_name[i]);
-    }
-    /* 3. degrees → radians */
-    if (mo->in_degrees && m->coord_rotational[i])
-      for (int r = 0; r < nr; r++) x[r] *= HL_DEG2RAD;
-  }
+    for (int r = 0; r < nr; r++) tr[r] = b->tt[0] + r * b->dtmin;
+  for (int i = 0; i < b->nq && !st; i++)
+    if (b->col[i] >= 0) st = process_column(b, i, resample, tr, b->xx + (size_t)i * nr);
   if (resample) {
-    free(tt);
-    tt = tr;
+    free(b->tt);
+    b->tt = tr;
   }
-  if (st) goto fail;
-  mo->nrow_processed = nr;
+  b->mo->nrow_processed = nr;
+  return st;
+}
 
-  /* 5. frames */
+/* 5. frames: OpenSim's AnalyzeTool records the first row (begin), every row whose index in the
+ * whole storage is a multiple of step_interval (Analysis::proceed(stepNumber)), and the last row
+ * (end). The multiples count from the file's first row, not from t0: walk-so-spring's reference
+ * has rows at 0.500, 0.503, 0.513, ... because its file has extra rows earlier. */
+static hl_status pick_frames(build *b) {
+  hl_motion *mo = b->mo;
+  const double *tt = b->tt;
+  int nr = b->nr, nq = b->nq, step = b->s.step_interval;
   double first = tt[0], last = tt[nr - 1];
-  if (s.t0 > last || s.t1 < first || s.t1 < s.t0) {
-    st = hl_error_set(err, HL_ERR_RANGE, NULL, 0,
-                      "coordinates '%s': time range [%g, %g] misses the data [%g, %g]", fname,
-                      s.t0, s.t1, first, last);
-    goto fail;
-  }
-  int i0 = find_index(tt, nr, s.t0 > first ? s.t0 : first);
-  int i1 = find_index(tt, nr, s.t1 < last ? s.t1 : last);
-  /* OpenSim's AnalyzeTool records the first row (begin), every row whose index in the whole
-   * storage is a multiple of step_interval (Analysis::proceed(stepNumber)), and the last row
-   * (end). The multiples count from the file's first row, not from t0: walk-so-spring's
-   * reference has rows at 0.500, 0.503, 0.513, ... because its file has extra rows earlier. */
+  if (b->s.t0 > last || b->s.t1 < first || b->s.t1 < b->s.t0)
+    return hl_error_set(b->err, HL_ERR_RANGE, NULL, 0, "coordinates '%s': time range [%g, %g] misses the data [%g, %g]",
+                        b->fname, b->s.t0, b->s.t1, first, last);
+  int i0 = find_index(tt, nr, b->s.t0 > first ? b->s.t0 : first);
+  int i1 = find_index(tt, nr, b->s.t1 < last ? b->s.t1 : last);
   int nf = 1;
   for (int r = i0 + 1; r < i1; r++)
-    if (r % s.step_interval == 0) nf++;
+    if (r % step == 0) nf++;
   if (i1 > i0) nf++;
   mo->nframe = nf;
   mo->t = malloc(sizeof(double) * (size_t)nf);
   mo->q = malloc(sizeof(double) * (size_t)nf * nq + 1);
   mo->qd = malloc(sizeof(double) * (size_t)nf * nq + 1);
   mo->qdd = malloc(sizeof(double) * (size_t)nf * nq + 1);
-  if (!mo->t || !mo->q || !mo->qd || !mo->qdd) {
-    st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-    goto fail;
-  }
-  {
-    int f = 0;
-    mo->t[f++] = tt[i0];
-    for (int r = i0 + 1; r < i1; r++)
-      if (r % s.step_interval == 0) mo->t[f++] = tt[r];
-    if (i1 > i0) mo->t[f++] = tt[i1];
-  }
+  if (!mo->t || !mo->q || !mo->qd || !mo->qdd) return nomem(b);
+  int f = 0;
+  mo->t[f++] = tt[i0];
+  for (int r = i0 + 1; r < i1; r++)
+    if (r % step == 0) mo->t[f++] = tt[r];
+  if (i1 > i0) mo->t[f++] = tt[i1];
+  return HL_OK;
+}
 
-  /* 4. splines and evaluation */
-  if (s.acc == HL_MOTION_ACC_SPEEDSPLINE) {
-    usp = calloc((size_t)nq + 1, sizeof *usp);
-    if (!usp) {
-      st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-      goto fail;
-    }
-  }
+/* 4. splines and their evaluation at the frames */
+static hl_status fit_splines(build *b) {
+  const hl_model *m = b->m;
+  hl_motion *mo = b->mo;
+  int nq = b->nq, nr = b->nr, nf = mo->nframe;
+  if (b->s.acc == HL_MOTION_ACC_SPEEDSPLINE && !(b->usp = calloc((size_t)nq + 1, sizeof *b->usp))) return nomem(b);
   for (int i = 0; i < nq; i++) {
-    if (col[i] < 0) {
+    if (b->col[i] < 0) {
       for (int f = 0; f < nf; f++) {
         mo->q[(size_t)f * nq + i] = m->coord_default[i];
         mo->qd[(size_t)f * nq + i] = 0.0;
@@ -264,43 +267,61 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
       }
       continue;
     }
-    st = hl_signal_spline_fit(tt, xx + (size_t)i * nr, nr, &sp[i], NULL);
-    if (st) {
-      st = hl_error_set(err, st, NULL, 0, "coordinates '%s': spline for '%s' failed", fname,
-                        m->coord_name[i]);
-      goto fail;
-    }
-    if (usp) {
-      for (int r = 0; r < nr; r++) hl_signal_spline_eval(sp[i], tt[r], NULL, &tmp2[r], NULL);
-      st = hl_signal_spline_fit(tt, tmp2, nr, &usp[i], NULL);
-      if (st) {
-        st = hl_error_set(err, st, NULL, 0, "coordinates '%s': speed spline for '%s' failed", fname,
-                          m->coord_name[i]);
-        goto fail;
-      }
+    hl_status st = hl_signal_spline_fit(b->tt, b->xx + (size_t)i * nr, nr, &b->sp[i], NULL);
+    if (st)
+      return hl_error_set(b->err, st, NULL, 0, "coordinates '%s': spline for '%s' failed", b->fname, m->coord_name[i]);
+    if (b->usp) {
+      for (int r = 0; r < nr; r++) hl_signal_spline_eval(b->sp[i], b->tt[r], NULL, &b->tmp2[r], NULL);
+      st = hl_signal_spline_fit(b->tt, b->tmp2, nr, &b->usp[i], NULL);
+      if (st)
+        return hl_error_set(b->err, st, NULL, 0, "coordinates '%s': speed spline for '%s' failed", b->fname,
+                            m->coord_name[i]);
     }
     for (int f = 0; f < nf; f++) {
       size_t k = (size_t)f * nq + i;
-      hl_signal_spline_eval(sp[i], mo->t[f], &mo->q[k], &mo->qd[k], &mo->qdd[k]);
-      if (usp) hl_signal_spline_eval(usp[i], mo->t[f], NULL, &mo->qdd[k], NULL);
+      hl_signal_spline_eval(b->sp[i], mo->t[f], &mo->q[k], &mo->qd[k], &mo->qdd[k]);
+      if (b->usp) hl_signal_spline_eval(b->usp[i], mo->t[f], NULL, &mo->qdd[k], NULL);
     }
   }
+  return HL_OK;
+}
 
-fail:
-  for (int i = 0; i < nq && sp; i++) hl_signal_spline_free(sp[i]);
-  for (int i = 0; i < nq && usp; i++) hl_signal_spline_free(usp[i]);
-  free(sp);
-  free(usp);
-  free(col);
-  free(rows);
-  free(tt);
-  free(xx);
-  free(tmp);
-  free(tmp2);
+hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_motion_settings *s_in,
+                           hl_motion **out, hl_error *err) {
+  if (out) *out = NULL;
+  if (!m || !tab || !out)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_motion_create: NULL argument");
+  build b;
+  memset(&b, 0, sizeof b);
+  b.m = m, b.tab = tab, b.err = err, b.nq = m->ncoord;
+  if (s_in) b.s = *s_in;
+  else hl_motion_settings_defaults(&b.s);
+  b.fname = tab->name ? tab->name : "";
+  if (b.s.step_interval < 1)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "step_interval %d: must be ≥ 1", b.s.step_interval);
+  hl_status st = keep_rows(&b);
+  if (!st) {
+    b.mo = calloc(1, sizeof *b.mo);
+    b.col = calloc((size_t)b.nq + 1, sizeof *b.col);
+    b.sp = calloc((size_t)b.nq + 1, sizeof *b.sp);
+    if (b.mo) b.mo->missing = calloc((size_t)b.nq + 1, sizeof(int));
+    if (!b.mo || !b.col || !b.sp || !b.mo->missing) st = nomem(&b);
+  }
+  if (!st) {
+    b.mo->nq = b.nq;
+    b.mo->in_degrees = header_says_degrees(tab) ? tab->in_degrees : (b.s.in_degrees >= 0 ? b.s.in_degrees : 1);
+    st = match_columns(&b);
+  }
+  if (!st) st = process_columns(&b);
+  if (!st) st = pick_frames(&b);
+  if (!st) st = fit_splines(&b);
+  for (int i = 0; i < b.nq && b.sp; i++) hl_signal_spline_free(b.sp[i]);
+  for (int i = 0; i < b.nq && b.usp; i++) hl_signal_spline_free(b.usp[i]);
+  free(b.sp), free(b.usp), free(b.col), free(b.rows), free(b.tt), free(b.xx), free(b.tmp), free(b.tmp2);
   if (st) {
-    hl_motion_free(mo);
+    hl_motion_free(b.mo);
     return st;
   }
-  *out = mo;
+  *out = b.mo;
   return HL_OK;
 }
