@@ -204,22 +204,10 @@ static void to_frame(const hl_data *d, int f, const double v[3], double out[3]) 
   memcpy(out, t, sizeof t);
 }
 
-hl_status hl_jr_compute(const hl_model *m, hl_jr *jr, const hl_data *d, const double *ext,
-                        const double *mus_force, const double *act_force, int joint, int on_parent,
-                        int frame, hl_jr_result *out, double *contrib, hl_error *err) {
-  if (!jr || !m || !d || !out || joint < 0 || joint >= m->njoint || frame < 0 || frame >= m->nbody)
-    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_jr_compute: %s",
-                        !jr || !m || !d || !out ? "NULL argument" : "joint or frame index outside the model");
-  int root = m->jnt_child[joint];
-  for (int b = 0; b < m->nbody; b++) jr->in_sub[b] = (char)hl_model_in_subtree(m, b, root);
-  double o[3]; /* joint centre on the child, in ground */
-  hl_kin_point(m, d, root, m->jnt_child_p + 3 * joint, o);
-  double pp[3], op[3] = {0, 0, 0}; /* parent-side joint centre, and o − pp */
-  hl_kin_point(m, d, m->jnt_parent[joint], m->jnt_parent_p + 3 * joint, pp);
-  for (int i = 0; i < 3; i++) op[i] = o[i] - pp[i];
-
-  /* Intersegmental load onto the child's subtree, about o, in ground. */
-  double Fi[3] = {0, 0, 0}, Mi[3] = {0, 0, 0};
+/* Intersegmental load onto the child's subtree (jr->in_sub), about o, in ground: inertia minus
+ * gravity minus external loads, summed over the subtree's bodies. */
+static void subtree_load(const hl_jr *jr, const hl_model *m, const hl_data *d, const double *ext,
+                         const double o[3], double Fi[3], double Mi[3]) {
   for (int b = 1; b < m->nbody; b++) {
     if (!jr->in_sub[b]) continue;
     const double *R = d->body_R + 9 * b, *p = d->body_p + 3 * b, *w = d->body_w + 3 * b;
@@ -258,6 +246,25 @@ hl_status hl_jr_compute(const hl_model *m, hl_jr *jr, const hl_data *d, const do
       }
     }
   }
+}
+
+hl_status hl_jr_compute(const hl_model *m, hl_jr *jr, const hl_data *d, const double *ext,
+                        const double *mus_force, const double *act_force, int joint, int on_parent,
+                        int frame, hl_jr_result *out, double *contrib, hl_error *err) {
+  if (!jr || !m || !d || !out || joint < 0 || joint >= m->njoint || frame < 0 || frame >= m->nbody)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_jr_compute: %s",
+                        !jr || !m || !d || !out ? "NULL argument" : "joint or frame index outside the model");
+  int root = m->jnt_child[joint];
+  for (int b = 0; b < m->nbody; b++) jr->in_sub[b] = (char)hl_model_in_subtree(m, b, root);
+  double o[3]; /* joint centre on the child, in ground */
+  hl_kin_point(m, d, root, m->jnt_child_p + 3 * joint, o);
+  double pp[3], op[3] = {0, 0, 0}; /* parent-side joint centre, and o − pp */
+  hl_kin_point(m, d, m->jnt_parent[joint], m->jnt_parent_p + 3 * joint, pp);
+  for (int i = 0; i < 3; i++) op[i] = o[i] - pp[i];
+
+  /* Intersegmental load onto the child's subtree, about o, in ground. */
+  double Fi[3] = {0, 0, 0}, Mi[3] = {0, 0, 0};
+  subtree_load(jr, m, d, ext, o, Fi, Mi);
 
   /* Muscles: tension along each segment that crosses into the subtree, at the inside point. */
   double Fm[3] = {0, 0, 0}, Mm[3] = {0, 0, 0};
