@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "hipload/groups.h"
 #include "hipload/plot.h"
 #include "hipload/trial.h"
@@ -42,127 +44,82 @@ static void convention(const hl_trial *t, const hl_model *m, char *buf, size_t n
 
 /* ----------------------------------------------------------------------------- JSON */
 
-typedef struct {
-  FILE *f;
-  int first;
-} jw;
+/* Numbers as the summary's 10 significant digits (JSON_REAL_PRECISION below); not finite: null. */
+static json_t *jnum(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
-static void jnum(FILE *f, double v) {
-  if (isfinite(v)) fprintf(f, "%.10g", v);
-  else fputs("null", f);
+/* {bw, share} at the peak or {impulse_bw_s, share} over stance. */
+static json_t *jcontrib(const hl_contribution *c, int at_peak) {
+  return at_peak ? json_pack("{s:o, s:o}", "bw", jnum(c->at_peak_bw), "share", jnum(c->at_peak_share))
+                 : json_pack("{s:o, s:o}", "impulse_bw_s", jnum(c->impulse_bw_s), "share", jnum(c->impulse_share));
 }
 
-static void jstr(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
+/* {peak_n, peak_bw, peak_time_s, peak_pct_stance[, impulse_bw_s]} (impulse < 0: none). */
+static json_t *jpeak(const hl_peak *p, double impulse) {
+  json_t *o = json_pack("{s:o, s:o, s:o, s:o}", "peak_n", jnum(p->value), "peak_bw", jnum(p->bw), "peak_time_s",
+                        jnum(p->time), "peak_pct_stance", jnum(p->pct));
+  if (o && impulse >= 0) json_object_set_new(o, "impulse_bw_s", jnum(impulse));
+  return o;
 }
 
-static void jcontrib(FILE *f, const hl_contribution *c, int at_peak, int last) {
-  fprintf(f, "    ");
-  jstr(f, c->name);
-  if (at_peak) {
-    fprintf(f, ": {\"bw\": ");
-    jnum(f, c->at_peak_bw);
-    fprintf(f, ", \"share\": ");
-    jnum(f, c->at_peak_share);
-  } else {
-    fprintf(f, ": {\"impulse_bw_s\": ");
-    jnum(f, c->impulse_bw_s);
-    fprintf(f, ", \"share\": ");
-    jnum(f, c->impulse_share);
-  }
-  fprintf(f, "}%s\n", last ? "" : ",");
+static json_t *contributions(const hl_trial_summary *S, int at_peak) {
+  json_t *o = json_object();
+  for (int g = 0; g < HL_TRIAL_NGROUP && o; g++) json_object_set_new(o, S->named[g].name, jcontrib(&S->named[g], at_peak));
+  if (o) json_object_set_new(o, S->intersegmental.name, jcontrib(&S->intersegmental, at_peak));
+  if (o) json_object_set_new(o, S->actuators.name, jcontrib(&S->actuators, at_peak));
+  return o;
 }
 
-/* "key": {peak_n, peak_bw, peak_time_s, peak_pct_stance[, impulse_bw_s]} (impulse < 0: none). */
-static void jpeak(FILE *f, const char *indent, const char *key, const hl_peak *p, double impulse, int last) {
-  fprintf(f, "%s", indent);
-  jstr(f, key);
-  fprintf(f, ": {\"peak_n\": ");
-  jnum(f, p->value);
-  fprintf(f, ", \"peak_bw\": ");
-  jnum(f, p->bw);
-  fprintf(f, ", \"peak_time_s\": ");
-  jnum(f, p->time);
-  fprintf(f, ", \"peak_pct_stance\": ");
-  jnum(f, p->pct);
-  if (impulse >= 0) {
-    fprintf(f, ", \"impulse_bw_s\": ");
-    jnum(f, impulse);
-  }
-  fprintf(f, "}%s\n", last ? "" : ",");
-}
-
-static hl_status write_json(const hl_trial *t, const hl_model *m, const char *path, hl_error *err) {
+static json_t *summary_json(const hl_trial *t, const hl_model *m) {
   const hl_trial_summary *S = &t->summary;
-  char tmp[2300];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) return hl_error_set(err, HL_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
-  char conv[1024];
+  char conv[1024], leg[2] = {S->leg, 0};
   convention(t, m, conv, sizeof conv);
-  fprintf(f, "{\n  \"hipload_version\": ");
-  jstr(f, hl_version());
-  fprintf(f, ",\n  \"convention\": ");
-  jstr(f, conv);
-  fprintf(f, ",\n  \"model\": ");
-  jstr(f, m->name);
-  fprintf(f, ",\n  \"body_mass_kg\": ");
-  jnum(f, S->body_mass_kg);
-  fprintf(f, ",\n  \"body_weight_n\": ");
-  jnum(f, S->bw_n);
-  fprintf(f, ",\n  \"stance\": {\"t0\": ");
-  jnum(f, S->t0);
-  fprintf(f, ", \"t1\": ");
-  jnum(f, S->t1);
-  fprintf(f, ", \"leg\": \"%c\", \"frames\": %d},\n", S->leg, S->nframe);
-  jpeak(f, "  ", "hip", &S->hip, S->hip_impulse_bw_s, 0);
-  jpeak(f, "  ", "knee", &S->knee, -1, 0);
-  jpeak(f, "  ", "ankle", &S->ankle, -1, 0);
-  fprintf(f, "  \"contributions_at_peak\": {\n");
-  for (int g = 0; g < HL_TRIAL_NGROUP; g++) jcontrib(f, &S->named[g], 1, 0);
-  jcontrib(f, &S->intersegmental, 1, 0);
-  jcontrib(f, &S->actuators, 1, 1);
-  fprintf(f, "  },\n  \"contributions_over_stance\": {\n");
-  for (int g = 0; g < HL_TRIAL_NGROUP; g++) jcontrib(f, &S->named[g], 0, 0);
-  jcontrib(f, &S->intersegmental, 0, 0);
-  jcontrib(f, &S->actuators, 0, 1);
-  fprintf(f, "  },\n  \"other_contributors_at_peak\": {\n");
-  for (int i = 0; i < S->nother; i++) jcontrib(f, &S->other[i], 1, i == S->nother - 1);
-  fprintf(f, "  },\n  \"muscle_forces\": {\n");
-  jpeak(f, "    ", "iliopsoas", &S->iliopsoas, -1, 0);
-  jpeak(f, "    ", "iliacus", &S->iliacus, -1, 0);
-  jpeak(f, "    ", "psoas", &S->psoas, -1, 0);
-  jpeak(f, "    ", "gluteus_maximus", &S->gluteus_maximus, -1, 0);
-  jpeak(f, "    ", "gluteus_medius", &S->gluteus_medius, -1, 0);
-  jpeak(f, "    ", "gluteus_minimus", &S->gluteus_minimus, -1, 1);
-  fprintf(f, "  },\n  \"solver\": {\"frames\": %d, \"frames_least_squares\": %d, \"max_residual\": ", S->nframe, S->so_least_squares);
-  jnum(f, S->so_max_residual);
-  fprintf(f, ", \"max_reserve\": ");
-  jnum(f, S->so_max_reserve);
-  fprintf(f, ", \"max_reserve_actuator\": ");
-  jstr(f, S->so_max_reserve_name);
-  fprintf(f, ", \"answer\": \"%s\", \"barrier_mu\": ", S->so_barrier_mu > 0 ? "opensim_stopping_point" : "exact_optimum");
-  jnum(f, S->so_barrier_mu);
-  fprintf(f, ", \"seconds\": ");
-  jnum(f, S->seconds);
-  fprintf(f, "}\n}\n");
-  int bad = ferror(f);
-  if (fclose(f) || bad) {
-    remove(tmp);
-    return hl_error_set(err, HL_ERR_IO, path, 0, "write failed");
+  json_t *other = json_object(), *forces = json_object();
+  for (int i = 0; i < S->nother && other; i++) json_object_set_new(other, S->other[i].name, jcontrib(&S->other[i], 1));
+  const struct {
+    const char *name;
+    const hl_peak *p;
+  } mf[] = {{"iliopsoas", &S->iliopsoas},          {"iliacus", &S->iliacus},
+            {"psoas", &S->psoas},                  {"gluteus_maximus", &S->gluteus_maximus},
+            {"gluteus_medius", &S->gluteus_medius}, {"gluteus_minimus", &S->gluteus_minimus}};
+  for (size_t i = 0; i < sizeof mf / sizeof mf[0] && forces; i++) json_object_set_new(forces, mf[i].name, jpeak(mf[i].p, -1));
+  json_t *solver = json_pack("{s:i, s:i, s:o, s:o, s:s, s:s, s:o, s:o}", "frames", S->nframe, "frames_least_squares",
+                             S->so_least_squares, "max_residual", jnum(S->so_max_residual), "max_reserve",
+                             jnum(S->so_max_reserve), "max_reserve_actuator", S->so_max_reserve_name, "answer",
+                             S->so_barrier_mu > 0 ? "opensim_stopping_point" : "exact_optimum", "barrier_mu",
+                             jnum(S->so_barrier_mu), "seconds", jnum(S->seconds));
+  /* json_pack "o" takes the references, also of a NULL it then refuses: the whole is NULL then */
+  return json_pack("{s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:s, s:i}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                   "hipload_version", hl_version(), "convention", conv, "model", m->name, "body_mass_kg",
+                   jnum(S->body_mass_kg), "body_weight_n", jnum(S->bw_n), "stance", "t0", jnum(S->t0), "t1",
+                   jnum(S->t1), "leg", leg, "frames", S->nframe, "hip", jpeak(&S->hip, S->hip_impulse_bw_s), "knee",
+                   jpeak(&S->knee, -1), "ankle", jpeak(&S->ankle, -1), "contributions_at_peak", contributions(S, 1),
+                   "contributions_over_stance", contributions(S, 0), "other_contributors_at_peak", other,
+                   "muscle_forces", forces, "solver", solver);
+}
+
+/* summary.json, made by jansson (keys in this order; 10 significant digits), written atomically. */
+static hl_status write_json(const hl_trial *t, const hl_model *m, const char *path, hl_error *err) {
+  json_t *root = summary_json(t, m);
+  if (!root) return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory (summary.json)");
+  size_t L = strlen(path) + 8;
+  char *tmp = malloc(L);
+  if (!tmp) {
+    json_decref(root);
+    return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory");
   }
-  if (rename(tmp, path)) {
-    remove(tmp);
-    return hl_error_set(err, HL_ERR_IO, path, 0, "cannot rename into place: %s", strerror(errno));
-  }
-  return HL_OK;
+  snprintf(tmp, L, "%s.tmp", path);
+  char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+  json_decref(root);
+  FILE *f = text ? fopen(tmp, "w") : NULL;
+  int bad = !f || fputs(text, f) < 0 || fputc('\n', f) == EOF;
+  if (f && fclose(f)) bad = 1;
+  free(text);
+  hl_status st = HL_OK;
+  if (bad) st = hl_error_set(err, text ? HL_ERR_IO : HL_ERR_NOMEM, path, 0, "cannot write: %s", strerror(errno));
+  else if (rename(tmp, path)) st = hl_error_set(err, HL_ERR_IO, path, 0, "cannot rename into place: %s", strerror(errno));
+  if (st) remove(tmp);
+  free(tmp);
+  return st;
 }
 
 /* ------------------------------------------------------------------------ per-frame CSV */
