@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The log-barrier point (lib/qp_barrier.c) on problems whose barrier point is known in closed
+/* The log-barrier point (lib/solve/qp_barrier.c) on problems whose barrier point is known in closed
  * form, worked out by hand from the stationarity condition. */
 #include <math.h>
 #include <stdlib.h>

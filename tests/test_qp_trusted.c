@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hl__qp_solve_cols_trusted (lib/qp_internal.h): the solver entry static optimization uses, which
+/* hl__qp_solve_cols_trusted (lib/solve/qp_internal.h): the solver entry static optimization uses, which
  * skips the structural and weight/bound checks on a warm call. Known answers by hand, the same bits
  * as hl_qp_solve_cols on a twin workspace, and non-finite values still reported as errors. */
 #include <math.h>
@@ -122,7 +122,7 @@ START_TEST(test_trusted_nonfinite) {
 END_TEST
 
 /* Three independent diagonal blocks of J (rows 0–2, row 3, rows 4–6): the trusted entry
- * factorizes and solves them side by side (lib/qp.c, chol_blocks), the checked entry row after
+ * factorizes and solves them side by side (lib/solve/qp.c, chol_blocks), the checked entry row after
  * row; 400 warm calls with b wandering far enough that the working set changes often and about
  * half the calls are infeasible (answered in least squares through the elastic steps): the same
  * status, the same bits of x, the same counts and residuals every time. */

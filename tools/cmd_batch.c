@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hipload batch — the trials of a manifest CSV, in parallel (lib/batch.c does the work). */
+/* hipload batch — the trials of a manifest CSV, in parallel (lib/tool/batch.c does the work). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -42,7 +42,7 @@
 
 double hl_muscle_thelen_active_fl(double lnorm, double kshape_active) {
   double d = lnorm - 1.0;
-  return hl__exp(-d * d / kshape_active); /* lib/hl_exp.h: within 1 ulp, the same bits everywhere */
+  return hl__exp(-d * d / kshape_active); /* lib/base/hl_exp.h: within 1 ulp, the same bits everywhere */
 }
 
 /* Normalized fibre velocity for normalized active force fm = a·f_L·f_V, with a·f_L = afl

@@ -1391,7 +1391,7 @@ hl_status hl_qp_solve_cols(hl_qp *qp, const int *cnt, const int *rows, const dou
   return pass_error(qp, st, err);
 }
 
-/* The trusted entry for lib/so.c (declared in qp_internal.h). The caller builds its columns
+/* The trusted entry for lib/solve/so.c (declared in qp_internal.h). The caller builds its columns
  * itself (counts within 0..m, rows strictly ascending within 0..m−1) and passes the same w, lb, ub
  * values on every call, so on a warm p = 2 call the per-call checks are skipped: the weights and
  * bounds are the ones the last checked call accepted (wb_ok), and the columns' structure is the

@@ -6,9 +6,9 @@
 
 #include "hipload/qp.h"
 
-/* hl_qp_solve_cols for lib/so.c, which builds its columns itself (counts within 0..m, rows
+/* hl_qp_solve_cols for lib/solve/so.c, which builds its columns itself (counts within 0..m, rows
  * strictly ascending within 0..m−1) and passes the same w, lb, ub values on every call: a warm
- * p = 2 call skips the structural and weight/bound checks (lib/qp.c says why non-finite values
+ * p = 2 call skips the structural and weight/bound checks (lib/solve/qp.c says why non-finite values
  * are still caught). Same answers, bits, errors and warm start as hl_qp_solve_cols, except that
  * res->cost is NAN when the checks were skipped. res must not be NULL. same_rows = 1 promises
  * that cnt and rows are the same as at the last call (J's envelope is then kept). */

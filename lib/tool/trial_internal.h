@@ -12,7 +12,7 @@ hl_status hl__series_alloc(hl_trial_series *S, const hl_frame_result *L, const h
 /* Frame f's results into the series. */
 void hl__series_store(hl_trial_series *S, int f, const hl_frame_result *r);
 void hl__series_free(hl_trial_series *S);
-/* Frame f of the series as a frame result (pointers into the series), for lib/record.c; the
+/* Frame f of the series as a frame result (pointers into the series), for lib/frame/record.c; the
  * per-trial arrays as hl_frame_describe would give them (f < 0: those only). */
 void hl__series_view(const hl_trial_series *S, int f, hl_frame_result *r);
 

@@ -37,7 +37,7 @@ typedef struct hl__kin_data {
   int *mus_cols_num;
   /* The same moment arms compactly, muscle after muscle, each in its list's order: with
    * o_i = mus_cols_num[0] + … + mus_cols_num[i − 1], mus_ma_c[o_i + s] is
-   * pub.mus_ma[i nq + mus_cols[mus_cols_adr[i] + s]] (the same bits; lib/muscle_path.c computes
+   * pub.mus_ma[i nq + mus_cols[mus_cols_adr[i] + s]] (the same bits; lib/kin/muscle_path.c computes
    * them here and copies them into the dense row), so a reader going through the muscles in
    * order (static optimization) loads one contiguous array. */
   double *mus_ma_c;

@@ -9,7 +9,7 @@
 
 #include "hipload/model.h"
 
-/* Per-muscle constants of the force per unit activation (lib/muscle.c), computed once from the
+/* Per-muscle constants of the force per unit activation (lib/dyn/muscle.c), computed once from the
  * model so that a frame does no trigonometry on them: OpenSim's fixed-width pennation model. */
 typedef struct hl__mus_const {
   double h;         /* l_opt sin α0, the fixed width */

@@ -276,7 +276,7 @@ out:
   return st;
 }
 
-/* The OpenSim-named .sto files, made by lib/record.c from the series. */
+/* The OpenSim-named .sto files, made by lib/frame/record.c from the series. */
 static hl_status write_sto(const hl_trial *t, const hl_model *m, const char *dir, const char *name,
                            const char *conv, hl_error *err) {
   const hl_trial_series *T = &t->series;
