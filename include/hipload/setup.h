@@ -76,7 +76,7 @@ typedef struct hl_analyze_setup {
 /* Parse an AnalyzeTool setup file. Every element is either honoured or refused: an element
  * hipload does not know, or a value it cannot honour (a states or speeds file, a controller,
  * use_model_force_set false, analyses on different frames, ...), is
- * HL_ERR_UNSUPPORTED naming the file, the line and the element. docs/analyze.md lists them.
+ * HL_ERR_UNSUPPORTED naming the file, the line and the element. docs/setup.md lists them.
  * Elements that change nothing OpenSim's AnalyzeTool computes from a coordinates file (its
  * integrator settings) or nothing hipload writes (in_degrees: no angle in these outputs) are
  * accepted. */

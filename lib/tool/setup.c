@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* AnalyzeTool setup files: see include/hipload/setup.h. Every element of the tool and of its
  * analyses is in one of the tables below: honoured, accepted because it changes nothing hipload
- * computes or writes (the reason is in the table and in docs/analyze.md), or refused unless it
+ * computes or writes (the reason is in the table and in docs/setup.md), or refused unless it
  * holds the value hipload can honour. Anything else is refused with its file, line and name. */
 #include "xmlutil.h"
 #include "hipload/setup.h"
