@@ -54,7 +54,7 @@ typedef struct hl_batch_trial {
 } hl_batch_trial;
 
 typedef struct hl_manifest {
-  char path[1024];           /* the manifest file as given */
+  char *path;                /* the manifest file as given */
   int ntrial;                /* rows */
   hl_batch_trial *trial;     /* [ntrial], in file order */
 } hl_manifest;

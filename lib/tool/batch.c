@@ -151,6 +151,7 @@ void hl_batch_manifest_free(hl_manifest *mf) {
     free(t->reserve);
   }
   free(mf->trial);
+  free(mf->path);
   free(mf);
 }
 
@@ -266,9 +267,13 @@ hl_status hl_batch_manifest_parse(const char *text, size_t len, const char *path
   if (!path) path = "(manifest)";
   hl_manifest *mf = calloc(1, sizeof *mf);
   if (!mf) return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory");
-  snprintf(mf->path, sizeof mf->path, "%s", path);
-  char dir[1024];
-  snprintf(dir, sizeof dir, "%s", path);
+  mf->path = strdup(path);
+  char *dir = strdup(path);
+  if (!mf->path || !dir) {
+    free(dir);
+    hl_batch_manifest_free(mf);
+    return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory");
+  }
   char *slash = strrchr(dir, '/');
   if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
   else dir[0] = '\0';
@@ -352,6 +357,7 @@ hl_status hl_batch_manifest_parse(const char *text, size_t len, const char *path
 done:
   rec_clear(&r);
   free(r.f);
+  free(dir);
   if (st) {
     hl_batch_manifest_free(mf);
     return st;
