@@ -352,74 +352,11 @@ static void add_qdd_part(const hl_model *m, hl_data *d) {
   }
 }
 
-/* What body_pose leaves for body_motion: the joint's axis states and unit axes, the rotation
- * axes in F after the rotations before them, F's pose, p_FM in ground, and M → B in ground. */
-typedef struct {
-  axis_state ax[6];
-  double u[6][3], h[3][3], RGF[9], pGF[3], dFM[3], rMB[3];
-} joint_frame;
-
-/* Body b's pose and Jacobian from its parent's (parents come first). */
-static hl_status body_pose(const hl_model *m, hl_data *d, const hl__kin_data *k, int b, int vel, joint_frame *J) {
-  const int nq = m->ncoord;
-  const int P = m->body_parent[b], j = m->body_joint[b];
-  const double *RGP = d->body_R + 9 * P, *pGP = d->body_p + 3 * P;
-  axis_state *ax = J->ax;
-  for (int i = 0; i < 6; i++) {
-    hl_status st = eval_axis(m, d, 6 * j + i, vel, &ax[i]);
-    if (st != HL_OK) return st;
-  }
-
-  /* rotations: h_i is rotation axis i in F after the rotations before it (body-fixed sequence) */
-  double (*u)[3] = J->u, (*h)[3] = J->h, R1[9], R2[9], R3[9], R12[9], RFM[9];
-  for (int i = 0; i < 6; i++) unit3(m->tax_axis + 3 * (6 * j + i), u[i]);
-  /* a zero angle is the identity: skip the products (most joints turn about one axis) */
-  static const double I3[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-  if (ax[0].s != 0.0) axis_rotation(u[0], ax[0].s, R1); else memcpy(R1, I3, sizeof R1);
-  if (ax[1].s != 0.0) {
-    axis_rotation(u[1], ax[1].s, R2);
-    matmul3(R1, R2, R12);
-  } else {
-    memcpy(R12, R1, sizeof R12);
-  }
-  if (ax[2].s != 0.0) {
-    axis_rotation(u[2], ax[2].s, R3);
-    matmul3(R12, R3, RFM);
-  } else {
-    memcpy(RFM, R12, sizeof RFM);
-  }
-  memcpy(h[0], u[0], sizeof h[0]);
-  matvec3(R1, u[1], h[1]);
-  matvec3(R12, u[2], h[2]);
-  double pFM[3];
-  for (int r = 0; r < 3; r++) pFM[r] = ax[3].s * u[3][r] + ax[4].s * u[4][r] + ax[5].s * u[5][r];
-
-  /* poses: F on the parent, M on the child, then the child body B */
-  double *RGF = J->RGF, *pGF = J->pGF, RGM[9], pGM[3], tmp[3];
-  matmul3(RGP, m->jnt_parent_R + 9 * j, RGF);
-  matvec3(RGP, m->jnt_parent_p + 3 * j, tmp);
-  for (int r = 0; r < 3; r++) pGF[r] = pGP[r] + tmp[r];
-  matmul3(RGF, RFM, RGM);
-  double *dFM = J->dFM; /* p_FM in ground */
-  matvec3(RGF, pFM, dFM);
-  for (int r = 0; r < 3; r++) pGM[r] = pGF[r] + dFM[r];
-  double *RGB = d->body_R + 9 * b, *pGB = d->body_p + 3 * b;
-  matmul3_bt(RGM, m->jnt_child_R + 9 * j, RGB);
-  matvec3(RGB, m->jnt_child_p + 3 * j, tmp);
-  for (int r = 0; r < 3; r++) pGB[r] = pGM[r] - tmp[r];
-
-  /* joint axes in ground: Hg_i rotational (i < 3), Tg_i translational */
-  double Hg[3][3], Tg[3][3], rPB[3], *rMB = J->rMB;
-  for (int i = 0; i < 3; i++) {
-    matvec3(RGF, h[i], Hg[i]);
-    matvec3(RGF, u[3 + i], Tg[i]);
-  }
-  for (int r = 0; r < 3; r++) {
-    rPB[r] = pGB[r] - pGP[r];
-    rMB[r] = pGB[r] - pGM[r];
-  }
-
-  /* Jacobian: the parent's columns shifted to B's origin, plus this joint's axes */
+/* Body b's Jacobian: the parent's columns shifted to B's origin (rPB: parent origin → B), plus
+ * this joint's axes (Hg rotational, Tg translational, in ground; rMB: M → B). */
+static void body_jacobian(const hl_model *m, hl_data *d, const hl__kin_data *k, int b, const axis_state ax[6],
+                          const double Hg[3][3], const double Tg[3][3], const double rPB[3], const double rMB[3]) {
+  const int nq = m->ncoord, P = m->body_parent[b];
   const hl__kin_data *kc = k;
   const int *cols = kc->body_cols + kc->body_cols_adr[b], ncols = kc->body_cols_num[b];
   const int *pcols = kc->body_cols + kc->body_cols_adr[P], npcols = kc->body_cols_num[P];
@@ -451,101 +388,35 @@ static hl_status body_pose(const hl_model *m, hl_data *d, const hl__kin_data *k,
       for (int r = 0; r < 3; r++) JB[(3 + r) * nq + c] += Tg[i][r] * ax[3 + i].dsdq;
     }
   }
-  return HL_OK;
 }
 
-/* Body b's velocities and (bias plus q̈) accelerations from its parent's (zero without q̇). */
-static void body_motion(const hl_model *m, hl_data *d, int b, int vel, const joint_frame *J) {
-  const int P = m->body_parent[b];
-  const axis_state *ax = J->ax;
-  const double (*u)[3] = J->u, (*h)[3] = J->h, *RGF = J->RGF, *pGF = J->pGF, *dFM = J->dFM, *rMB = J->rMB;
-  const double *pGP = d->body_p + 3 * P;
-  double *wB = d->body_w + 3 * b, *vB = d->body_v + 3 * b;
-  double *dwB = d->body_dw + 3 * b, *aB = d->body_a + 3 * b;
-  if (!vel) {
-    memset(wB, 0, 3 * sizeof *wB);
-    memset(vB, 0, 3 * sizeof *vB);
-    memset(dwB, 0, 3 * sizeof *dwB);
-    memset(aB, 0, 3 * sizeof *aB);
-    return;
-  }
-
-  /* velocities. In F: ω_FM = Σ h_i ṡ_i, its derivative Σ [(Σ_{l<i} h_l ṡ_l) × h_i ṡ_i + h_i s̈_i];
-   * ṗ_FM = Σ a_i ṡ_i, p̈_FM = Σ a_i s̈_i (translation axes fixed in F). */
-  const double *wP = d->body_w + 3 * P, *vP = d->body_v + 3 * P;
-  const double *dwP = d->body_dw + 3 * P, *aP = d->body_a + 3 * P;
-  double wrelF[3] = {0, 0, 0}, awrelF[3] = {0, 0, 0}, pdF[3] = {0, 0, 0}, pddF[3] = {0, 0, 0};
-  for (int i = 0; i < 3; i++) {
-    double hx[3];
-    cross3(wrelF, h[i], hx); /* wrelF holds Σ_{l<i} h_l ṡ_l here */
-    for (int r = 0; r < 3; r++) {
-      awrelF[r] += hx[r] * ax[i].sd + h[i][r] * ax[i].sdd;
-      wrelF[r] += h[i][r] * ax[i].sd;
-      pdF[r] += u[3 + i][r] * ax[3 + i].sd;
-      pddF[r] += u[3 + i][r] * ax[3 + i].sdd;
-    }
-  }
-  double wrel[3], awrel[3], pd[3], pdd[3];
-  matvec3(RGF, wrelF, wrel);
-  matvec3(RGF, awrelF, awrel);
-  matvec3(RGF, pdF, pd);
-  matvec3(RGF, pddF, pdd);
-
-  double rPF[3], t1[3], t2[3], t3[3];
-  for (int r = 0; r < 3; r++) rPF[r] = pGF[r] - pGP[r];
-  /* point F, fixed in the parent */
-  double vF[3], aF[3];
-  cross3(wP, rPF, t1);
-  cross3(dwP, rPF, t2);
-  cross3(wP, t1, t3);
-  for (int r = 0; r < 3; r++) {
-    vF[r] = vP[r] + t1[r];
-    aF[r] = aP[r] + t2[r] + t3[r];
-  }
-  /* point M: F plus p_FM, which moves relative to the parent */
-  double vM[3], aM[3], t4[3];
-  cross3(wP, dFM, t1);
-  cross3(dwP, dFM, t2);
-  cross3(wP, t1, t3);
-  cross3(wP, pd, t4);
-  for (int r = 0; r < 3; r++) {
-    vM[r] = vF[r] + t1[r] + pd[r];
-    aM[r] = aF[r] + t2[r] + t3[r] + 2.0 * t4[r] + pdd[r];
-  }
-  /* body B: ω_B = ω_P + ω_rel, α_B = α_P + ω_P × ω_rel + α_rel; origin fixed in B */
-  cross3(wP, wrel, t1);
-  for (int r = 0; r < 3; r++) {
-    wB[r] = wP[r] + wrel[r];
-    dwB[r] = dwP[r] + t1[r] + awrel[r];
-  }
-  cross3(wB, rMB, t1);
-  cross3(dwB, rMB, t2);
-  cross3(wB, t1, t3);
-  for (int r = 0; r < 3; r++) {
-    vB[r] = vM[r] + t1[r];
-    aB[r] = aM[r] + t2[r] + t3[r];
-  }
-}
-
-static hl_status kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
-                            const double *qdd) {
+/* The arguments: a workspace of this model, finite values. */
+static hl_status check_state(const hl_model *m, hl_data *d, const double *q, const double *qd,
+                             const double *qdd) {
   if (!m || !d || !q || !d->priv) return HL_ERR_INVALID_ARG;
   hl__kin_data *k = hl__kin(d);
   if (d->nq != m->ncoord || k->nbody != m->nbody || k->nmuscle != m->nmuscle ||
       k->npathpt != m->npathpt)
     return HL_ERR_INVALID_ARG; /* workspace made for another model */
-  const int nq = m->ncoord, vel = qd != NULL;
-  for (int c = 0; c < nq; c++)
+  for (int c = 0; c < m->ncoord; c++)
     if (!isfinite(q[c]) || (qd && !isfinite(qd[c])) || (qdd && !isfinite(qdd[c]))) {
       k->has_state = 0;
       return HL_ERR_BAD_VALUE;
     }
+  return HL_OK;
+}
+
+/* Same pose and speeds as the last update: only the q̈ part of the accelerations changes, done
+ * here (returns 1). Otherwise the new state is stored for the full pass (returns 0). */
+static int start_update(const hl_model *m, hl_data *d, hl__kin_data *k, const double *q, const double *qd,
+                        const double *qdd) {
+  const int nq = m->ncoord, vel = qd != NULL;
   /* Same pose and speeds as the last update: only the q̈ part of the accelerations changes. */
   if (vel && k->has_state && k->has_qd && memcmp(q, d->q, sizeof(double) * (size_t)nq) == 0 &&
       memcmp(qd, d->qd, sizeof(double) * (size_t)nq) == 0) {
     for (int c = 0; c < nq; c++) d->qdd[c] = qdd ? qdd[c] : 0.0;
     add_qdd_part(m, d);
-    return HL_OK;
+    return 1;
   }
   for (int c = 0; c < nq; c++) {
     d->q[c] = q[c];
@@ -554,12 +425,142 @@ static hl_status kin_update(const hl_model *m, hl_data *d, const double *q, cons
   }
   k->has_state = 0;
   k->has_qd = vel;
+  return 0;
+}
+
+static hl_status kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
+                            const double *qdd) {
+  hl_status st = check_state(m, d, q, qd, qdd);
+  if (st) return st;
+  hl__kin_data *k = hl__kin(d);
+  const int vel = qd != NULL;
+  if (start_update(m, d, k, q, qd, qdd)) return HL_OK;
 
   for (int b = 1; b < m->nbody; b++) {
-    joint_frame J;
-    hl_status st = body_pose(m, d, k, b, vel, &J);
-    if (st != HL_OK) return st;
-    body_motion(m, d, b, vel, &J);
+    const int P = m->body_parent[b], j = m->body_joint[b];
+    const double *RGP = d->body_R + 9 * P, *pGP = d->body_p + 3 * P;
+    axis_state ax[6];
+    for (int i = 0; i < 6; i++) {
+      hl_status st = eval_axis(m, d, 6 * j + i, vel, &ax[i]);
+      if (st != HL_OK) return st;
+    }
+
+    /* rotations: h_i is rotation axis i in F after the rotations before it (body-fixed sequence) */
+    double u[6][3], h[3][3], R1[9], R2[9], R3[9], R12[9], RFM[9];
+    for (int i = 0; i < 6; i++) unit3(m->tax_axis + 3 * (6 * j + i), u[i]);
+    /* a zero angle is the identity: skip the products (most joints turn about one axis) */
+    static const double I3[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    if (ax[0].s != 0.0) axis_rotation(u[0], ax[0].s, R1); else memcpy(R1, I3, sizeof R1);
+    if (ax[1].s != 0.0) {
+      axis_rotation(u[1], ax[1].s, R2);
+      matmul3(R1, R2, R12);
+    } else {
+      memcpy(R12, R1, sizeof R12);
+    }
+    if (ax[2].s != 0.0) {
+      axis_rotation(u[2], ax[2].s, R3);
+      matmul3(R12, R3, RFM);
+    } else {
+      memcpy(RFM, R12, sizeof RFM);
+    }
+    memcpy(h[0], u[0], sizeof h[0]);
+    matvec3(R1, u[1], h[1]);
+    matvec3(R12, u[2], h[2]);
+    double pFM[3];
+    for (int r = 0; r < 3; r++) pFM[r] = ax[3].s * u[3][r] + ax[4].s * u[4][r] + ax[5].s * u[5][r];
+
+    /* poses: F on the parent, M on the child, then the child body B */
+    double RGF[9], pGF[3], RGM[9], pGM[3], tmp[3];
+    matmul3(RGP, m->jnt_parent_R + 9 * j, RGF);
+    matvec3(RGP, m->jnt_parent_p + 3 * j, tmp);
+    for (int r = 0; r < 3; r++) pGF[r] = pGP[r] + tmp[r];
+    matmul3(RGF, RFM, RGM);
+    double dFM[3]; /* p_FM in ground */
+    matvec3(RGF, pFM, dFM);
+    for (int r = 0; r < 3; r++) pGM[r] = pGF[r] + dFM[r];
+    double *RGB = d->body_R + 9 * b, *pGB = d->body_p + 3 * b;
+    matmul3_bt(RGM, m->jnt_child_R + 9 * j, RGB);
+    matvec3(RGB, m->jnt_child_p + 3 * j, tmp);
+    for (int r = 0; r < 3; r++) pGB[r] = pGM[r] - tmp[r];
+
+    /* joint axes in ground: Hg_i rotational (i < 3), Tg_i translational */
+    double Hg[3][3], Tg[3][3], rPB[3], rMB[3];
+    for (int i = 0; i < 3; i++) {
+      matvec3(RGF, h[i], Hg[i]);
+      matvec3(RGF, u[3 + i], Tg[i]);
+    }
+    for (int r = 0; r < 3; r++) {
+      rPB[r] = pGB[r] - pGP[r];
+      rMB[r] = pGB[r] - pGM[r];
+    }
+
+    body_jacobian(m, d, k, b, ax, (const double(*)[3])Hg, (const double(*)[3])Tg, rPB, rMB);
+
+    double *wB = d->body_w + 3 * b, *vB = d->body_v + 3 * b;
+    double *dwB = d->body_dw + 3 * b, *aB = d->body_a + 3 * b;
+    if (!vel) {
+      memset(wB, 0, 3 * sizeof *wB);
+      memset(vB, 0, 3 * sizeof *vB);
+      memset(dwB, 0, 3 * sizeof *dwB);
+      memset(aB, 0, 3 * sizeof *aB);
+      continue;
+    }
+
+    /* velocities. In F: ω_FM = Σ h_i ṡ_i, its derivative Σ [(Σ_{l<i} h_l ṡ_l) × h_i ṡ_i + h_i s̈_i];
+     * ṗ_FM = Σ a_i ṡ_i, p̈_FM = Σ a_i s̈_i (translation axes fixed in F). */
+    const double *wP = d->body_w + 3 * P, *vP = d->body_v + 3 * P;
+    const double *dwP = d->body_dw + 3 * P, *aP = d->body_a + 3 * P;
+    double wrelF[3] = {0, 0, 0}, awrelF[3] = {0, 0, 0}, pdF[3] = {0, 0, 0}, pddF[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+      double hx[3];
+      cross3(wrelF, h[i], hx); /* wrelF holds Σ_{l<i} h_l ṡ_l here */
+      for (int r = 0; r < 3; r++) {
+        awrelF[r] += hx[r] * ax[i].sd + h[i][r] * ax[i].sdd;
+        wrelF[r] += h[i][r] * ax[i].sd;
+        pdF[r] += u[3 + i][r] * ax[3 + i].sd;
+        pddF[r] += u[3 + i][r] * ax[3 + i].sdd;
+      }
+    }
+    double wrel[3], awrel[3], pd[3], pdd[3];
+    matvec3(RGF, wrelF, wrel);
+    matvec3(RGF, awrelF, awrel);
+    matvec3(RGF, pdF, pd);
+    matvec3(RGF, pddF, pdd);
+
+    double rPF[3], t1[3], t2[3], t3[3];
+    for (int r = 0; r < 3; r++) rPF[r] = pGF[r] - pGP[r];
+    /* point F, fixed in the parent */
+    double vF[3], aF[3];
+    cross3(wP, rPF, t1);
+    cross3(dwP, rPF, t2);
+    cross3(wP, t1, t3);
+    for (int r = 0; r < 3; r++) {
+      vF[r] = vP[r] + t1[r];
+      aF[r] = aP[r] + t2[r] + t3[r];
+    }
+    /* point M: F plus p_FM, which moves relative to the parent */
+    double vM[3], aM[3], t4[3];
+    cross3(wP, dFM, t1);
+    cross3(dwP, dFM, t2);
+    cross3(wP, t1, t3);
+    cross3(wP, pd, t4);
+    for (int r = 0; r < 3; r++) {
+      vM[r] = vF[r] + t1[r] + pd[r];
+      aM[r] = aF[r] + t2[r] + t3[r] + 2.0 * t4[r] + pdd[r];
+    }
+    /* body B: ω_B = ω_P + ω_rel, α_B = α_P + ω_P × ω_rel + α_rel; origin fixed in B */
+    cross3(wP, wrel, t1);
+    for (int r = 0; r < 3; r++) {
+      wB[r] = wP[r] + wrel[r];
+      dwB[r] = dwP[r] + t1[r] + awrel[r];
+    }
+    cross3(wB, rMB, t1);
+    cross3(dwB, rMB, t2);
+    cross3(wB, t1, t3);
+    for (int r = 0; r < 3; r++) {
+      vB[r] = vM[r] + t1[r];
+      aB[r] = aM[r] + t2[r] + t3[r];
+    }
   }
   if (vel) {
     memcpy(k->body_dw0, d->body_dw, sizeof(double) * 3 * (size_t)m->nbody);
