@@ -16,6 +16,9 @@
  *    dependent coordinates get no equation of their own (hl_coupler_fold).
  *  - InverseDynamicsTool ignores constraints: its dependent coordinates keep the file's values
  *    (in radians even in degree files: their motion type is Coupled, model->coord_coupled).
+ * The assembly itself is hl_model_assemble (model.h).
+ *
+ * Thread safety: every function only reads the model and writes the arrays it is given.
  */
 #ifndef HIPLOAD_COUPLER_H
 #define HIPLOAD_COUPLER_H
@@ -26,26 +29,20 @@
 extern "C" {
 #endif
 
-/* OpenSim's assembly of one frame, in place: clamped coordinates outside their range are set to
- * the nearer bound (when model->assemble_clamps), then every dependent coordinate and, when qd /
- * qdd are not NULL, its speed and acceleration are set from its coupler. Locked coordinates are
- * left as they are. Returns how many coordinates were clamped. Never allocates. */
-int hl_model_assemble(const hl_model *m, double *q, double *qd, double *qdd);
-
 /* Only the dependent coordinates' accelerations from the others': qdd_dep = f' qdd_ind +
  * f'' qd_ind². */
-void hl_coupler_accel(const hl_model *m, const double *q, const double *qd, double *qdd);
+HL_API void hl_coupler_accel(const hl_model *m, const double *q, const double *qd, double *qdd);
 
 /* v ← Cᵀ v on the coordinates: v_ind += f'(q_ind) v_dep and v_dep = 0, for every coupler.
  * A generalized force vector so folded is what the independent coordinates feel. */
-void hl_coupler_fold(const hl_model *m, const double *q, double *v);
+HL_API void hl_coupler_fold(const hl_model *m, const double *q, double *v);
 
 /* The symmetric nq×nq matrix M (row-major) ← Cᵀ M C on the independent coordinates, with the
  * rows and columns of dependent coordinates zeroed. */
-void hl_coupler_fold_matrix(const hl_model *m, const double *q, double *M);
+HL_API void hl_coupler_fold_matrix(const hl_model *m, const double *q, double *M);
 
 /* f'(q_ind) of coupler k at q. */
-double hl_coupler_slope(const hl_model *m, int k, const double *q);
+HL_API double hl_coupler_slope(const hl_model *m, int k, const double *q);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
  * Everything here works in the wrap object's own frame (cylinder axis = z through the origin,
  * sphere and ellipsoid centred at the origin, torus centre circle in z = 0), in metres. The path
  * level — which segment of a muscle wraps, several wraps on one path, active flags, ranges,
- * lengths and moment arms — is lib/muscle_path.c's (see docs/wrapping.md).
+ * lengths and moment arms — is lib/kin/muscle_path.c's (see docs/wrapping.md).
  *
  * Semantics are OpenSim 4.6's WrapCylinder, WrapSphere, WrapEllipsoid and WrapTorus (read for
  * their behaviour; this is our own code):
@@ -21,6 +21,8 @@
  */
 #ifndef HIPLOAD_WRAP_H
 #define HIPLOAD_WRAP_H
+
+#include "hipload/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,17 +69,17 @@ typedef struct hl_wrap_seg {
 } hl_wrap_seg;
 
 /* Segment p1 → p2 (wrap frame) against the object. */
-void hl_wrap_segment(const hl_wrap_geom *g, const double p1[3], const double p2[3],
+HL_API void hl_wrap_segment(const hl_wrap_geom *g, const double p1[3], const double p2[3],
                      hl_wrap_seg *out);
 
 /* The shapes one by one (hl_wrap_segment dispatches to them). */
-void hl_wrap_cylinder(const hl_wrap_geom *g, const double p1[3], const double p2[3],
+HL_API void hl_wrap_cylinder(const hl_wrap_geom *g, const double p1[3], const double p2[3],
                       hl_wrap_seg *out);
-void hl_wrap_sphere(const hl_wrap_geom *g, const double p1[3], const double p2[3],
+HL_API void hl_wrap_sphere(const hl_wrap_geom *g, const double p1[3], const double p2[3],
                     hl_wrap_seg *out);
-void hl_wrap_ellipsoid(const hl_wrap_geom *g, const double p1[3], const double p2[3],
+HL_API void hl_wrap_ellipsoid(const hl_wrap_geom *g, const double p1[3], const double p2[3],
                        hl_wrap_seg *out);
-void hl_wrap_torus(const hl_wrap_geom *g, const double p1[3], const double p2[3],
+HL_API void hl_wrap_torus(const hl_wrap_geom *g, const double p1[3], const double p2[3],
                    hl_wrap_seg *out);
 
 #ifdef __cplusplus
