@@ -32,6 +32,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "hipload/coupler.h"
 #include "hipload/force.h"
 #include "hipload/frame.h"
 #include "hipload/invdyn.h"
@@ -396,15 +397,21 @@ static void dump_problem(FILE *fp, FILE *fx, const hl_model *m, const hl_data *d
   double *pas = calloc((size_t)nq, sizeof(double));
   if (!pas) return;
   hl_force_passive(m, d->q, d->qd, pas);
-  for (int i = 0; i < nq; i++) nrow += !m->coord_locked[i];
+  /* the rows static optimization solves: unlocked, not a coupler's dependent coordinate, with
+   * b = Cᵀ(τ − τ_passive) (coupler.h) */
+  for (int i = 0; i < nq; i++) pas[i] = tau[i] - pas[i];
+  if (m->ncoupler > 0) hl_coupler_fold(m, d->q, pas);
+#define ROW(i) (!m->coord_locked[i] && !(m->ncoupler > 0 && m->coord_coupler[i] >= 0))
+  for (int i = 0; i < nq; i++) nrow += ROW(i);
   fprintf(fp, "%d %d\n", nrow, n);
   for (int i = 0; i < nq; i++) {
-    if (m->coord_locked[i]) continue;
+    if (!ROW(i)) continue;
     for (int k = 0; k < n; k++) fprintf(fp, "%.17g ", A[(size_t)i * n + k]);
     fputc('\n', fp);
   }
   for (int i = 0; i < nq; i++)
-    if (!m->coord_locked[i]) fprintf(fp, "%.17g ", tau[i] - pas[i]);
+    if (ROW(i)) fprintf(fp, "%.17g ", pas[i]);
+#undef ROW
   fputc('\n', fp);
   for (int k = 0; k < n; k++) fprintf(fp, "1 ");
   fputc('\n', fp);

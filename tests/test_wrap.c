@@ -257,6 +257,7 @@ static void run_setup(const char *rel, const char *forces, char *outdir, size_t 
   o.allow_unsupported = s->ma_compute_moments;
   hl_analyze_report rep;
   ck_assert_msg(hl_analyze_run(s, &o, &rep, &e) == HL_OK, "%s", e.message);
+  hl_analyze_report_clear(&rep);
   hl_setup_free(s);
 }
 

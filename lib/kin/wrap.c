@@ -302,9 +302,10 @@ static double cyl_helix(const cyl *c, int lng, int correct, const double *p1, co
       lo2 = (n * HELIX_STEP) * (n * HELIX_STEP);
       hi2 = ((n + 1) * HELIX_STEP) * ((n + 1) * HELIX_STEP);
     }
-    double w1z = r1[2] + dz / nsamp, w2z = r1[2] + dz * (1.0 - 1.0 / nsamp);
-    int moved = tangency_step(&t1, p1[2], &r1[2], w1z);
-    moved |= tangency_step(&t2, p2[2], &r2[2], w2z);
+    /* OpenSim forms the sample next to r2 after r1 has moved (its helix point is r1 turned
+     * and raised by the previous helix's height difference): w2 rises with r1 */
+    int moved = tangency_step(&t1, p1[2], &r1[2], r1[2] + dz / nsamp);
+    moved |= tangency_step(&t2, p2[2], &r2[2], r1[2] + dz * (1.0 - 1.0 / nsamp));
     if (!moved) break;
   }
   double dz = r2[2] - r1[2];
