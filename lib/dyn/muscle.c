@@ -125,7 +125,9 @@ static double bez_du(const double *p, double u) {
 }
 
 /* u in [0,1] with x(u) = x: Newton safeguarded by bisection (x(u) is monotone for corners),
- * from inside the eighth of [0, 1] whose tabulated x values bracket x. */
+ * from inside the eighth of [0, 1] whose tabulated x values bracket x. It stops when x(u) − x is
+ * at the rounding floor of x(u) (a few ulps of x): below it the residual is noise, and Newton's
+ * steps on noise used to leave the bracket and bisect for tens of steps. */
 static double bez_solve_u(const double *px, const double *xt, double x) {
   int j = 0;
   while (j < 7 && x > xt[j + 1]) j++;
@@ -135,12 +137,11 @@ static double bez_solve_u(const double *px, const double *xt, double x) {
   if (u > hi) u = hi;
   for (int it = 0; it < 100; it++) {
     double f = bez_val(px, u) - x;
-    if (f == 0.0) break;
+    if (fabs(f) <= 4.5e-16 * (1.0 + fabs(x))) break;
     if (f < 0.0) lo = u; else hi = u;
     double d = bez_du(px, u);
     double un = d != 0.0 ? u - f / d : 0.5 * (lo + hi);
     if (!(un > lo && un < hi)) un = 0.5 * (lo + hi);
-    if (fabs(un - u) <= 1e-16) { u = un; break; }
     u = un;
   }
   return u;
