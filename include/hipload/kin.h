@@ -45,7 +45,10 @@ typedef struct hl_data {
   int *mus_npt;           /* nmuscle: active points (conditional points that are off skipped;
                              a wrapping segment adds its two tangent points) */
   int *apt_body;          /* slots: body of active point k of muscle i at mus_apt_adr[i]+k */
-  double *apt_pos;        /* 3 per slot: active point position in ground */
+  double *apt_pos;        /* 3 per slot: active point position in ground, as OpenSim measures
+                             it: a tangent point of a path with several PathWraps is where it
+                             was first placed this frame (OpenSim's cached ground location;
+                             lib/kin/muscle_path.c), every other point where it is */
   double *apt_local;      /* 3 per slot: active point position in its body frame */
 
   double *scratch;        /* scratch for the kinematics routines, sized by hl_kin_create */

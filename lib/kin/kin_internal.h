@@ -24,6 +24,9 @@ typedef struct hl__path_ent {
   double loc[3];        /* in its body */
   double off[3];        /* R_GB loc: from the body origin, in ground */
   double pos[3];        /* in ground */
+  double gpos[3];       /* in ground as OpenSim measures distances from it (= pos, but for the
+                           tangent points of a multi-wrap path: lib/kin/muscle_path.c) */
+  int tp;               /* tangent point: 0 first, 1 second; -1 for a path point */
   double wlen;          /* second tangent point: the length over the surface from the first */
 } hl__path_ent;
 
@@ -61,6 +64,10 @@ typedef struct hl__kin_data {
   struct hl__path_ent *path;
   int path_cap;
   int *wrap_order, *wrap_result;
+  /* per PathWrap of the muscle being wrapped, per tangent point (2 each): the ground position
+   * OpenSim's Point cache holds for it this frame (wrap_gpos, 3 each) once wrap_gset is 1 */
+  double *wrap_gpos;
+  int *wrap_gset;
   int nslot;            /* npathpt + 2·npathwrap of the model at creation */
   /* Accelerations are linear in q̈: body_dw = dw0 + J_ω q̈, body_a = a0 + J_v q̈, with dw0/a0 the
    * velocity-product (bias) part of the last update with q̇. hl_kin_update always forms them this

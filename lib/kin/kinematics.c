@@ -237,13 +237,16 @@ static hl_data *data_create(const hl_model *m) {
   k->path_cap = maxpt;
   k->wrap_order = zalloc((size_t)maxw, sizeof(int));
   k->wrap_result = zalloc((size_t)maxw, sizeof(int));
+  k->wrap_gpos = zalloc(6 * (size_t)maxw, sizeof(double));
+  k->wrap_gset = zalloc(2 * (size_t)maxw, sizeof(int));
   k->nslot = nslot;
   if (!d->q || !d->qd || !d->qdd || !d->body_R || !d->body_p || !d->body_J || !d->body_w ||
       !d->body_v || !d->body_dw || !d->body_a || !d->mus_len || !d->mus_speed || !d->mus_ma ||
       !d->mus_npt || !d->apt_body || !d->apt_pos || !d->apt_local || !d->scratch ||
       !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src || !k->body_dw0 || !k->body_a0 || !k->mus_cols ||
       !k->mus_cols_adr || !k->mus_cols_num || !k->mus_ma_c || !d->mus_apt_adr || !d->apt_wrap ||
-      !d->mus_wrap_events || !k->path || !k->wrap_order || !k->wrap_result) {
+      !d->mus_wrap_events || !k->path || !k->wrap_order || !k->wrap_result ||
+      !k->wrap_gpos || !k->wrap_gset) {
     hl_kin_free(d);
     return NULL;
   }
@@ -327,6 +330,8 @@ void hl_kin_free(hl_data *d) {
   free(k->path);
   free(k->wrap_order);
   free(k->wrap_result);
+  free(k->wrap_gpos);
+  free(k->wrap_gset);
   free(k);
 }
 

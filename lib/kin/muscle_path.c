@@ -106,7 +106,38 @@ static inline void place(const hl_data *d, int b, hl__path_ent *e) {
   for (int a = 0; a < 3; a++) {
     e->off[a] = R[3 * a] * e->loc[0] + R[3 * a + 1] * e->loc[1] + R[3 * a + 2] * e->loc[2];
     e->pos[a] = o[a] + e->off[a];
+    e->gpos[a] = e->pos[a];
   }
+}
+
+/* OpenSim's measured positions. OpenSim measures a path's lengths from each point's location in
+ * ground, which its Point component caches for the frame the first time it is asked for; a
+ * PathWrap moving its tangent points in a later pass (PathWrapPoint::setLocation) does not clear
+ * that cache. So in a multi-wrap path the lengths after the first pass — the pass-stopping test,
+ * the length reported, the segments' directions in the unit-tension forces — use where each
+ * tangent point was when first measured this frame, with the current surface lengths, while
+ * the wrap tests and the moment arms' points of application use where it is now; hl_data's
+ * apt_pos holds the measured positions, as OpenSim's joint reaction uses them (measured: this
+ * reproduces OpenSim 4.6's two-cylinder gastrocnemius lengths to 4e-9 m where the current
+ * positions leave 7.6 mm). Single-wrap paths are unaffected (one pass). In exact mode the
+ * current positions are used throughout. */
+typedef struct gcache {
+  hl__kin_data *k;
+  int adr; /* the muscle's first PathWrap */
+  int on;
+} gcache;
+
+static const double *measure(const gcache *c, hl__path_ent *e) {
+  if (c->on && e->tp >= 0) {
+    int j = 2 * (e->pw - c->adr) + e->tp;
+    double *g = c->k->wrap_gpos + 3 * j;
+    if (!c->k->wrap_gset[j]) {
+      memcpy(g, e->pos, sizeof e->pos);
+      c->k->wrap_gset[j] = 1;
+    }
+    memcpy(e->gpos, g, sizeof e->gpos);
+  }
+  return e->gpos;
 }
 
 /* The active path points of muscle i, in order, into path[] (moving points' d(location)/dq into
@@ -125,22 +156,24 @@ static int active_points(const hl_model *m, const hl_data *d, int i, hl__path_en
     e->body = b;
     e->src = p;
     e->pw = e->obj = -1;
+    e->tp = -1;
     e->wlen = 0.0;
     n++;
   }
   return n;
 }
 
-/* OpenSim's length of the current path: a pair of tangent points of one wrap object counts the
- * surface length stored with the second. */
-static double path_length(const hl__path_ent *path, int n) {
+/* OpenSim's length of the current path (every point measured first): a pair of tangent points
+ * of one wrap object counts the surface length stored with the second. */
+static double path_length(const gcache *c, hl__path_ent *path, int n) {
   double len = 0.0;
+  for (int s = 0; s < n; s++) measure(c, path + s);
   for (int s = 0; s + 1 < n; s++) {
     const hl__path_ent *a = path + s, *b = a + 1;
     if (a->obj >= 0 && a->obj == b->obj) {
       len += b->wlen;
     } else {
-      double e[3] = {b->pos[0] - a->pos[0], b->pos[1] - a->pos[1], b->pos[2] - a->pos[2]};
+      double e[3] = {b->gpos[0] - a->gpos[0], b->gpos[1] - a->gpos[1], b->gpos[2] - a->gpos[2]};
       len += sqrt(dot3(e, e));
     }
   }
@@ -169,8 +202,8 @@ static void to_wrap(const hl_model *m, const hl_data *d, int w, const double g[3
 }
 
 /* A tangent point of path wrap pw (object w) from its wrap-frame location. */
-static void make_tangent(const hl_model *m, const hl_data *d, int pw, int w, const double r[3],
-                         double wlen, hl__path_ent *e) {
+static void make_tangent(const hl_model *m, const hl_data *d, int pw, int w, int tp,
+                         const double r[3], double wlen, hl__path_ent *e) {
   const double *Rw = m->wrap_R + 9 * w, *p = m->wrap_p + 3 * w;
   for (int i = 0; i < 3; i++) e->loc[i] = Rw[3 * i] * r[0] + Rw[3 * i + 1] * r[1] + Rw[3 * i + 2] * r[2] + p[i];
   e->body = m->wrap_body[w];
@@ -178,6 +211,7 @@ static void make_tangent(const hl_model *m, const hl_data *d, int pw, int w, con
   e->src = -1;
   e->pw = pw;
   e->obj = w;
+  e->tp = tp;
   e->wlen = wlen;
 }
 
@@ -185,8 +219,8 @@ static void make_tangent(const hl_model *m, const hl_data *d, int pw, int w, con
  * mandatory one, else the least lengthening), its tangent points inserted. Returns the result
  * code of the last segment tested, or −1 when the range holds no active point (OpenSim then stops
  * wrapping the whole path). */
-static int wrap_one(const hl_model *m, const hl_data *d, int i, int pw, hl__path_ent *path,
-                    double *Dl, int *n, unsigned *ev) {
+static int wrap_one(const hl_model *m, const hl_data *d, const gcache *gc, int i, int pw,
+                    hl__path_ent *path, double *Dl, int *n, unsigned *ev) {
   const int w = m->pw_wrap[pw], adr = m->mus_path_adr[i];
   const int lo = adr + m->pw_range[2 * pw], hi = adr + m->pw_range[2 * pw + 1];
   int first = lo, last = hi, start = -1, end = -1, result = HL_WRAPC_NONE;
@@ -204,7 +238,7 @@ static int wrap_one(const hl_model *m, const hl_data *d, int i, int pw, hl__path
   int at = -1;
   double best_change = INFINITY;
   for (int s = start; s >= 0 && s < end; s++) {
-    const hl__path_ent *a = path + s, *b = a + 1;
+    hl__path_ent *a = path + s, *b = a + 1;
     if (a->obj >= 0 && a->obj == b->obj) continue; /* a stretch over a surface */
     double p1[3], p2[3];
     to_wrap(m, d, w, a->pos, p1);
@@ -219,13 +253,14 @@ static int wrap_one(const hl_model *m, const hl_data *d, int i, int pw, hl__path
     }
     if (seg.code != HL_WRAPC_WRAPPED || !seg.ok) continue;
     hl__path_ent t1, t2;
-    make_tangent(m, d, pw, w, seg.r1, 0.0, &t1);
-    make_tangent(m, d, pw, w, seg.r2, seg.len, &t2);
+    make_tangent(m, d, pw, w, 0, seg.r1, 0.0, &t1);
+    make_tangent(m, d, pw, w, 1, seg.r2, seg.len, &t2);
+    const double *ga = measure(gc, a), *gb = measure(gc, b);
     double e1[3], e2[3], e0[3];
     for (int k = 0; k < 3; k++) {
-      e1[k] = t1.pos[k] - a->pos[k];
-      e2[k] = b->pos[k] - t2.pos[k];
-      e0[k] = b->pos[k] - a->pos[k];
+      e1[k] = t1.pos[k] - ga[k];
+      e2[k] = gb[k] - t2.pos[k];
+      e0[k] = gb[k] - ga[k];
     }
     double change = sqrt(dot3(e1, e1)) + seg.len + sqrt(dot3(e2, e2)) - sqrt(dot3(e0, e0));
     if (change < best_change) {
@@ -237,8 +272,8 @@ static int wrap_one(const hl_model *m, const hl_data *d, int i, int pw, hl__path
   if (at < 0) return result;
   memmove(path + at + 3, path + at + 1, sizeof *path * (size_t)(*n - at - 1));
   memmove(Dl + 3 * (at + 3), Dl + 3 * (at + 1), sizeof *Dl * 3 * (size_t)(*n - at - 1));
-  make_tangent(m, d, pw, w, best.r1, 0.0, path + at + 1);
-  make_tangent(m, d, pw, w, best.r2, best.len, path + at + 2);
+  make_tangent(m, d, pw, w, 0, best.r1, 0.0, path + at + 1);
+  make_tangent(m, d, pw, w, 1, best.r2, best.len, path + at + 2);
   memset(Dl + 3 * (at + 1), 0, 6 * sizeof *Dl);
   *n += 2;
   return result;
@@ -253,7 +288,9 @@ static void apply_wraps(const hl_model *m, hl_data *d, int i, hl__path_ent *path
   const int passes = nw < 2 ? 1 : exact ? HL_EXACT_PASSES : HL_WRAP_PASSES;
   const double tol = exact ? HL_EXACT_PASS_TOL : HL_WRAP_PASS_TOL;
   int *order = k->wrap_order, *result = k->wrap_result, settled = nw < 2;
+  gcache gc = {k, adr, !exact};
   for (int o = 0; o < nw; o++) order[o] = o;
+  memset(k->wrap_gset, 0, 2 * sizeof *k->wrap_gset * (size_t)nw);
   double last = INFINITY;
   for (int kk = 0; kk < passes; kk++) {
     for (int o = 0; o < nw; o++) {
@@ -261,13 +298,14 @@ static void apply_wraps(const hl_model *m, hl_data *d, int i, hl__path_ent *path
       result[o] = HL_WRAPC_NONE;
       remove_wrap_points(path, Dl, n, pw);
       if (!m->wrap_active[m->pw_wrap[pw]]) continue;
-      result[o] = wrap_one(m, d, i, pw, path, Dl, n, ev);
-      if (result[o] < 0) {
+      result[o] = wrap_one(m, d, &gc, i, pw, path, Dl, n, ev);
+      if (result[o] < 0) { /* OpenSim measures the path as it stands */
         *ev |= HL_WRAPEV_ABORTED;
+        path_length(&gc, path, *n);
         return;
       }
     }
-    double len = path_length(path, *n);
+    double len = path_length(&gc, path, *n);
     if (fabs(len - last) < tol) {
       settled = 1;
       break;
@@ -277,6 +315,7 @@ static void apply_wraps(const hl_model *m, hl_data *d, int i, hl__path_ent *path
       order[0] = 1;
       order[1] = 0;
       remove_wrap_points(path, Dl, n, adr);
+      path_length(&gc, path, *n);
     }
   }
   if (!settled) *ev |= HL_WRAPEV_NOCONV;
@@ -328,7 +367,7 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsu
     const double *R = d->body_R + 9 * b;
     for (int a = 0; a < 3; a++) {
       d->apt_local[3 * slot + a] = e->loc[a];
-      d->apt_pos[3 * slot + a] = e->pos[a];
+      d->apt_pos[3 * slot + a] = e->gpos[a];
       Rk[3 * s + a] = e->off[a];
       Vl[3 * s + a] = 0.0;
     }
@@ -352,7 +391,8 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsu
       U[3 * s] = U[3 * s + 1] = U[3 * s + 2] = 0.0;
       continue;
     }
-    double e[3] = {b->pos[0] - a->pos[0], b->pos[1] - a->pos[1], b->pos[2] - a->pos[2]};
+    /* OpenSim's measured positions (= the current ones but in multi-wrap paths, see measure) */
+    double e[3] = {b->gpos[0] - a->gpos[0], b->gpos[1] - a->gpos[1], b->gpos[2] - a->gpos[2]};
     double L = sqrt(dot3(e, e));
     len += L;
     if (!(L > 0.0)) ev |= HL_WRAPEV_COINCIDENT;
