@@ -383,6 +383,11 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsu
   }
   d->mus_npt[i] = n;
 
+  /* a multi-wrap path in OpenSim mode pulls along its measured directions at the points' current
+   * places; as OpenSim (addInEquivalentForces), a segment with both ends on one body then pulls
+   * on nothing (with consistent directions it would add nothing anyway) */
+  const int skip_same = m->mus_wrap_num && m->mus_wrap_num[i] > 1 && m->wrap_mode != HL_WRAP_EXACT &&
+                        !allow_unsupported;
   double len = 0.0;
   for (int s = 0; s + 1 < n; s++) {
     const hl__path_ent *a = path + s, *b = a + 1;
@@ -396,6 +401,10 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsu
     double L = sqrt(dot3(e, e));
     len += L;
     if (!(L > 0.0)) ev |= HL_WRAPEV_COINCIDENT;
+    if (skip_same && a->body == b->body) { /* one body: its length, but no pull */
+      U[3 * s] = U[3 * s + 1] = U[3 * s + 2] = 0.0;
+      continue;
+    }
     for (int c = 0; c < 3; c++) U[3 * s + c] = L > 0.0 ? e[c] / L : 0.0; /* coincident: no pull */
   }
   d->mus_len[i] = len;
