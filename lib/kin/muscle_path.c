@@ -341,6 +341,29 @@ static void fold_couplers(const hl_model *m, const hl_data *d, const int *cols, 
   }
 }
 
+/* OpenSim's lengthening speed of a multi-wrap path (GeometryPath::calcLengtheningSpeed): over
+ * every segment, surface stretches and one-body segments included, the points' relative
+ * velocity (at their current places) along the segment's measured direction. With measured
+ * directions that are not the current ones these terms need not vanish, so it is not −Σ r q̇. */
+static double measured_speed(const hl_data *d, const hl__path_ent *path, int n, const double *Vl) {
+  double speed = 0.0, vprev[3] = {0, 0, 0};
+  for (int s = 0; s < n; s++) {
+    const hl__path_ent *e = path + s;
+    double v[3], wr[3];
+    cross3(d->body_w + 3 * e->body, e->off, wr);
+    for (int a = 0; a < 3; a++) v[a] = d->body_v[3 * e->body + a] + wr[a] + Vl[3 * s + a];
+    if (s > 0) {
+      const hl__path_ent *p = e - 1;
+      double u[3] = {e->gpos[0] - p->gpos[0], e->gpos[1] - p->gpos[1], e->gpos[2] - p->gpos[2]};
+      double L = sqrt(dot3(u, u));
+      if (L > 0.0)
+        speed += ((v[0] - vprev[0]) * u[0] + (v[1] - vprev[1]) * u[1] + (v[2] - vprev[2]) * u[2]) / L;
+    }
+    memcpy(vprev, v, sizeof v);
+  }
+  return speed;
+}
+
 static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsupported,
                             double *mc, double *scr) {
   hl__kin_data *k = hl__kin(d);
@@ -447,6 +470,7 @@ static void muscle_geometry(const hl_model *m, hl_data *d, int i, int allow_unsu
   }
   if (m->ncoupler > 0) fold_couplers(m, d, cols, ncols, mc);
   for (int s = 0; s < ncols; s++) ma[cols[s]] = mc[s];
+  if (skip_same && k->has_qd) speed = measured_speed(d, path, n, Vl);
   d->mus_speed[i] = k->has_qd ? speed : 0.0;
 }
 
