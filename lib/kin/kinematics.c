@@ -140,14 +140,17 @@ static int muscle_cols(const hl_model *m, hl__kin_data *k) {
     int *list = k->mus_cols + (size_t)i * nq;
     /* a multi-wrap path in OpenSim mode pulls along directions measured at its tangent points'
      * first places but at their current places (lib/kin/muscle_path.c): its forces need not
-     * balance on a rigid chain, so no coordinate is skipped as "moving the path rigidly" */
+     * balance on a rigid chain, so no coordinate is skipped as "moving the path rigidly" but
+     * those of joints to ground. OpenSim gives those a small moment arm too (the same imbalance);
+     * left out, as they cost static optimization a third more work per frame (docs/wrapping.md) */
     const int keep_all = m->mus_wrap_num && m->mus_wrap_num[i] > 1 && m->wrap_mode != HL_WRAP_EXACT;
     k->mus_cols_adr[i] = i * nq;
     for (int e = 0; e < nel; e++) {
       int b = path_body(m, i, e);
       if (b < 0 || b >= m->nbody) continue;
       for (int s = 0; s < k->body_cols_num[b]; s++) {
-        int c = k->body_cols[k->body_cols_adr[b] + s], rigid = !keep_all && users[c] == 1;
+        int c = k->body_cols[k->body_cols_adr[b] + s];
+        int rigid = users[c] == 1 && (!keep_all || m->jnt_parent[joint[c]] == 0);
         int child = rigid ? m->jnt_child[joint[c]] : -1;
         for (int e2 = 0; rigid && e2 < nel; e2++) {
           int b2 = path_body(m, i, e2), p2 = adr + e2;
