@@ -183,6 +183,10 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
     }
     m = owned_model;
   }
+  /* elements hipload cannot compute as OpenSim does (model notes): static optimization refuses
+   * them unless the caller accepts the difference */
+  if (s->has_so && !opt->allow_unsupported && (st = hl_model_check_supported(m, err)) != HL_OK)
+    goto done;
   if (!coords) {
     st = hl_table_read(s->coordinates_file, &owned_coords, err);
     if (st) goto done;

@@ -21,7 +21,10 @@ typedef struct hl_analyze_options {
   const char *out_dir;     /* replaces <results_directory> (NULL: keep the setup's) */
   const char *model_file;  /* replaces <model_file> (NULL: keep) */
   const char *forces_file; /* replaces JointReaction <forces_file> (NULL: keep) */
-  int allow_unsupported;   /* muscles with wrap objects: ignore the wrapping instead of failing */
+  int allow_unsupported;   /* muscles with wrap objects: ignore the wrapping instead of failing;
+                              model elements hipload does not compute as OpenSim does (notes of
+                              kind HL_NOTE_UNSUPPORTED): run static optimization without them
+                              (F0 for a muscle type without curves) instead of refusing */
   int contributions;       /* also write <name>_ContactContributions_<joint>.sto (default 1) */
   int write_files;         /* write the output files (default 1) */
   int so_exact;            /* static optimization: 1 = the exact optimum; 0 (default) = where
