@@ -150,7 +150,8 @@ struct hl_model {
   double *mus_alpha0;     /* pennation angle at optimal fibre length, rad */
   double *mus_vmax;       /* max contraction velocity, optimal fibre lengths per second */
   double *mus_curve;      /* HL_MUS_NCURVE per muscle: curve parameters, see hl_muscle_type */
-  double *mus_min_control;/* activation bounds for static optimization */
+  double *mus_min_control;/* activation bounds for static optimization, after OpenSim 4.6's rules
+                             (version upgrades, type defaults: docs/model.md) */
   double *mus_max_control;
   int *mus_path_adr;      /* first path point of the muscle in the pathpt arrays */
   int *mus_path_num;      /* number of path points (fixed, conditional, moving) */
@@ -221,8 +222,8 @@ typedef struct hl_model_note {
   hl_note_kind kind;
   char code[32];          /* stable identifier: "force_not_modelled", "force_disabled",
                              "constraint_not_enforced", "muscle_curves_unknown",
-                             "coordinate_prescribed", "min_control_upgraded",
-                             "max_control_upgraded" */
+                             "actuator_not_modelled", "coordinate_prescribed",
+                             "min_control_upgraded", "max_control_upgraded" */
   char element[48];       /* element type as written, e.g. "Ligament" */
   char name[HL_NAME_MAX]; /* its name attribute */
   char message[256];      /* one sentence for the user: what was done and why */
