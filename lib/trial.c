@@ -342,10 +342,8 @@ hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extlo
   if (s.t0 < lo - 1e-9 || s.t1 > hi + 1e-9)
     return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "the window %g..%g s is outside the kinematics (%g..%g s)", s.t0, s.t1, lo, hi);
   if (loads) {
-    const hl_table *g = loads->data;
-    double g0 = hl_table_time(g, 0), g1 = hl_table_time(g, g->nrow - 1);
-    if (s.t0 < g0 - 1e-9 || s.t1 > g1 + 1e-9)
-      return hl_error_set(err, HL_ERR_RANGE, loads->datafile, 0, "the ground reaction forces (%g..%g s) do not cover the window %g..%g s", g0, g1, s.t0, s.t1);
+    hl_status gst = hl_extloads_check_window(loads, s.t0, s.t1, err);
+    if (gst) return gst;
   }
   hl_status vst = validate_inputs(m, coords, loads, &s, jt, err);
   if (vst) return vst;
