@@ -1204,6 +1204,24 @@ static hl_status coordinate_rules(ctx *c, xmlNodePtr cn) {
                   "prescribed coordinate (prescribed_function) is not supported");
 }
 
+/* Elements of the model's <components> list (4.0) and ComponentSet (3.x): hipload reads only the
+ * offset frames among them (socket targets); anything else — a force, a controller, a bushing —
+ * is named in a warning, since OpenSim adds it to the model. */
+static hl_status note_components(ctx *c) {
+  xmlNodePtr lists[2] = {hl__xml_child(c->model, "components"),
+                         hl__xml_child(hl__xml_child(c->model, "ComponentSet"), "objects")};
+  for (int l = 0; l < 2; l++)
+    for (xmlNodePtr k = first_elem(lists[l]); k; k = next_elem(k)) {
+      if (hl__xml_is(k, "PhysicalOffsetFrame") || hl__xml_is(k, "Marker") || hl__xml_is(k, "Station"))
+        continue;
+      char msg[256];
+      snprintf(msg, sizeof msg, "model component %.40s is not read: whatever it adds to the model "
+               "in OpenSim (a force, a constraint) is missing here", tag(k));
+      TRY(add_note(c, HL_NOTE_IGNORED, "component_not_read", k, 0, msg));
+    }
+  return HL_OK;
+}
+
 /* Every enabled constraint of the ConstraintSet: a warning (hipload does not enforce it). */
 static hl_status note_constraints(ctx *c) {
   xmlNodePtr cs = hl__xml_child(hl__xml_child(c->model, "ConstraintSet"), "objects");
@@ -1508,6 +1526,7 @@ static hl_status load_doc(xmlDocPtr doc, const char *name, hl_model **out, hl_er
     }
   }
   if (st == HL_OK) st = note_constraints(&c);
+  if (st == HL_OK) st = note_components(&c);
   ctx_free(&c);
   if (st != HL_OK) {
     hl_model_free(c.m);

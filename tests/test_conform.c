@@ -411,7 +411,25 @@ START_TEST(test_bodies_coordinates_constraints) {
   refused(model_xml(40000, "", "", "", ""), HL_ERR_BAD_VALUE, "Body name=\"seg\"", "mass", "NaN");
   refused(model_xml(40000, "", "", "", "<mass>-3.5</mass>"), HL_ERR_BAD_VALUE, "Body name=\"seg\"", "-3.5 kg is negative", NULL);
   refused(model_xml(20302, "", "", "", "<mass>-3.5</mass>"), HL_ERR_BAD_VALUE, "conform.osim:", "-3.5 kg is negative", NULL);
-  hl_model *m = load_ok(model_xml(40000, "", "", "<prescribed>true</prescribed>", "<mass>2</mass>"));
+  /* a constraint and a component: warnings naming them */
+  char xml[32768];
+  snprintf(xml, sizeof xml, "%s", model_xml(40000, "", "", "", "<mass>2</mass>"));
+  char *at = strstr(xml, "<ForceSet>");
+  char rest[32768];
+  snprintf(rest, sizeof rest, "%s", at);
+  snprintf(at, sizeof xml - (size_t)(at - xml),
+           "<ConstraintSet><objects><CoordinateCouplerConstraint name=\"cc\"/></objects></ConstraintSet>"
+           "<components><ExpressionBasedCoordinateForce name=\"spring\"/>"
+           "<PhysicalOffsetFrame name=\"f\"><socket_parent>/ground</socket_parent></PhysicalOffsetFrame></components>%s",
+           rest);
+  hl_model *m = load_ok(xml);
+  ck_assert_int_eq(count_code(m, "constraint_not_enforced"), 1);
+  ck_assert_int_eq(count_code(m, "component_not_read"), 1);
+  ck_assert_int_eq(hl_model_note_count(m, HL_NOTE_IGNORED), 2);
+  ck_assert_str_eq(m->note[1].name, "spring");
+  ck_assert_int_eq(hl_model_check_supported(m, NULL), HL_OK);
+  hl_model_free(m);
+  m = load_ok(model_xml(40000, "", "", "<prescribed>true</prescribed>", "<mass>2</mass>"));
   ck_assert_int_eq(count_code(m, "coordinate_prescribed"), 1);
   hl_error e;
   ck_assert_int_eq(hl_model_check_supported(m, &e), HL_ERR_UNSUPPORTED);

@@ -221,7 +221,7 @@ typedef enum hl_note_kind {
 typedef struct hl_model_note {
   hl_note_kind kind;
   char code[32];          /* stable identifier: "force_not_modelled", "force_disabled",
-                             "constraint_not_enforced", "muscle_curves_unknown",
+                             "constraint_not_enforced", "component_not_read", "muscle_curves_unknown",
                              "actuator_not_modelled", "coordinate_prescribed",
                              "min_control_upgraded", "max_control_upgraded" */
   char element[48];       /* element type as written, e.g. "Ligament" */
