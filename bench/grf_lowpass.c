@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* grf_lowpass IN.mot OUT.mot HZ — filter the force and torque columns of a ground-force file
  * (labels containing "force_v" or "torque") with the filter hipload and OpenSim apply to
- * coordinates (hl_lowpass_filtfilt), leaving time and centre-of-pressure columns as they are.
+ * coordinates (hl_signal_lowpass), leaving time and centre-of-pressure columns as they are.
  * Used for the "matched" measurements of docs/filtering.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hipload/signal.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 int main(int argc, char **argv) {
   if (argc != 4) {
@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
   for (int c = 1; c < t->ncol && !st; c++) {
     if (!strstr(t->names[c], "force_v") && !strstr(t->names[c], "torque")) continue;
     for (int r = 0; r < t->nrow; r++) x[r] = hl_table_get(t, r, c);
-    st = hl_lowpass_filtfilt(x, t->nrow, dt, fc) != HL_OK;
+    st = hl_signal_lowpass(x, t->nrow, dt, fc, &e) != HL_OK;
     for (int r = 0; r < t->nrow; r++) t->data[(size_t)r * t->ncol + c] = x[r];
   }
   if (!st && hl_table_write_sto(t, argv[2], NULL, &e) != HL_OK) {

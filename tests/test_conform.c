@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hipload/kin.h"
 #include "hipload/model.h"
 #include "hipload/muscle.h"
 #include "hipload/so.h"
@@ -224,8 +225,8 @@ START_TEST(test_millard_rigid_tendon_curves) {
   hl_model *rigid = load_ok(one_muscle(40000, "", "Millard2012EquilibriumMuscle", props));
   hl_model *hill = load_ok(one_muscle(40000, "", "Millard2012EquilibriumMuscle", base));
   /* well outside the active range (l~ = 2.5): the curve's minimum value */
-  NEAR(hl_millard_active_fl(rigid->mus_curve, 2.5), 0.0, 1e-12);
-  NEAR(hl_millard_active_fl(hill->mus_curve, 2.5), 0.1, 1e-12);
+  NEAR(hl_muscle_millard_active_fl(rigid->mus_curve, 2.5), 0.0, 1e-12);
+  NEAR(hl_muscle_millard_active_fl(hill->mus_curve, 2.5), 0.1, 1e-12);
   hl_model_free(rigid);
   hl_model_free(hill);
 }
@@ -255,20 +256,20 @@ END_TEST
  * them by < 1e-2), and static optimization's force per activation: F0 f_L f_V, NOT times
  * cos(pennation) — OpenSim's calcInextensibleTendonActiveFiberForce returns the fibre force. */
 START_TEST(test_degroote_curves) {
-  NEAR(hl_degroote_active_fl(1.0, 1.0), 1.0, 1e-9);
-  NEAR(hl_degroote_fv(0.0), 1.0, 1e-12);
-  NEAR(hl_degroote_fv(-1.0), 0.0, 1e-12);
+  NEAR(hl_muscle_degroote_active_fl(1.0, 1.0), 1.0, 1e-9);
+  NEAR(hl_muscle_degroote_fv(0.0), 1.0, 1e-12);
+  NEAR(hl_muscle_degroote_fv(-1.0), 0.0, 1e-12);
   const double b[3][4] = {{0.815, 1.055, 0.162, 0.063}, {0.433, 0.717, -0.030, 0.200}, {0.100, 1.000, 0.354, 0.000}};
   double x = 0.8, fl = 0;
   for (int k = 0; k < 3; k++) {
     double den = b[k][2] + b[k][3] * x;
     fl += b[k][0] * exp(-0.5 * (x - b[k][1]) * (x - b[k][1]) / (den * den));
   }
-  NEAR(hl_degroote_active_fl(0.8, 1.0), fl, 5e-3);
+  NEAR(hl_muscle_degroote_active_fl(0.8, 1.0), fl, 5e-3);
   double t = -8.149 * 0.5 - 0.374, fv = -0.318 * log(t + sqrt(t * t + 1)) + 0.886;
-  NEAR(hl_degroote_fv(0.5), fv, 5e-3);
+  NEAR(hl_muscle_degroote_fv(0.5), fv, 5e-3);
   /* width scale 2: the curve at 1 + 2 (l~ - 1) equals the unscaled curve at l~ */
-  NEAR(hl_degroote_active_fl(1.4, 2.0), hl_degroote_active_fl(1.2, 1.0), 1e-15);
+  NEAR(hl_muscle_degroote_active_fl(1.4, 2.0), hl_muscle_degroote_active_fl(1.2, 1.0), 1e-15);
 
   /* a pennated muscle at l_MT = l_TS + l_opt cos(a0): fibre at optimal length, at rest */
   hl_model *m = load_ok(one_muscle(40000, "", "DeGrooteFregly2016Muscle",
@@ -277,12 +278,12 @@ START_TEST(test_degroote_curves) {
   double f = hl_muscle_force_per_activation(m, 0, len, 0.0, 1, &ln, &vn, &al);
   NEAR(ln, 1.0, 1e-12);
   NEAR(al, 0.3, 1e-12);
-  NEAR(f, 1000.0 * hl_degroote_active_fl(ln, 1.0), 1e-9); /* no cos(0.3) = 0.955 */
+  NEAR(f, 1000.0 * hl_muscle_degroote_active_fl(ln, 1.0), 1e-9); /* no cos(0.3) = 0.955 */
   /* shortening at 0.5 l_opt v_max along the fibre */
   double speed = -0.5 * 0.1 * 10 / cos(0.3);
   f = hl_muscle_force_per_activation(m, 0, len, speed, 1, &ln, &vn, &al);
   NEAR(vn, -0.5, 1e-12);
-  NEAR(f, 1000.0 * hl_degroote_active_fl(ln, 1.0) * hl_degroote_fv(-0.5), 1e-9);
+  NEAR(f, 1000.0 * hl_muscle_degroote_active_fl(ln, 1.0) * hl_muscle_degroote_fv(-0.5), 1e-9);
   /* without muscle physiology: F0 */
   NEAR(hl_muscle_force_per_activation(m, 0, len, speed, 0, NULL, NULL, NULL), 1000.0, 0);
   hl_model_free(m);
@@ -449,19 +450,21 @@ static double antagonists_at_rest(int version, const char *type, const char *pro
   muscle_xml(b, sizeof b, version, type, "ext", -0.05, props);
   snprintf(forces, sizeof forces, "%s%s", a, b);
   hl_model *m = load_ok(model_xml(version, "", forces, "", "<mass>2</mass>"));
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
   double q = 0.0, qd = 0.0, qdd = 0.0, tau = 0.0, ctrl[2], frc[2];
   hl_error e;
-  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, &qdd), HL_OK);
+  ck_assert_int_eq(hl_kin_create(m, &d, &e), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, &qdd, &e), HL_OK);
   ck_assert_int_eq(hl_muscle_update(m, d, 0, &e), HL_OK);
   hl_so_settings ss;
   hl_so_settings_defaults(&ss);
-  hl_so *so = hl_so_create(m, &ss);
+  hl_so *so = NULL;
+  ck_assert_int_eq(hl_so_create(m, &ss, &so, &e), HL_OK);
   hl_so_info info;
-  ck_assert_int_eq(hl_so_solve(so, m, d, &tau, ctrl, frc, &info), HL_OK);
+  ck_assert_int_eq(hl_so_solve(m, so, d, &tau, ctrl, frc, &info, &e), HL_OK);
   NEAR(ctrl[0], ctrl[1], 1e-12);
   hl_so_free(so);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
   return ctrl[0];
 }
