@@ -9,6 +9,7 @@
 
 #include "hipload/muscle.h"
 #include "kin_internal.h"
+#include "induced_internal.h"
 #include "qp_barrier.h"
 
 struct hl_so {
@@ -299,6 +300,11 @@ static void actuator_column(const hl_model *m, const hl_data *d, int a, const in
     }
   }
 #undef COORD
+}
+
+/* For the induced-contributions engine (lib/induced_internal.h): the full column. */
+void hl__actuator_column(const hl_model *m, const hl_data *d, int a, double *J3, double *col) {
+  actuator_column(m, d, a, NULL, 0, J3, col);
 }
 
 /* Column nmuscle + a (generalized force per unit control: the unit-force column times the optimal
