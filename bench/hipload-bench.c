@@ -29,6 +29,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "hipload/induced.h"
 #include "hipload/invdyn.h"
 #include "hipload/model.h"
 #include "hipload/motion.h"
@@ -364,6 +365,49 @@ out:
   return us;
 }
 
+/* Induced contributions (hl_induced_frame) on the trial's frames after the JointReaction pipeline
+ * (kinematics at the total's accelerations, SO forces, the measured feet), hip/knee/ankle on the
+ * child in the child frame, only the call timed (one clock reading's cost `tc` taken off).
+ * Returns µs per frame; *K gets the contributors. */
+static double induced_only(const trial *T, double min_time, double tc, int *K) {
+  const hl_model *m = T->m;
+  hl_induced_joint jt[3];
+  for (int j = 0; j < 3; j++) {
+    jt[j].joint = T->joint[j];
+    jt[j].on_parent = 0;
+    jt[j].frame = m->jnt_child[T->joint[j]];
+  }
+  hl_induced *ind = hl_induced_create(m, NULL, jt, 3);
+  work w;
+  if (!ind || !work_init(&w, m, 1, 0)) {
+    hl_induced_free(ind);
+    return -1;
+  }
+  *K = hl_induced_ncontrib(ind);
+  long frames = 0;
+  double a = cpu_s(), acc = 0;
+  int nf = T->mo->nframe, nm = m->nmuscle;
+  do {
+    for (int f = 0; f < nf; f++) {
+      hl_induced_foot feet[HL_INDUCED_MAX_FEET];
+      if (frame(T, &w, f, NULL, NULL)) goto fail;
+      int nfoot = hl_induced_feet(m, w.d, T->x, T->map, T->mo->t[f], feet, HL_INDUCED_MAX_FEET);
+      hl_induced_input in = {w.frc, w.frc + nm, feet, nfoot, 1, w.ext};
+      double t = cpu_s();
+      if (hl_induced_frame(ind, m, w.d, &in, NULL, NULL)) goto fail;
+      acc += cpu_s() - t - tc;
+    }
+    frames += nf;
+  } while (cpu_s() - a < min_time);
+  work_free(&w);
+  hl_induced_free(ind);
+  return 1e6 * acc / (double)frames;
+fail:
+  work_free(&w);
+  hl_induced_free(ind);
+  return -1;
+}
+
 /* ------------------------------------------------------------------ threads */
 
 typedef struct job {
@@ -656,6 +700,12 @@ int main(int argc, char **argv) {
     }
     printf("  joint reaction + contributions:   %8.2f us   (forward accel + kinematics + 3 joints)\n",
            st.jr * k);
+    int nK = 0;
+    double ius = induced_only(&T, min_time, tc, &nK);
+    if (ius < 0) return 1;
+    printf("  induced contributions:            %8.2f us   (%d contributors: %d actuators, gravity,\n"
+           "                                               velocity, 3 bookkeeping terms; hip, knee, ankle)\n",
+           ius, nK, m->nmuscle + m->nactuator);
     long n2 = 0;
     double e = 0;
     do {

@@ -22,12 +22,18 @@ void hl_induced_settings_defaults(hl_induced_settings *s) {
 
 void hl_induced_free(hl_induced *w) {
   if (!w) return;
-  double *arr[] = {w->Mq, w->L, w->mscr, w->C, w->W, w->Gt, w->P, w->Ht, w->D, w->jr,
+  double *arr[] = {w->tau_g, w->tau_v, w->Mq, w->Mf, w->Ic, w->sv, w->Fc, w->L, w->mscr, w->C, w->W, w->Gt, w->P, w->Ht, w->D, w->jr,
                    w->jr_direct, w->grf, w->com, w->jr_total, w->lam, w->xs, w->tau_res,
                    w->acc_pas, w->tau, w->tau2, w->x, w->y, w->tq, w->tq2, w->J3, w->dw, w->a, w->ext,
                    w->ext_rep, w->mc, w->ac};
   for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) free(arr[i]);
   free(w->iscr);
+  free(w->run_adr);
+  free(w->run_num);
+  free(w->run_lo);
+  free(w->run_len);
+  free(w->cbody);
+  free(w->par);
   free(w->fk);
   free(w->free_idx);
   free(w->free_of);
@@ -63,6 +69,13 @@ static int alloc_arrays(hl_induced *w) {
   size_t nq = (size_t)w->nq, nf = (size_t)w->nf, nb = (size_t)w->nb, K = (size_t)w->K;
   size_t nj = (size_t)w->nj, no = (size_t)w->no, R = HL__IND_MAXROW;
   w->Mq = dalloc(nq * nq);
+  w->Mf = dalloc(nf * nf);
+  w->tau_g = dalloc(nf);
+  w->tau_v = dalloc(nf);
+  w->Ic = dalloc(10 * nb);
+  w->sv = dalloc(6 * nf);
+  w->Fc = dalloc(6 * nf);
+  w->cbody = calloc(nf ? nf : 1, sizeof(int));
   w->L = dalloc(nf * nf);
   w->mscr = dalloc(9 * nq);
   w->C = dalloc(R * nf);
@@ -94,19 +107,87 @@ static int alloc_arrays(hl_induced *w) {
   w->mc = dalloc(6 * (size_t)w->nm);
   w->ac = dalloc(6 * (size_t)w->na);
   w->iscr = calloc(nf ? nf : 1, sizeof(int));
+  w->par = calloc(nf ? nf : 1, sizeof(int));
+  w->run_adr = calloc(nf ? nf : 1, sizeof(int));
+  w->run_num = calloc(nf ? nf : 1, sizeof(int));
+  w->run_lo = calloc(nf * nf + 1, sizeof(int));
+  w->run_len = calloc(nf * nf + 1, sizeof(int));
   w->fk = dalloc((size_t)(w->nm + w->na));
   w->free_idx = calloc(nq ? nq : 1, sizeof(int));
   w->free_of = calloc(nq ? nq : 1, sizeof(int));
   w->joint = calloc(nj ? nj : 1, sizeof *w->joint);
   w->in_sub = calloc((nj ? nj : 1) * nb, 1);
   w->site = calloc(nj ? nj : 1, sizeof *w->site);
-  double *arr[] = {w->Mq, w->L, w->mscr, w->C, w->W, w->Gt, w->P, w->Ht, w->D, w->jr,
+  double *arr[] = {w->tau_g, w->tau_v, w->Mq, w->Mf, w->Ic, w->sv, w->Fc, w->L, w->mscr, w->C, w->W, w->Gt, w->P, w->Ht, w->D, w->jr,
                    w->jr_direct, w->grf, w->com, w->jr_total, w->lam, w->xs, w->tau_res,
                    w->acc_pas, w->tau, w->tau2, w->x, w->y, w->tq, w->tq2, w->J3, w->dw, w->a, w->ext,
                    w->ext_rep, w->mc, w->ac};
   for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++)
     if (!arr[i]) return 0;
-  return w->fk && w->iscr && w->free_idx && w->free_of && w->joint && w->in_sub && w->site;
+  return w->run_adr && w->run_num && w->run_lo && w->run_len && w->cbody && w->par && w->fk && w->iscr && w->free_idx && w->free_of && w->joint && w->in_sub && w->site;
+}
+
+/* Free coordinates in tree order (by the body their joint moves, parents first, then by index)
+ * and each one's predecessor on its path to the root; w->tree = 0 when a coordinate drives
+ * several joints' axes (then M is factored densely). */
+static void free_order(hl_induced *w, const hl_model *m) {
+  int nq = w->nq, f = 0;
+  w->tree = 1;
+  for (int t = 0; t < 6 * m->njoint; t++) /* a coordinate driving another joint's axis */
+    for (int i = 0; i < m->tax_ncoord[t] && i < HL_TAX_MAXCOORD; i++) {
+      int c = m->tax_coord[HL_TAX_MAXCOORD * t + i];
+      if (c >= 0 && c < nq && !m->coord_locked[c] && m->coord_joint[c] != t / 6) w->tree = 0;
+    }
+  for (int b = 1; b < m->nbody; b++) /* body order is parents first */
+    for (int c = 0; c < nq; c++)
+      if (!m->coord_locked[c] && m->coord_joint[c] >= 0 && m->jnt_child[m->coord_joint[c]] == b)
+        w->free_idx[f++] = c;
+  for (int c = 0; c < nq; c++) /* coordinates of no joint: last, outside the tree */
+    if (!m->coord_locked[c] && (m->coord_joint[c] < 0 || m->jnt_child[m->coord_joint[c]] <= 0)) {
+      w->free_idx[f++] = c;
+      w->tree = 0;
+    }
+  for (int c = 0; c < nq; c++) w->free_of[c] = -1;
+  for (int i = 0; i < w->nf; i++) {
+    int j = m->coord_joint[w->free_idx[i]];
+    w->free_of[w->free_idx[i]] = i;
+    w->cbody[i] = j >= 0 ? m->jnt_child[j] : 0;
+  }
+  for (int i = 0; i < w->nf; i++) {
+    int c = w->free_idx[i], j = m->coord_joint[c];
+    w->par[i] = -1;
+    if (i > 0 && j >= 0 && m->coord_joint[w->free_idx[i - 1]] == j) {
+      w->par[i] = i - 1;
+      continue;
+    }
+    for (int b = j >= 0 ? m->jnt_parent[j] : 0; b > 0 && w->par[i] < 0; b = m->body_parent[b])
+      for (int k = i - 1; k >= 0; k--) {
+        int jk = m->coord_joint[w->free_idx[k]];
+        if (jk >= 0 && m->jnt_child[jk] == b) {
+          w->par[i] = k;
+          break;
+        }
+      }
+  }
+}
+
+/* The ancestor runs of every free index (tree order). */
+static void ancestor_runs(hl_induced *w) {
+  int n = 0;
+  for (int f = 0; f < w->nf; f++) {
+    w->run_adr[f] = n;
+    w->run_num[f] = 0;
+    for (int g = w->par[f]; g >= 0; g = w->par[g]) {
+      if (w->run_num[f] > 0 && w->run_lo[n - 1] == g + 1) {
+        w->run_lo[n - 1] = g;
+        w->run_len[n - 1]++;
+      } else {
+        w->run_lo[n] = g;
+        w->run_len[n++] = 1;
+        w->run_num[f]++;
+      }
+    }
+  }
 }
 
 hl_induced *hl_induced_create(const hl_model *m, const hl_induced_settings *s,
@@ -139,10 +220,8 @@ hl_induced *hl_induced_create(const hl_model *m, const hl_induced_settings *s,
     hl_induced_free(w);
     return NULL;
   }
-  for (int c = 0, f = 0; c < w->nq; c++) {
-    w->free_of[c] = m->coord_locked[c] ? -1 : f;
-    if (!m->coord_locked[c]) w->free_idx[f++] = c;
-  }
+  free_order(w, m);
+  ancestor_runs(w);
   memcpy(w->joint, joints, sizeof *joints * (size_t)njoint);
   w->mass = hl_model_mass(m);
   floor_basis(w, m);
@@ -222,7 +301,11 @@ static void body_tau(const hl_induced *w, const hl_model *m, const hl_data *d, i
 
 static void ext_tau(const hl_induced *w, const hl_model *m, const hl_data *d, const double *ext,
                     double *tau) {
-  for (int b = 1; b < m->nbody; b++) add_body_tau(w, d, b, ext + 6 * b, ext + 6 * b + 3, tau);
+  for (int b = 1; b < m->nbody; b++) {
+    const double *e = ext + 6 * b;
+    if (e[0] != 0 || e[1] != 0 || e[2] != 0 || e[3] != 0 || e[4] != 0 || e[5] != 0)
+      add_body_tau(w, d, b, e, e + 3, tau);
+  }
 }
 
 /* ---------------------------------------------------------------- one contributor */
@@ -244,7 +327,7 @@ static void solve_full(hl_induced *w, const double *tau, const double *beta, dou
     lam[r] = v;
   }
   memcpy(x, tau, sizeof(double) * (size_t)nf);
-  hl__ind_chol_solve(w->L, nf, x);
+  hl__ind_msolve(w, x);
   for (int r = 0; r < mr; r++) {
     const double *Wr = w->W + (size_t)r * nf;
     for (int f = 0; f < nf; f++) x[f] += lam[r] * Wr[f];
@@ -281,7 +364,7 @@ static void body_acc(hl_induced *w, const hl_model *m, const hl_data *d, const d
 static void store_grf(hl_induced *w, int k) {
   const double *lam = w->lam + (size_t)k * HL__IND_MAXROW;
   double *g = w->grf + (size_t)k * HL_INDUCED_MAX_FEET * 6;
-  memset(g, 0, sizeof(double) * HL_INDUCED_MAX_FEET * 6);
+  memset(g, 0, sizeof(double) * 6 * (size_t)w->nfoot);
   for (int r = 0; r < w->nrow; r++) {
     const hl__ind_row *row = &w->row[r];
     double *v = g + 6 * row->foot + (row->trans ? 0 : 3);
@@ -451,9 +534,7 @@ static void applied_tau(hl_induced *w, const hl_model *m, const hl_data *d,
   memset(w->tq, 0, sizeof(double) * (size_t)w->nq);
   hl_actuator_gen_forces(m, d, in->mus_force, in->act_force, w->J3, w->tq2, w->tq);
   hl_passive_forces(m, d->q, d->qd, w->tq);
-  for (int f = 0; f < w->nf; f++) tau[f] = w->tq[w->free_idx[f]];
-  body_tau(w, m, d, 0, tau);
-  body_tau(w, m, d, 1, tau);
+  for (int f = 0; f < w->nf; f++) tau[f] = w->tq[w->free_idx[f]] + w->tau_g[f] + w->tau_v[f];
 }
 
 /* OpenSim's total mode: solve the total on the full rows, drop rows, rebuild. */
@@ -469,10 +550,31 @@ static void unilateral(hl_induced *w, const hl_model *m, const hl_data *d,
   }
 }
 
+/* y = M x (free indices) from the lower triangle in w->Mf. */
+static void mass_times(const hl_induced *w, const double *x, double *y) {
+  int nf = w->nf;
+  for (int f = 0; f < nf; f++) y[f] = 0;
+  for (int f = 0; f < nf; f++) {
+    const double *Mr = w->Mf + (size_t)f * nf;
+    y[f] += Mr[f] * x[f];
+    if (w->tree) {
+      for (int g = w->par[f]; g >= 0; g = w->par[g]) {
+        y[f] += Mr[g] * x[g];
+        y[g] += Mr[g] * x[f];
+      }
+    } else {
+      for (int g = 0; g < f; g++) {
+        y[f] += Mr[g] * x[g];
+        y[g] += Mr[g] * x[f];
+      }
+    }
+  }
+}
+
 /* The bookkeeping terms: contact mismatch, dynamic residual, unmodelled ground reaction. */
 static void bookkeeping(hl_induced *w, const hl_model *m, const hl_data *d,
                         const hl_induced_input *in) {
-  int nf = w->nf, nq = w->nq;
+  int nf = w->nf;
   double beta[HL__IND_MAXROW];
   /* contact mismatch: β = C q̈* + Ċu */
   for (int r = 0; r < w->nrow; r++) {
@@ -492,11 +594,10 @@ static void bookkeeping(hl_induced *w, const hl_model *m, const hl_data *d,
   /* dynamic residual: M q̈* − (applied + measured external) */
   applied_tau(w, m, d, in, w->tau2);
   if (in->ext) ext_tau(w, m, d, in->ext, w->tau2);
+  for (int f = 0; f < nf; f++) w->x[f] = d->qdd[w->free_idx[f]];
+  mass_times(w, w->x, w->tau_res);
   for (int f = 0; f < nf; f++) {
-    const double *Mr = w->Mq + (size_t)w->free_idx[f] * nq;
-    double v = 0;
-    for (int g = 0; g < nf; g++) v += Mr[w->free_idx[g]] * d->qdd[w->free_idx[g]];
-    w->tau_res[f] = v - w->tau2[f];
+    w->tau_res[f] -= w->tau2[f];
     w->iscr[f] = f;
   }
   through_h(w, w->k_res, w->iscr, w->tau_res, nf);
@@ -507,7 +608,7 @@ static hl_status check_finite(const hl_induced *w, const hl_model *m, hl_error *
   for (int k = 0; k < w->K; k++) {
     int ok = 1;
     for (size_t i = 0; i < nj6; i++) ok &= isfinite(w->jr[k * nj6 + i]);
-    for (int i = 0; i < 6 * HL_INDUCED_MAX_FEET; i++) ok &= isfinite(w->grf[(size_t)k * 6 * HL_INDUCED_MAX_FEET + i]);
+    for (int i = 0; i < 6 * w->nfoot; i++) ok &= isfinite(w->grf[(size_t)k * 6 * HL_INDUCED_MAX_FEET + i]);
     for (int i = 0; i < 3; i++) ok &= isfinite(w->com[(size_t)k * 3 + i]);
     if (!ok)
       return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0,
@@ -548,10 +649,19 @@ hl_status hl_induced_frame(hl_induced *w, const hl_model *m, const hl_data *d,
   for (int j = 0; j < w->nj; j++)
     hl__jr_site_set(m, d, w->joint[j].joint, w->joint[j].on_parent, w->joint[j].frame,
                     w->in_sub + (size_t)j * w->nb, &w->site[j]);
-  hl__mass_matrix(m, d, w->Mq, w->mscr);
-  for (int f = 0; f < nf; f++)
-    for (int g = 0; g <= f; g++) w->L[(size_t)f * nf + g] = w->Mq[(size_t)w->free_idx[f] * w->nq + w->free_idx[g]];
-  if (!hl__ind_chol(w->L, nf))
+  if (w->tree) {
+    hl__ind_crba(w, m, d);
+  } else {
+    hl__mass_matrix(m, d, w->Mq, w->mscr);
+    for (int f = 0; f < nf; f++)
+      for (int g = 0; g <= f; g++) w->Mf[(size_t)f * nf + g] = w->Mq[(size_t)w->free_idx[f] * w->nq + w->free_idx[g]];
+  }
+  memcpy(w->L, w->Mf, sizeof(double) * (size_t)nf * nf);
+  memset(w->tau_g, 0, sizeof(double) * (size_t)nf);
+  memset(w->tau_v, 0, sizeof(double) * (size_t)nf);
+  body_tau(w, m, d, 0, w->tau_g);
+  body_tau(w, m, d, 1, w->tau_v);
+  if (!hl__ind_mfactor(w))
     return hl_error_set(err, HL_ERR_SINGULAR, NULL, 0,
                         "induced contributions: the mass matrix is not positive definite");
   for (int f = 0; f < HL_INDUCED_MAX_FEET; f++) {
@@ -565,14 +675,10 @@ hl_status hl_induced_frame(hl_induced *w, const hl_model *m, const hl_data *d,
   direct_parts(w, m, d, in);
   actuators(w, m, d, in);
   /* gravity and velocity, solved in full */
-  memset(w->tau, 0, sizeof(double) * (size_t)nf);
-  body_tau(w, m, d, 0, w->tau);
-  special(w, m, d, w->k_grav, 0, w->tau, NULL, NULL, 0, 1);
+  special(w, m, d, w->k_grav, 0, w->tau_g, NULL, NULL, 0, 1);
   double beta[HL__IND_MAXROW];
   for (int r = 0; r < w->nrow; r++) beta[r] = -w->bias[r];
-  memset(w->tau, 0, sizeof(double) * (size_t)nf);
-  body_tau(w, m, d, 1, w->tau);
-  special(w, m, d, w->k_vel, 1, w->tau, beta, NULL, 1, 0);
+  special(w, m, d, w->k_vel, 1, w->tau_v, beta, NULL, 1, 0);
   if (in->total) {
     bookkeeping(w, m, d, in);
   } else {
@@ -633,7 +739,7 @@ hl_status hl_induced_qdd(hl_induced *w, const hl_model *m, const hl_data *d, int
         for (int f = 0; f < nf; f++) x[f] = w->tq[w->free_idx[f]] * F;
       }
     }
-    hl__ind_chol_solve(w->L, nf, x);
+    hl__ind_msolve(w, x);
     for (int r = 0; r < w->nrow; r++) {
       const double *Wr = w->W + (size_t)r * nf;
       for (int f = 0; f < nf; f++) x[f] += lam[r] * Wr[f];

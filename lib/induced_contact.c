@@ -121,7 +121,7 @@ void hl__ind_factor_rows(hl_induced *w) {
   for (int r = 0; r < mr; r++) {
     double *Wr = w->W + (size_t)r * nf;
     memcpy(Wr, w->C + (size_t)r * nf, sizeof(double) * (size_t)nf);
-    hl__ind_chol_solve(w->L, nf, Wr);
+    hl__ind_msolve(w, Wr);
   }
   for (int r = 0; r < mr; r++)
     for (int c = 0; c <= r; c++) {

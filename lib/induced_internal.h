@@ -24,6 +24,15 @@ struct hl_induced {
   int nf;                    /* free (unlocked) coordinates */
   int *free_idx;             /* nf: model coordinate of each free index */
   int *free_of;              /* nq: free index of each coordinate, -1 when locked */
+  /* Free indices are in tree order (coordinates of a body's joint after its ancestors'); when
+   * every coordinate drives one joint, M = Lᵀ D L with L's nonzeros only between a coordinate and
+   * its ancestors (Featherstone's LTDL, no fill-in): tree = 1, par[f] is the free index before f
+   * on its path to the root (-1 at the root). Otherwise a dense Cholesky (tree = 0). */
+  int tree;
+  int *par;                  /* nf */
+  /* f's ancestors as runs of consecutive free indices: run_lo/run_len[run_adr[f] ..
+   * + run_num[f]) (the solves then read L's rows contiguously) */
+  int *run_adr, *run_num, *run_lo, *run_len;
   int nj;
   hl_induced_joint *joint;   /* nj */
   char *in_sub;              /* nj × nb subtree flags */
@@ -35,7 +44,16 @@ struct hl_induced {
   double n[3], t1[3], t2[3]; /* floor normal and tangents */
 
   /* per frame: dynamics */
-  double *Mq;                /* nq × nq mass matrix */
+  double *Mq;                /* nq × nq scratch for the dense mass matrix (tree = 0) */
+  double *Mf;                /* nf × nf: the mass matrix on the free coordinates (lower triangle) */
+  /* tree = 1: the composite-rigid-body quantities of the frame, about the ground origin */
+  double *Ic;                /* 10 per body: mass, first moment m c (3), inertia about the
+                                origin (xx, yy, zz, xy, xz, yz) of the body's whole subtree */
+  double *sv;                /* 6 per free coordinate: its twist (ω, velocity of the point at the
+                                ground origin) per unit speed */
+  double *Fc;                /* 6 per free coordinate: the subtree's momentum rate per unit
+                                acceleration of it (force, moment about the ground origin) */
+  int *cbody;                /* nf: the body its joint moves */
   double *L;                 /* nf × nf Cholesky factor (lower triangle, row-major) */
   double *mscr;              /* 9 nq scratch for hl__mass_matrix */
   /* contact */
@@ -68,6 +86,7 @@ struct hl_induced {
   double *lam;               /* K × HL__IND_MAXROW */
   double *xs;                /* HL__IND_NSPECIAL × nf: ẍ of the contributors solved in full */
   double *tau_res;           /* nf: the dynamic residual's generalized force */
+  double *tau_g, *tau_v;     /* nf each: gravity's and the velocity products' generalized forces */
   double *acc_pas;           /* nl: CoordinateLimitForce values of the frame */
 
   /* scratch */
@@ -85,6 +104,13 @@ struct hl_induced {
 /* induced_solve.c: dense kernels */
 int hl__ind_chol(double *A, int n);                     /* lower Cholesky in place; 0 on failure */
 void hl__ind_chol_solve(const double *L, int n, double *x);
+/* Factor the mass matrix held (lower triangle, free indices) in w->L: LTDL when w->tree, else
+ * Cholesky. 0 when it is not positive definite. */
+int hl__ind_mfactor(hl_induced *w);
+/* Tree case: composite inertias, twists and M's lower triangle into w->Mf. */
+void hl__ind_crba(hl_induced *w, const hl_model *m, const hl_data *d);
+/* x ← M⁻¹ x (free indices). */
+void hl__ind_msolve(const hl_induced *w, double *x);
 /* Λ = (C M⁻¹ Cᵀ)⁻¹ from w->S (w->nrow rows): Cholesky of the diagonally scaled matrix, or its
  * minimum-norm pseudo-inverse (Jacobi eigenvalues) when a pivot falls below 1e-10. Sets Lam,
  * rank, rank_deficient, min_pivot. */

@@ -256,7 +256,7 @@ void hl__jr_body_load(const hl_model *m, const hl_data *d, int b, const double o
 static void muscle_part(const hl_model *m, const hl_data *d, const hl__jr_site *s,
                         const double *mus_force, double mus[6], double *contrib) {
   double Fm[3] = {0, 0, 0}, Mm[3] = {0, 0, 0};
-  for (int k = 0; k < m->nmuscle; k++) {
+  for (int k = 0; k < m->nmuscle && (mus_force || contrib); k++) {
     double fk[3] = {0, 0, 0}, mk[3] = {0, 0, 0};
     double T = mus_force ? mus_force[k] : 0;
     int adr = m->mus_path_adr[k], n = d->mus_npt[k];

@@ -151,9 +151,10 @@ typedef struct hl_induced_result {
   const double *jr_direct;   /* njoint × 6: the part from its own forces acting across the joint
                                 (muscles, point/torque actuators; zero for the others); jr − jr_direct
                                 is the part through the induced accelerations and ground reaction */
-  const double *grf;         /* nfoot × 6: the ground reaction it induces on each foot, force (N)
-                                and moment about the contact point (N·m), ground (zero when the foot
-                                is not constrained) */
+  const double *grf;         /* HL_INDUCED_MAX_FEET × 6 (the first nfoot used): the ground
+                                reaction it induces on each foot, force (N) and moment about the
+                                contact point (N·m), ground (zero when the foot is not
+                                constrained) */
   const double *com_acc;     /* 3: the whole-body centre-of-mass acceleration it induces, m/s² */
   /* total (input.total = 1): njoint × 6, the JointReaction output's values; else zero */
   const double *jr_total;
