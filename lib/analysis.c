@@ -19,6 +19,7 @@
 #include "hipload/so.h"
 #include "hipload/storage.h"
 #include "fsutil.h"
+#include "iaa_internal.h"
 
 void hl_analyze_options_defaults(hl_analyze_options *o) {
   if (!o) return;
@@ -145,6 +146,11 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   if (!rep) rep = &myrep;
   memset(rep, 0, sizeof *rep);
   double tstart = now_seconds();
+  if (s->has_ia) { /* InducedAccelerations runs alone (the setup reader makes sure) */
+    hl_status ist = hl__iaa_run(s, opt, rep, err);
+    rep->seconds = now_seconds() - tstart;
+    return ist;
+  }
   runctx c = {s, rep, err, ""};
   snprintf(c.outdir, sizeof c.outdir, "%s", opt->out_dir && opt->out_dir[0] ? opt->out_dir : s->results_directory);
 

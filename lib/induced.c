@@ -222,7 +222,7 @@ hl_induced *hl_induced_create(const hl_model *m, const hl_induced_settings *s,
   }
   free_order(w, m);
   ancestor_runs(w);
-  memcpy(w->joint, joints, sizeof *joints * (size_t)njoint);
+  if (njoint > 0) memcpy(w->joint, joints, sizeof *joints * (size_t)njoint);
   w->mass = hl_model_mass(m);
   floor_basis(w, m);
   return w;

@@ -191,7 +191,103 @@ void hl_setup_free(hl_analyze_setup *s) {
   if (!s) return;
   free(s->ma_muscles);
   free(s->ma_coords);
+  free(s->ia_coords);
+  free(s->ia_bodies);
   free(s);
+}
+
+/* ------------------------------------------------------------- InducedAccelerations */
+
+/* A body named by an OpenSim 3 element (<rolling_body>) or a 4.x socket (<socket_rolling_body>). */
+static void body_prop(const xmlNode *n, const char *name, char *out) {
+  char sock[80];
+  snprintf(sock, sizeof sock, "socket_%s", name);
+  char buf[256];
+  if (!hl__xml_child_text(n, name, buf, sizeof buf)) hl__xml_child_text(n, sock, buf, sizeof buf);
+  const char *b = strrchr(buf, '/'); /* "/bodyset/calcn_r" */
+  snprintf(out, 64, "%.63s", b ? b + 1 : buf);
+}
+
+static void vec3(ctx *c, const xmlNode *n, const char *name, double *v) {
+  char buf[256];
+  xmlNode *e = hl__xml_child(n, name);
+  if (!e || c->st) return;
+  hl__xml_text(e, buf, sizeof buf);
+  if (sscanf(buf, "%lf %lf %lf", &v[0], &v[1], &v[2]) != 3 || !isfinite(v[0]) || !isfinite(v[1]) ||
+      !isfinite(v[2]))
+    c->st = hl_error_set(c->err, HL_ERR_PARSE, c->file, (int)xmlGetLineNo(e),
+                         "<%s> must be three numbers, not '%s'", name, buf);
+}
+
+/* A name list with OpenSim's 'All' keyword: returns -1 for All, else the count (list allocated). */
+static int name_list(ctx *c, const xmlNode *a, const char *name, char (**out)[64]) {
+  int n = count_words(a, name);
+  *out = calloc((size_t)(n ? n : 1), 64);
+  if (!*out) {
+    c->st = hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
+    return 0;
+  }
+  n = words(c, a, name, *out, n);
+  return n >= 1 && !strcasecmp((*out)[0], "all") ? -1 : n;
+}
+
+static void read_contacts(ctx *c, const xmlNode *a, hl_analyze_setup *s) {
+  xmlNode *set = hl__xml_child(a, "ConstraintSet"), *objs = hl__xml_child(set, "objects");
+  for (xmlNode *n = objs ? objs->children : NULL; n && !c->st; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    int line = (int)xmlGetLineNo(n);
+    if (!hl__xml_is(n, "RollingOnSurfaceConstraint")) {
+      c->st = hl_error_set(c->err, HL_ERR_UNSUPPORTED, c->file, line,
+                           "InducedAccelerations: <%s> is not supported (only RollingOnSurfaceConstraint: "
+                           "OpenSim 4.6's PointConstraint keeps the point of the setup instead of the centre "
+                           "of pressure, and its WeldConstraint aborts)", (const char *)n->name);
+      return;
+    }
+    if (s->ia_ncon == HL_SETUP_MAX_CONTACTS) {
+      c->st = hl_error_set(c->err, HL_ERR_UNSUPPORTED, c->file, line,
+                           "InducedAccelerations: more than %d contact constraints", HL_SETUP_MAX_CONTACTS);
+      return;
+    }
+    hl_setup_contact *k = &s->ia_con[s->ia_ncon++];
+    xmlChar *nm = xmlGetProp(n, (const xmlChar *)"name");
+    snprintf(k->name, sizeof k->name, "%s", nm ? (const char *)nm : "");
+    xmlFree(nm);
+    k->line = line;
+    body_prop(n, "rolling_body", k->rolling_body);
+    body_prop(n, "surface_body", k->surface_body);
+    k->normal[0] = k->normal[2] = 0;
+    k->normal[1] = 1;
+    vec3(c, n, "surface_normal", k->normal);
+    k->friction = num(c, n, "friction_coefficient", 0.5);
+    k->radius = num(c, n, "contact_radius", 0.01);
+    k->height = num(c, n, "surface_height", 0);
+    if (!c->st && (!k->rolling_body[0] || !k->surface_body[0]))
+      c->st = hl_error_set(c->err, HL_ERR_PARSE, c->file, line,
+                           "RollingOnSurfaceConstraint '%s' names no rolling_body or surface_body", k->name);
+  }
+}
+
+static void read_induced(ctx *c, const xmlNode *a, hl_analyze_setup *s) {
+  s->has_ia = 1;
+  times(c, a, s, &s->ia);
+  xmlChar *nm = xmlGetProp(a, (const xmlChar *)"name");
+  snprintf(s->ia_name, sizeof s->ia_name, "%s", nm && nm[0] ? (const char *)nm : "InducedAccelerations");
+  xmlFree(nm);
+  s->ia_ncoord = name_list(c, a, "coordinate_names", &s->ia_coords);
+  if (!hl__xml_child(a, "body_names")) { /* OpenSim's default: the centre of mass */
+    s->ia_bodies = calloc(1, 64);
+    if (s->ia_bodies) snprintf(s->ia_bodies[0], 64, "center_of_mass");
+    s->ia_nbody = 1;
+  } else {
+    s->ia_nbody = name_list(c, a, "body_names", &s->ia_bodies);
+  }
+  read_contacts(c, a, s);
+  s->ia_force_threshold = num(c, a, "force_threshold", 6);
+  s->ia_potentials_only = boolean(c, a, "compute_potentials_only", 0);
+  s->ia_report_reactions = boolean(c, a, "report_constraint_reactions", 0);
+  if (!c->st && !(s->ia_force_threshold >= 0))
+    c->st = hl_error_set(c->err, HL_ERR_BAD_VALUE, c->file, (int)xmlGetLineNo(hl__xml_child(a, "force_threshold")),
+                         "<force_threshold> must be >= 0, not %g", s->ia_force_threshold);
 }
 
 hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err) {
@@ -245,9 +341,6 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
   path_prop(t, "speeds_file", s->dir, s->speeds_file);
   path_prop(t, "states_file", s->dir, s->states_file);
   s->lowpass_cutoff = num(&c, t, "lowpass_cutoff_frequency_for_coordinates", -1);
-  if (!c.st && !s->coordinates_file[0] && s->states_file[0])
-    c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(hl__xml_child(t, "states_file")),
-                        "setups driven by a <states_file> are not supported; give <coordinates_file>");
 
   xmlNode *set = hl__xml_child(t, "AnalysisSet");
   xmlNode *objs = hl__xml_child(set, "objects");
@@ -309,15 +402,27 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
       if (s->ma_nmuscle == 1 && !strcasecmp(s->ma_muscles[0], "all")) s->ma_nmuscle = 0;
       if (s->ma_ncoord == 1 && !strcasecmp(s->ma_coords[0], "all")) s->ma_ncoord = 0;
       s->ma_compute_moments = boolean(&c, a, "compute_moments", 0);
+    } else if (hl__xml_is(a, "InducedAccelerations")) {
+      read_induced(&c, a, s);
     } else {
       c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(a),
                           "analysis <%s> is not supported (hipload runs StaticOptimization, "
-                          "JointReaction and MuscleAnalysis)", (const char *)a->name);
+                          "JointReaction, MuscleAnalysis and InducedAccelerations)", (const char *)a->name);
     }
   }
-  if (!c.st && !s->has_so && !s->has_jr && !s->has_ma)
+  if (!c.st && !s->has_so && !s->has_jr && !s->has_ma && !s->has_ia)
     c.st = hl_error_set(err, HL_ERR_NOT_FOUND, path, (int)xmlGetLineNo(t), "the AnalyzeTool has no analyses");
-  if (!c.st && !s->coordinates_file[0])
+  if (!c.st && !s->has_ia && !s->coordinates_file[0] && s->states_file[0])
+    c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(hl__xml_child(t, "states_file")),
+                        "setups driven by a <states_file> are supported for InducedAccelerations only; "
+                        "give <coordinates_file>");
+  if (!c.st && s->has_ia && (s->has_so || s->has_jr || s->has_ma))
+    c.st = hl_error_set(err, HL_ERR_UNSUPPORTED, path, (int)xmlGetLineNo(t),
+                        "InducedAccelerations runs alone: put the other analyses in their own setup");
+  if (!c.st && s->has_ia && !s->coordinates_file[0] && !s->states_file[0])
+    c.st = hl_error_set(err, HL_ERR_NOT_FOUND, path, (int)xmlGetLineNo(t),
+                        "InducedAccelerations needs a <states_file> or a <coordinates_file>");
+  if (!c.st && !s->has_ia && !s->coordinates_file[0])
     c.st = hl_error_set(err, HL_ERR_NOT_FOUND, path, (int)xmlGetLineNo(t), "<coordinates_file> is empty");
   if (!c.st && !s->model_file[0])
     c.st = hl_error_set(err, HL_ERR_NOT_FOUND, path, (int)xmlGetLineNo(t), "<model_file> is empty");

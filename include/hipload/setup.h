@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim tool setup files (AnalyzeTool with StaticOptimization, JointReaction and
- * MuscleAnalysis analyses). Paths inside are resolved relative to the setup file's folder, with
+ * MuscleAnalysis analyses, or InducedAccelerations). Paths inside are resolved relative to the setup file's folder, with
  * `\` accepted as a separator. The <defaults> block of a setup file is ignored, as OpenSim does
  * for a tool run. (InverseDynamicsTool setups are read by idtool.c.)
  */
@@ -31,6 +31,19 @@ typedef struct hl_analysis_times {
   int step_interval;          /* every n-th row of the coordinates file (≥ 1) */
   int in_degrees;             /* output angles in degrees (activations/forces unaffected) */
 } hl_analysis_times;
+
+#define HL_SETUP_MAX_CONTACTS 4
+
+/* A RollingOnSurfaceConstraint of an InducedAccelerations analysis. */
+typedef struct hl_setup_contact {
+  char name[64];
+  char rolling_body[64], surface_body[64];
+  double normal[3];                      /* surface_normal (default 0 1 0) */
+  double friction;                       /* friction_coefficient (default 0.5) */
+  double radius;                         /* contact_radius (default 0.01) */
+  double height;                         /* surface_height (default 0) */
+  int line;                              /* its line in the setup file */
+} hl_setup_contact;
 
 typedef struct hl_analyze_setup {
   hl_tool_kind kind;
@@ -72,6 +85,21 @@ typedef struct hl_analyze_setup {
   int ma_ncoord;                         /* 0 = all */
   char (*ma_coords)[64];                 /* owned */
   int ma_compute_moments;
+
+  /* InducedAccelerations (run by lib/iaa.c; alone in its setup) */
+  int has_ia;
+  hl_analysis_times ia;
+  char ia_name[64];                      /* the analysis' name: output files are
+                                            <tool name>_<ia_name>_<coordinate/body>.sto */
+  int ia_ncoord;                         /* -1 = All */
+  char (*ia_coords)[64];                 /* owned */
+  int ia_nbody;                          /* -1 = All; "center_of_mass" may be among them */
+  char (*ia_bodies)[64];                 /* owned */
+  int ia_ncon;                           /* contact constraints, in order (i-th ↔ i-th ExternalForce) */
+  hl_setup_contact ia_con[HL_SETUP_MAX_CONTACTS];
+  double ia_force_threshold;             /* N, default 6 (OpenSim's) */
+  int ia_potentials_only;
+  int ia_report_reactions;
 } hl_analyze_setup;
 
 /* Parse an AnalyzeTool setup file. Unknown analyses are an error naming the element and line
