@@ -8,6 +8,7 @@
  *   invdyn.h    inverse dynamics                       qp.h        the static-optimization QP
  *   muscle.h    muscle force per activation            so.h        static optimization per frame
  *   reaction.h  joint reaction and contributions       groups.h    muscle groups
+ *   induced.h   induced contributions (through the ground)
  *   setup.h     OpenSim tool setup files               analysis.h  AnalyzeTool runner
  *   trial.h     one stance end to end + summary        batch.h     many trials, threads
  *   scale.h     uniform model scaling                  sample.h    the embedded sample
@@ -26,6 +27,7 @@
 #include "hipload/muscle.h"
 #include "hipload/so.h"
 #include "hipload/reaction.h"
+#include "hipload/induced.h"
 #include "hipload/groups.h"
 #include "hipload/setup.h"
 #include "hipload/analysis.h"
