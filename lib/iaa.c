@@ -503,7 +503,8 @@ static hl_status write_one(iaa *A, const char *dir, hl_table *t, hl_analyze_repo
            A->s->ia_potentials_only ? "" : ", rows switched off by the total's friction and unilateral conditions",
            A->s->ia_potentials_only ? "" : "total, ",
            A->m->nlimit ? "\nOpenSim counts the model's CoordinateLimitForces in every contributor; hipload in none "
-                          "(they are their own contributors in hipload's induced contributions)." : "",
+                          "(they are their own contributors in hipload's induced contributions)."
+           : A->m->nactuator ? "\nNon-muscle actuators carry no force (no controls are read)." : "",
            A->s->ia.in_degrees ? "Angles are in degrees (coordinate files: every coordinate times 180/pi, as OpenSim)."
                                : "Angles are in radians.");
   hl_status st = hl_table_write_sto(t, path, cm, A->err);
