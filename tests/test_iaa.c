@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hipload/analysis.h"
+#include "hipload/analyze.h"
 #include "hipload/setup.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "testutil.h"
 
 #define IAA "run-4ms/opensim-4.6-iaa/"

@@ -12,7 +12,10 @@
 #include "hipload/induced.h"
 #include "hipload/invdyn.h"
 #include "hipload/motion.h"
-#include "hipload/reaction.h"
+#include "hipload/force.h"
+#include "hipload/jr.h"
+#include "hipload/kin.h"
+#include "hipload/muscle.h"
 #include "hipload/so.h"
 #include "induced_internal.h"
 #include "kin_fixture.h"
@@ -58,10 +61,10 @@ static void stance_open(stance *S, const char *model, const char *forces, const 
   hl_table_free(q);
   ck_assert_int_eq(hl_invdyn_extmap_create(S->m, S->x, &S->map, &err), HL_OK);
   int nq = S->m->ncoord, n = S->m->nmuscle + S->m->nactuator;
-  S->d = hl_data_create(S->m);
-  S->id = hl_invdyn_create(S->m);
-  S->so = hl_so_create(S->m, NULL);
-  S->jr = hl_jr_create(S->m);
+  ck_assert_int_eq(hl_kin_create(S->m, &S->d, NULL), HL_OK);
+  ck_assert_int_eq(hl_invdyn_create(S->m, &S->id, NULL), HL_OK);
+  ck_assert_int_eq(hl_so_create(S->m, NULL, &S->so, NULL), HL_OK);
+  ck_assert_int_eq(hl_jr_create(S->m, &S->jr, NULL), HL_OK);
   S->ext = calloc(6 * (size_t)S->m->nbody, sizeof(double));
   S->tau = calloc((size_t)nq, sizeof(double));
   S->qdd = calloc((size_t)nq, sizeof(double));
@@ -74,8 +77,7 @@ static void stance_open(stance *S, const char *model, const char *forces, const 
     S->jt[j].on_parent = 0;
     S->jt[j].frame = S->m->jnt_child[S->jt[j].joint];
   }
-  S->ind = hl_induced_create(S->m, NULL, S->jt, 3);
-  ck_assert_ptr_nonnull(S->ind);
+  ck_assert_int_eq(hl_induced_create(S->m, NULL, S->jt, 3, &S->ind, NULL), HL_OK);
 }
 
 static void stance_close(stance *S) {
@@ -83,7 +85,7 @@ static void stance_close(stance *S) {
   hl_jr_free(S->jr);
   hl_so_free(S->so);
   hl_invdyn_free(S->id);
-  hl_data_free(S->d);
+  hl_kin_free(S->d);
   free(S->ext);
   free(S->tau);
   free(S->qdd);
@@ -104,22 +106,22 @@ static void stance_frame(stance *S, int f, hl_induced_result *res) {
   double tm = S->mo->t[f];
   hl_error err;
   hl_so_info info;
-  ck_assert_int_eq(hl_kin_update(m, S->d, q, qd, S->mo->qdd + (size_t)f * nq), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, S->d, q, qd, S->mo->qdd + (size_t)f * nq, NULL), HL_OK);
   ck_assert_int_eq(hl_muscle_update(m, S->d, 0, &err), HL_OK);
   hl_invdyn_ext_wrenches(m, S->d, S->x, S->map, tm, S->ext);
-  ck_assert_int_eq(hl_invdyn_frame(m, S->d, S->id, S->ext, S->tau, NULL, NULL, &err), HL_OK);
-  ck_assert_int_eq(hl_so_solve(S->so, m, S->d, S->tau, S->ctrl, S->frc, &info), HL_OK);
-  ck_assert_int_eq(hl_jr_forward_accel(S->jr, m, S->d, S->ext, S->frc, S->frc + nm, S->qdd, &err), HL_OK);
-  ck_assert_int_eq(hl_kin_update(m, S->d, q, qd, S->qdd), HL_OK);
+  ck_assert_int_eq(hl_invdyn_frame(m, S->id, S->d, S->ext, S->tau, NULL, NULL, &err), HL_OK);
+  ck_assert_int_eq(hl_so_solve(m, S->so, S->d, S->tau, S->ctrl, S->frc, &info, NULL), HL_OK);
+  ck_assert_int_eq(hl_jr_forward_accel(m, S->jr, S->d, S->ext, S->frc, S->frc + nm, S->qdd, &err), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, S->d, q, qd, S->qdd, NULL), HL_OK);
   for (int j = 0; j < 3; j++)
-    ck_assert_int_eq(hl_jr_compute(S->jr, m, S->d, S->ext, S->frc, S->frc + nm, S->jt[j].joint, 0,
-                                   S->jt[j].frame, &S->total[j], NULL),
+    ck_assert_int_eq(hl_jr_compute(m, S->jr, S->d, S->ext, S->frc, S->frc + nm, S->jt[j].joint, 0,
+                                   S->jt[j].frame, &S->total[j], NULL, NULL),
                      HL_OK);
   S->nfoot = hl_induced_feet(m, S->d, S->x, S->map, tm, S->feet, HL_INDUCED_MAX_FEET);
   if (S->edit) S->edit(S);
   hl_induced_input in = {S->frc, S->frc + nm, S->feet, S->nfoot, 1, S->ext};
   hl_error e2;
-  hl_status st = hl_induced_frame(S->ind, m, S->d, &in, res, &e2);
+  hl_status st = hl_induced_frame(m, S->ind, S->d, &in, res, &e2);
   ck_assert_msg(st == HL_OK, "t = %g: %s", tm, e2.message);
 }
 
@@ -188,7 +190,7 @@ static void frame_identities(stance *S, const hl_induced_result *r, worst *W) {
   for (int k = 0; k < K; k++) {
     int idx;
     hl_induced_kind kind = hl_induced_kind_of(w, k, &idx);
-    ck_assert_int_eq(hl_induced_qdd(w, m, d, k, x), HL_OK);
+    ck_assert_int_eq(hl_induced_qdd(m, w, d, k, x, NULL), HL_OK);
     for (int c = 0; c < nq; c++) sx[c] += x[c];
     int vel = kind == HL_IC_VELOCITY;
     body_accs(m, d, x, vel, dw, a);
@@ -217,7 +219,7 @@ static void frame_identities(stance *S, const hl_induced_result *r, worst *W) {
         for (int i = 0; i < 3; i++) F[i] += w->ext_rep[6 * b + i];
     if (kind == HL_IC_ACTUATOR && m->act_type[idx] == HL_ACT_POINT) {
       double pg[3], dir[3];
-      hl_actuator_line(m, d, idx, pg, dir);
+      hl_force_actuator_line(m, d, idx, pg, dir);
       for (int i = 0; i < 3; i++) F[i] += S->frc[m->nmuscle + idx] * dir[i];
     }
     if (kind == HL_IC_RESIDUAL) external_unknown = 1;
@@ -252,7 +254,7 @@ static void route_check(stance *S, const hl_induced_result *r, worst *W) {
   double *ext = calloc(6 * (size_t)m->nbody, sizeof(double));
   char *in_sub = calloc((size_t)m->nbody, 1);
   for (int k = 0; k < nm; k++) {
-    ck_assert_int_eq(hl_induced_qdd(S->ind, m, d, k, x), HL_OK);
+    ck_assert_int_eq(hl_induced_qdd(m, S->ind, d, k, x, NULL), HL_OK);
     body_accs(m, d, x, 0, dw, a);
     memset(ext, 0, 6 * sizeof(double) * (size_t)m->nbody);
     for (int f = 0; f < S->nfoot; f++) {
@@ -409,17 +411,19 @@ START_TEST(test_bad_input) {
   hl_error err;
   hl_induced_result r;
   hl_induced_input in = {S.frc, NULL, S.feet, HL_INDUCED_MAX_FEET + 1, 0, NULL};
-  ck_assert_int_eq(hl_induced_frame(S.ind, S.m, S.d, &in, &r, &err), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_induced_frame(S.m, S.ind, S.d, &in, &r, &err), HL_ERR_INVALID_ARG);
   S.feet[0].body = 999;
   in.nfoot = 1;
-  ck_assert_int_eq(hl_induced_frame(S.ind, S.m, S.d, &in, &r, &err), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_induced_frame(S.m, S.ind, S.d, &in, &r, &err), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(err.message, "999"));
   double q[64] = {0};
-  ck_assert_int_eq(hl_kin_update(S.m, S.d, q, NULL, NULL), HL_OK);
+  ck_assert_int_eq(hl_kin_update(S.m, S.d, q, NULL, NULL, NULL), HL_OK);
   S.feet[0].body = 1;
-  ck_assert_int_eq(hl_induced_frame(S.ind, S.m, S.d, &in, &r, &err), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_induced_frame(S.m, S.ind, S.d, &in, &r, &err), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(err.message, "speeds"));
-  ck_assert_ptr_null(hl_induced_create(S.m, NULL, (hl_induced_joint[]){{99, 0, 0}}, 1));
+  hl_induced *bad = NULL;
+  ck_assert_int_eq(hl_induced_create(S.m, NULL, (hl_induced_joint[]){{99, 0, 0}}, 1, &bad, &err), HL_ERR_INVALID_ARG);
+  ck_assert_ptr_null(bad);
   stance_close(&S);
 }
 END_TEST
@@ -468,22 +472,24 @@ static hl_model *block(void) {
  * weld — α = 0, a_P = 0; rolling — point plus no spin about y (free moment M_y). */
 static void block_case(hl_contact_model cm) {
   hl_model *m = block();
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  ck_assert_int_eq(hl_kin_create(m, &d, NULL), HL_OK);
   hl_induced_settings is;
   hl_induced_settings_defaults(&is);
   is.contact = cm;
-  hl_induced *w = hl_induced_create(m, &is, NULL, 0);
+  hl_induced *w = NULL;
+  ck_assert_int_eq(hl_induced_create(m, &is, NULL, 0, &w, NULL), HL_OK);
   ck_assert_ptr_nonnull(w);
   double om[3] = {1.5, -2, 0.7}, r[3] = {0.1, 0.3, -0.05}, vo[3], mass = 5, g[3] = {0, -9.81, 0};
   /* q = 0: ω = (q̇_rx, q̇_ry, q̇_rz); origin velocity −ω × (0 − 0) = 0 */
   double q[6] = {0}, u[6] = {om[2], om[0], om[1], 0, 0, 0}, z[6] = {0};
   cross(om, (double[3]){0, 0, 0}, vo);
-  ck_assert_int_eq(hl_kin_update(m, d, q, u, z), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, q, u, z, NULL), HL_OK);
   ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
   hl_induced_foot ft = {1, {0, 500, 0}, {0, 0, 0}, {0, 0, 0}};
   hl_induced_input in = {NULL, NULL, &ft, 1, 0, NULL};
   hl_induced_result res;
-  ck_assert_int_eq(hl_induced_frame(w, m, d, &in, &res, NULL), HL_OK);
+  ck_assert_int_eq(hl_induced_frame(m, w, d, &in, &res, NULL), HL_OK);
   ck_assert_int_eq(res.nrow, cm == HL_CONTACT_POINT ? 3 : cm == HL_CONTACT_WELD ? 6 : 4);
   /* I about P = the origin: I_G + m(|r|² E − r rᵀ) */
   double IP[9], rr = r[0] * r[0] + r[1] * r[1] + r[2] * r[2], Iw[3], t[3], mg[3];
@@ -537,7 +543,7 @@ static void block_case(hl_contact_model cm) {
     }
   }
   hl_induced_free(w);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 
@@ -574,16 +580,18 @@ START_TEST(test_double_pendulum) {
     m->act_coord[a] = c;
     m->act_optimal_force[a] = 1;
   }
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  ck_assert_int_eq(hl_kin_create(m, &d, NULL), HL_OK);
   hl_induced_joint jt = {1, 0, 0}; /* elbow, on link 2, in ground */
-  hl_induced *w = hl_induced_create(m, NULL, &jt, 1);
+  hl_induced *w = NULL;
+  ck_assert_int_eq(hl_induced_create(m, NULL, &jt, 1, &w, NULL), HL_OK);
   double th1 = 0.4, th2 = 0.9, w1 = 1.2, w2 = -0.8, q[2] = {th1, th2}, u[2] = {w1, w2}, z[2] = {0};
-  ck_assert_int_eq(hl_kin_update(m, d, q, u, z), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, q, u, z, NULL), HL_OK);
   ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
   double act[2] = {0.75, 0.5};
   hl_induced_input in = {NULL, act, NULL, 0, 0, NULL};
   hl_induced_result res;
-  ck_assert_int_eq(hl_induced_frame(w, m, d, &in, &res, NULL), HL_OK);
+  ck_assert_int_eq(hl_induced_frame(m, w, d, &in, &res, NULL), HL_OK);
   ck_assert_int_eq(res.nrow, 0);
   /* by hand: link i's direction (sin θ, −cos θ) with θ its absolute angle */
   double C = cos(th2), S = sin(th2);
@@ -597,7 +605,7 @@ START_TEST(test_double_pendulum) {
   double x[2];
   for (int k = 0; k < 4; k++) {
     double a1 = (M22 * rhs[k][0] - M12 * rhs[k][1]) / det, a2 = (M11 * rhs[k][1] - M12 * rhs[k][0]) / det;
-    ck_assert_int_eq(hl_induced_qdd(w, m, d, kc[k], x), HL_OK);
+    ck_assert_int_eq(hl_induced_qdd(m, w, d, kc[k], x, NULL), HL_OK);
     ck_assert_double_eq_tol(x[0], a1, 1e-12 * (1 + fabs(a1)));
     ck_assert_double_eq_tol(x[1], a2, 1e-12 * (1 + fabs(a2)));
     if (k == 0) { /* elbow reaction on link 2 = m2 a_c2 (no gravity, no speeds) */
@@ -609,7 +617,7 @@ START_TEST(test_double_pendulum) {
     }
   }
   hl_induced_free(w);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -650,21 +658,23 @@ START_TEST(test_leg_pinned_at_foot) {
   m->mus_path_adr[km] = m->npathpt;
   fx_point(m, 1, 0, 0.04, -0.25, 0);
   fx_point(m, 2, 0, 0.05, -0.08, 0);
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  ck_assert_int_eq(hl_kin_create(m, &d, NULL), HL_OK);
   hl_induced_joint joints[2] = {{1, 0, 0}, {0, 0, 0}}; /* knee on the shank, hip on the thigh; ground */
   hl_induced_settings is;
   hl_induced_settings_defaults(&is);
   is.contact = HL_CONTACT_POINT;
   is.cop_max_distance = 1; /* the contact point is 0.42 m from the shank's origin (the knee) */
-  hl_induced *w = hl_induced_create(m, &is, joints, 2);
+  hl_induced *w = NULL;
+  ck_assert_int_eq(hl_induced_create(m, &is, joints, 2, &w, NULL), HL_OK);
   double q[7] = {0, 0, 0, 0, L1 + L2, 0, 0}, z[7] = {0};
-  ck_assert_int_eq(hl_kin_update(m, d, q, z, z), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, q, z, z, NULL), HL_OK);
   ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
   double T = 300, act = tau;
   hl_induced_foot ft = {2, {0, 800, 0}, {0, 0, 0}, {0, 0, 0}};
   hl_induced_input in = {&T, &act, &ft, 1, 0, NULL};
   hl_induced_result res;
-  ck_assert_int_eq(hl_induced_frame(w, m, d, &in, &res, NULL), HL_OK);
+  ck_assert_int_eq(hl_induced_frame(m, w, d, &in, &res, NULL), HL_OK);
   double b1 = L1 - a1, b2 = L2 - a2;
   double A11 = I2 + m2 * b2 * b2 + m1 * L2 * L2, A12 = m1 * L2 * b1, A22 = I1 + m1 * b1 * b1;
   double det = A11 * A22 - A12 * A12, ph = (A22 * tau + A12 * tau) / det, ps = (-A11 * tau - A12 * tau) / det;
@@ -690,7 +700,7 @@ START_TEST(test_leg_pinned_at_foot) {
   }
   for (int i = 0; i < 3; i++) ck_assert_double_eq_tol(res.grf[i], gr[i] * rT / tau, 1e-9);
   hl_induced_free(w);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST

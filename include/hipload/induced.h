@@ -7,7 +7,7 @@
  *     M ẍ_k = τ_k + Cᵀ λ_k,     C ẍ_k = β_k
  * are solved (docs/induced.md; design note: ../shared/design/induced-contributions.md). ẍ_k are
  * the accelerations it induces, λ_k the ground reaction it induces on the feet, and its joint
- * reaction is the joint-reaction pass of reaction.h run on (ẍ_k, λ_k, its own applied forces) —
+ * reaction is the joint-reaction pass of jr.h run on (ẍ_k, λ_k, its own applied forces) —
  * the same code and conventions (on body, in frame, point) as the JointReaction output.
  *
  * Contributors, in this order: every muscle and every non-muscle actuator (model order), gravity,
@@ -37,6 +37,9 @@
  *
  * Nothing is allocated per frame: hl_induced_create sizes everything once; use one workspace per
  * thread. Results are the same bits on every thread and run.
+ *
+ * Thread safety: a workspace belongs to one thread at a time; the model and the loads are only
+ * read. hl_frame_step runs this per frame when hl_frame_settings.induced is set (frame.h).
  */
 #ifndef HIPLOAD_INDUCED_H
 #define HIPLOAD_INDUCED_H
@@ -80,7 +83,7 @@ typedef struct hl_induced_settings {
   double contact_radius;      /* m, default 0.01 (OpenSim's default) */
 } hl_induced_settings;
 
-void hl_induced_settings_defaults(hl_induced_settings *s);
+HL_API void hl_induced_settings_defaults(hl_induced_settings *s);
 
 /* A joint to analyse, as JointReaction names it: the reaction on its child (on_parent = 0) or
  * parent (1), expressed in body `frame` (0 = ground), at the joint centre on that body. */
@@ -101,7 +104,7 @@ typedef struct hl_induced_foot {
  * ExternalForce): body = applied_to_body, force and free moment rotated to ground, point = the
  * centre of pressure in ground (the body origin when the force has no point columns, as OpenSim's
  * ExternalForce). d holds the pose. Returns the number of ExternalForces (at most max written). */
-int hl_induced_feet(const hl_model *m, const hl_data *d, const hl_extloads *x,
+HL_API int hl_induced_feet(const hl_model *m, const hl_data *d, const hl_extloads *x,
                     const hl_invdyn_extmap *map, double tm, hl_induced_foot *feet, int max);
 
 /* The inputs of one frame besides the kinematics in d. */
@@ -162,30 +165,32 @@ typedef struct hl_induced_result {
 
 typedef struct hl_induced hl_induced;
 
-/* A workspace for model m and the joints to analyse (njoint ≥ 0). NULL when out of memory or
- * when an argument is invalid (a joint or frame out of range). */
-hl_induced *hl_induced_create(const hl_model *m, const hl_induced_settings *s,
-                              const hl_induced_joint *joints, int njoint);
-void hl_induced_free(hl_induced *w);
+/* A workspace for model m (s NULL: defaults) and the joints to analyse (njoint ≥ 0), into *out.
+ * Errors: HL_ERR_INVALID_ARG (NULL, a joint or frame out of range, a bad setting), HL_ERR_NOMEM. */
+HL_API hl_status hl_induced_create(const hl_model *m, const hl_induced_settings *s,
+                                   const hl_induced_joint *joints, int njoint, hl_induced **out,
+                                   hl_error *err);
+HL_API void hl_induced_free(hl_induced *w);
 
-int hl_induced_ncontrib(const hl_induced *w);
+HL_API int hl_induced_ncontrib(const hl_induced *w);
 /* Contributor k's kind and its index among muscles / actuators / CoordinateLimitForces. */
-hl_induced_kind hl_induced_kind_of(const hl_induced *w, int k, int *index);
+HL_API hl_induced_kind hl_induced_kind_of(const hl_induced *w, int k, int *index);
 /* Its name: the muscle's, actuator's or CoordinateLimitForce's, or "gravity", "velocity",
  * "contact_mismatch", "dynamic_residual", "unmodelled_grf". NULL when k is out of range. */
-const char *hl_induced_name(const hl_induced *w, const hl_model *m, int k);
+HL_API const char *hl_induced_name(const hl_model *m, const hl_induced *w, int k);
 
 /* One frame. d must hold hl_kin_update with q, the real speeds q̇ and (input.total) the total's
  * accelerations q̈*, and hl_muscle_update. res (may be NULL) receives pointers into w, valid
  * until the next call. Errors: HL_ERR_INVALID_ARG (NULL, workspace of another model, nfoot out of
  * range, a foot body out of range), HL_ERR_SINGULAR (the mass matrix is not positive definite),
  * HL_ERR_BAD_VALUE (a non-finite result: err names the contributor). Never allocates. */
-hl_status hl_induced_frame(hl_induced *w, const hl_model *m, const hl_data *d,
-                           const hl_induced_input *in, hl_induced_result *res, hl_error *err);
+HL_API hl_status hl_induced_frame(const hl_model *m, hl_induced *w, const hl_data *d,
+                                  const hl_induced_input *in, hl_induced_result *res, hl_error *err);
 
 /* The accelerations of all coordinates (nq, model order; locked coordinates 0) contributor k
- * induced in the last frame (d unchanged since). One extra solve. */
-hl_status hl_induced_qdd(hl_induced *w, const hl_model *m, const hl_data *d, int k, double *qdd);
+ * induced in the last frame (d unchanged since). One extra solve. Errors: HL_ERR_INVALID_ARG. */
+HL_API hl_status hl_induced_qdd(const hl_model *m, hl_induced *w, const hl_data *d, int k,
+                                double *qdd, hl_error *err);
 
 #ifdef __cplusplus
 }
