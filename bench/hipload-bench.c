@@ -3,10 +3,12 @@
  *
  *   hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N] [--dump FILE]
  *
- * Per case (walk-jr: gait2392, 92 muscles, 23 coordinates; run-4ms: 92 muscles, 37 coordinates):
+ * Per case (walk-jr: gait2392, 92 muscles, 23 coordinates; run-4ms: 92 muscles, 37 coordinates;
+ * walk-rajagopal-so: Rajagopal 2016, 80 muscles of which 42 wrap over 40 cylinders, 25 coordinates
+ * with two patella couplers, the right stance):
  *   file reading (coordinates, GRF + ExternalLoads), model load (+ force set), then the library's
  *   own pipeline, hl_frame_step (frame.h) — the call `hipload run/analyze/setup` make — with
- *   static optimization and hip_r, knee_r and ankle_r on the child in the child frame with every
+ *   static optimization and hip_r, the knee and ankle_r on the child in the child frame with every
  *   muscle's and group's contribution: its stages timed inside it (frame_internal.h's clock:
  *   kinematics + muscle geometry, inverse dynamics with the GRF interpolation, static optimization
  *   warm and cold, joint reaction + contributions), and the whole call in frames/s on one core
@@ -16,11 +18,11 @@
  *   speed-up and a bit-for-bit comparison of the answers, and the SciPy SLSQP baseline on the real
  *   walk-jr SO matrices (bench/slsqp_compare.py, when /usr/bin/python3 has scipy).
  * The last line is `pipeline: <N> frames/s per core` (walk-jr).
- * --dump FILE: instead of timing, write every frame's answers of both cases (SO controls, the three
+ * --dump FILE: instead of timing, write every frame's answers of every case (SO controls, the three
  * joint forces; %.17g, one line per frame, warm from a fresh workspace) so that a speed change can
  * be checked against the previous tree (bench/dump_diff.py); FILE.<case>.qp gets every frame's SO
  * problem in bench_qp's dump format (docs/solver.md) and FILE.<case>.qp.x our answers.
- * --loop CASE SECONDS: only the whole pipeline of CASE (walk-jr or run-4ms), tiled and warm, for
+ * --loop CASE SECONDS: only the whole pipeline of CASE (walk-jr, run-4ms, walk-rajagopal-so), tiled and warm, for
  * about SECONDS of CPU time — something for perf record / valgrind to look at. */
 #include <math.h>
 #include <pthread.h>
@@ -91,6 +93,7 @@ typedef struct bcase {
   const char *label, *model, *forces, *coords, *loads;
   double t0, t1, lowpass;
   int step;
+  const char *knee; /* the knee joint's name (NULL: knee_r) */
 } bcase;
 
 /* A loaded trial: the shared read-only model and the per-frame inputs. */
@@ -125,7 +128,7 @@ static int work_init(work *w, const trial *T, int warm, double barrier_mu) {
   fs.loads = T->x;
   fs.njoint = 3;
   fs.joint = T->joint;
-  fs.allow_unsupported = 1;
+  fs.allow_unsupported = 0; /* wrapped paths as OpenSim 4.6 (the gait2392 cases have none) */
   hl_error err;
   if (hl_frame_create(T->m, &fs, &w->w, &err)) {
     fprintf(stderr, "hipload-bench: %s\n", err.message);
@@ -188,7 +191,7 @@ static int trial_load(const char *dir, const bcase *c, trial *T) {
   ms.acc = HL_MOTION_ACC_SPEEDSPLINE;
   if (hl_motion_create(T->m, coords, &ms, &T->mo, &err)) goto fail;
   hl_table_free(coords);
-  const char *jn[3] = {"hip_r", "knee_r", "ankle_r"};
+  const char *jn[3] = {"hip_r", c->knee ? c->knee : "knee_r", "ankle_r"};
   for (int j = 0; j < 3; j++) {
     int jj = hl_model_joint(T->m, jn[j]);
     if (jj < 0) {
@@ -518,12 +521,18 @@ int main(int argc, char **argv) {
   }
   if (quick && nslsqp > 5) nslsqp = 5;
   double sink0 = 0;
-  const bcase cases[2] = {
+  enum { NCASE = 3 };
+  const bcase cases[NCASE] = {
       {"walk-jr", "walk-jr/subject01_simbody_adjusted_StaticOp.osim",
        "walk-jr/gait2392_SO_weak_Residual_Actuators.xml", "walk-jr/subject01_walk1_Kinematics.sto",
-       "walk-jr/foot_floor_loads.xml", 0.5, 1.999, -1, 10},
+       "walk-jr/foot_floor_loads.xml", 0.5, 1.999, -1, 10, NULL},
       {"run-4ms", "run-4ms/runningModel_CMC_test.osim", "run-4ms/runningModel_CMC_Actuators.xml",
-       "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml", 0.862, 1.545, -1, 1},
+       "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml", 0.862, 1.545, -1, 1,
+       NULL},
+      /* Rajagopal 2016 (80 Millard muscles, 40 wrap cylinders, patella couplers): right stance */
+      {"walk-rajagopal-so", "walk-rajagopal-so/Rajagopal_scaled_Sub1_gasAvoid.osim",
+       "walk-rajagopal-so/opensim-4.6/raj_reserves.xml", "walk-rajagopal-so/results_ik.sto",
+       "walk-rajagopal-so/opensim-4.6/raj_grf.xml", 10.38, 11.06, -1, 1, "walker_knee_r"},
   };
   if (dump) {
     FILE *fp = fopen(dump, "w");
@@ -531,7 +540,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "hipload-bench: cannot write %s\n", dump);
       return 1;
     }
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < NCASE; c++) {
       trial T;
       if (!trial_load(dir, &cases[c], &T)) return 1;
       char qpath[2048], xpath[2100];
@@ -548,7 +557,7 @@ int main(int argc, char **argv) {
   }
   if (loop_case) {
     /* For a profiler: only the whole pipeline of one case (tiled, warm) for about SECONDS. */
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < NCASE; c++) {
       if (strcmp(loop_case, cases[c].label)) continue;
       trial T;
       work w;
@@ -566,7 +575,7 @@ int main(int argc, char **argv) {
       trial_free(&T);
       return 0;
     }
-    fprintf(stderr, "hipload-bench: --loop: no case %s (walk-jr, run-4ms)\n", loop_case);
+    fprintf(stderr, "hipload-bench: --loop: no case %s (walk-jr, run-4ms, walk-rajagopal-so)\n", loop_case);
     return 2;
   }
   double min_time = quick ? 0.3 : 1.0, walk_fps = 0, walk_so_us = 0, sink = 0;
@@ -577,7 +586,7 @@ int main(int argc, char **argv) {
          "threads section is wall time. Per-stage figures have the cost of one clock reading\n"
          "(%.3f us, measured now) taken off; the whole pipeline is timed without per-frame readings\n",
          quick ? "--quick" : "full run", 1e6 * tc);
-  for (int c = 0; c < 2; c++) {
+  for (int c = 0; c < NCASE; c++) {
     trial T;
     if (!trial_load(dir, &cases[c], &T)) return 1;
     const hl_model *m = T.m;

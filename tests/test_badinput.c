@@ -470,42 +470,6 @@ START_TEST(mass_setting_not_finite) {
 }
 END_TEST
 
-/* A wrapping muscle: HL_ERR_UNSUPPORTED naming it (here flagged by hand on the sample). */
-START_TEST(wrapping_muscle_flagged) {
-  fixture f = load_sample();
-  int k = 17;
-  ck_assert_int_lt(k, f.m->nmuscle);
-  f.m->mus_has_wrap[k] = 1;
-  hl_trial_settings s = stance();
-  const char *msg = trial_fails(f.m, f.q, f.x, &s, HL_ERR_UNSUPPORTED);
-  char want[128];
-  snprintf(want, sizeof want, "muscle '%s' wraps", f.m->mus_name[k]);
-  HAS(msg, want);
-  fixture_free(&f);
-}
-END_TEST
-
-/* The same on a real wrapping model: Rajagopal 2016 (40 WrapCylinders) with its IK. */
-START_TEST(wrapping_rajagopal) {
-  if (!tu_require_data()) return;
-  char p[1024];
-  hl_model *m = NULL;
-  hl_table *q = NULL;
-  hl_error e;
-  ck_assert_msg(hl_model_load(tu_data(p, sizeof p, "walk-rajagopal-so/Rajagopal_scaled_Sub1_gasAvoid.osim"), &m, &e) == HL_OK, "%s", e.message);
-  ck_assert_msg(hl_table_read(tu_data(p, sizeof p, "walk-rajagopal-so/results_ik.sto"), &q, &e) == HL_OK, "%s", e.message);
-  hl_trial_settings s;
-  hl_trial_settings_defaults(&s);
-  s.t0 = hl_table_time(q, 10);
-  s.t1 = hl_table_time(q, 40);
-  const char *msg = trial_fails(m, q, NULL, &s, HL_ERR_UNSUPPORTED);
-  HAS(msg, "model 'Rajagopal_scaled': muscle '");
-  HAS(msg, "wraps over a wrap object");
-  hl_model_free(m);
-  hl_table_free(q);
-}
-END_TEST
-
 /* ------------------------------------------------------------------ no partial output */
 
 /* The staging folder itself: abort removes what was staged and the folder it created, and
@@ -626,8 +590,6 @@ int main(void) {
   tcase_add_test(tc, body_mass_negative);
   tcase_add_test(tc, body_mass_zero_total);
   tcase_add_test(tc, mass_setting_not_finite);
-  tcase_add_test(tc, wrapping_muscle_flagged);
-  tcase_add_test(tc, wrapping_rajagopal);
   tcase_add_test(tc, stage_abort_leaves_nothing);
   tcase_add_test(tc, cli_run_write_fails_no_partial_output);
   tcase_add_test(tc, cli_analyze_bad_grf_no_output);

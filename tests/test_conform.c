@@ -419,7 +419,7 @@ START_TEST(test_bodies_coordinates_constraints) {
   char rest[32768];
   snprintf(rest, sizeof rest, "%s", at);
   snprintf(at, sizeof xml - (size_t)(at - xml),
-           "<ConstraintSet><objects><CoordinateCouplerConstraint name=\"cc\"/></objects></ConstraintSet>"
+           "<ConstraintSet><objects><PointOnLineConstraint name=\"cc\"/></objects></ConstraintSet>"
            "<components><ExpressionBasedCoordinateForce name=\"spring\"/>"
            "<PhysicalOffsetFrame name=\"f\"><socket_parent>/ground</socket_parent></PhysicalOffsetFrame></components>%s",
            rest);

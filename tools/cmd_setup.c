@@ -16,7 +16,7 @@
 static void usage(FILE *f) {
   fprintf(f,
           "usage: hipload setup SETUP.xml [--out DIR] [--model M.osim] [--forces-file F.sto]\n"
-          "                     [--no-contributions] [--allow-unsupported] [--exact]\n\n"
+          "                     [--no-contributions] [--wrap-exact] [--allow-unsupported] [--exact]\n\n"
           "Runs an OpenSim tool setup file as OpenSim would and writes the same files:\n"
           "  AnalyzeTool + StaticOptimization  <name>_StaticOptimization_force.sto, _activation.sto\n"
           "  AnalyzeTool + JointReaction       <name>_JointReaction_ReactionLoads.sto and\n"
@@ -29,8 +29,9 @@ static void usage(FILE *f) {
           "  --model M.osim      use this model instead of the setup's model_file\n"
           "  --forces-file F     JointReaction: muscle/actuator forces from F instead of forces_file\n"
           "  --no-contributions  do not write the contact-contribution files\n"
-          "  --allow-unsupported do what can be done, knowingly: muscles with wrap objects take\n"
-          "                      their straight path (not exact); a MuscleAnalysis with\n"
+          "  --wrap-exact        wrapped paths: the exact shortest path over cylinders instead of\n"
+          "                      OpenSim 4.6's tangent-point placement (docs/wrapping.md)\n"
+          "  --allow-unsupported do what can be done, knowingly: a MuscleAnalysis with\n"
           "                      compute_moments writes lengths and moment arms only\n"
           "  --exact             StaticOptimization: report the exact optimum instead of the point\n"
           "                      where OpenSim's interior-point optimizer stops (muscles near a bound\n"
@@ -49,6 +50,7 @@ int hl_cmd_setup(int argc, char **argv) {
                                        {"forces-file", required_argument, NULL, 'f'},
                                        {"no-contributions", no_argument, NULL, 'C'},
                                        {"allow-unsupported", no_argument, NULL, 'U'},
+                                       {"wrap-exact", no_argument, NULL, 'w'},
                                        {"exact", no_argument, NULL, 'e'},
                                        {"so-mu", required_argument, NULL, 'u'},
                                        {NULL, 0, NULL, 0}};
@@ -64,6 +66,7 @@ int hl_cmd_setup(int argc, char **argv) {
     else if (c == 'f') o.forces_file = optarg;
     else if (c == 'C') o.contributions = 0;
     else if (c == 'U') o.allow_unsupported = 1;
+    else if (c == 'w') o.wrap_exact = 1;
     else if (c == 'e') o.so_exact = 1;
     else if (c == 'u') {
       char *end;

@@ -43,6 +43,8 @@ HL_API size_t hl_force_scratch_size(const hl_model *m);
 /* Generalized forces, added into tau[nq], of given actuator forces at the kinematics in d (after
  * hl_kin_update and hl_muscle_update): muscle tensions mus_force (nmuscle, N, may be NULL) along
  * their paths, and non-muscle actuator forces act_force (nactuator, N or N·m, may be NULL).
+ * With CoordinateCouplerConstraints the forces are folded onto the independent coordinates
+ * (Cᵀ, coupler.h): a dependent coordinate receives nothing.
  * scratch: hl_force_scratch_size(m) doubles. */
 HL_API void hl_force_generalized(const hl_model *m, double *scratch, const hl_data *d,
                                  const double *mus_force, const double *act_force, double *tau);

@@ -92,8 +92,8 @@ typedef struct hl_frame_settings {
                                    every reaction */
   const hl_groups *groups;      /* muscle groups for the group sums (copied by hl_frame_create);
                                    NULL (default): the anatomical groups of hl_groups_default */
-  int allow_unsupported;        /* 1: muscles with wrap objects take their straight-line path
-                                   instead of failing (default 0) */
+  int allow_unsupported;        /* 1: every wrap object is ignored, the paths run straight
+                                   (for comparisons only; default 0: wrapped as OpenSim 4.6) */
   int induced;                  /* induced contributions through the ground reaction: reserved,
                                    must be 0 (hl_frame_create refuses 1 with HL_ERR_UNSUPPORTED
                                    in this version) */
@@ -204,7 +204,7 @@ HL_API void hl_frame_describe(const hl_frame *w, hl_frame_result *out);
 
 /* Run one frame (m must be the workspace's model). Solver outcomes are results, not errors
  * (result.so.outcome, result.flags). Errors: HL_ERR_INVALID_ARG (NULL, another model),
- * HL_ERR_UNSUPPORTED (a muscle wraps, without allow_unsupported), HL_ERR_BAD_VALUE (a non-finite
+ * HL_ERR_BAD_VALUE (a non-finite
  * input or result; the message names it and the time), HL_ERR_SINGULAR (mass matrix). Never
  * allocates. */
 HL_API hl_status hl_frame_step(const hl_model *m, hl_frame *w, const hl_frame_input *in,

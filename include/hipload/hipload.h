@@ -16,6 +16,7 @@
  *   induced.h   induced contributions (through the ground)
  *   trial.h     one stance end to end + summary        batch.h     many trials, threads
  *   sample.h    the embedded sample                    plot.h      SVG figures
+ *   wrap.h      wrap surfaces, one segment each        coupler.h   coordinate couplers
  *
  * Thread safety: each header says; in short, models, tables and loads are shared read-only,
  * every workspace belongs to one thread at a time.
@@ -24,8 +25,10 @@
 #define HIPLOAD_HIPLOAD_H
 #include "hipload/status.h"
 #include "hipload/model.h"
+#include "hipload/coupler.h"
 #include "hipload/kin.h"
 #include "hipload/muscle.h"
+#include "hipload/wrap.h"
 #include "hipload/force.h"
 #include "hipload/table.h"
 #include "hipload/extloads.h"

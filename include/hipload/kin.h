@@ -34,17 +34,28 @@ typedef struct hl_data {
   double *body_dw;        /* 3 per body: angular acceleration in ground */
   double *body_a;         /* 3 per body: origin acceleration in ground */
 
-  /* muscle geometry (nmuscle, and model->npathpt slots for active points) */
+  /* muscle geometry (nmuscle, and npathpt + 2·npathwrap slots for active points) */
   double *mus_len;        /* nmuscle: musculotendon path length, m */
   double *mus_speed;      /* nmuscle: lengthening speed, m/s */
-  double *mus_ma;         /* nmuscle*nq: moment arm r = −∂l/∂q (m; m/m for translations) */
-  int *mus_npt;           /* nmuscle: active points (conditional points that are off skipped) */
-  int *apt_body;          /* npathpt: body of active point k of muscle i at mus_path_adr[i]+k */
-  double *apt_pos;        /* 3*npathpt: active point position in ground */
-  double *apt_local;      /* 3*npathpt: active point position in its body frame */
+  double *mus_ma;         /* nmuscle*nq: moment arm (m; m/m for translations), OpenSim's: the
+                             generalized force of a unit tension along the current path with
+                             wrap tangent points held on their bodies (r = −∂l/∂q when nothing
+                             wraps); with couplers, r_ind + f'·r_dep and, for a dependent
+                             coordinate, that / f' (include/hipload/coupler.h) */
+  int *mus_npt;           /* nmuscle: active points (conditional points that are off skipped;
+                             a wrapping segment adds its two tangent points) */
+  int *apt_body;          /* slots: body of active point k of muscle i at mus_apt_adr[i]+k */
+  double *apt_pos;        /* 3 per slot: active point position in ground */
+  double *apt_local;      /* 3 per slot: active point position in its body frame */
 
   double *scratch;        /* scratch for the kinematics routines, sized by hl_kin_create */
   size_t nscratch;
+
+  /* wrapped paths (lib/kin/muscle_path.c) */
+  int *mus_apt_adr;       /* nmuscle: slot of muscle i's first active point */
+  int *apt_wrap;          /* slots: the path wrap (index into the model's pw_*) whose tangent
+                             point the slot holds, -1 for a path point */
+  unsigned *mus_wrap_events; /* nmuscle: HL_WRAPEV_* (hipload/wrap.h) of the last update */
   struct hl__kin_data *priv; /* the library's own tables, set by hl_kin_create: an hl_data made
                               any other way (priv NULL) is refused with HL_ERR_INVALID_ARG */
 } hl_data;

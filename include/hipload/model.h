@@ -101,7 +101,7 @@ struct hl_model {
   int nlimit;     /* CoordinateLimitForce elements */
   int npathpt;    /* path points of all muscles */
   int nfunc;      /* functions in func[] */
-  int nwrap;      /* wrap objects (parsed, not yet used) */
+  int nwrap;      /* wrap objects (WrapCylinder, WrapSphere, WrapEllipsoid, WrapTorus) */
 
   char name[128];       /* model name from the file */
   double gravity[3];    /* gravity in ground, m/s² */
@@ -159,7 +159,7 @@ struct hl_model {
   double *mus_max_control;
   int *mus_path_adr;      /* first path point of the muscle in the pathpt arrays */
   int *mus_path_num;      /* number of path points (fixed, conditional, moving) */
-  int *mus_has_wrap;      /* 1 when the path names a wrap object (unsupported for now) */
+  int *mus_has_wrap;      /* 1 when the path has PathWraps (mus_wrap_num > 0) */
 
   /* path points (npathpt) */
   int *pt_body;           /* body the point is fixed in */
@@ -190,7 +190,7 @@ struct hl_model {
   double *lim_param;      /* 7 per element: upper_stiffness, upper_limit, lower_stiffness,
                              lower_limit, damping, transition, (unused) — SI (rad, N·m/rad) */
 
-  /* wrap objects (nwrap), parsed only */
+  /* wrap objects (nwrap): name and body; their geometry is in the wrapping block below */
   char (*wrap_name)[HL_NAME_MAX];
   int *wrap_body;
 
@@ -203,8 +203,45 @@ struct hl_model {
   int nforce_skipped;     /* ForceSet elements that are neither muscles, Coordinate/Point/
                              TorqueActuators nor CoordinateLimitForces (Ligament, PrescribedForce,
                              SpringGeneralizedForce, ...); also disabled muscles/actuators */
-  int nconstraint;        /* constraints in the ConstraintSet (e.g. CoordinateCouplerConstraint),
-                             not enforced by hipload */
+  int nconstraint;        /* enforced constraints in the ConstraintSet; the ncoupler
+                             CoordinateCouplerConstraints among them are enforced by hipload,
+                             the others are not */
+
+  /* ---- muscle wrapping (lib/kin/wrap.c, lib/kin/muscle_path.c) and coordinate couplers
+   * (lib/model/coupler.c). Arrays may be NULL in hand-built models when their count is 0. */
+  /* wrap objects (nwrap), as OpenSim's WrapObject: a surface fixed in body wrap_body */
+  int *wrap_type;         /* hl_wrap_type */
+  int *wrap_active;       /* 0: OpenSim's active=false, every PathWrap naming it does nothing */
+  double *wrap_R;         /* 9 per object: the wrap frame's axes in the body (columns), from
+                             xyz_body_rotation (body-fixed X-Y-Z); v_body = R v_wrap + p */
+  double *wrap_p;         /* 3 per object: the wrap frame's origin in the body (translation), m */
+  int *wrap_quad_axis;    /* quadrant: constrained axis 0, 1, 2 (x, y, z); -1 for "all" */
+  int *wrap_quad_sign;    /* quadrant: +1 or -1; 0 for "all" */
+  double *wrap_dim;       /* 3 per object, m: cylinder {radius, length, 0}, sphere {radius, 0, 0},
+                             ellipsoid {a, b, c} (semi-axes), torus {inner_radius, outer_radius, 0} */
+  /* path wraps (npathwrap): each muscle's PathWrapSet (or MuscleWrapSet) in file order */
+  int npathwrap;
+  int *mus_wrap_adr;      /* nmuscle: first entry of the muscle */
+  int *mus_wrap_num;      /* nmuscle: entries of the muscle */
+  int *pw_wrap;           /* wrap object */
+  int *pw_method;         /* hl_wrap_method (OpenSim uses it for ellipsoids only) */
+  int *pw_range;          /* 2 per entry: first and last index (0-based, into the muscle's path
+                             points, active or not) of the span the wrap may act on: OpenSim's
+                             1-based `range`, values < 1 meaning the first / last point */
+  int wrap_mode;          /* hl_wrap_mode; HL_WRAP_OPENSIM unless changed after loading */
+  /* CoordinateCouplerConstraints (ncoupler, the enforced ones): q_dep = f(q_ind) */
+  int ncoupler;
+  char (*cpl_name)[HL_NAME_MAX];
+  int *cpl_dep;           /* dependent coordinate */
+  int *cpl_ind;           /* independent coordinate */
+  int *cpl_func;          /* f, with the constraint's scale_factor applied */
+  int *coord_coupler;     /* ncoord: the coupler whose dependent coordinate this is, else -1 */
+  int *coord_coupled;     /* ncoord: 1 when OpenSim's motion type is Coupled: driven only through
+                             functions other than ±identity; such values are never converted
+                             from degrees (OpenSim writes them in radians in degree files) */
+  int assemble_clamps;    /* 1 when the ConstraintSet is not empty: OpenSim's AnalyzeTool then
+                             assembles every frame, which holds clamped coordinates to their
+                             ranges (hl_model_assemble) */
   int nnote;              /* notes: each element the loader left out or could not model as
                              OpenSim does, by name (hl_model_note) */
   struct hl_model_note *note;
@@ -236,6 +273,34 @@ typedef struct hl_model_note {
                              removes the note with it) */
   char file[256];         /* the model or force-set file it was read from */
 } hl_model_note;
+
+/* Wrap surfaces (wrap_type). */
+typedef enum hl_wrap_type {
+  HL_WRAP_CYLINDER = 0,
+  HL_WRAP_SPHERE,
+  HL_WRAP_ELLIPSOID,
+  HL_WRAP_TORUS
+} hl_wrap_type;
+
+/* PathWrap method (pw_method): how an ellipsoid picks its wrapping plane. */
+typedef enum hl_wrap_method {
+  HL_WRAP_HYBRID = 0,
+  HL_WRAP_MIDPOINT,
+  HL_WRAP_AXIAL
+} hl_wrap_method;
+
+/* How wrapped paths are formed (wrap_mode; docs/wrapping.md compares the two):
+ *  HL_WRAP_OPENSIM  OpenSim 4.6's algorithms as they are: a path with one PathWrap places a
+ *                   cylinder's tangent points with its heuristic (not a geodesic), paths with
+ *                   several stop their passes at 0.5 mm; the tangent points are frozen on the
+ *                   wrap body for moment arms (Jᵀ of the unit tension), as MomentArmSolver.
+ *  HL_WRAP_EXACT    cylinders: the exact shortest path (closed form); its moment arms equal
+ *                   −dL/dq. Spheres are exact in both modes; ellipsoids and tori keep
+ *                   OpenSim's construction. */
+typedef enum hl_wrap_mode {
+  HL_WRAP_OPENSIM = 0,
+  HL_WRAP_EXACT
+} hl_wrap_mode;
 
 typedef enum hl_muscle_type {
   HL_MUSCLE_THELEN2003 = 0,
@@ -307,6 +372,13 @@ HL_API hl_status hl_model_check_supported(const hl_model *m, hl_error *err);
 /* Number of notes of the given kind. */
 HL_API int hl_model_note_count(const hl_model *m, hl_note_kind kind);
 
+/* OpenSim's AnalyzeTool assembly of one frame, in place (coupler.h): clamped coordinates outside
+ * their range are set to the nearer bound (when model->assemble_clamps), then every coupler's
+ * dependent coordinate and, when qd / qdd are not NULL, its speed and acceleration are set from
+ * its coupler. Locked coordinates are left as they are. Returns how many coordinates were
+ * clamped (0 when m or q is NULL). Never allocates. */
+HL_API int hl_model_assemble(const hl_model *m, double *q, double *qd, double *qdd);
+
 /* Is body `b` in the subtree rooted at body `root` (root included)? */
 HL_API int hl_model_in_subtree(const hl_model *m, int b, int root);
 
@@ -336,8 +408,10 @@ HL_API hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_err
  * Ground is not scaled (OpenSim has no scale factors for it): frames, path points and actuator
  * points fixed in ground stay, and so do the translational axes of joints whose parent is
  * ground. Untouched as well: gravity, coordinate ranges and defaults, conditional path point
- * ranges, reserve optimal forces, control bounds. Wrap objects are not modelled by hipload
- * (above), so nothing of them is scaled.
+ * ranges, reserve optimal forces, control bounds.
+ *  - wrap objects fixed in a body: their origin × s_L and every dimension × s_L (radius, length,
+ *    semi-axes, torus radii), what OpenSim's WrapObject::scale and the shapes' extendScale give
+ *    for one factor on every axis.
  *
  * With s_L = s_M = 1 the model is unchanged bit for bit.
  *

@@ -8,10 +8,15 @@
  *  2. when lowpass_hz > 0: the rows are padded by n/2 samples at each end (reflected and negated,
  *     time too), resampled at the smallest time step when the steps are not uniform (quintic
  *     spline), and low-pass filtered (hl_lowpass_filtfilt) — the padded rows stay, as in OpenSim;
- *  3. degrees → radians for rotational coordinates;
+ *  3. degrees → radians for rotational coordinates (not for Coupled ones: OpenSim writes those in
+ *     radians even in degree files);
  *  4. a quintic GCV spline per coordinate gives q, q̇ and q̈ (HL_MOTION_ACC_QSPLINE, the ID tool) —
  *     or q̈ as the derivative of a quintic spline through the spline's q̇ sampled at every row
  *     (HL_MOTION_ACC_SPEEDSPLINE, AnalyzeTool + StaticOptimization);
+ *  6. (assemble = 1, the default) every frame is assembled as OpenSim's AnalyzeTool does
+ *     (hl_model_assemble, include/hipload/coupler.h): clamped coordinates held to their ranges
+ *     when the model has constraints, coupled dependent coordinates set from their couplers;
+ *     InverseDynamicsTool does not assemble (assemble = 0);
  *  5. frames are the (processed) rows from the last row at or before max(t0, first time) to the last
  *     row at or before min(t1, last time) (OpenSim's Storage::findIndex): the first, every row
  *     whose index in the whole file is a multiple of step_interval, and the last — the rows
@@ -44,6 +49,7 @@ typedef struct hl_motion_settings {
                            header does not say. */
   int step_interval;    /* use every k-th row (default 1) */
   hl_motion_acc acc;    /* acceleration method (default HL_MOTION_ACC_QSPLINE) */
+  int assemble;         /* 1 (default): assemble every frame as AnalyzeTool (step 6); 0: as read */
 } hl_motion_settings;
 
 HL_API void hl_motion_settings_defaults(hl_motion_settings *s);
@@ -59,6 +65,9 @@ typedef struct hl_motion {
   int *missing;     /* nmissing coordinate indices */
   int in_degrees;   /* 1 when the file was read as degrees */
   int nrow_processed; /* rows after padding/resampling (= file rows when not filtered) */
+  int nclamped;       /* assembly: values held to a clamped coordinate's range (frames × coords) */
+  int clamp_first;    /* the first such coordinate, -1 when none */
+  double clamp_worst; /* the largest distance moved, rad or m */
 } hl_motion;
 
 /* Build the motion. Errors: HL_ERR_INVALID_ARG (NULL, step_interval < 1), HL_ERR_RANGE (fewer than

@@ -20,11 +20,12 @@ extern "C" {
 /* Thread safety: every function only reads the model and writes the workspace or the outputs it
  * is given. */
 
-/* Muscle lengths, lengthening speeds, moment arms and active path points at the state last
- * passed to hl_kin_update (speeds need qd), into d. Never allocates. Muscles that wrap return
- * HL_ERR_UNSUPPORTED (with the muscle named in err) unless allow_unsupported is set, in which
- * case their geometry ignores the wrap object. Errors also: HL_ERR_INVALID_ARG (NULL, a
- * workspace of another model, no state yet). */
+/* Muscle lengths, lengthening speeds, moment arms and active path points (wrap tangent points
+ * included) at the state last passed to hl_kin_update (speeds need qd), into d, with the model's
+ * wrap objects and couplers as OpenSim 4.6 treats them (docs/wrapping.md). Never allocates.
+ * allow_unsupported = 1 ignores every wrap object (the paths run straight): kept for
+ * comparisons only. Errors: HL_ERR_INVALID_ARG (NULL, a workspace of another model, no state
+ * yet). */
 HL_API hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported, hl_error *err);
 
 /* Does muscle i's current path (active points in d) cross joint j (one point in the child's

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "force_internal.h"
+#include "hipload/coupler.h"
 #include "kin_internal.h"
 
 /* Simbody's smooth step (10x³ − 15x⁴ + 6x⁵) from y0 at x0 to y1 at x1. */
@@ -116,13 +117,16 @@ void hl_force_generalized(const hl_model *m, double *scratch, const hl_data *d,
   double *J3 = scratch, *col = scratch + 3 * (size_t)nq;
   const hl__kin_data *kd = hl__kin_c(d);
   /* a muscle's moment arms are zero outside its own coordinate list (kin_internal.h) */
+  const int *dep = m->ncoupler > 0 ? m->coord_coupler : NULL;
   for (int k = 0; k < m->nmuscle && mus_force; k++) {
     const int *cols = kd->mus_cols + kd->mus_cols_adr[k];
     const double *ma = d->mus_ma + (size_t)k * nq;
-    for (int s = 0; s < kd->mus_cols_num[k]; s++) tau[cols[s]] += ma[cols[s]] * mus_force[k];
+    for (int s = 0; s < kd->mus_cols_num[k]; s++) /* moment arms are folded (coupler.h) */
+      if (!dep || dep[cols[s]] < 0) tau[cols[s]] += ma[cols[s]] * mus_force[k];
   }
   for (int a = 0; a < m->nactuator && act_force; a++) {
     hl__force_actuator_column(m, d, a, NULL, 0, J3, col);
+    if (dep) hl_coupler_fold(m, d->q, col);
     for (int i = 0; i < nq; i++) tau[i] += col[i] * act_force[a];
   }
 }

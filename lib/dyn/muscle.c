@@ -94,11 +94,7 @@ double hl_muscle_thelen_fv(double vnorm, double af, double flen) {
 
 /* ------------------------------------------------------- quintic Bézier curves (Millard) */
 
-typedef struct bez_curve {
-  int nseg;
-  double px[5][6], py[5][6];
-  double xlo, xhi, ylo, yhi, slo, shi; /* linear extension outside [xlo, xhi] */
-} bez_curve;
+typedef hl__bez bez_curve;
 
 /* A C-shaped corner from (x0,y0) with slope s0 to (x1,y1) with slope s1: the two tangent lines
  * meet at (xc,yc); the inner control points sit a fraction `c` of the way towards it, doubled. */
@@ -128,12 +124,15 @@ static double bez_du(const double *p, double u) {
                 u2 * u2 * (p[5] - p[4]));
 }
 
-/* u in [0,1] with x(u) = x: Newton safeguarded by bisection (x(u) is monotone for corners). */
-static double bez_solve_u(const double *px, double x) {
-  double lo = 0.0, hi = 1.0;
-  double u = (x - px[0]) / (px[5] - px[0]);
-  if (!(u > 0.0)) u = 0.0;
-  if (u > 1.0) u = 1.0;
+/* u in [0,1] with x(u) = x: Newton safeguarded by bisection (x(u) is monotone for corners),
+ * from inside the eighth of [0, 1] whose tabulated x values bracket x. */
+static double bez_solve_u(const double *px, const double *xt, double x) {
+  int j = 0;
+  while (j < 7 && x > xt[j + 1]) j++;
+  double lo = j / 8.0, hi = (j + 1) / 8.0, dx = xt[j + 1] - xt[j];
+  double u = lo + (dx > 0.0 ? (x - xt[j]) / dx : 0.5) * 0.125;
+  if (!(u > lo)) u = lo;
+  if (u > hi) u = hi;
   for (int it = 0; it < 100; it++) {
     double f = bez_val(px, u) - x;
     if (f == 0.0) break;
@@ -147,12 +146,17 @@ static double bez_solve_u(const double *px, double x) {
   return u;
 }
 
+static void bez_tabulate(bez_curve *c) {
+  for (int k = 0; k < c->nseg; k++)
+    for (int j = 0; j <= 8; j++) c->xt[k][j] = j == 0 ? c->px[k][0] : j == 8 ? c->px[k][5] : bez_val(c->px[k], j / 8.0);
+}
+
 static double bez_eval(const bez_curve *c, double x, double *dydx) {
   if (x <= c->xlo) { if (dydx) *dydx = c->slo; return c->ylo + c->slo * (x - c->xlo); }
   if (x >= c->xhi) { if (dydx) *dydx = c->shi; return c->yhi + c->shi * (x - c->xhi); }
   int k = 0;
   while (k < c->nseg - 1 && x > c->px[k][5]) k++;
-  double u = bez_solve_u(c->px[k], x);
+  double u = bez_solve_u(c->px[k], c->xt[k], x);
   if (dydx) *dydx = bez_du(c->py[k], u) / bez_du(c->px[k], u);
   return bez_val(c->py[k], u);
 }
@@ -191,6 +195,7 @@ static void millard_fl_curve(const double *curve, bez_curve *c) {
   bez_corner(x2, 1.0, 0.0, x23, y23, s23, cv, c->px[3], c->py[3]);
   bez_corner(x23, y23, s23, x3, ylow, 0.0, cv, c->px[4], c->py[4]);
   c->xlo = x0; c->xhi = x3; c->ylo = ylow; c->yhi = ylow; c->slo = 0.0; c->shi = 0.0;
+  bez_tabulate(c);
 }
 
 /* ForceVelocityCurve (SmoothSegmentedFunctionFactory::createFiberForceVelocityCurve). */
@@ -214,6 +219,7 @@ static void millard_fv_curve(const double *curve, bez_curve *c) {
   bez_corner(0.0, 1.0, siso, 0.9, yne, sne, ke, c->px[2], c->py[2]);
   bez_corner(0.9, yne, sne, 1.0, fmax, se, ke, c->px[3], c->py[3]);
   c->xlo = -1.0; c->xhi = 1.0; c->ylo = 0.0; c->yhi = fmax; c->slo = sc; c->shi = se;
+  bez_tabulate(c);
 }
 
 double hl_muscle_millard_active_fl(const double *curve, double lnorm) {
@@ -304,6 +310,11 @@ void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c) {
   c->h2 = c->h * c->h;
   c->lts = m->mus_lts[i];
   c->f0 = m->mus_f0[i];
+  if (type == HL_MUSCLE_MILLARD2012) {
+    c->millard = 1;
+    millard_fl_curve(cv, &c->fl);
+    millard_fv_curve(cv, &c->fv);
+  }
   if (type == HL_MUSCLE_THELEN2003) {
     c->fl_inv_k = 1.0 / par(cv, 0, 0.45);
     double af = par(cv, 2, 0.25), flen = par(cv, 3, 1.4), thr = par(cv, 7, 0.95);
@@ -411,11 +422,17 @@ static FPA_INLINE double fpa_impl(const hl_model *m, int i, const hl__mus_const 
     if (alpha) *alpha = penn_angle_of(pc, sphi);
     return 0.0;
   }
-  bez_curve c;
-  millard_fl_curve(cv, &c);
-  double fal = bez_eval(&c, ln, NULL);
-  millard_fv_curve(cv, &c);
-  double fv = bez_eval(&c, vn, NULL);
+  double fal, fv;
+  if (pc->millard) { /* the curves built once (hl__muscle_const) */
+    fal = bez_eval(&pc->fl, ln, NULL);
+    fv = bez_eval(&pc->fv, vn, NULL);
+  } else {
+    bez_curve c;
+    millard_fl_curve(cv, &c);
+    fal = bez_eval(&c, ln, NULL);
+    millard_fv_curve(cv, &c);
+    fv = bez_eval(&c, vn, NULL);
+  }
   return f0 * fal * fv * cn;
 }
 

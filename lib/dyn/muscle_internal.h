@@ -9,6 +9,16 @@
 
 #include "hipload/model.h"
 
+/* A Millard curve (lib/dyn/muscle.c): up to 5 quintic Bézier segments with their control points,
+ * the linear extensions outside [xlo, xhi], and each segment's x at u = j/8 (j = 0..8), where
+ * the inversion x(u) = x starts. */
+typedef struct hl__bez {
+  int nseg;
+  double px[5][6], py[5][6];
+  double xlo, xhi, ylo, yhi, slo, shi;
+  double xt[5][9];
+} hl__bez;
+
 /* Per-muscle constants of the force per unit activation (lib/dyn/muscle.c), computed once from the
  * model so that a frame does no trigonometry on them: OpenSim's fixed-width pennation model. */
 typedef struct hl__mus_const {
@@ -31,6 +41,9 @@ typedef struct hl__mus_const {
    * h², and the model's l_TS and F0 copied here */
   int thelen_fast;
   double h2, lts, f0;
+  /* Millard2012: its active force-length and force-velocity curves, built once */
+  int millard;
+  hl__bez fl, fv;
 } hl__mus_const;
 
 void hl__muscle_const(const hl_model *m, int i, hl__mus_const *c);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hipload/coupler.h"
 #include "hipload/invdyn.h"
 #include "hipload/force.h"
 #include "jr_internal.h"
@@ -62,8 +63,9 @@ hl_status hl_jr_create(const hl_model *m, hl_jr **out, hl_error *err) {
     hl_jr_free(jr);
     return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory (joint reaction)");
   }
-  for (int i = 0; i < nq; i++)
-    if (!m->coord_locked[i]) jr->free_idx[jr->nfree++] = i;
+  for (int i = 0; i < nq; i++) /* a coupler's dependent coordinate follows its independent one */
+    if (!m->coord_locked[i] && !(m->coord_coupler && m->coord_coupler[i] >= 0))
+      jr->free_idx[jr->nfree++] = i;
   *out = jr;
   return HL_OK;
 }
@@ -152,14 +154,25 @@ hl_status hl_jr_forward_accel(const hl_model *m, hl_jr *jr, hl_data *d, const do
   /* h = ID with zero acceleration (gravity, velocity products, external loads). Same q and q̇:
    * the kinematics only redo the q̈ part. */
   memset(jr->qdd0, 0, sizeof(double) * (size_t)nq);
+  /* with couplers, q̈_dep = f'' q̇_ind² at q̈_ind = 0: h then holds its inertial part too */
+  if (m->ncoupler > 0) hl_coupler_accel(m, d->q, d->qd, jr->qdd0);
   hl_status st = hl_kin_update(m, d, d->q, d->qd, jr->qdd0, err);
   if (st) return hl_error_set(err, st, NULL, 0, "kinematics failed in forward dynamics");
   st = hl_invdyn_frame(m, jr->id, d, ext, jr->h, NULL, NULL, err);
   if (st) return st;
   memset(jr->tau, 0, sizeof(double) * (size_t)nq);
-  hl_force_generalized(m, jr->J3, d, mus_force, act_force, jr->tau);
-  hl_force_passive(m, d->q, d->qd, jr->tau);
   hl__mass_matrix(m, d, jr->M, jr->Jc);
+  if (m->ncoupler > 0) { /* on the independent coordinates: Cᵀ(τ − h) and Cᵀ M C */
+    hl_force_passive(m, d->q, d->qd, jr->tau);
+    for (int i = 0; i < nq; i++) jr->tau[i] -= jr->h[i];
+    hl_coupler_fold(m, d->q, jr->tau);
+    hl_coupler_fold_matrix(m, d->q, jr->M);
+    memset(jr->h, 0, sizeof(double) * (size_t)nq);
+    hl_force_generalized(m, jr->J3, d, mus_force, act_force, jr->tau); /* folded */
+  } else {
+    hl_force_generalized(m, jr->J3, d, mus_force, act_force, jr->tau);
+    hl_force_passive(m, d->q, d->qd, jr->tau);
+  }
   for (int a = 0; a < nf; a++) {
     int i = jr->free_idx[a];
     jr->rhs[a] = jr->tau[i] - jr->h[i];
@@ -167,8 +180,9 @@ hl_status hl_jr_forward_accel(const hl_model *m, hl_jr *jr, hl_data *d, const do
   }
   if (!spd_solve(jr->Mr, nf, jr->rhs))
     return hl_error_set(err, HL_ERR_SINGULAR, NULL, 0, "mass matrix is not positive definite");
-  memset(qdd, 0, sizeof(double) * (size_t)nq);
+  memcpy(qdd, jr->qdd0, sizeof(double) * (size_t)nq);
   for (int a = 0; a < nf; a++) qdd[jr->free_idx[a]] = jr->rhs[a];
+  if (m->ncoupler > 0) hl_coupler_accel(m, d->q, d->qd, qdd);
   /* d is left at the accelerations returned (the ones hl_jr_compute needs next), not at q̈ = 0:
    * same q and q̇, so only the q̈ part is redone */
   st = hl_kin_update(m, d, d->q, d->qd, qdd, err);
@@ -178,7 +192,7 @@ hl_status hl_jr_forward_accel(const hl_model *m, hl_jr *jr, hl_data *d, const do
 
 int hl_muscle_crosses(const hl_model *m, const hl_data *d, int i, int joint) {
   int root = m->jnt_child[joint];
-  int adr = m->mus_path_adr[i], n = d->mus_npt[i];
+  int adr = d->mus_apt_adr[i], n = d->mus_npt[i];
   for (int k = 0; k + 1 < n; k++) {
     int a = hl_model_in_subtree(m, d->apt_body[adr + k], root);
     int b = hl_model_in_subtree(m, d->apt_body[adr + k + 1], root);
@@ -264,7 +278,7 @@ static void muscle_part(const hl_model *m, const hl_data *d, const hl__jr_site *
   for (int k = 0; k < m->nmuscle && (mus_force || contrib); k++) {
     double fk[3] = {0, 0, 0}, mk[3] = {0, 0, 0};
     double T = mus_force ? mus_force[k] : 0;
-    int adr = m->mus_path_adr[k], n = d->mus_npt[k];
+    int adr = d->mus_apt_adr[k], n = d->mus_npt[k];
     for (int i = 0; i + 1 < n; i++) {
       int a = s->in_sub[d->apt_body[adr + i]], b = s->in_sub[d->apt_body[adr + i + 1]];
       if (a == b) continue;

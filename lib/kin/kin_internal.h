@@ -15,6 +15,18 @@
 #include "hipload/kin.h"
 #include "hipload/model.h"
 
+/* One point of a muscle's current path: a path point or a wrap tangent point. */
+typedef struct hl__path_ent {
+  int body;             /* body it is fixed in */
+  int src;              /* model path point, -1 for a tangent point */
+  int pw;               /* path wrap entry of a tangent point, -1 otherwise */
+  int obj;              /* wrap object of a tangent point, -1 otherwise */
+  double loc[3];        /* in its body */
+  double off[3];        /* R_GB loc: from the body origin, in ground */
+  double pos[3];        /* in ground */
+  double wlen;          /* second tangent point: the length over the surface from the first */
+} hl__path_ent;
+
 typedef struct hl__kin_data {
   hl_data pub;          /* the public part handed out by hl_data_create (pub.priv = this) */
   int nbody;            /* model sizes at creation, checked on every call */
@@ -41,7 +53,15 @@ typedef struct hl__kin_data {
    * them here and copies them into the dense row), so a reader going through the muscles in
    * order (static optimization) loads one contiguous array. */
   double *mus_ma_c;
-  int *apt_src;         /* npathpt: model path point behind active slot k (same slots as apt_*) */
+  int *apt_src;         /* slots: model path point behind active slot k (same slots as apt_*),
+                           -1 for a wrap tangent point */
+  /* A muscle's current path while its wraps are applied (lib/kin/muscle_path.c), path_cap
+   * entries (the most points and tangent points of any muscle), and its PathWraps' order and
+   * results. */
+  struct hl__path_ent *path;
+  int path_cap;
+  int *wrap_order, *wrap_result;
+  int nslot;            /* npathpt + 2·npathwrap of the model at creation */
   /* Accelerations are linear in q̈: body_dw = dw0 + J_ω q̈, body_a = a0 + J_v q̈, with dw0/a0 the
    * velocity-product (bias) part of the last update with q̇. hl_kin_update always forms them this
    * way, so when q and q̇ are bitwise those of the last update only the q̈ part is redone, with

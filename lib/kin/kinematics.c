@@ -101,6 +101,17 @@ static int is_ancestor_or_self(const hl_model *m, int a, int b) {
   return 0;
 }
 
+/* Body of muscle i's path element e: its path points first, then its wrap objects' bodies (a
+ * tangent point is fixed in the wrap object's body). -1 when e is past the end or invalid. */
+static int path_body(const hl_model *m, int i, int e) {
+  int adr = m->mus_path_adr[i], num = m->mus_path_num[i];
+  if (e < num) return adr + e < m->npathpt ? m->pt_body[adr + e] : -1;
+  e -= num;
+  if (!m->mus_wrap_num || e >= m->mus_wrap_num[i]) return -1;
+  int w = m->pw_wrap[m->mus_wrap_adr[i] + e];
+  return w >= 0 && w < m->nwrap ? m->wrap_body[w] : -1;
+}
+
 /* Fill k->mus_cols (see kin_internal.h). Needs k->body_cols. Returns 0 when out of memory. */
 static int muscle_cols(const hl_model *m, hl__kin_data *k) {
   const int nq = m->ncoord;
@@ -125,28 +136,37 @@ static int muscle_cols(const hl_model *m, hl__kin_data *k) {
   }
   for (int i = 0; i < m->nmuscle; i++) {
     int adr = m->mus_path_adr[i], num = m->mus_path_num[i], n = 0;
+    int nel = num + (m->mus_wrap_num ? m->mus_wrap_num[i] : 0);
     int *list = k->mus_cols + (size_t)i * nq;
     k->mus_cols_adr[i] = i * nq;
-    for (int p = adr; p < adr + num && p < m->npathpt; p++) {
-      int b = m->pt_body[p];
-      if (p < 0 || b < 0 || b >= m->nbody) continue;
+    for (int e = 0; e < nel; e++) {
+      int b = path_body(m, i, e);
+      if (b < 0 || b >= m->nbody) continue;
       for (int s = 0; s < k->body_cols_num[b]; s++) {
         int c = k->body_cols[k->body_cols_adr[b] + s], rigid = users[c] == 1;
         int child = rigid ? m->jnt_child[joint[c]] : -1;
-        for (int p2 = adr; rigid && p2 < adr + num && p2 < m->npathpt; p2++) {
-          int b2 = m->pt_body[p2];
+        for (int e2 = 0; rigid && e2 < nel; e2++) {
+          int b2 = path_body(m, i, e2), p2 = adr + e2;
           if (b2 >= 0 && b2 < m->nbody && !is_ancestor_or_self(m, child, b2)) rigid = 0;
-          if (m->pt_type[p2] == 2)
+          if (e2 < num && p2 < m->npathpt && m->pt_type[p2] == 2)
             for (int a = 0; a < 3; a++) rigid &= m->pt_move_coord[3 * p2 + a] != c;
         }
         if (!rigid) add_col(list, &n, c);
       }
-      if (m->pt_type[p] == 2)
+      int p = adr + e;
+      if (e < num && p < m->npathpt && m->pt_type[p] == 2)
         for (int a = 0; a < 3; a++) {
           int c = m->pt_move_coord[3 * p + a];
           if (c >= 0 && c < nq) add_col(list, &n, c);
         }
     }
+    /* a coupler folds its dependent coordinate's moment arm into its independent one */
+    for (int cp = 0; cp < m->ncoupler; cp++)
+      for (int s = 0; s < n; s++)
+        if (list[s] == m->cpl_dep[cp]) {
+          add_col(list, &n, m->cpl_ind[cp]);
+          break;
+        }
     k->mus_cols_num[i] = n;
   }
   free(users);
@@ -166,10 +186,14 @@ static hl_data *data_create(const hl_model *m) {
   hl_data *d = &k->pub;
   d->priv = k;
   size_t nq = (size_t)m->ncoord, nb = (size_t)m->nbody, nm = (size_t)m->nmuscle;
-  size_t np = (size_t)m->npathpt;
-  int maxpt = 2;
-  for (int i = 0; i < m->nmuscle; i++)
-    if (m->mus_path_num[i] > maxpt) maxpt = m->mus_path_num[i];
+  int maxpt = 2, maxw = 1, nslot = 0;
+  for (int i = 0; i < m->nmuscle; i++) {
+    int nw = m->mus_wrap_num ? m->mus_wrap_num[i] : 0;
+    if (m->mus_path_num[i] + 2 * nw > maxpt) maxpt = m->mus_path_num[i] + 2 * nw;
+    if (nw > maxw) maxw = nw;
+    nslot += m->mus_path_num[i] + 2 * nw;
+  }
+  size_t np = (size_t)nslot;
 
   d->nq = m->ncoord;
   k->nbody = m->nbody;
@@ -192,8 +216,8 @@ static hl_data *data_create(const hl_model *m) {
   d->apt_body = zalloc(np, sizeof(int));
   d->apt_pos = zalloc(3 * np, sizeof(double));
   d->apt_local = zalloc(3 * np, sizeof(double));
-  /* muscle_path.c: per active point w_k, offset from its body origin, local velocity and local
-   * derivative (3 each); per segment the unit direction (3) */
+  /* muscle_path.c: per active point (path points and tangent points) w_k, offset from its body
+   * origin, local velocity and local derivative (3 each); per segment the unit direction (3) */
   d->nscratch = 15 * (size_t)maxpt;
   d->scratch = zalloc(d->nscratch, sizeof(double));
   k->body_cols = zalloc(nb * (nq ? nq : 1), sizeof(int));
@@ -206,11 +230,20 @@ static hl_data *data_create(const hl_model *m) {
   k->mus_cols_adr = zalloc(nm, sizeof(int));
   k->mus_cols_num = zalloc(nm, sizeof(int));
   k->mus_ma_c = zalloc(nm * (nq ? nq : 1), sizeof(double)); /* at most nq per muscle */
+  d->mus_apt_adr = zalloc(nm, sizeof(int));
+  d->apt_wrap = zalloc(np, sizeof(int));
+  d->mus_wrap_events = zalloc(nm, sizeof(unsigned));
+  k->path = zalloc((size_t)maxpt, sizeof *k->path);
+  k->path_cap = maxpt;
+  k->wrap_order = zalloc((size_t)maxw, sizeof(int));
+  k->wrap_result = zalloc((size_t)maxw, sizeof(int));
+  k->nslot = nslot;
   if (!d->q || !d->qd || !d->qdd || !d->body_R || !d->body_p || !d->body_J || !d->body_w ||
       !d->body_v || !d->body_dw || !d->body_a || !d->mus_len || !d->mus_speed || !d->mus_ma ||
       !d->mus_npt || !d->apt_body || !d->apt_pos || !d->apt_local || !d->scratch ||
       !k->body_cols || !k->body_cols_adr || !k->body_cols_num || !k->apt_src || !k->body_dw0 || !k->body_a0 || !k->mus_cols ||
-      !k->mus_cols_adr || !k->mus_cols_num || !k->mus_ma_c) {
+      !k->mus_cols_adr || !k->mus_cols_num || !k->mus_ma_c || !d->mus_apt_adr || !d->apt_wrap ||
+      !d->mus_wrap_events || !k->path || !k->wrap_order || !k->wrap_result) {
     hl_kin_free(d);
     return NULL;
   }
@@ -232,6 +265,10 @@ static hl_data *data_create(const hl_model *m) {
       }
     }
     k->body_cols_num[b] = n;
+  }
+  for (int i = 0, at = 0; i < m->nmuscle; i++) {
+    d->mus_apt_adr[i] = at;
+    at += m->mus_path_num[i] + 2 * (m->mus_wrap_num ? m->mus_wrap_num[i] : 0);
   }
   if (!muscle_cols(m, k)) {
     hl_kin_free(d);
@@ -284,6 +321,12 @@ void hl_kin_free(hl_data *d) {
   free(k->mus_cols_adr);
   free(k->mus_cols_num);
   free(k->mus_ma_c);
+  free(d->mus_apt_adr);
+  free(d->apt_wrap);
+  free(d->mus_wrap_events);
+  free(k->path);
+  free(k->wrap_order);
+  free(k->wrap_result);
   free(k);
 }
 

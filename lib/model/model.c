@@ -15,7 +15,7 @@
 typedef struct model_priv {
   hl_model pub;
   int cap_body, cap_joint, cap_coord, cap_muscle, cap_pathpt, cap_act, cap_limit, cap_wrap;
-  int cap_func, cap_func_data, cap_note;
+  int cap_func, cap_func_data, cap_note, cap_pathwrap, cap_coupler;
 } model_priv;
 
 void hl__copy_name(char *dst, const char *src) {
@@ -98,12 +98,13 @@ int hl__model_add_coord(hl_model *m, const char *name) {
     int old = p->cap_coord, cap = next_cap(old, i + 1);
     if (GROW(coord_name, 1) || GROW(coord_joint, 1) || GROW(coord_rotational, 1) ||
         GROW(coord_range, 2) || GROW(coord_default, 1) || GROW(coord_locked, 1) ||
-        GROW(coord_clamped, 1))
+        GROW(coord_clamped, 1) || GROW(coord_coupler, 1) || GROW(coord_coupled, 1))
       return -1;
     p->cap_coord = cap;
   }
   hl__copy_name(m->coord_name[i], name);
   m->coord_joint[i] = -1;
+  m->coord_coupler[i] = -1;
   m->ncoord++;
   return i;
 }
@@ -116,12 +117,14 @@ int hl__model_add_muscle(hl_model *m, const char *name) {
     if (GROW(mus_name, 1) || GROW(mus_type, 1) || GROW(mus_f0, 1) || GROW(mus_lopt, 1) ||
         GROW(mus_lts, 1) || GROW(mus_alpha0, 1) || GROW(mus_vmax, 1) ||
         GROW(mus_curve, HL_MUS_NCURVE) || GROW(mus_min_control, 1) || GROW(mus_max_control, 1) ||
-        GROW(mus_path_adr, 1) || GROW(mus_path_num, 1) || GROW(mus_has_wrap, 1))
+        GROW(mus_path_adr, 1) || GROW(mus_path_num, 1) || GROW(mus_has_wrap, 1) ||
+        GROW(mus_wrap_adr, 1) || GROW(mus_wrap_num, 1))
       return -1;
     p->cap_muscle = cap;
   }
   hl__copy_name(m->mus_name[i], name);
   m->mus_path_adr[i] = m->npathpt;
+  m->mus_wrap_adr[i] = m->npathwrap;
   m->nmuscle++;
   return i;
 }
@@ -180,11 +183,17 @@ int hl__model_add_wrap(hl_model *m, const char *name, int body) {
   int i = m->nwrap;
   if (i == p->cap_wrap) {
     int old = p->cap_wrap, cap = next_cap(old, i + 1);
-    if (GROW(wrap_name, 1) || GROW(wrap_body, 1)) return -1;
+    if (GROW(wrap_name, 1) || GROW(wrap_body, 1) || GROW(wrap_type, 1) || GROW(wrap_active, 1) ||
+        GROW(wrap_R, 9) || GROW(wrap_p, 3) || GROW(wrap_quad_axis, 1) ||
+        GROW(wrap_quad_sign, 1) || GROW(wrap_dim, 3))
+      return -1;
     p->cap_wrap = cap;
   }
   hl__copy_name(m->wrap_name[i], name);
   m->wrap_body[i] = body;
+  m->wrap_active[i] = 1;
+  m->wrap_quad_axis[i] = -1;
+  for (int k = 0; k < 3; k++) m->wrap_R[9 * i + 4 * k] = 1.0;
   m->nwrap++;
   return i;
 }
@@ -239,6 +248,37 @@ int hl_model_note_count(const hl_model *m, hl_note_kind kind) {
   return k;
 }
 
+int hl__model_add_pathwrap(hl_model *m, int muscle) {
+  model_priv *p = (model_priv *)m;
+  int i = m->npathwrap;
+  if (muscle < 0 || muscle >= m->nmuscle) return -1;
+  if (i == p->cap_pathwrap) {
+    int old = p->cap_pathwrap, cap = next_cap(old, i + 1);
+    if (GROW(pw_wrap, 1) || GROW(pw_method, 1) || GROW(pw_range, 2)) return -1;
+    p->cap_pathwrap = cap;
+  }
+  if (m->mus_wrap_num[muscle] == 0) m->mus_wrap_adr[muscle] = i;
+  m->mus_wrap_num[muscle]++;
+  m->mus_has_wrap[muscle] = 1;
+  m->pw_wrap[i] = -1;
+  m->npathwrap++;
+  return i;
+}
+
+int hl__model_add_coupler(hl_model *m, const char *name) {
+  model_priv *p = (model_priv *)m;
+  int i = m->ncoupler;
+  if (i == p->cap_coupler) {
+    int old = p->cap_coupler, cap = next_cap(old, i + 1);
+    if (GROW(cpl_name, 1) || GROW(cpl_dep, 1) || GROW(cpl_ind, 1) || GROW(cpl_func, 1)) return -1;
+    p->cap_coupler = cap;
+  }
+  hl__copy_name(m->cpl_name[i], name);
+  m->cpl_dep[i] = m->cpl_ind[i] = m->cpl_func[i] = -1;
+  m->ncoupler++;
+  return i;
+}
+
 int hl__model_add_func(hl_model *m, hl_func_type type, int n, const double *data, int inner,
                        double scale) {
   model_priv *p = (model_priv *)m;
@@ -285,7 +325,10 @@ void hl_model_free(hl_model *m) {
       m->pt_move_coord, m->pt_move_func, m->act_name, m->act_type, m->act_optimal_force,
       m->act_min_control, m->act_max_control, m->act_coord, m->act_body, m->act_body_b,
       m->act_point, m->act_direction, m->act_point_global, m->act_dir_global, m->lim_name,
-      m->lim_coord, m->lim_param, m->wrap_name, m->wrap_body, m->func, m->func_data, m->note};
+      m->lim_coord, m->lim_param, m->wrap_name, m->wrap_body, m->func, m->func_data,
+      m->wrap_type, m->wrap_active, m->wrap_R, m->wrap_p, m->wrap_quad_axis, m->wrap_quad_sign,
+      m->wrap_dim, m->mus_wrap_adr, m->mus_wrap_num, m->pw_wrap, m->pw_method, m->pw_range,
+      m->cpl_name, m->cpl_dep, m->cpl_ind, m->cpl_func, m->coord_coupler, m->coord_coupled, m->note};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(arrays[i]);
   free((model_priv *)m);
 }

@@ -23,6 +23,10 @@ int hl__model_add_pathpt(hl_model *m);
 int hl__model_add_actuator(hl_model *m, const char *name);
 int hl__model_add_limit(hl_model *m, const char *name);
 int hl__model_add_wrap(hl_model *m, const char *name, int body);
+/* A PathWrap of `muscle` (which must be the last muscle added: entries stay muscle after muscle);
+ * pw_wrap is -1 until set. */
+int hl__model_add_pathwrap(hl_model *m, int muscle);
+int hl__model_add_coupler(hl_model *m, const char *name);
 
 /* Append a function with `ndata` numbers (copied from data when not NULL, zeros otherwise).
  * Splines: pass x[n] then y[n] (2n numbers) and type SIMMSPLINE/NATCUBIC: the coefficients are

@@ -533,6 +533,24 @@ static hl_status need_coords(ctx *c, xmlNodePtr jn, int j, int n) {
   return HL_OK;
 }
 
+/* OpenSim's motion type of the coordinates of CustomJoint j (CustomJoint::extendConnectToModel):
+ * an axis with a LinearFunction of slope ±1 makes it Rotational or Translational; any other
+ * function makes it Coupled unless an earlier axis decided. */
+static void coupled_types(hl_model *m, int j) {
+  for (int q = m->jnt_coord_adr[j]; q < m->jnt_coord_adr[j] + m->jnt_coord_num[j]; q++) {
+    int mt = 0; /* 0 undefined, 1 pure, 2 coupled */
+    for (int k = 0; k < 6; k++) {
+      int t = 6 * j + k, f = m->tax_func[t];
+      if (m->tax_ncoord[t] < 1 || m->tax_coord[t * HL_TAX_MAXCOORD] != q) continue;
+      int pure = f < 0 || (m->func[f].type == HL_FUNC_LINEAR &&
+                           fabs(m->func_data[m->func[f].adr]) == 1.0);
+      if (pure) mt = 1;
+      else if (mt == 0) mt = 2;
+    }
+    m->coord_coupled[q] = mt == 2;
+  }
+}
+
 static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
   hl_model *m = c->m;
   static const char *names[6] = {"rotation1", "rotation2", "rotation3",
@@ -605,6 +623,7 @@ static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
       }
     }
   }
+  coupled_types(c->m, j);
   return HL_OK;
 }
 
@@ -699,13 +718,204 @@ static hl_status read_inertia(ctx *c, xmlNodePtr bn, int b) {
   return HL_OK;
 }
 
+/* ------------------------------------------------------------------ wrap objects, path wraps
+ * (issue 16). OpenSim's WrapObject properties: active, xyz_body_rotation, translation, quadrant,
+ * and each shape's dimensions; PathWrap: wrap_object, method, range. */
+
+static hl_status coord_ref(ctx *c, xmlNodePtr owner, const char *ref, int *q);
+
+static const char *wrap_tags[] = {"WrapCylinder", "WrapSphere", "WrapEllipsoid", "WrapTorus"};
+
+/* quadrant text → axis and sign, as WrapObject::extendFinalizeFromProperties; 0 when unknown */
+static int parse_quadrant(const char *q, int *axis, int *sign) {
+  if (!strcmp(q, "all") || !strcmp(q, "ALL") || !strcmp(q, "All") || !strcmp(q, "Unassigned")) {
+    *axis = -1;
+    *sign = 0;
+    return 1;
+  }
+  const char *t = q;
+  int sg = 1;
+  if (*t == '-' || *t == '+') sg = *t++ == '-' ? -1 : 1;
+  if (!t[0] || t[1]) return 0;
+  int ax = t[0] == 'x' || t[0] == 'X' ? 0 : t[0] == 'y' || t[0] == 'Y' ? 1 : t[0] == 'z' || t[0] == 'Z' ? 2 : -1;
+  if (ax < 0) return 0;
+  *axis = ax;
+  *sign = sg;
+  return 1;
+}
+
+/* The shape's dimensions (OpenSim's defaults when absent), refused when not positive. */
+static hl_status read_wrap_dims(ctx *c, xmlNodePtr w, int type, double dim[3]) {
+  char d[160];
+  if (type == HL_WRAP_CYLINDER) {
+    dim[0] = dim[1] = 1.0;
+    TRY(get_dbl(c, w, "radius", &dim[0]));
+    TRY(get_dbl(c, w, "length", &dim[1]));
+    if (!(dim[0] > 0) || !(dim[1] > 0)) {
+      snprintf(d, sizeof d, "radius %g and length %g must be positive", dim[0], dim[1]);
+      return fail(c, HL_ERR_BAD_VALUE, w, dim[0] > 0 ? "length" : "radius", d);
+    }
+  } else if (type == HL_WRAP_SPHERE) {
+    dim[0] = 0.05;
+    TRY(get_dbl(c, w, "radius", &dim[0]));
+    if (!(dim[0] > 0)) {
+      snprintf(d, sizeof d, "%g must be positive", dim[0]);
+      return fail(c, HL_ERR_BAD_VALUE, w, "radius", d);
+    }
+  } else if (type == HL_WRAP_ELLIPSOID) {
+    dim[0] = dim[1] = dim[2] = 0.05;
+    TRY(get_vec(c, w, "dimensions", 3, dim));
+    if (!(dim[0] > 0) || !(dim[1] > 0) || !(dim[2] > 0)) {
+      snprintf(d, sizeof d, "%g %g %g must all be positive", dim[0], dim[1], dim[2]);
+      return fail(c, HL_ERR_BAD_VALUE, w, "dimensions", d);
+    }
+  } else {
+    dim[0] = 0.01;
+    dim[1] = 0.05;
+    TRY(get_dbl(c, w, "inner_radius", &dim[0]));
+    TRY(get_dbl(c, w, "outer_radius", &dim[1]));
+    if (!(dim[0] > 0) || !(dim[1] > dim[0])) {
+      snprintf(d, sizeof d, "inner %g and outer %g: need 0 < inner_radius < outer_radius", dim[0], dim[1]);
+      return fail(c, HL_ERR_BAD_VALUE, w, "inner_radius/outer_radius", d);
+    }
+  }
+  return HL_OK;
+}
+
 static hl_status read_wraps(ctx *c, xmlNodePtr bn, int b) {
   xmlNodePtr objs = hl__xml_child(hl__xml_child(bn, "WrapObjectSet"), "objects");
+  hl_model *m = c->m;
   for (xmlNodePtr w = first_elem(objs); w; w = next_elem(w)) {
-    char nm[HL_NAME_MAX];
+    int type = -1;
+    for (int k = 0; k < 4; k++)
+      if (hl__xml_is(w, wrap_tags[k])) type = k;
+    if (type < 0) return fail(c, HL_ERR_UNSUPPORTED, w, "wrap object type not supported", NULL);
+    char nm[HL_NAME_MAX], q[64] = "Unassigned";
     attr_name(w, nm);
-    if (hl__model_add_wrap(c->m, nm, b) < 0)
-      return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
+    int i = hl__model_add_wrap(m, nm, b);
+    if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
+    m->wrap_type[i] = type;
+    double e[3] = {0, 0, 0};
+    TRY(get_bool(c, w, "active", &m->wrap_active[i]));
+    TRY(get_vec(c, w, "xyz_body_rotation", 3, e));
+    TRY(get_vec(c, w, "translation", 3, m->wrap_p + 3 * i));
+    euler_xyz(e, m->wrap_R + 9 * i);
+    if (prop(c, w, "quadrant")) get_str(c, w, "quadrant", q, sizeof q);
+    if (!parse_quadrant(q, &m->wrap_quad_axis[i], &m->wrap_quad_sign[i]))
+      return fail(c, HL_ERR_PARSE, w, "quadrant",
+                  "unknown value (OpenSim accepts all, x, +x, -x, y, +y, -y, z, +z, -z)");
+    TRY(read_wrap_dims(c, w, type, m->wrap_dim + 3 * i));
+  }
+  return HL_OK;
+}
+
+/* Wrap objects on offset frames are not read: refuse a model that has any. */
+static hl_status no_frame_wraps(ctx *c, xmlNodePtr scope) {
+  for (xmlNodePtr k = first_elem(scope); k; k = next_elem(k)) {
+    if (hl__xml_is(k, "PhysicalOffsetFrame") &&
+        first_elem(hl__xml_child(hl__xml_child(k, "WrapObjectSet"), "objects")))
+      return fail(c, HL_ERR_UNSUPPORTED, k, "wrap objects on an offset frame are not supported",
+                  "attach them to the body");
+    TRY(no_frame_wraps(c, k));
+  }
+  return HL_OK;
+}
+
+/* A muscle's PathWrapSet (MuscleWrapSet in 1.x/2.x files). */
+static xmlNodePtr path_set(ctx *c, xmlNodePtr mus, int which);
+
+static hl_status read_path_wraps(ctx *c, xmlNodePtr mus, int mi) {
+  hl_model *m = c->m;
+  xmlNodePtr set = path_set(c, mus, 1);
+  int npt = m->mus_path_num[mi];
+  for (xmlNodePtr w = first_elem(set); w; w = next_elem(w)) {
+    if (!hl__xml_is(w, "PathWrap") && !hl__xml_is(w, "MuscleWrap"))
+      return fail(c, HL_ERR_UNSUPPORTED, w, "path wrap type not supported", NULL);
+    char on[TXT_MAX], meth[64] = "hybrid", d[TXT_MAX + 160];
+    get_str(c, w, "wrap_object", on, sizeof on);
+    int obj = -1;
+    for (int k = 0; k < m->nwrap && obj < 0; k++)
+      if (!strcmp(m->wrap_name[k], on)) obj = k; /* the first frame holding it, as OpenSim */
+    if (obj < 0) {
+      snprintf(d, sizeof d, "'%.200s' is not a wrap object of any body", on);
+      return fail(c, HL_ERR_NOT_FOUND, w, "wrap_object", d);
+    }
+    if (prop(c, w, "method")) get_str(c, w, "method", meth, sizeof meth);
+    int method = -1;
+    if (!strcmp(meth, "hybrid") || !strcmp(meth, "Hybrid") || !strcmp(meth, "HYBRID") || !strcmp(meth, "Unassigned")) method = HL_WRAP_HYBRID;
+    else if (!strcmp(meth, "midpoint") || !strcmp(meth, "Midpoint") || !strcmp(meth, "MIDPOINT")) method = HL_WRAP_MIDPOINT;
+    else if (!strcmp(meth, "axial") || !strcmp(meth, "Axial") || !strcmp(meth, "AXIAL")) method = HL_WRAP_AXIAL;
+    if (method < 0) return fail(c, HL_ERR_PARSE, w, "method", "unknown value (hybrid, midpoint or axial)");
+    double r[2] = {-1, -1};
+    TRY(get_vec(c, w, "range", 2, r));
+    if (r[0] != floor(r[0]) || r[1] != floor(r[1]))
+      return fail(c, HL_ERR_BAD_VALUE, w, "range", "expected two whole numbers");
+    int lo = r[0] < 1 ? 0 : (int)fmin(r[0], 1e9) - 1, hi = r[1] < 1 ? npt - 1 : (int)fmin(r[1], 1e9) - 1;
+    if (lo >= npt || hi >= npt || lo > hi) {
+      snprintf(d, sizeof d, "%g %g is outside the path's %d points (1-based, -1 for the first or last point)", r[0], r[1], npt);
+      return fail(c, HL_ERR_BAD_VALUE, w, "range", d);
+    }
+    int i = hl__model_add_pathwrap(m, mi);
+    if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
+    m->pw_wrap[i] = obj;
+    m->pw_method[i] = method;
+    m->pw_range[2 * i] = lo;
+    m->pw_range[2 * i + 1] = hi;
+  }
+  return HL_OK;
+}
+
+/* ------------------------------------------------------------------ constraints (issue 16) */
+
+/* One CoordinateCouplerConstraint: q_dep = scale_factor · f(q_ind). */
+static hl_status read_coupler(ctx *c, xmlNodePtr k) {
+  hl_model *m = c->m;
+  char ind[TXT_MAX], dep[TXT_MAX], nm[HL_NAME_MAX];
+  get_str(c, k, "independent_coordinate_names", ind, sizeof ind);
+  get_str(c, k, "dependent_coordinate_name", dep, sizeof dep);
+  char *save = NULL, *tok = strtok_r(ind, " \t\r\n", &save);
+  if (!tok) return fail(c, HL_ERR_PARSE, k, "independent_coordinate_names", "empty");
+  int qi, qd;
+  TRY(coord_ref(c, k, tok, &qi));
+  if (strtok_r(NULL, " \t\r\n", &save))
+    return fail(c, HL_ERR_UNSUPPORTED, k, "independent_coordinate_names",
+                "a coupler of several independent coordinates is not supported");
+  TRY(coord_ref(c, k, dep, &qd));
+  if (qd == qi) return fail(c, HL_ERR_BAD_VALUE, k, "dependent_coordinate_name", "is also the independent coordinate");
+  for (int j = 0; j < m->ncoupler; j++)
+    if (m->cpl_dep[j] == qd || m->cpl_dep[j] == qi || m->cpl_ind[j] == qd)
+      return fail(c, HL_ERR_UNSUPPORTED, k, "coordinates",
+                  "a coordinate driven by two couplers, or a chain of couplers, is not supported");
+  xmlNodePtr fe = function_elem(hl__xml_child(k, "coupled_coordinates_function"));
+  if (!fe) return fail(c, HL_ERR_PARSE, k, "coupled_coordinates_function", "missing");
+  int f;
+  TRY(parse_function(c, fe, &f, NULL));
+  double scale = 1.0;
+  TRY(get_dbl(c, k, "scale_factor", &scale));
+  if (scale != 1.0) f = hl__model_add_func(m, HL_FUNC_MULTIPLIER, 0, NULL, f, scale);
+  attr_name(k, nm);
+  int i = hl__model_add_coupler(m, nm);
+  if (i < 0 || f < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
+  m->cpl_dep[i] = qd;
+  m->cpl_ind[i] = qi;
+  m->cpl_func[i] = f;
+  m->coord_coupler[qd] = i;
+  return HL_OK;
+}
+
+static hl_status read_constraints(ctx *c) {
+  xmlNodePtr cs = hl__xml_child(hl__xml_child(c->model, "ConstraintSet"), "objects");
+  for (xmlNodePtr k = first_elem(cs); k; k = next_elem(k)) {
+    int on = 1;
+    c->m->assemble_clamps = 1; /* OpenSim assembles when the set is not empty */
+    if (hl__xml_child(k, "isEnforced")) TRY(get_bool(c, k, "isEnforced", &on));
+    if (hl__xml_child(k, "isDisabled")) {
+      int dis = 0;
+      TRY(get_bool(c, k, "isDisabled", &dis));
+      on = !dis;
+    }
+    c->m->nconstraint += on;
+    if (on && hl__xml_is(k, "CoordinateCouplerConstraint")) TRY(read_coupler(c, k));
   }
   return HL_OK;
 }
@@ -897,8 +1107,7 @@ static hl_status read_path(ctx *c, xmlNodePtr mus, int mi) {
   }
   m->mus_path_num[mi] = m->npathpt - m->mus_path_adr[mi];
   if (m->mus_path_num[mi] < 2) return fail(c, HL_ERR_PARSE, mus, "path has fewer than two points", NULL);
-  m->mus_has_wrap[mi] = first_elem(path_set(c, mus, 1)) != NULL;
-  return HL_OK;
+  return read_path_wraps(c, mus, mi);
 }
 
 /* A curve parameter of Millard's sub-objects: the muscle's element, then the defaults'. */
@@ -1233,7 +1442,7 @@ static hl_status note_constraints(ctx *c) {
     } else {
       TRY(get_bool(c, k, "isEnforced", &on));
     }
-    if (!on) continue;
+    if (!on || hl__xml_is(k, "CoordinateCouplerConstraint")) continue; /* enforced: read_constraints */
     char msg[256];
     snprintf(msg, sizeof msg, "constraint type %.40s is not enforced: the coordinates it couples "
              "are taken from the motion as they are", tag(k));
@@ -1511,20 +1720,9 @@ static hl_status load_doc(xmlDocPtr doc, const char *name, hl_model **out, hl_er
   memcpy(c.m->name, nm, sizeof nm);
   hl_status st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
   if (st == HL_OK) st = build_skeleton(&c);
+  if (st == HL_OK) st = no_frame_wraps(&c, c.model);
   if (st == HL_OK) st = read_forceset(&c, hl__xml_child(c.model, "ForceSet"));
-  if (st == HL_OK) {
-    xmlNodePtr cs = hl__xml_child(hl__xml_child(c.model, "ConstraintSet"), "objects");
-    for (xmlNodePtr k = first_elem(cs); k; k = next_elem(k)) {
-      int on = 1;
-      if (hl__xml_child(k, "isEnforced")) get_bool(&c, k, "isEnforced", &on);
-      if (hl__xml_child(k, "isDisabled")) {
-        int dis = 0;
-        get_bool(&c, k, "isDisabled", &dis);
-        on = !dis;
-      }
-      c.m->nconstraint += on;
-    }
-  }
+  if (st == HL_OK) st = read_constraints(&c);
   if (st == HL_OK) st = note_constraints(&c);
   if (st == HL_OK) st = note_components(&c);
   ctx_free(&c);
@@ -1619,12 +1817,13 @@ hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_
     if (st == HL_OK && replace) {
       /* OpenSim's replace_force_set empties the whole ForceSet (AbstractTool::updateModelForces):
        * muscles and CoordinateLimitForces go too, not only the reserve actuators. */
-      m->nmuscle = m->nactuator = m->nlimit = m->npathpt = 0;
+      m->nmuscle = m->nactuator = m->nlimit = m->npathpt = m->npathwrap = 0;
       m->nforce_skipped = 0;
       hl__model_drop_force_notes(m, 0);
     }
     int nm0 = m->nmuscle, na0 = m->nactuator, nl0 = m->nlimit, np0 = m->npathpt, ns0 = m->nforce_skipped;
     int nn0 = m->nnote;
+    int nw0 = m->npathwrap;
     if (st == HL_OK) st = read_forceset(&c, c.model);
     /* OpenSim appends a force-set file without duplicate names (ForceSet::append with
      * aAllowDuplicateNames = false): an actuator or limit force whose name the model already
@@ -1636,6 +1835,7 @@ hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_
       m->nactuator = na0;
       m->nlimit = nl0;
       m->npathpt = np0;
+      m->npathwrap = nw0;
       m->nforce_skipped = ns0;
       m->nnote = nn0;
     }

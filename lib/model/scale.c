@@ -127,6 +127,13 @@ hl_status hl_model_scale(hl_model *m, double length_factor, double mass_factor, 
     m->mus_lopt[i] *= sL;
     m->mus_lts[i] *= sL;
   }
+  /* wrap objects: their origin in the body and every dimension (OpenSim's WrapObject::scale and
+   * the shapes' extendScale, which with one factor on every axis all give s_L) */
+  for (int w = 0; w < m->nwrap; w++)
+    for (int k = 0; k < 3 && scales_body(m->wrap_body[w]); k++) {
+      m->wrap_p[3 * w + k] *= sL;
+      m->wrap_dim[3 * w + k] *= sL;
+    }
   /* point actuators fixed in a body */
   for (int i = 0; i < m->nactuator; i++)
     if (m->act_type[i] == HL_ACT_POINT && !m->act_point_global[i] && scales_body(m->act_body[i]))

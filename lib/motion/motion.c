@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hipload/coupler.h"
 #include "hipload/signal.h"
 
 #define HL_DEG2RAD 0.017453292519943295 /* pi / 180 */
@@ -23,6 +24,7 @@ void hl_motion_settings_defaults(hl_motion_settings *s) {
   s->in_degrees = -1;
   s->step_interval = 1;
   s->acc = HL_MOTION_ACC_QSPLINE;
+  s->assemble = 1;
 }
 
 void hl_motion_free(hl_motion *mo) {
@@ -92,6 +94,24 @@ static int find_index(const double *t, int n, double tm) {
 
 static int header_says_degrees(const hl_table *t) {
   return t->header && strstr(t->header, "inDegrees") != NULL;
+}
+
+/* Step 6: OpenSim's per-frame assembly, and a record of the clamping it did. */
+static void assemble_frames(const hl_model *m, hl_motion *mo) {
+  const int nq = mo->nq;
+  mo->clamp_first = -1;
+  if (!m->assemble_clamps && m->ncoupler == 0) return;
+  for (int f = 0; f < mo->nframe; f++) {
+    double *q = mo->q + (size_t)f * nq;
+    for (int i = 0; i < nq && m->assemble_clamps; i++) {
+      if (!m->coord_clamped[i] || m->coord_locked[i]) continue;
+      double lo = m->coord_range[2 * i], hi = m->coord_range[2 * i + 1];
+      double dv = q[i] < lo ? lo - q[i] : q[i] > hi ? q[i] - hi : 0.0;
+      if (dv > mo->clamp_worst) mo->clamp_worst = dv;
+      if (dv > 0.0 && mo->clamp_first < 0) mo->clamp_first = i;
+    }
+    mo->nclamped += hl_model_assemble(m, q, mo->qd + (size_t)f * nq, mo->qdd + (size_t)f * nq);
+  }
 }
 
 /* One hl_motion_create: the inputs, the rows kept, and the working arrays. */
@@ -214,7 +234,7 @@ static hl_status process_column(build *b, int i, int resample, const double *tr,
       return hl_error_set(b->err, st, NULL, 0, "coordinates '%s': low-pass of '%s' failed", b->fname, m->coord_name[i]);
   }
   /* 3. degrees → radians */
-  if (b->mo->in_degrees && m->coord_rotational[i])
+  if (b->mo->in_degrees && m->coord_rotational[i] && !(m->coord_coupled && m->coord_coupled[i]))
     for (int r = 0; r < b->nr; r++) x[r] *= HL_DEG2RAD;
   return HL_OK;
 }
@@ -333,12 +353,14 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
   }
   if (!st) {
     b.mo->nq = b.nq;
+    b.mo->clamp_first = -1;
     b.mo->in_degrees = header_says_degrees(tab) ? tab->in_degrees : (b.s.in_degrees >= 0 ? b.s.in_degrees : 1);
     st = match_columns(&b);
   }
   if (!st) st = process_columns(&b);
   if (!st) st = pick_frames(&b);
   if (!st) st = fit_splines(&b);
+  if (!st && b.s.assemble) assemble_frames(m, b.mo);
   for (int i = 0; i < b.nq && b.sp; i++) hl_signal_spline_free(b.sp[i]);
   for (int i = 0; i < b.nq && b.usp; i++) hl_signal_spline_free(b.usp[i]);
   free(b.sp), free(b.usp), free(b.col), free(b.rows), free(b.tt), free(b.xx), free(b.tmp), free(b.tmp2);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hipload/coupler.h"
 #include "hipload/force.h"
 #include "hipload/muscle.h"
 #include "force_internal.h"
@@ -116,9 +117,10 @@ static hl_so *so_make(const hl_model *m, const hl_so_settings *s) {
   so->row_coord = calloc((size_t)(nq > 0 ? nq : 1), sizeof(int));
   so->coord_row = calloc((size_t)(nq > 0 ? nq : 1), sizeof(int));
   if (so->row_coord && so->coord_row)
-    for (int i = 0; i < nq; i++) {
-      so->coord_row[i] = m->coord_locked[i] ? -1 : so->nrow;
-      if (!m->coord_locked[i]) so->row_coord[so->nrow++] = i;
+    for (int i = 0; i < nq; i++) { /* a coupler's dependent coordinate gets no equation */
+      int free = !m->coord_locked[i] && !(m->coord_coupler && m->coord_coupler[i] >= 0);
+      so->coord_row[i] = free ? so->nrow : -1;
+      if (free) so->row_coord[so->nrow++] = i;
     }
   so->Afull = calloc((size_t)nq * n + 1, sizeof(double));
   so->nlock = nq - so->nrow;
@@ -169,7 +171,8 @@ static hl_so *so_make(const hl_model *m, const hl_so_settings *s) {
   for (int k = 0; k < m->nmuscle; k++) hl__muscle_const(m, k, &so->mc[k]);
   hl__muscle_lanes(so->mc, m->nmuscle, so->mlanes);
   for (int a = 0; a < m->nactuator; a++)
-    if (m->act_type[a] == HL_ACT_COORDINATE) {
+    if (m->act_type[a] == HL_ACT_COORDINATE &&
+        !(m->coord_coupler && m->act_coord[a] >= 0 && m->coord_coupler[m->act_coord[a]] >= 0)) {
       so->act_fixed[a] = 1;
       actuator_matrix_column(so, m, NULL, a, NULL, 0);
     }
@@ -224,6 +227,7 @@ static int actuator_matrix_column(hl_so *so, const hl_model *m, const hl_data *d
   so->fpu[k] = fo;
   if (!list) nl = so->nq;
   hl__force_actuator_column(m, d, a, list, nl, so->J3, col);
+  if (m->ncoupler > 0 && d && !list) hl_coupler_fold(m, d->q, col); /* Cᵀ (coupler.h) */
   int *cr = so->crow + (size_t)k * nr, c = 0, *lc = so->lk_coord + (size_t)k * so->nlock, l = 0;
   double *cv = so->cval + (size_t)k * nr, *lv = so->lk_val + (size_t)k * so->nlock;
   int oldc = so->ccnt[k], changed = 0;
@@ -281,7 +285,7 @@ static void fill_lists(hl_so *so, const hl_model *m, const hl__kin_data *kd) {
     int num = 0;
     for (int i = 0; i < nq; i++)
       if (mark[i] != 0.0) so->acol[(size_t)a * nq + num++] = i;
-    so->acol_num[a] = num;
+    so->acol_num[a] = m->ncoupler > 0 ? -1 : num; /* couplers fold the whole column: all rows */
   }
   so->lists_ready = 1;
 }
@@ -353,7 +357,8 @@ static int build_matrix(hl_so *so, const hl_model *m, const hl_data *d) {
   }
   for (int a = 0; a < m->nactuator; a++)
     if (!so->act_fixed[a] &&
-        actuator_matrix_column(so, m, d, a, so->acol + (size_t)a * nq, so->acol_num[a]))
+        actuator_matrix_column(so, m, d, a, so->acol_num[a] < 0 ? NULL : so->acol + (size_t)a * nq,
+                               so->acol_num[a]))
       same = 0;
   so->built = 1;
   return same;
@@ -369,9 +374,15 @@ hl_status hl_so_solve(const hl_model *m, hl_so *so, const hl_data *d, const doub
   int same_rows = build_matrix(so, m, d);
   memset(so->tau, 0, sizeof(double) * (size_t)nq);
   hl_force_passive(m, d->q, d->qd, so->tau);
-  for (int r = 0; r < so->nrow; r++) {
-    int i = so->row_coord[r];
-    so->b[r] = tau_id[i] - so->tau[i];
+  if (m->ncoupler > 0) { /* the independent coordinates see Cᵀ(τ_ID − τ_passive) */
+    for (int i = 0; i < nq; i++) so->tau[i] = tau_id[i] - so->tau[i];
+    hl_coupler_fold(m, d->q, so->tau);
+    for (int r = 0; r < so->nrow; r++) so->b[r] = so->tau[so->row_coord[r]];
+  } else {
+    for (int r = 0; r < so->nrow; r++) {
+      int i = so->row_coord[r];
+      so->b[r] = tau_id[i] - so->tau[i];
+    }
   }
   hl_qp_result res;
   /* build_matrix writes each column's rows ascending within 0..nrow−1, and w, lb, ub never change

@@ -111,6 +111,7 @@ static hl_status load_inputs(run *r) {
     for (int i = 0; i < s->nforce_set_files && !st; i++)
       st = hl_model_add_force_set(r->own_model, s->force_set_files[i], s->replace_force_set && i == 0, r->err);
     if (st) return st;
+    if (o->wrap_exact) r->own_model->wrap_mode = HL_WRAP_EXACT;
     r->m = r->own_model;
   }
   /* elements hipload cannot compute as OpenSim does (model notes): static optimization refuses
@@ -189,7 +190,6 @@ static hl_status make_frames(run *r) {
   hl_frame_settings fs;
   hl_frame_settings_defaults(&fs);
   fs.loads = r->loads;
-  fs.allow_unsupported = o->allow_unsupported;
   fs.contributions = o->contributions;
   fs.groups = o->groups;
   hl_status st = HL_OK;
@@ -399,8 +399,9 @@ static hl_status write_ma(writer *w, hl_table *len, hl_table *const *arm) {
   for (int c = 0; c < r->n_macoord && !st; c++) {
     char sfx[HL_NAME_MAX + 32];
     snprintf(sfx, sizeof sfx, "MuscleAnalysis_MomentArm_%s", r->m->coord_name[r->ma_coord[c]]);
-    st = write_table(w, arm[c], sfx,
-                     "Moment arms r = -dl/dq (m for rotational coordinates).\nUnits are S.I. units (second, meters, Newtons, ...)");
+    st = write_table(w, arm[c], sfx, r->m->wrap_mode == HL_WRAP_EXACT
+                     ? "Moment arms r = -dl/dq (m for rotational coordinates); wrapped paths: exact shortest paths (--wrap-exact).\nUnits are S.I. units (second, meters, Newtons, ...)"
+                     : "Moment arms (m for rotational coordinates): OpenSim's, the unit tension's generalized force with wrap tangent points\nplaced as OpenSim 4.6 does and held on their bodies; couplers folded in.\nUnits are S.I. units (second, meters, Newtons, ...)");
   }
   return st;
 }

@@ -55,7 +55,7 @@ hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extload
       goto done;
     }
     snprintf(names[i + 1], len, "%s_%s", m->coord_name[i],
-             m->coord_rotational[i] ? "moment" : "force");
+             m->coord_rotational[i] && !(m->coord_coupled && m->coord_coupled[i]) ? "moment" : "force");
   }
   hl_table_create(mo->nframe, nq + 1, (const char *const *)names, &t, NULL);
   if (!t) {
@@ -330,6 +330,7 @@ hl_status hl_idtool_run(const char *setup_xml, const char *out_dir_override, hl_
   ms.t1 = su.t1;
   ms.lowpass_hz = su.cutoff;
   ms.in_degrees = su.in_degrees;
+  ms.assemble = 0; /* InverseDynamicsTool takes the coordinates as they are */
   if ((st = hl_motion_create(m, coords, &ms, &mo, err))) goto done;
   if ((st = hl_invdyn_run(m, mo, x, &out, err))) goto done;
   char dir[PATH_LEN], file[2 * PATH_LEN + 2];

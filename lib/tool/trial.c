@@ -235,8 +235,8 @@ static int coord_column(const hl_table *t, const char *name) {
 
 /* Inputs a run cannot give a meaningful answer for, refused before any work (docs/reliability.md):
  * a model element hipload does not compute as OpenSim does (hl_model_check_supported: a muscle
- * type without curves, an unknown actuator, a prescribed coordinate), a muscle path with a wrap
- * object (not implemented), a body of negative or non-finite mass, a
+ * type without curves, an unknown actuator, a prescribed coordinate), a body of negative or
+ * non-finite mass, a
  * non-finite --mass, an unlocked coordinate of the analysed hip/knee/ankle absent from the
  * coordinates (OpenSim would hold it at its default, which silently changes the contact force;
  * other missing coordinates do keep their default), and a ground reaction force above 50 body
@@ -246,11 +246,6 @@ static hl_status validate_inputs(const hl_model *m, const hl_table *coords, cons
   const char *mname = m->name;
   hl_status st = hl_model_check_supported(m, err); /* elements OpenSim computes, hipload cannot */
   if (st != HL_OK) return st;
-  for (int i = 0; i < m->nmuscle; i++)
-    if (m->mus_has_wrap[i])
-      return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0,
-                          "model '%s': muscle '%s' wraps over a wrap object; path wrapping is not "
-                          "implemented yet", mname, m->mus_name[i]);
   for (int b = 0; b < m->nbody; b++)
     if (!isfinite(m->body_mass[b]) || m->body_mass[b] < 0)
       return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0, "model '%s': body '%s' has mass %g kg",
