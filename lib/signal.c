@@ -14,11 +14,12 @@
  * natural interpolating spline of order 2M = 6 (degree 5) with knots at the samples. Natural
  * means derivatives M..2M-2 (3rd and 4th) vanish at both end knots. We solve for it directly:
  * unknowns are s' and s'' at every knot, each interval is a quintic Hermite piece, and C3/C4
- * continuity plus the end conditions give a banded system solved with LAPACKE_dgbsv.
+ * continuity plus the end conditions give a banded system (3 sub- and 3 superdiagonals), solved
+ * by our own band LU with partial pivoting (hl__band_lu, hl__band_solve below; band.h).
  */
 #include "hipload/signal.h"
+#include "band.h"
 
-#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,14 +113,24 @@ static void d34(const double a[6], int end, double *d3, double *d4) {
 /* The spline's 3rd and 4th derivatives (times H³, H⁴) on piece i at its end `end`, as a linear
  * function of the unknowns of its two knots: coef[r][k] for r = 0 (3rd), 1 (4th) and
  * k = 0..3 over (D1_i, D2_i, D1_i+1, D2_i+1), where D1 = H s', D2 = H² s''; rhs[r] is the part
- * from the known values. */
-static void piece_rows(double y0, double y1, double r, int end, double coef[2][4], double rhs[2]) {
+ * from the known values. coef depends on r and end only: the last one of each end is kept in
+ * cache[end] (evenly sampled files have few distinct r). */
+typedef struct {
+  double r, coef[2][4];
+} piece_cache;
+
+static void piece_rows(double y0, double y1, double r, int end, piece_cache cache[2],
+                       double coef[2][4], double rhs[2]) {
   double a[6], d3, d4;
   double r3 = r * r * r, r4 = r3 * r;
   hermite5(y0, 0, 0, y1, 0, 0, a);
   d34(a, end, &d3, &d4);
   rhs[0] = d3 / r3;
   rhs[1] = d4 / r4;
+  if (cache[end].r == r) {
+    memcpy(coef, cache[end].coef, sizeof cache[end].coef);
+    return;
+  }
   for (int k = 0; k < 4; k++) {
     double p[4] = {0, 0, 0, 0};
     p[k] = 1.0;
@@ -129,6 +140,75 @@ static void piece_rows(double y0, double y1, double r, int end, double coef[2][4
     coef[0][k] = d3 / r3;
     coef[1][k] = d4 / r4;
   }
+  cache[end].r = r;
+  memcpy(cache[end].coef, coef, sizeof cache[end].coef);
+}
+
+/* ---- band LU with partial pivoting (band.h) -------------------------------------------------
+ * The m × m matrix with kl sub- and ku superdiagonals is held by columns as LAPACK's band storage
+ * for dgbtrf: A(i, j) at ab[kv + i − j + j·ldab], kv = kl + ku, ldab = 2 kl + ku + 1 (the top kl
+ * rows hold the fill-in of the row interchanges). The steps are LAPACK's unblocked dgbtf2 (pivot:
+ * the first largest |entry| of the column; the multipliers are scaled by the reciprocal of the
+ * pivot) and dgbtrs (forward substitution with the interchanges, then the upper band by columns),
+ * each update a − l·u with the product rounded before the subtraction (the library is built with
+ * -ffp-contract=off: no FMA). The same operations in the same order as LAPACKE_dgbsv of OpenBLAS
+ * 0.3.21: the same bits on all 12,107 spline systems of the shared data's .sto/.mot columns
+ * (checked when this replaced the LAPACK call). No BLAS, so no BLAS thread pool: the library does
+ * not link OpenBLAS at all. */
+#define BAND_AXMY(a, l, u) ((a) - (l) * (u))
+
+int hl__band_lu(int m, int kl, int ku, double *ab, int ldab, int *piv) {
+  int kv = kl + ku, ju = 0, info = 0;
+#define AB(i, j) ab[(size_t)(kv + (i) - (j)) + (size_t)(j) * (size_t)ldab]
+  for (int j = 0; j < m; j++) {
+    if (j + kv < m)
+      for (int i = 0; i < kl; i++) ab[(size_t)i + (size_t)(j + kv) * (size_t)ldab] = 0;
+    int km = kl < m - 1 - j ? kl : m - 1 - j, jp = 0;
+    double big = fabs(AB(j, j));
+    for (int i = 1; i <= km; i++)
+      if (fabs(AB(j + i, j)) > big) big = fabs(AB(j + i, j)), jp = i;
+    piv[j] = j + jp;
+    if (AB(j + jp, j) == 0) {
+      if (!info) info = j + 1;
+      continue;
+    }
+    int hi = j + ku + jp < m - 1 ? j + ku + jp : m - 1;
+    if (hi > ju) ju = hi;
+    if (jp)
+      for (int c = j; c <= ju; c++) {
+        double t = AB(j + jp, c);
+        AB(j + jp, c) = AB(j, c);
+        AB(j, c) = t;
+      }
+    if (km > 0) {
+      double r = 1.0 / AB(j, j);
+      for (int i = 1; i <= km; i++) AB(j + i, j) *= r;
+      for (int c = j + 1; c <= ju; c++) {
+        double u = AB(j, c);
+        for (int i = 1; i <= km; i++) AB(j + i, c) = BAND_AXMY(AB(j + i, c), AB(j + i, j), u);
+      }
+    }
+  }
+  return info;
+}
+
+void hl__band_solve(int m, int kl, int ku, const double *ab, int ldab, const int *piv, double *b) {
+  int kv = kl + ku;
+  for (int j = 0; j + 1 < m; j++) {
+    int lm = kl < m - 1 - j ? kl : m - 1 - j;
+    if (piv[j] != j) {
+      double t = b[piv[j]];
+      b[piv[j]] = b[j];
+      b[j] = t;
+    }
+    for (int i = 1; i <= lm; i++) b[j + i] = BAND_AXMY(b[j + i], AB(j + i, j), b[j]);
+  }
+  for (int j = m - 1; j >= 0; j--) {
+    b[j] /= AB(j, j);
+    int top = j - kv > 0 ? j - kv : 0;
+    for (int i = top; i < j; i++) b[i] = BAND_AXMY(b[i], AB(i, j), b[j]);
+  }
+#undef AB
 }
 
 hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out) {
@@ -141,7 +221,7 @@ hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out
   double H = (t[n - 1] - t[0]) / (n - 1);
   int m = 2 * n, kl = 3, ku = 3, ldab = 2 * kl + ku + 1;
   double *ab = calloc((size_t)ldab * m + m, sizeof *ab);
-  lapack_int *ipiv = malloc((size_t)m * sizeof *ipiv);
+  int *ipiv = malloc((size_t)m * sizeof *ipiv);
   hl_spline *s = calloc(1, sizeof *s);
   if (s) {
     s->t = malloc((size_t)n * sizeof *s->t);
@@ -154,20 +234,21 @@ hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out
     return HL_ERR_NOMEM;
   }
   double *rhs = ab + (size_t)ldab * m;
-  /* column-major band storage for dgbsv: A(i,j) at ab[kl + ku + i - j + j*ldab] */
+  /* column-major band storage (band.h): A(i,j) at ab[kl + ku + i - j + j*ldab] */
 #define AB(i, j) ab[(size_t)(kl + ku + (i) - (j)) + (size_t)(j) * ldab]
+  piece_cache cache[2] = {{NAN, {{0}}}, {NAN, {{0}}}};
   for (int knot = 0; knot < n; knot++) {
     int row = 2 * knot;
     double cf[2][4], rh[2];
     if (knot > 0) { /* piece knot-1 ending at this knot: +left side */
-      piece_rows(x[knot - 1], x[knot], (t[knot] - t[knot - 1]) / H, 1, cf, rh);
+      piece_rows(x[knot - 1], x[knot], (t[knot] - t[knot - 1]) / H, 1, cache, cf, rh);
       for (int r = 0; r < 2; r++) {
         for (int k = 0; k < 4; k++) AB(row + r, 2 * (knot - 1) + k) += cf[r][k];
         rhs[row + r] -= rh[r];
       }
     }
     if (knot < n - 1) { /* piece knot starting here: -right side (continuity: left - right = 0) */
-      piece_rows(x[knot], x[knot + 1], (t[knot + 1] - t[knot]) / H, 0, cf, rh);
+      piece_rows(x[knot], x[knot + 1], (t[knot + 1] - t[knot]) / H, 0, cache, cf, rh);
       for (int r = 0; r < 2; r++) {
         for (int k = 0; k < 4; k++) AB(row + r, 2 * knot + k) -= cf[r][k];
         rhs[row + r] += rh[r];
@@ -176,13 +257,13 @@ hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out
     /* at the end knots only one piece contributes, so the rows say s''' = s'''' = 0 */
   }
 #undef AB
-  lapack_int info = LAPACKE_dgbsv(LAPACK_COL_MAJOR, m, kl, ku, 1, ab, ldab, ipiv, rhs, m);
-  if (info != 0) {
+  if (hl__band_lu(m, kl, ku, ab, ldab, ipiv) != 0) {
     free(ab);
     free(ipiv);
     hl_spline_free(s);
     return HL_ERR_SINGULAR;
   }
+  hl__band_solve(m, kl, ku, ab, ldab, ipiv, rhs);
   s->n = n;
   memcpy(s->t, t, (size_t)n * sizeof *t);
   for (int i = 0; i + 1 < n; i++) {
