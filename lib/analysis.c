@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* AnalyzeTool runner: see include/hipload/analysis.h. */
 #include "hipload/analysis.h"
+#include "number.h"
 
 #include <errno.h>
 #include <math.h>
@@ -588,13 +589,13 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   if (w_frc) {
     char comments[1024], answer[256];
     if (so_mu > 0)
-      snprintf(answer, sizeof answer,
+      hl__snprintf_c(answer, sizeof answer,
                "Answer: where OpenSim's interior-point optimizer stops, the log-barrier point at mu=%.3g\n"
                "(%s); the exact optimum: hipload setup --exact.", so_mu,
                opt->so_mu > 0 ? "given with --so-mu" : "0.3 x optimizer_convergence_criterion");
     else
       snprintf(answer, sizeof answer, "Answer: the exact optimum.");
-    snprintf(comments, sizeof comments,
+    hl__snprintf_c(comments, sizeof comments,
              "hipload %s static optimization: minimize sum |control|^%g, use_muscle_physiology=%s.\n"
              "%s\n"
              "Forces are generalized: N for muscles and point actuators, N*m for torques.\n"

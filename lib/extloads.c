@@ -15,6 +15,7 @@
  * removed before the axis letter, so "ground_torque" finds "ground_torque_x".
  */
 #include "xmlutil.h"
+#include "number.h"
 #include "hipload/extloads.h"
 
 #include <ctype.h>
@@ -166,7 +167,7 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
   int ln = hl__xml_child_text(el, "lowpass_cutoff_frequency_for_load_kinematics", buf, sizeof buf);
   if (ln && buf[0]) {
     char *stop;
-    double v = strtod(buf, &stop);
+    double v = hl__strtod(buf, &stop);
     if (stop == buf || *stop || isnan(v)) {
       st = hl_error_set(err, HL_ERR_PARSE, name, ln,
                         "lowpass_cutoff_frequency_for_load_kinematics is not a number: '%s'", buf);

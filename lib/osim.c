@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "xmlutil.h"
+#include "number.h"
 #include "hipload/model.h"
 #include "model_internal.h"
 
@@ -103,7 +104,7 @@ static int parse_doubles(const char *s, double *out, int n) {
     if (!*s) break;
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = hl__strtod(s, &end);
     if (end == s || (*end && !isspace((unsigned char)*end))) return -1;
     if (k < n) out[k] = v;
     k++;

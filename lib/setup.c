@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* AnalyzeTool setup files: see include/hipload/setup.h. */
 #include "xmlutil.h"
+#include "number.h"
 #include "hipload/setup.h"
 #include "hipload/so.h"
 
@@ -30,7 +31,7 @@ static double num(ctx *c, const xmlNode *parent, const char *name, double dflt) 
   if (!strcasecmp(buf, "inf") || !strcasecmp(buf, "+inf")) return INFINITY;
   if (!strcasecmp(buf, "-inf")) return -INFINITY;
   char *end;
-  double v = strtod(buf, &end);
+  double v = hl__strtod(buf, &end);
   if (end == buf || *end) {
     c->st = hl_error_set(c->err, HL_ERR_PARSE, c->file, (int)xmlGetLineNo(n),
                          "<%s> is not a number: '%s'", name, buf);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "hipload/status.h"
+#include "number.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,7 +47,7 @@ hl_status hl_error_set(hl_error *err, hl_status status, const char *file, int li
   if (fmt) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(body, sizeof body, fmt, ap);
+    hl__vsnprintf_c(body, sizeof body, fmt, ap);
     va_end(ap);
   }
   if (file && file[0] && line > 0)

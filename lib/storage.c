@@ -9,6 +9,7 @@
  * they have). Every malformed input gives a status and a message naming file, line and column.
  */
 #include "hipload/storage.h"
+#include "number.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -279,7 +280,10 @@ nomem:
 /* Parse the data rows from p to end; line is the number of the label line. */
 static hl_status read_rows(const rd_ctx *cx, const char *p, const char *end, int line, hl_table *t) {
   int ncol = t->ncol;
-  size_t cap = 64, nrow = 0;
+  /* room for every line up front (one '\n' per line in all but '\r'-only files, which grow) */
+  size_t cap = 1, nrow = 0;
+  for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++) cap++;
+  if (cap > (size_t)INT32_MAX) cap = (size_t)INT32_MAX;
   double *data = malloc(cap * (size_t)ncol * sizeof *data);
   if (!data) return hl_error_set(cx->err, HL_ERR_NOMEM, cx->name, line, "out of memory");
   hl_status st = HL_OK;
@@ -320,32 +324,28 @@ static hl_status read_rows(const rd_ctx *cx, const char *p, const char *end, int
                           "row has %d values but there are %d column labels", extra + 1, ncol);
         goto fail;
       }
-      /* strtod needs a terminated string: copy short tokens, reject absurdly long ones. */
-      char buf[128];
+      /* The number reader (number.h) takes the token in place; absurdly long ones are refused. */
       size_t len = (size_t)(q - tok);
-      if (len >= sizeof buf) {
+      if (len >= 128) {
         st = hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
                           "column %d (%s): value of %zu characters is not a number", c + 1,
                           t->names[c], len);
         goto fail;
       }
-      memcpy(buf, tok, len);
-      buf[len] = '\0';
-      char *stop = NULL;
-      double v = strtod(buf, &stop);
-      if (stop == buf || *stop != '\0') {
+      double v;
+      if (!hl__parse_double(tok, q, &v)) {
         st = hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
-                          "column %d (%s): '%s' is not a number", c + 1, t->names[c], buf);
+                          "column %d (%s): '%.*s' is not a number", c + 1, t->names[c], (int)len, tok);
         goto fail;
       }
       if (!isfinite(v)) {
         if (c == 0)
           st = hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, line,
-                            "column 1 (%s): time is '%s'", t->names[0], buf);
+                            "column 1 (%s): time is '%.*s'", t->names[0], (int)len, tok);
         else
           st = hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, line,
-                            "column %d (%s) at time %.17g: value is '%s'", c + 1, t->names[c],
-                            row[0], buf);
+                            "column %d (%s) at time %.17g: value is '%.*s'", c + 1, t->names[c],
+                            row[0], (int)len, tok);
         goto fail;
       }
       row[c++] = v;
@@ -524,6 +524,24 @@ static hl_status write_atomic(const hl_table *t, const char *path, body_fn fn, c
   return st;
 }
 
+/* The data rows: each value as printf's "%.17g" in the C locale (hl__fmt_g17), sep between
+ * values, '\n' after each row; one fwrite per row. */
+static hl_status write_rows(const hl_table *t, FILE *f, char sep, const char *path, hl_error *err) {
+  char *line = malloc((size_t)t->ncol * 32 + 1);
+  if (!line) return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory");
+  for (int r = 0; r < t->nrow; r++) {
+    char *o = line;
+    const double *row = t->data + (size_t)r * (size_t)t->ncol;
+    for (int c = 0; c < t->ncol; c++) {
+      o += hl__fmt_g17(row[c], o);
+      *o++ = c + 1 < t->ncol ? sep : '\n';
+    }
+    fwrite(line, 1, (size_t)(o - line), f);
+  }
+  free(line);
+  return HL_OK;
+}
+
 static int label_ok(const char *s) {
   if (!s || !*s) return 0;
   for (; *s; s++)
@@ -557,10 +575,7 @@ static hl_status sto_body(const hl_table *t, FILE *f, const void *arg, const cha
   }
   fputs("endheader\n", f);
   for (int c = 0; c < t->ncol; c++) fprintf(f, "%s%c", t->names[c], c + 1 < t->ncol ? '\t' : '\n');
-  for (int r = 0; r < t->nrow; r++)
-    for (int c = 0; c < t->ncol; c++)
-      fprintf(f, "%.17g%c", hl_table_get(t, r, c), c + 1 < t->ncol ? '\t' : '\n');
-  return HL_OK;
+  return write_rows(t, f, '\t', path, err);
 }
 
 hl_status hl_table_write_sto(const hl_table *t, const char *path, const char *comments,
@@ -589,10 +604,7 @@ static hl_status csv_body(const hl_table *t, FILE *f, const void *arg, const cha
     csv_field(f, t->names[c] ? t->names[c] : "");
     fputc(c + 1 < t->ncol ? ',' : '\n', f);
   }
-  for (int r = 0; r < t->nrow; r++)
-    for (int c = 0; c < t->ncol; c++)
-      fprintf(f, "%.17g%c", hl_table_get(t, r, c), c + 1 < t->ncol ? ',' : '\n');
-  return HL_OK;
+  return write_rows(t, f, ',', path, err);
 }
 
 hl_status hl_table_write_csv(const hl_table *t, const char *path, hl_error *err) {

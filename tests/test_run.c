@@ -12,19 +12,7 @@
 #include "hipload/storage.h"
 #include "testutil.h"
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  ck_assert_msg(f != NULL, "cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  ck_assert_ptr_nonnull(b);
-  ck_assert_int_eq((long)fread(b, 1, (size_t)n, f), n);
-  b[n] = 0;
-  fclose(f);
-  return b;
-}
+static char *slurp(const char *path) { return tu_slurp(path, NULL); }
 
 /* The number after "key": inside the object that follows "obj": (obj may be NULL). */
 static double json_num(const char *json, const char *obj, const char *key) {

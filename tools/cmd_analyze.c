@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "hipload/extloads.h"
 #include "hipload/hipload.h"
 #include "hipload/model.h"
@@ -53,7 +54,7 @@ static void usage(FILE *f) {
 
 static int num_arg(const char *opt, const char *s, double *out) {
   char *end;
-  *out = strtod(s, &end);
+  *out = hl__strtod(s, &end);
   if (end == s || *end || !isfinite(*out)) {
     fprintf(stderr, "hipload analyze: %s needs a number, not '%s'\n", opt, s);
     return 0;

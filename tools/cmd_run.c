@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "hipload/extloads.h"
 #include "hipload/hipload.h"
 #include "hipload/model.h"
@@ -37,7 +38,7 @@ int hl_cmd_run(int argc, char **argv) {
       out = argv[++i];
     } else if (!strcmp(argv[i], "--exponent") && i + 1 < argc) {
       char *end;
-      ts.exponent = strtod(argv[++i], &end);
+      ts.exponent = hl__strtod(argv[++i], &end);
       if (*end || !(ts.exponent > 1)) {
         fprintf(stderr, "hipload run: --exponent must be a number > 1, not '%s'\n", argv[i]);
         return 2;

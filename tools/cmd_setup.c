@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "hipload/analysis.h"
 #include "hipload/hipload.h"
 #include "hipload/invdyn.h"
@@ -58,7 +59,7 @@ int hl_cmd_setup(int argc, char **argv) {
       o.so_exact = 1;
     } else if (!strcmp(a, "--so-mu") && i + 1 < argc) {
       char *end;
-      o.so_mu = strtod(argv[++i], &end);
+      o.so_mu = hl__strtod(argv[++i], &end);
       if (*end || !(o.so_mu > 0) || !isfinite(o.so_mu)) {
         fprintf(stderr, "hipload setup: --so-mu needs a number > 0, not '%s'\n", argv[i]);
         return 2;
