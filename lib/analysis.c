@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* AnalyzeTool runner: see include/hipload/analysis.h. */
 #include "hipload/analysis.h"
+#include "extloads_internal.h"
 #include "number.h"
 
 #include <errno.h>
@@ -211,7 +212,9 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   rep->t1 = nf ? mo->t[nf - 1] : 0;
 
   if (!xl && s->external_loads_file[0]) {
-    st = hl_extloads_load(s->external_loads_file, NULL, &owned_loads, err);
+    /* only the GRF rows around the frames (every row still checked) */
+    st = hl__extloads_load_window(s->external_loads_file, NULL, nf ? mo->t[0] : 0, nf ? mo->t[nf - 1] : -1,
+                                  HL_EXTLOADS_PAD, &owned_loads, err);
     if (st) goto done;
     xl = owned_loads;
   }

@@ -7,6 +7,7 @@
  * them; after loading they are only read. Everything else a trial touches is its own. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "hipload/batch.h"
+#include "extloads_internal.h"
 #include "number.h"
 
 #include <errno.h>
@@ -495,7 +496,9 @@ static void run_one(batch_ctx *c, int i) {
   hl_trial_settings ts = tr->settings;
   ts.name = tr->id;
   if (!st) st = hl_table_read(tr->coordinates, &q, &res->error);
-  if (!st && tr->external_loads) st = hl_extloads_load(tr->external_loads, NULL, &x, &res->error);
+  if (!st && tr->external_loads) /* only the GRF rows of the kinematics' time span */
+    st = hl__extloads_load_window(tr->external_loads, NULL, hl_table_time(q, 0), hl_table_time(q, q->nrow - 1),
+                                  HL_EXTLOADS_PAD, &x, &res->error);
   if (!st) st = hl_trial_run(m, q, x, &ts, &t, &res->error);
   if (!st) {
     res->summary = t->summary;

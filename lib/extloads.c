@@ -15,6 +15,8 @@
  * removed before the axis letter, so "ground_torque" finds "ground_torque_x".
  */
 #include "xmlutil.h"
+#include "extloads_internal.h"
+#include "storage_internal.h"
 #include "number.h"
 #include "hipload/extloads.h"
 
@@ -309,6 +311,11 @@ static hl_status read_text(const char *path, char **buf, size_t *len, hl_error *
 
 hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, hl_extloads **out,
                            hl_error *err) {
+  return hl__extloads_load_window(xml_path, datafile_override, 0, 0, -1, out, err);
+}
+
+hl_status hl__extloads_load_window(const char *xml_path, const char *datafile_override, double lo,
+                                   double hi, int pad, hl_extloads **out, hl_error *err) {
   if (out) *out = NULL;
   if (!xml_path || !out)
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_extloads_load: NULL argument");
@@ -340,7 +347,7 @@ hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, 
     goto fail;
   }
   memcpy(x->datafile, path, sizeof path);
-  st = hl_table_read(path, &x->data, err);
+  st = hl__table_read_window(path, lo, hi, pad, &x->data, err);
   if (st) {
     if (err) { /* keep the data file's own message, say which XML named it */
       char m[sizeof err->message];

@@ -38,10 +38,8 @@ static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* Clinger's fast path over [p, e) (e may be NULL: up to the first character that is not part of
- * a decimal). Sets *v and *stop and returns 1 when the number is a plain decimal whose value is
- * exactly one IEEE operation on two exact doubles; 0 otherwise (the caller asks strtod_l). */
-static int fast_decimal(const char *p, const char *e, double *v, const char **stop) {
+/* Clinger's fast path (number.h). */
+int hl__scan_decimal(const char *p, const char *e, double *v, const char **stop) {
 #if FLT_EVAL_METHOD != 0
   (void)p, (void)e, (void)v, (void)stop;
   return 0; /* extended-precision evaluation would round twice */
@@ -108,7 +106,7 @@ double hl__strtod(const char *s, char **end) {
   while (*p == ' ' || (*p >= '\t' && *p <= '\r')) p++; /* isspace in the C locale */
   double v;
   const char *stop;
-  if (fast_decimal(p, NULL, &v, &stop)) {
+  if (hl__scan_decimal(p, NULL, &v, &stop)) {
     if (end) *end = (char *)stop;
     return v;
   }
@@ -120,7 +118,7 @@ int hl__parse_double(const char *b, const char *e, double *out) {
   double v;
   const char *stop;
   if (b >= e) return 0;
-  if (fast_decimal(b, e, &v, &stop)) {
+  if (hl__scan_decimal(b, e, &v, &stop)) {
     if (stop != e) return 0;
     *out = v;
     return 1;

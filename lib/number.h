@@ -29,6 +29,11 @@ double hl__strtod(const char *s, char **end);
  * strtod in the C locale would not consume exactly [b, e). */
 int hl__parse_double(const char *b, const char *e, double *out);
 
+/* The fast path alone, over [p, e) (e may be NULL: up to a NUL): 1 with *v and *stop (the
+ * character after the number, as strtod's end) when the text starting at p is a plain decimal that
+ * Clinger's path converts exactly; 0 otherwise (then hl__parse_double or hl__strtod decide). */
+int hl__scan_decimal(const char *p, const char *e, double *v, const char **stop);
+
 /* printf's "%.17g" of v in the C locale into buf (at least 32 bytes), NUL-terminated; returns
  * the length. */
 int hl__fmt_g17(double v, char *buf);
