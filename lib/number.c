@@ -38,46 +38,51 @@ static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Digits of [q, e) into *w (leading zeros skipped while *w is 0), counting significant digits
+ * in *nd and all digits in *cnt; returns the end of the digits, or NULL past 19 significant. */
+static const char *digits(const char *q, const char *e, uint64_t *w, int *nd, int *cnt) {
+  const char *q0 = q;
+  uint64_t x = *w;
+  if (x == 0)
+    while (q < e && *q == '0') q++;
+  const char *s = q; /* first significant digit */
+  while (q < e && (unsigned)(*q - '0') < 10u) x = x * 10 + (uint64_t)(*q++ - '0');
+  *nd += (int)(q - s);
+  if (*nd > 19) return NULL;
+  *w = x;
+  *cnt = (int)(q - q0);
+  return q;
+}
+
 /* Clinger's fast path (number.h). */
 int hl__scan_decimal(const char *p, const char *e, double *v, const char **stop) {
 #if FLT_EVAL_METHOD != 0
   (void)p, (void)e, (void)v, (void)stop;
   return 0; /* extended-precision evaluation would round twice */
 #else
-#define MORE (e ? q < e : *q != '\0')
+  if (!e) e = p + strlen(p);
   const char *q = p;
   int neg = 0;
-  if (MORE && (*q == '+' || *q == '-')) neg = *q++ == '-';
+  if (q < e && (*q == '+' || *q == '-')) neg = *q++ == '-';
+  if (q + 1 < e && *q == '0' && (q[1] == 'x' || q[1] == 'X')) return 0; /* hex */
   uint64_t w = 0;
-  int nd = 0, dexp = 0, any = 0;
-  if (MORE && *q == '0' && (e ? q + 1 < e : 1) && (q[1] == 'x' || q[1] == 'X')) return 0; /* hex */
-  for (; MORE && is_digit(*q); q++, any = 1) {
-    if (w == 0 && *q == '0') continue; /* leading zeros */
-    if (++nd > 19) return 0;
-    w = w * 10 + (uint64_t)(*q - '0');
-  }
-  if (MORE && *q == '.') {
-    q++;
-    for (; MORE && is_digit(*q); q++, any = 1) {
-      dexp--;
-      if (w == 0 && *q == '0') continue;
-      if (++nd > 19) return 0;
-      w = w * 10 + (uint64_t)(*q - '0');
-    }
-  }
-  if (!any) return 0; /* no digits: inf, nan, garbage, or a lone sign or point */
-  if (MORE && (*q == 'e' || *q == 'E')) {
+  int nd = 0, ni, nf = 0;
+  /* up to 19 significant digits fit w < 10^19 < 2^64; more go to strtod_l */
+  if (!(q = digits(q, e, &w, &nd, &ni))) return 0;
+  if (q < e && *q == '.' && !(q = digits(q + 1, e, &w, &nd, &nf))) return 0;
+  if (ni + nf == 0) return 0; /* no digits: inf, nan, garbage, or a lone sign or point */
+  int dexp = -nf;
+  if (q < e && (*q == 'e' || *q == 'E')) {
     const char *r = q + 1;
     int eneg = 0, ex = 0;
-    if ((e ? r < e : *r != '\0') && (*r == '+' || *r == '-')) eneg = *r++ == '-';
-    if ((e ? r < e : *r != '\0') && is_digit(*r)) {
-      for (; (e ? r < e : *r != '\0') && is_digit(*r); r++)
+    if (r < e && (*r == '+' || *r == '-')) eneg = *r++ == '-';
+    if (r < e && is_digit(*r)) {
+      for (; r < e && is_digit(*r); r++)
         if (ex < 100000) ex = ex * 10 + (*r - '0');
       dexp += eneg ? -ex : ex;
       q = r;
     } /* else "1e" or "1e+": the number ends before the 'e', as for strtod */
   }
-#undef MORE
   double x;
   if (w == 0) {
     x = 0.0;

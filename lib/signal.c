@@ -159,33 +159,34 @@ static void piece_rows(double y0, double y1, double r, int end, piece_cache cach
 
 int hl__band_lu(int m, int kl, int ku, double *ab, int ldab, int *piv) {
   int kv = kl + ku, ju = 0, info = 0;
-#define AB(i, j) ab[(size_t)(kv + (i) - (j)) + (size_t)(j) * (size_t)ldab]
+  size_t ld = (size_t)ldab, up = ld - 1; /* up: from A(i, c) to A(i, c + 1) */
   for (int j = 0; j < m; j++) {
+    double *d = ab + (size_t)j * ld + kv; /* A(j, j); A(j + i, j) = d[i] */
     if (j + kv < m)
-      for (int i = 0; i < kl; i++) ab[(size_t)i + (size_t)(j + kv) * (size_t)ldab] = 0;
+      for (int i = 0; i < kl; i++) ab[(size_t)i + (size_t)(j + kv) * ld] = 0;
     int km = kl < m - 1 - j ? kl : m - 1 - j, jp = 0;
-    double big = fabs(AB(j, j));
+    double big = fabs(d[0]);
     for (int i = 1; i <= km; i++)
-      if (fabs(AB(j + i, j)) > big) big = fabs(AB(j + i, j)), jp = i;
+      if (fabs(d[i]) > big) big = fabs(d[i]), jp = i;
     piv[j] = j + jp;
-    if (AB(j + jp, j) == 0) {
+    if (d[jp] == 0) {
       if (!info) info = j + 1;
       continue;
     }
     int hi = j + ku + jp < m - 1 ? j + ku + jp : m - 1;
     if (hi > ju) ju = hi;
     if (jp)
-      for (int c = j; c <= ju; c++) {
-        double t = AB(j + jp, c);
-        AB(j + jp, c) = AB(j, c);
-        AB(j, c) = t;
+      for (int c = j; c <= ju; c++) { /* rows j and j + jp, columns j..ju */
+        double *a = d + (size_t)(c - j) * up, t = a[jp];
+        a[jp] = a[0];
+        a[0] = t;
       }
     if (km > 0) {
-      double r = 1.0 / AB(j, j);
-      for (int i = 1; i <= km; i++) AB(j + i, j) *= r;
+      double r = 1.0 / d[0];
+      for (int i = 1; i <= km; i++) d[i] *= r;
       for (int c = j + 1; c <= ju; c++) {
-        double u = AB(j, c);
-        for (int i = 1; i <= km; i++) AB(j + i, c) = BAND_AXMY(AB(j + i, c), AB(j + i, j), u);
+        double *a = d + (size_t)(c - j) * up, u = a[0];
+        for (int i = 1; i <= km; i++) a[i] = BAND_AXMY(a[i], d[i], u);
       }
     }
   }
@@ -194,21 +195,23 @@ int hl__band_lu(int m, int kl, int ku, double *ab, int ldab, int *piv) {
 
 void hl__band_solve(int m, int kl, int ku, const double *ab, int ldab, const int *piv, double *b) {
   int kv = kl + ku;
+  size_t ld = (size_t)ldab;
   for (int j = 0; j + 1 < m; j++) {
+    const double *d = ab + (size_t)j * ld + kv; /* A(j + i, j) = d[i] */
     int lm = kl < m - 1 - j ? kl : m - 1 - j;
     if (piv[j] != j) {
       double t = b[piv[j]];
       b[piv[j]] = b[j];
       b[j] = t;
     }
-    for (int i = 1; i <= lm; i++) b[j + i] = BAND_AXMY(b[j + i], AB(j + i, j), b[j]);
+    for (int i = 1; i <= lm; i++) b[j + i] = BAND_AXMY(b[j + i], d[i], b[j]);
   }
   for (int j = m - 1; j >= 0; j--) {
-    b[j] /= AB(j, j);
+    const double *d = ab + (size_t)j * ld + kv; /* A(j − i, j) = d[−i] */
+    b[j] /= d[0];
     int top = j - kv > 0 ? j - kv : 0;
-    for (int i = top; i < j; i++) b[i] = BAND_AXMY(b[i], AB(i, j), b[j]);
+    for (int i = top; i < j; i++) b[i] = BAND_AXMY(b[i], d[i - j], b[j]);
   }
-#undef AB
 }
 
 hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out) {
