@@ -1075,7 +1075,8 @@ static hl_status open_doc(const char *xml, size_t len, const char *path, const c
   }
   xmlParserCtxtPtr pc = xmlNewParserCtxt();
   if (!pc) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
-  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
+             XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
   hl__xml_quiet quiet; /* the library never prints: see xmlutil.h */
   hl__xml_quiet_begin(&quiet);
   *doc = path ? xmlCtxtReadFile(pc, path, NULL, opts)
