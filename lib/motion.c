@@ -5,6 +5,7 @@
  * Storage::lowpassIIR resamples at the smallest step when steps are uneven, Storage::findIndex
  * picks the last row at or before a time, StaticOptimization differentiates a spline of speeds. */
 #include "hipload/motion.h"
+#include "band.h"
 
 #include <float.h>
 #include <math.h>
@@ -112,6 +113,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
   int *col = calloc((size_t)nq + 1, sizeof *col);
   double *tt = NULL, *xx = NULL, *tmp = NULL, *tmp2 = NULL;
   hl_spline **sp = calloc((size_t)nq + 1, sizeof *sp), **usp = NULL;
+  hl__spline_knots *kn = NULL; /* the knots of the processed rows, factored at first use */
   if (!mo || !col || !sp) {
     st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
     goto fail;
@@ -264,7 +266,9 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
       }
       continue;
     }
-    st = hl_spline_fit(tt, xx + (size_t)i * nr, nr, &sp[i]);
+    /* the knots' band system is factored once for every coordinate (same bits as a fit each) */
+    if (!kn) st = hl__spline_knots_create(tt, nr, &kn);
+    if (!st) st = hl__spline_fit_knots(kn, xx + (size_t)i * nr, &sp[i]);
     if (st) {
       st = hl_error_set(err, st, NULL, 0, "coordinates '%s': spline for '%s' failed", fname,
                         m->coord_name[i]);
@@ -272,7 +276,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
     }
     if (usp) {
       for (int r = 0; r < nr; r++) hl_spline_eval(sp[i], tt[r], NULL, &tmp2[r], NULL);
-      st = hl_spline_fit(tt, tmp2, nr, &usp[i]);
+      st = hl__spline_fit_knots(kn, tmp2, &usp[i]);
       if (st) {
         st = hl_error_set(err, st, NULL, 0, "coordinates '%s': speed spline for '%s' failed", fname,
                           m->coord_name[i]);
@@ -287,6 +291,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
   }
 
 fail:
+  hl__spline_knots_free(kn);
   for (int i = 0; i < nq && sp; i++) hl_spline_free(sp[i]);
   for (int i = 0; i < nq && usp; i++) hl_spline_free(usp[i]);
   free(sp);

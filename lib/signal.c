@@ -112,25 +112,29 @@ static void d34(const double a[6], int end, double *d3, double *d4) {
 
 /* The spline's 3rd and 4th derivatives (times H³, H⁴) on piece i at its end `end`, as a linear
  * function of the unknowns of its two knots: coef[r][k] for r = 0 (3rd), 1 (4th) and
- * k = 0..3 over (D1_i, D2_i, D1_i+1, D2_i+1), where D1 = H s', D2 = H² s''; rhs[r] is the part
- * from the known values. coef depends on r and end only: the last one of each end is kept in
- * cache[end] (evenly sampled files have few distinct r). */
+ * k = 0..3 over (D1_i, D2_i, D1_i+1, D2_i+1), where D1 = H s', D2 = H² s'' (piece_coef); rhs[r]
+ * is the part from the known values (piece_rhs). coef depends on r and end only: the last one of
+ * each end is kept in cache[end] (evenly sampled files have few distinct r). */
 typedef struct {
   double r, coef[2][4];
 } piece_cache;
 
-static void piece_rows(double y0, double y1, double r, int end, piece_cache cache[2],
-                       double coef[2][4], double rhs[2]) {
+static void piece_rhs(double y0, double y1, double r, int end, double rhs[2]) {
   double a[6], d3, d4;
   double r3 = r * r * r, r4 = r3 * r;
   hermite5(y0, 0, 0, y1, 0, 0, a);
   d34(a, end, &d3, &d4);
   rhs[0] = d3 / r3;
   rhs[1] = d4 / r4;
+}
+
+static void piece_coef(double r, int end, piece_cache cache[2], double coef[2][4]) {
   if (cache[end].r == r) {
     memcpy(coef, cache[end].coef, sizeof cache[end].coef);
     return;
   }
+  double a[6], d3, d4;
+  double r3 = r * r * r, r4 = r3 * r;
   for (int k = 0; k < 4; k++) {
     double p[4] = {0, 0, 0, 0};
     p[k] = 1.0;
@@ -214,59 +218,105 @@ void hl__band_solve(int m, int kl, int ku, const double *ab, int ldab, const int
   }
 }
 
-hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out) {
-  if (out) *out = NULL;
-  if (!t || !x || !out || n < 6) return HL_ERR_INVALID_ARG; /* GCVSPL needs N >= 2M */
+/* The band matrix depends on the knots only: factored once, it serves every column sampled at
+ * those times (hl__spline_knots, band.h), with the bits of a fit of its own. */
+struct hl__spline_knots {
+  int n, m;
+  double H, *t, *ab; /* ab: the LU factors in LAPACK's band storage, ldab = SPL_LD */
+  int *ipiv;
+};
+
+#define SPL_KL 3
+#define SPL_KU 3
+#define SPL_LD (2 * SPL_KL + SPL_KU + 1)
+
+void hl__spline_knots_free(hl__spline_knots *k) {
+  if (!k) return;
+  free(k->t);
+  free(k->ab);
+  free(k->ipiv);
+  free(k);
+}
+
+hl_status hl__spline_knots_create(const double *t, int n, hl__spline_knots **out) {
+  *out = NULL;
+  if (!t || n < 6) return HL_ERR_INVALID_ARG; /* GCVSPL needs N >= 2M */
   for (int i = 0; i < n; i++)
-    if (!isfinite(t[i]) || !isfinite(x[i])) return HL_ERR_BAD_VALUE;
+    if (!isfinite(t[i])) return HL_ERR_BAD_VALUE;
   for (int i = 1; i < n; i++)
     if (!(t[i] > t[i - 1])) return HL_ERR_INVALID_ARG;
-  double H = (t[n - 1] - t[0]) / (n - 1);
-  int m = 2 * n, kl = 3, ku = 3, ldab = 2 * kl + ku + 1;
-  double *ab = calloc((size_t)ldab * m + m, sizeof *ab);
-  int *ipiv = malloc((size_t)m * sizeof *ipiv);
+  hl__spline_knots *k = calloc(1, sizeof *k);
+  if (!k) return HL_ERR_NOMEM;
+  k->n = n;
+  k->m = 2 * n;
+  k->H = (t[n - 1] - t[0]) / (n - 1);
+  k->t = malloc((size_t)n * sizeof *k->t);
+  k->ab = calloc((size_t)SPL_LD * (size_t)k->m, sizeof *k->ab);
+  k->ipiv = malloc((size_t)k->m * sizeof *k->ipiv);
+  if (!k->t || !k->ab || !k->ipiv) {
+    hl__spline_knots_free(k);
+    return HL_ERR_NOMEM;
+  }
+  memcpy(k->t, t, (size_t)n * sizeof *t);
+  double *ab = k->ab, H = k->H;
+  /* column-major band storage (band.h): A(i,j) at ab[kl + ku + i - j + j*ldab] */
+#define AB(i, j) ab[(size_t)(SPL_KL + SPL_KU + (i) - (j)) + (size_t)(j) * SPL_LD]
+  piece_cache cache[2] = {{NAN, {{0}}}, {NAN, {{0}}}};
+  for (int knot = 0; knot < n; knot++) {
+    int row = 2 * knot;
+    double cf[2][4];
+    if (knot > 0) { /* piece knot-1 ending at this knot: +left side */
+      piece_coef((t[knot] - t[knot - 1]) / H, 1, cache, cf);
+      for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++) AB(row + r, 2 * (knot - 1) + c) += cf[r][c];
+    }
+    if (knot < n - 1) { /* piece knot starting here: -right side (continuity: left - right = 0) */
+      piece_coef((t[knot + 1] - t[knot]) / H, 0, cache, cf);
+      for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++) AB(row + r, 2 * knot + c) -= cf[r][c];
+    }
+    /* at the end knots only one piece contributes, so the rows say s''' = s'''' = 0 */
+  }
+#undef AB
+  if (hl__band_lu(k->m, SPL_KL, SPL_KU, ab, SPL_LD, k->ipiv) != 0) {
+    hl__spline_knots_free(k);
+    return HL_ERR_SINGULAR;
+  }
+  *out = k;
+  return HL_OK;
+}
+
+hl_status hl__spline_fit_knots(const hl__spline_knots *k, const double *x, hl_spline **out) {
+  *out = NULL;
+  int n = k->n;
+  const double *t = k->t;
+  double H = k->H;
+  for (int i = 0; i < n; i++)
+    if (!isfinite(x[i])) return HL_ERR_BAD_VALUE;
+  double *rhs = calloc((size_t)k->m, sizeof *rhs);
   hl_spline *s = calloc(1, sizeof *s);
   if (s) {
     s->t = malloc((size_t)n * sizeof *s->t);
     s->c = malloc((size_t)6 * (n - 1) * sizeof *s->c);
   }
-  if (!ab || !ipiv || !s || !s->t || !s->c) {
-    free(ab);
-    free(ipiv);
+  if (!rhs || !s || !s->t || !s->c) {
+    free(rhs);
     hl_spline_free(s);
     return HL_ERR_NOMEM;
   }
-  double *rhs = ab + (size_t)ldab * m;
-  /* column-major band storage (band.h): A(i,j) at ab[kl + ku + i - j + j*ldab] */
-#define AB(i, j) ab[(size_t)(kl + ku + (i) - (j)) + (size_t)(j) * ldab]
-  piece_cache cache[2] = {{NAN, {{0}}}, {NAN, {{0}}}};
-  for (int knot = 0; knot < n; knot++) {
+  for (int knot = 0; knot < n; knot++) { /* the rows' known parts, in the order of the rows */
     int row = 2 * knot;
-    double cf[2][4], rh[2];
-    if (knot > 0) { /* piece knot-1 ending at this knot: +left side */
-      piece_rows(x[knot - 1], x[knot], (t[knot] - t[knot - 1]) / H, 1, cache, cf, rh);
-      for (int r = 0; r < 2; r++) {
-        for (int k = 0; k < 4; k++) AB(row + r, 2 * (knot - 1) + k) += cf[r][k];
-        rhs[row + r] -= rh[r];
-      }
+    double rh[2];
+    if (knot > 0) {
+      piece_rhs(x[knot - 1], x[knot], (t[knot] - t[knot - 1]) / H, 1, rh);
+      for (int r = 0; r < 2; r++) rhs[row + r] -= rh[r];
     }
-    if (knot < n - 1) { /* piece knot starting here: -right side (continuity: left - right = 0) */
-      piece_rows(x[knot], x[knot + 1], (t[knot + 1] - t[knot]) / H, 0, cache, cf, rh);
-      for (int r = 0; r < 2; r++) {
-        for (int k = 0; k < 4; k++) AB(row + r, 2 * knot + k) -= cf[r][k];
-        rhs[row + r] += rh[r];
-      }
+    if (knot < n - 1) {
+      piece_rhs(x[knot], x[knot + 1], (t[knot + 1] - t[knot]) / H, 0, rh);
+      for (int r = 0; r < 2; r++) rhs[row + r] += rh[r];
     }
-    /* at the end knots only one piece contributes, so the rows say s''' = s'''' = 0 */
   }
-#undef AB
-  if (hl__band_lu(m, kl, ku, ab, ldab, ipiv) != 0) {
-    free(ab);
-    free(ipiv);
-    hl_spline_free(s);
-    return HL_ERR_SINGULAR;
-  }
-  hl__band_solve(m, kl, ku, ab, ldab, ipiv, rhs);
+  hl__band_solve(k->m, SPL_KL, SPL_KU, k->ab, SPL_LD, k->ipiv, rhs);
   s->n = n;
   memcpy(s->t, t, (size_t)n * sizeof *t);
   for (int i = 0; i + 1 < n; i++) {
@@ -280,10 +330,22 @@ hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out
   s->d[3] = x[n - 1];
   s->d[4] = rhs[2 * n - 2] / H;
   s->d[5] = rhs[2 * n - 1] / (H * H);
-  free(ab);
-  free(ipiv);
+  free(rhs);
   *out = s;
   return HL_OK;
+}
+
+hl_status hl_spline_fit(const double *t, const double *x, int n, hl_spline **out) {
+  if (out) *out = NULL;
+  if (!t || !x || !out || n < 6) return HL_ERR_INVALID_ARG; /* GCVSPL needs N >= 2M */
+  for (int i = 0; i < n; i++)
+    if (!isfinite(t[i]) || !isfinite(x[i])) return HL_ERR_BAD_VALUE;
+  hl__spline_knots *k;
+  hl_status st = hl__spline_knots_create(t, n, &k);
+  if (st) return st;
+  st = hl__spline_fit_knots(k, x, out);
+  hl__spline_knots_free(k);
+  return st;
 }
 
 void hl_spline_eval(const hl_spline *s, double tm, double *x, double *dx, double *ddx) {
