@@ -288,6 +288,13 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
       hl_spline_eval(sp[i], mo->t[f], &mo->q[k], &mo->qd[k], &mo->qdd[k]);
       if (usp) hl_spline_eval(usp[i], mo->t[f], NULL, &mo->qdd[k], NULL);
     }
+    /* done with this coordinate: the next one's splines reuse the memory (no fresh pages) */
+    hl_spline_free(sp[i]);
+    sp[i] = NULL;
+    if (usp) {
+      hl_spline_free(usp[i]);
+      usp[i] = NULL;
+    }
   }
 
 fail:

@@ -1077,6 +1077,7 @@ static hl_status open_doc(const char *xml, size_t len, const char *path, const c
   if (!pc) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
              XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
+  if (pc->sax) pc->sax->comment = NULL; /* comments (OpenSim documents every property) stay out of the tree */
   hl__xml_quiet quiet; /* the library never prints: see xmlutil.h */
   hl__xml_quiet_begin(&quiet);
   *doc = path ? xmlCtxtReadFile(pc, path, NULL, opts)
