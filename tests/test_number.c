@@ -110,6 +110,30 @@ START_TEST(test_random_tokens) {
 }
 END_TEST
 
+/* Near and at the midpoint between two neighbouring doubles (the hardest inputs for a fast path):
+ * the exact midpoint (x86 long double holds it) printed with 17 to 30 significant digits, and
+ * random 16-19 digit mantissas over the exponents the 128-bit table covers and past it. */
+START_TEST(test_halfway_tokens) {
+  uint64_t s = 0x13198a2e03707344ull;
+  char tok[96];
+  for (int i = 0; i < 200000; i++) {
+    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+    double d = of_bits((s >> 2) & 0x7fefffffffffffffull); /* finite, positive */
+    if (!(d > 0)) continue;
+    long double mid = ((long double)d + (long double)nextafter(d, INFINITY)) / 2;
+    snprintf(tok, sizeof tok, "%.*Le", 16 + (int)(s % 15), mid);
+    check_token(tok);
+  }
+  for (int i = 0; i < 300000; i++) {
+    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+    int nd = 16 + (int)(s % 4);
+    uint64_t w = s % 10000000000000000000ull;
+    snprintf(tok, sizeof tok, "%.*llue%d", nd, (unsigned long long)w, (int)((s >> 40) % 160) - 80);
+    check_token(tok);
+  }
+}
+END_TEST
+
 /* "%.17g": random bit patterns, values of every magnitude the files hold, and ties (the 18th
  * significant digit of the exact binary value is a final 5: round half to even). */
 START_TEST(test_g17) {
@@ -235,6 +259,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_hard_tokens);
   tcase_add_test(tc, test_random_tokens);
+  tcase_add_test(tc, test_halfway_tokens);
   tcase_add_test(tc, test_g17);
   tcase_add_test(tc, test_every_value_of_the_data);
   tcase_add_test(tc, test_comma_locale);
