@@ -3,8 +3,8 @@
  *
  * Why our own and not a library: Debian's exact converters (double-conversion, fast_float) are
  * C++ with no C interface; glibc has strtod_l but no printf_l. The fast paths below cover the
- * storage files' numbers (97 % of the 2.9 million values of the shared data have at most 15
- * digits and a small exponent) and fall back to glibc under a C locale object for the rest. */
+ * storage files' numbers (97 % of the 2.9 million values of the shared data take Clinger's path,
+ * nearly all the rest Eisel–Lemire's) and fall back to glibc under a C locale object. */
 #define _GNU_SOURCE /* strtod_l, newlocale, uselocale */
 #include "number.h"
 

@@ -8,11 +8,12 @@
  * and printf write "0,5").
  *
  * Reading is exact: the same double as strtod in the C locale (correctly rounded, round to
- * nearest even), bit for bit. Decimals of at most 19 significant digits whose value is
- * w · 10^E with w ≤ 2^53 and |E| ≤ 22 (after moving trailing digits into w: Clinger's fast path)
- * are one IEEE multiplication or division of two exact doubles, hence correctly rounded; anything
- * else (more digits, larger exponents, hexadecimal, inf/nan spellings) goes to strtod_l with a C
- * locale object. Writing "%.17g" is exact by 128-bit integer arithmetic for magnitudes 1e-11 to
+ * nearest even), bit for bit. A decimal w · 10^E with w ≤ 2^53 and |E| ≤ 22 is one IEEE
+ * multiplication or division of two exact doubles (Clinger); other decimals of up to 19
+ * significant digits (longer ones cut to 19 when w and w + 1 round alike) and |E| ≤ 64 take the
+ * Eisel–Lemire step with a 128-bit table of powers of 5 (number_pow5.h); anything undecided or
+ * else (subnormals, overflow, hexadecimal, inf/nan spellings) goes to strtod_l with a C locale
+ * object. Writing "%.17g" is exact by 128-bit integer arithmetic for magnitudes 1e-11 to
  * 1e17 and snprintf under the C locale otherwise. Thread-safe; no allocation. */
 #ifndef HIPLOAD_NUMBER_H
 #define HIPLOAD_NUMBER_H
