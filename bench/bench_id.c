@@ -41,8 +41,10 @@ static int bench(const char *label, const char *model, const char *coords, const
     return 1;
   }
   double t_motion = now_s() - t0;
-  hl_data *d = hl_data_create(m);
-  hl_invdyn *w = hl_invdyn_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
+  hl_invdyn *w = NULL;
+  hl_invdyn_create(m, &w, NULL);
   double *ext = malloc(sizeof(double) * 6 * m->nbody);
   double *tau = malloc(sizeof(double) * m->ncoord);
   double *jf = malloc(sizeof(double) * 3 * m->njoint), *jm = malloc(sizeof(double) * 3 * m->njoint);
@@ -51,9 +53,9 @@ static int bench(const char *label, const char *model, const char *coords, const
   for (int rep = 0; rep < repeats; rep++)
     for (int f = 0; f < mo->nframe; f++) {
       size_t k = (size_t)f * mo->nq;
-      hl_kin_update(m, d, mo->q + k, mo->qd + k, mo->qdd + k);
+      hl_kin_update(m, d, mo->q + k, mo->qd + k, mo->qdd + k, NULL);
       hl_invdyn_ext_wrenches(m, d, x, map, mo->t[f], ext);
-      hl_invdyn_frame(m, d, w, ext, tau, jf, jm, NULL);
+      hl_invdyn_frame(m, w, d, ext, tau, jf, jm, NULL);
       check += tau[0];
     }
   double dt = now_s() - t0;
@@ -67,7 +69,7 @@ static int bench(const char *label, const char *model, const char *coords, const
   free(jf);
   free(jm);
   hl_invdyn_free(w);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_invdyn_extmap_free(map);
   hl_motion_free(mo);
   hl_extloads_free(x);

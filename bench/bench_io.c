@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 static double now_s(void) {
   struct timespec ts;

@@ -9,7 +9,7 @@
 
 #include "hipload/hipload.h"
 #include "hipload/model.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -40,7 +40,8 @@ static int bench(const char *label, const char *dir, const char *model_rel, cons
   double *q = malloc(sizeof(double) * (size_t)nq * (size_t)nf);
   double *qd = calloc((size_t)nq * (size_t)nf, sizeof(double));
   double *qdd = calloc((size_t)nq * (size_t)nf, sizeof(double));
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   if (!q || !qd || !qdd || !d) {
     fprintf(stderr, "%s: out of memory\n", label);
     return 1;
@@ -67,7 +68,7 @@ static int bench(const char *label, const char *dir, const char *model_rel, cons
   do {
     for (int f = 0; f < nf; f++) {
       size_t o = (size_t)f * nq;
-      if (hl_kin_update(m, d, q + o, qd + o, qdd + o) != HL_OK ||
+      if (hl_kin_update(m, d, q + o, qd + o, qdd + o, NULL) != HL_OK ||
           hl_muscle_update(m, d, allow, &err) != HL_OK) {
         fprintf(stderr, "%s: frame %d failed\n", label, f);
         return 1;
@@ -86,7 +87,7 @@ static int bench(const char *label, const char *dir, const char *model_rel, cons
   free(q);
   free(qd);
   free(qdd);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_table_free(t);
   hl_model_free(m);
   return 0;

@@ -139,9 +139,9 @@ static hl_status solve_frame(hl_qp *qp, const frames *F, int f, const int *cc, c
   size_t m = (size_t)F->m, n = (size_t)F->n, o = (size_t)f;
   if (cc)
     return hl_qp_solve_cols(qp, cc + o * n, cr + o * m * n, cv + o * m * n, F->b + o * m,
-                            F->w + o * n, F->lb + o * n, F->ub + o * n, x, NULL, res);
+                            F->w + o * n, F->lb + o * n, F->ub + o * n, x, NULL, res, NULL);
   return hl_qp_solve(qp, F->A + o * m * n, F->b + o * m, F->w + o * n, F->lb + o * n,
-                     F->ub + o * n, x, NULL, res);
+                     F->ub + o * n, x, NULL, res, NULL);
 }
 
 int main(int argc, char **argv) {
@@ -169,7 +169,8 @@ int main(int argc, char **argv) {
   hl_qp_settings s;
   hl_qp_settings_defaults(&s);
   s.p = p;
-  hl_qp *qp = hl_qp_create(m, n, &s);
+  hl_qp *qp = NULL;
+  hl_qp_create(m, n, &s, &qp, NULL);
   double *x = calloc((size_t)n, sizeof(double)), *X = calloc((size_t)F.nf * n, sizeof(double));
   double *best = calloc((size_t)F.nf, sizeof(double));
   int *fit = calloc((size_t)F.nf, sizeof(int));

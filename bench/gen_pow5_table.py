@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Print lib/number_pow5.h: for q = Q_MIN..Q_MAX, 5^q as a 128-bit mantissa (most significant bit
-set), the table of the Eisel-Lemire decimal-to-binary step in lib/number.c. q >= 0: the leading
+"""Print lib/base/number_pow5.h: for q = Q_MIN..Q_MAX, 5^q as a 128-bit mantissa (most significant bit
+set), the table of the Eisel-Lemire decimal-to-binary step in lib/base/number.c. q >= 0: the leading
 128 bits of 5^q, truncated. q < 0: 2^b / 5^-q rounded up (floor + 1), b chosen so that it has 128
 bits for |q| <= 27, and for larger |q| computed with 2^(2z + 128) and truncated to 128 bits (z =
 bits of 5^-q): the construction of Lemire, "Number Parsing at a Gigabyte per Second" (2021), whose
 error analysis the step relies on. Exact integer arithmetic (Python ints). Usage:
-  python3 bench/gen_pow5_table.py > lib/number_pow5.h"""
+  python3 bench/gen_pow5_table.py > lib/base/number_pow5.h"""
 Q_MIN, Q_MAX = -64, 64
 
 

@@ -4,11 +4,12 @@
  *   hipload-bench [--quick] [--data DIR] [--no-slsqp] [--slsqp-frames N] [--dump FILE]
  *
  * Per case (walk-jr: gait2392, 92 muscles, 23 coordinates; run-4ms: 92 muscles, 37 coordinates):
- *   file reading (coordinates, GRF + ExternalLoads), model load (+ force set), then per frame
- *   kinematics + muscle geometry, inverse dynamics (GRF interpolation included), static
- *   optimization (warm and cold), joint reaction + contributions (hl_jr_forward_accel, the
- *   kinematics at those accelerations, hl_jr_compute for hip_r, knee_r and ankle_r on the child in
- *   the child frame, every muscle's contribution), and the whole pipeline in frames/s on one core
+ *   file reading (coordinates, GRF + ExternalLoads), model load (+ force set), then the library's
+ *   own pipeline, hl_frame_step (frame.h) — the call `hipload run/analyze/setup` make — with
+ *   static optimization and hip_r, knee_r and ankle_r on the child in the child frame with every
+ *   muscle's and group's contribution: its stages timed inside it (frame_internal.h's clock:
+ *   kinematics + muscle geometry, inverse dynamics with the GRF interpolation, static optimization
+ *   warm and cold, joint reaction + contributions), and the whole call in frames/s on one core
  *   (no file writing). Then, on walk-jr: the trial tiled to 10²..10⁵ frames (streaming, the same
  *   workspaces, no per-frame allocation) with time and peak memory (getrusage ru_maxrss), 1 and 2
  *   threads on one batch (one workspace set per thread, the model shared read-only) with the
@@ -29,12 +30,14 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "hipload/force.h"
+#include "hipload/frame.h"
 #include "hipload/invdyn.h"
 #include "hipload/model.h"
 #include "hipload/motion.h"
-#include "hipload/reaction.h"
 #include "hipload/so.h"
-#include "../lib/kin_internal.h" /* hl__qp_solve_cols_trusted, the entry hl_so_solve uses */
+#include "frame_internal.h" /* the stage clock and the SO workspace of a frame */
+#include "qp_internal.h"    /* hl__qp_solve_cols_trusted, the entry hl_so_solve uses */
 
 static double now_s(void) {
   struct timespec ts;
@@ -95,99 +98,68 @@ typedef struct trial {
   hl_model *m;
   hl_motion *mo;
   hl_extloads *x;
-  hl_invdyn_extmap *map;
-  int joint[3];
+  hl_frame_joint joint[3]; /* hip_r, knee_r, ankle_r on the child, in the child frame */
   double read_ms, load_ms;
 } trial;
 
-/* One thread's workspaces. */
+/* One thread's workspace: the library's frame (frame.h), and its last result. */
 typedef struct work {
-  hl_data *d;
-  hl_invdyn *id;
-  hl_so *so;
-  hl_jr *jr;
-  double *ext, *tau, *ctrl, *frc, *qdd, *contrib;
+  hl_frame *w;
+  hl_frame_result r;
 } work;
 
 static void work_free(work *w) {
-  hl_data_free(w->d);
-  hl_invdyn_free(w->id);
-  hl_so_free(w->so);
-  hl_jr_free(w->jr);
-  free(w->ext); free(w->tau); free(w->ctrl); free(w->frc); free(w->qdd); free(w->contrib);
+  hl_frame_free(w->w);
   memset(w, 0, sizeof *w);
 }
 
-static int work_init(work *w, const hl_model *m, int warm, double barrier_mu) {
+/* The pipeline hipload runs for a trial: static optimization (warm start or not, exact or at a
+ * barrier point), then hip, knee and ankle reactions with every muscle's and group's
+ * contribution. */
+static int work_init(work *w, const trial *T, int warm, double barrier_mu) {
   memset(w, 0, sizeof *w);
-  hl_so_settings ss;
-  hl_so_settings_defaults(&ss);
-  ss.qp.warm_start = warm;
-  ss.barrier_mu = barrier_mu;
-  int n = m->nmuscle + m->nactuator, nq = m->ncoord;
-  w->d = hl_data_create(m);
-  w->id = hl_invdyn_create(m);
-  w->so = hl_so_create(m, &ss);
-  w->jr = hl_jr_create(m);
-  w->ext = calloc((size_t)6 * m->nbody, sizeof(double));
-  w->tau = calloc((size_t)nq, sizeof(double));
-  w->qdd = calloc((size_t)nq, sizeof(double));
-  w->ctrl = calloc((size_t)n, sizeof(double));
-  w->frc = calloc((size_t)n, sizeof(double));
-  w->contrib = calloc((size_t)6 * m->nmuscle + 6, sizeof(double));
-  if (!w->d || !w->id || !w->so || !w->jr || !w->ext || !w->tau || !w->qdd || !w->ctrl || !w->frc ||
-      !w->contrib) {
-    work_free(w);
+  hl_frame_settings fs;
+  hl_frame_settings_defaults(&fs);
+  fs.so.qp.warm_start = warm;
+  fs.so.barrier_mu = barrier_mu;
+  fs.loads = T->x;
+  fs.njoint = 3;
+  fs.joint = T->joint;
+  fs.allow_unsupported = 1;
+  hl_error err;
+  if (hl_frame_create(T->m, &fs, &w->w, &err)) {
+    fprintf(stderr, "hipload-bench: %s\n", err.message);
     return 0;
   }
   return 1;
 }
 
-/* Stage times (seconds, summed) of one pass. */
+/* Stage times (seconds, summed) of one pass: kinematics + muscle geometry, inverse dynamics (with
+ * the external loads), static optimization, joint reaction + contributions (frame_internal.h). */
 typedef struct stages {
-  double kin, id, so, jr;
+  double t[4];
   long so_iter, so_frames, so_iter_max;
 } stages;
 
-/* The pipeline on frame f of the trial. out (may be NULL): 9 numbers, the three joints' reaction
+/* hl_frame_step on frame f of the trial. out (may be NULL): 9 numbers, the three joints' reaction
  * forces. st (may be NULL): stage times are added. Returns 0 on success. */
 static int frame(const trial *T, work *w, int f, double *out, stages *st) {
-  const hl_model *m = T->m;
   const hl_motion *mo = T->mo;
-  int nq = m->ncoord, nm = m->nmuscle;
-  const double *q = mo->q + (size_t)f * nq, *qd = mo->qd + (size_t)f * nq, *qa = mo->qdd + (size_t)f * nq;
+  size_t o = (size_t)f * T->m->ncoord;
+  hl_frame_input in = {mo->t[f], mo->q + o, mo->qd + o, mo->qdd + o, NULL, NULL};
   hl_error err;
-  double t0 = st ? cpu_s() : 0;
-  if (hl_kin_update(m, w->d, q, qd, qa) || hl_muscle_update(m, w->d, 1, &err)) return 1;
-  double t1 = st ? cpu_s() : 0;
-  hl_invdyn_ext_wrenches(m, w->d, T->x, T->map, mo->t[f], w->ext);
-  if (hl_invdyn_frame(m, w->d, w->id, w->ext, w->tau, NULL, NULL, &err)) return 1;
-  double t2 = st ? cpu_s() : 0;
-  hl_so_info info;
-  if (hl_so_solve(w->so, m, w->d, w->tau, w->ctrl, w->frc, &info)) return 1;
-  double t3 = st ? cpu_s() : 0;
+  hl__frame_set_clock(w->w, st ? cpu_s : NULL, st ? st->t : NULL);
+  if (hl_frame_step(T->m, w->w, &in, &w->r, &err)) {
+    fprintf(stderr, "hipload-bench: %s\n", err.message);
+    return 1;
+  }
   if (st) {
-    st->so_iter += info.iterations;
+    st->so_iter += w->r.so.iterations;
     st->so_frames++;
-    if (info.iterations > st->so_iter_max) st->so_iter_max = info.iterations;
+    if (w->r.so.iterations > st->so_iter_max) st->so_iter_max = w->r.so.iterations;
   }
-  if (hl_jr_forward_accel(w->jr, m, w->d, w->ext, w->frc, w->frc + nm, w->qdd, &err)) return 1;
-  if (hl_kin_update(m, w->d, q, qd, w->qdd)) return 1;
-  for (int j = 0; j < 3; j++) {
-    hl_jr_result r;
-    int jj = T->joint[j];
-    if (hl_jr_compute(w->jr, m, w->d, w->ext, w->frc, w->frc + nm, jj, 0, m->jnt_child[jj], &r,
-                      w->contrib))
-      return 1;
-    if (out) memcpy(out + 3 * j, r.f, sizeof r.f);
-  }
-  if (st) {
-    double t4 = cpu_s();
-    st->kin += t1 - t0;
-    st->id += t2 - t1;
-    st->so += t3 - t2;
-    st->jr += t4 - t3;
-  }
+  if (out)
+    for (int j = 0; j < 3; j++) memcpy(out + 3 * j, w->r.reaction[j].f, 3 * sizeof(double));
   return 0;
 }
 
@@ -214,17 +186,16 @@ static int trial_load(const char *dir, const bcase *c, trial *T) {
   ms.lowpass_hz = c->lowpass;
   ms.step_interval = c->step;
   ms.acc = HL_MOTION_ACC_SPEEDSPLINE;
-  if (hl_motion_create(T->m, coords, &ms, &T->mo, &err) ||
-      hl_invdyn_extmap_create(T->m, T->x, &T->map, &err))
-    goto fail;
+  if (hl_motion_create(T->m, coords, &ms, &T->mo, &err)) goto fail;
   hl_table_free(coords);
   const char *jn[3] = {"hip_r", "knee_r", "ankle_r"};
   for (int j = 0; j < 3; j++) {
-    T->joint[j] = hl_model_joint(T->m, jn[j]);
-    if (T->joint[j] < 0) {
+    int jj = hl_model_joint(T->m, jn[j]);
+    if (jj < 0) {
       fprintf(stderr, "%s: no joint %s\n", c->label, jn[j]);
       return 0;
     }
+    T->joint[j] = (hl_frame_joint){jj, 0, T->m->jnt_child[jj]};
   }
   return 1;
 fail:
@@ -234,7 +205,6 @@ fail:
 }
 
 static void trial_free(trial *T) {
-  hl_invdyn_extmap_free(T->map);
   hl_extloads_free(T->x);
   hl_motion_free(T->mo);
   hl_model_free(T->m);
@@ -295,11 +265,12 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
   double *hv = malloc(sizeof(double) * (size_t)nr * n), *hb = malloc(sizeof(double) * (size_t)nr);
   hl_qp_settings qs;
   hl_qp_settings_defaults(&qs);
-  hl_qp *qp = hl_qp_create(nr, n, &qs);
+  hl_qp *qp = NULL;
+  hl_qp_create(nr, n, &qs, &qp, NULL);
   work w;
   double us = -1;
   if (!cc || !cr || !cv || !b || !pas || !wt || !lb || !ub || !x || !act || !same || !hc || !hr ||
-      !hv || !hb || !qp || !work_init(&w, m, 1, 0))
+      !hv || !hb || !qp || !work_init(&w, T, 1, 0))
     goto out;
   for (int k = 0; k < n; k++) {
     wt[k] = 1;
@@ -308,9 +279,9 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
   }
   for (int f = 0; f < nf; f++) {
     if (frame(T, &w, f, NULL, NULL)) goto out_w;
-    const double *Af = hl_so_matrix(w.so);
+    const double *Af = hl_so_matrix(hl__frame_so(w.w));
     memset(pas, 0, sizeof(double) * (size_t)nq);
-    hl_passive_forces(m, w.d->q, w.d->qd, pas);
+    hl_force_passive(m, w.r.data->q, w.r.data->qd, pas);
     for (int k = 0; k < n; k++) cc[(size_t)f * n + k] = 0;
     for (int i = 0, r = 0; i < nq; i++) {
       if (m->coord_locked[i]) continue;
@@ -321,7 +292,7 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
         cr[o] = r;
         cv[o] = v;
       }
-      b[(size_t)f * nr + r] = w.tau[i] - pas[i];
+      b[(size_t)f * nr + r] = w.r.tau[i] - pas[i];
       r++;
     }
   }
@@ -345,7 +316,7 @@ static double qp_only(const trial *T, double min_time, double tc, double *iters)
       memcpy(hv, cv + (size_t)f * nr * n, sizeof(double) * (size_t)nr * n);
       memcpy(hb, b + (size_t)f * nr, sizeof(double) * (size_t)nr);
       double t = cpu_s();
-      hl__qp_solve_cols_trusted(qp, hc, hr, hv, hb, wt, lb, ub, x, act, &res, !first && same[f]);
+      hl__qp_solve_cols_trusted(qp, hc, hr, hv, hb, wt, lb, ub, x, act, &res, !first && same[f], NULL);
       acc += cpu_s() - t - tc;
       first = 0;
       it += res.iterations;
@@ -395,7 +366,7 @@ static double run_threads(const trial *T, int nthr, long nframes, double *out, d
     jobs[i].k1 = nframes * (i + 1) / nthr;
     jobs[i].out = out;
     jobs[i].fail = 0;
-    if (!work_init(&jobs[i].w, T->m, 1, 0)) return -1;
+    if (!work_init(&jobs[i].w, T, 1, 0)) return -1;
   }
   double a = now_s();
   for (int i = 0; i < nthr; i++) pthread_create(&th[i], NULL, job_run, &jobs[i]);
@@ -421,7 +392,7 @@ static void dump_problem(FILE *fp, FILE *fx, const hl_model *m, const hl_data *d
   const double *A = hl_so_matrix(so);
   double *pas = calloc((size_t)nq, sizeof(double));
   if (!pas) return;
-  hl_passive_forces(m, d->q, d->qd, pas);
+  hl_force_passive(m, d->q, d->qd, pas);
   for (int i = 0; i < nq; i++) nrow += !m->coord_locked[i];
   fprintf(fp, "%d %d\n", nrow, n);
   for (int i = 0; i < nq; i++) {
@@ -467,7 +438,7 @@ static void slsqp(const trial *T, int nframes, double so_us) {
   snprintf(xpath, sizeof xpath, "%s.x", dump);
   FILE *fp = fopen(dump, "w"), *fx = fopen(xpath, "w");
   work w;
-  if (!fp || !fx || !work_init(&w, T->m, 1, 0)) {
+  if (!fp || !fx || !work_init(&w, T, 1, 0)) {
     if (fp) fclose(fp);
     if (fx) fclose(fx);
     return;
@@ -476,7 +447,7 @@ static void slsqp(const trial *T, int nframes, double so_us) {
   for (int f = 0; f < nframes && f < nf; f++) {
     int idx = (int)((long)f * nf / nframes); /* spread over the trial */
     if (frame(T, &w, idx, NULL, NULL)) break;
-    dump_problem(fp, fx, T->m, w.d, w.so, w.tau, w.ctrl);
+    dump_problem(fp, fx, T->m, w.r.data, hl__frame_so(w.w), w.r.tau, w.r.control);
   }
   fclose(fp);
   fclose(fx);
@@ -505,7 +476,7 @@ static void slsqp(const trial *T, int nframes, double so_us) {
 
 static int dump_answers(const trial *T, const char *label, FILE *fp, FILE *fq, FILE *fqx) {
   work w;
-  if (!work_init(&w, T->m, 1, 0)) return 1;
+  if (!work_init(&w, T, 1, 0)) return 1;
   int n = T->m->nmuscle + T->m->nactuator;
   double out[9];
   for (int f = 0; f < T->mo->nframe; f++) {
@@ -514,10 +485,10 @@ static int dump_answers(const trial *T, const char *label, FILE *fp, FILE *fq, F
       return 1;
     }
     fprintf(fp, "%s %d", label, f);
-    for (int k = 0; k < n; k++) fprintf(fp, " %.17g", w.ctrl[k]);
+    for (int k = 0; k < n; k++) fprintf(fp, " %.17g", w.r.control[k]);
     for (int k = 0; k < 9; k++) fprintf(fp, " %.17g", out[k]);
     fputc('\n', fp);
-    if (fq && fqx) dump_problem(fq, fqx, T->m, w.d, w.so, w.tau, w.ctrl);
+    if (fq && fqx) dump_problem(fq, fqx, T->m, w.r.data, hl__frame_so(w.w), w.r.tau, w.r.control);
   }
   work_free(&w);
   return 0;
@@ -581,7 +552,7 @@ int main(int argc, char **argv) {
       if (strcmp(loop_case, cases[c].label)) continue;
       trial T;
       work w;
-      if (!trial_load(dir, &cases[c], &T) || !work_init(&w, T.m, 1, 0)) return 1;
+      if (!trial_load(dir, &cases[c], &T) || !work_init(&w, &T, 1, 0)) return 1;
       double e = 0;
       long nfr = 0;
       while (e < loop_s) {
@@ -617,25 +588,25 @@ int main(int argc, char **argv) {
            1e3 * T.read_ms / nf);
     printf("  model load (+ force set):         %8.2f ms\n", T.load_ms);
     work w, wc;
-    if (!work_init(&w, m, 1, 0) || !work_init(&wc, m, 0, 0)) return 1;
-    stages st = {0, 0, 0, 0, 0, 0, 0};
+    if (!work_init(&w, &T, 1, 0) || !work_init(&wc, &T, 0, 0)) return 1;
+    stages st = {{0, 0, 0, 0}, 0, 0, 0};
     long frames = staged_passes(&T, &w, min_time, &st);
     if (frames < 0) return 1;
-    stages sc = {0, 0, 0, 0, 0, 0, 0};
+    stages sc = {{0, 0, 0, 0}, 0, 0, 0};
     for (int f = 0; f < nf; f++)
       if (frame(&T, &wc, f, NULL, &sc)) return 1;
     double k = 1e6 / (double)frames;
     /* one clock reading per stage per frame is inside each stage's sum */
-    st.kin -= tc * (double)frames;
-    st.id -= tc * (double)frames;
-    st.so -= tc * (double)frames;
-    st.jr -= tc * (double)frames;
-    sc.so -= tc * (double)nf;
-    printf("  kinematics + muscle geometry:     %8.2f us\n", st.kin * k);
-    printf("  inverse dynamics (+ GRF interp):  %8.2f us\n", st.id * k);
+    st.t[0] -= tc * (double)frames;
+    st.t[1] -= tc * (double)frames;
+    st.t[2] -= tc * (double)frames;
+    st.t[3] -= tc * (double)frames;
+    sc.t[2] -= tc * (double)nf;
+    printf("  kinematics + muscle geometry:     %8.2f us\n", st.t[0] * k);
+    printf("  inverse dynamics (+ GRF interp):  %8.2f us\n", st.t[1] * k);
     printf("  static optimization, warm:        %8.2f us   (cold: %.2f us; iterations warm %.2f "
            "mean, %ld max; cold %.2f mean)\n",
-           st.so * k, sc.so * 1e6 / nf, (double)st.so_iter / (double)st.so_frames, st.so_iter_max,
+           st.t[2] * k, sc.t[2] * 1e6 / nf, (double)st.so_iter / (double)st.so_frames, st.so_iter_max,
            (double)sc.so_iter / (double)sc.so_frames);
     double qit = 0, qus = qp_only(&T, min_time, tc, &qit);
     printf("    of which the solver (hl__qp_solve_cols_trusted, SO's entry) %.2f us, %.2f iterations "
@@ -644,18 +615,18 @@ int main(int argc, char **argv) {
     {
       /* hipload setup's default answer: the exact optimum moved to OpenSim's stopping point */
       work wb;
-      if (!work_init(&wb, m, 1, hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION))) return 1;
-      stages sb = {0, 0, 0, 0, 0, 0, 0};
+      if (!work_init(&wb, &T, 1, hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION))) return 1;
+      stages sb = {{0, 0, 0, 0}, 0, 0, 0};
       long nb = staged_passes(&T, &wb, min_time, &sb);
       if (nb < 0) return 1;
-      sb.so -= tc * (double)nb;
+      sb.t[2] -= tc * (double)nb;
       printf("    OpenSim's stopping point (hipload setup's default, barrier mu %g): %.2f us, %.1f "
              "iterations per frame (active set + Newton)\n",
-             hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION), sb.so * 1e6 / (double)nb, (double)sb.so_iter / (double)sb.so_frames);
+             hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION), sb.t[2] * 1e6 / (double)nb, (double)sb.so_iter / (double)sb.so_frames);
       work_free(&wb);
     }
     printf("  joint reaction + contributions:   %8.2f us   (forward accel + kinematics + 3 joints)\n",
-           st.jr * k);
+           st.t[3] * k);
     long n2 = 0;
     double e = 0;
     do {
@@ -672,7 +643,7 @@ int main(int argc, char **argv) {
       walk = T;
       have_walk = 1;
       walk_fps = fps;
-      walk_so_us = st.so * k;
+      walk_so_us = st.t[2] * k;
     } else {
       trial_free(&T);
     }
@@ -684,7 +655,7 @@ int main(int argc, char **argv) {
   printf("  %10s %12s %12s %14s\n", "frames", "CPU s", "us/frame", "peak RSS (MB)");
   long top = quick ? 1000 : 100000;
   work w;
-  if (!work_init(&w, walk.m, 1, 0)) return 1;
+  if (!work_init(&w, &walk, 1, 0)) return 1;
   for (long n = 100; n <= top; n *= 10) {
     double s = run_tiled(&walk, &w, n, &sink);
     if (s < 0) return 1;

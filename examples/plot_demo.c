@@ -42,15 +42,16 @@ int main(int argc, char **argv) {
   hl_error err;
   hl_plot *p = NULL;
   char path[1024];
-  if (hl_plot_create(&p, "Hip contact force in running stance", "Stance (%)",
-                     "Hip contact force (BW)", &err) != HL_OK)
+  if (hl_plot_create("Hip contact force in running stance", "Stance (%)",
+                     "Hip contact force (BW)", &p, &err) != HL_OK)
     return fail(&err);
   hl_plot_set_subtitle(p, "Right hip joint on the femur, magnitude, in ground; "
                           "contributions along the resultant. Synthetic demo data.", &err);
   hl_plot_set_caption(p, "hipload plot_demo — made-up curves for layout only; "
                          "bands: positive parts stack up from 0, negative parts down.", &err);
   hl_plot_set_x_range(p, 0, 100, &err);
-  hl_plot_style grey = hl_plot_style_defaults();
+  hl_plot_style grey;
+  hl_plot_style_defaults(&grey);
   grey.color = 0xBBBBBB; /* the remainder in neutral grey, the named muscles in colour */
   if (hl_plot_add_stack(p, "Gluteus medius", pct, gmed, N, NULL, &err) != HL_OK ||
       hl_plot_add_stack(p, "Gluteus maximus", pct, gmax, N, NULL, &err) != HL_OK ||
@@ -73,13 +74,14 @@ int main(int argc, char **argv) {
 
   /* muscle forces: groups solid, the two parts of iliopsoas dashed/dotted in its colour */
   p = NULL;
-  if (hl_plot_create(&p, "Muscle forces in running stance", "Stance (%)", "Muscle force (BW)",
+  if (hl_plot_create("Muscle forces in running stance", "Stance (%)", "Muscle force (BW)", &p,
                      &err) != HL_OK)
     return fail(&err);
   hl_plot_set_subtitle(p, "Right leg, static optimization (sum of squared activations). "
                           "Synthetic demo data.", &err);
   hl_plot_set_x_range(p, 0, 100, &err);
-  hl_plot_style st = hl_plot_style_defaults();
+  hl_plot_style st;
+  hl_plot_style_defaults(&st);
   st.color = hl_plot_okabe_ito(5);
   hl_plot_add_line(p, "Iliopsoas", pct, ilio, N, &st, &err);
   st.dash = HL_PLOT_DASHED;
@@ -88,7 +90,7 @@ int main(int argc, char **argv) {
   st.dash = HL_PLOT_DOTTED;
   st.width = 3.0;
   hl_plot_add_line(p, "Psoas", pct, psoas, N, &st, &err);
-  st = hl_plot_style_defaults();
+  hl_plot_style_defaults(&st);
   st.color = hl_plot_okabe_ito(1);
   hl_plot_add_line(p, "Gluteus maximus", pct, gmax, N, &st, &err);
   st.color = hl_plot_okabe_ito(3);

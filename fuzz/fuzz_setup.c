@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fclose(f);
   hl_analyze_setup *s = NULL;
   hl_error err;
-  (void)hl_setup_kind(g_path, &err);
+  hl_tool_kind kind;
+  (void)hl_setup_kind(g_path, &kind, &err);
   if (hl_setup_read(g_path, &s, &err) == HL_OK) hl_setup_free(s);
   return 0;
 }

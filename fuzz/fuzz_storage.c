@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   hl_table *t = NULL;

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "testutil.h"
 
 #define D4 "run-4ms/"

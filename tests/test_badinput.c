@@ -19,7 +19,7 @@
 #include "hipload/motion.h"
 #include "hipload/sample.h"
 #include "hipload/setup.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "testutil.h"
 
@@ -107,7 +107,8 @@ static hl_table *table_edit(const hl_table *t, int drop, const char *extra) {
   for (int c = 0; c < t->ncol; c++)
     if (c != drop) names[k++] = t->names[c];
   if (extra) names[k++] = extra;
-  hl_table *o = hl_table_create(t->nrow, nc, names);
+  hl_table *o = NULL;
+  hl_table_create(t->nrow, nc, names, &o, NULL);
   free(names);
   ck_assert_ptr_nonnull(o);
   for (int r = 0; r < t->nrow; r++) {
@@ -300,7 +301,8 @@ START_TEST(grf_does_not_cover_window) {
   hl_table *g = sample_grf();
   int r0 = 0;
   while (r0 < g->nrow && hl_table_time(g, r0) < 1.2) r0++;
-  hl_table *h = hl_table_create(g->nrow - r0, g->ncol, (const char *const *)g->names);
+  hl_table *h = NULL;
+  hl_table_create(g->nrow - r0, g->ncol, (const char *const *)g->names, &h, NULL);
   memcpy(h->data, g->data + (size_t)r0 * g->ncol, sizeof(double) * (size_t)h->nrow * g->ncol);
   hl_table_free(g);
   hl_extloads *x = NULL;

@@ -14,7 +14,7 @@
 #include "hipload/batch.h"
 #include "hipload/extloads.h"
 #include "hipload/model.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "testutil.h"
 
@@ -113,7 +113,7 @@ static double csv_num(const csv_doc *d, int row, const char *col) {
 
 static hl_status parse(const char *text, hl_manifest **mf, hl_error *e) {
   hl_error_clear(e);
-  return hl_manifest_parse(text, strlen(text), "/tmp/x/man.csv", mf, e);
+  return hl_batch_manifest_parse(text, strlen(text), "/tmp/x/man.csv", mf, e);
 }
 
 /* --------------------------------------------------------------- manifest errors */
@@ -151,12 +151,12 @@ START_TEST(test_manifest_fields_and_paths) {
   ck_assert_int_eq(t->settings.leg, 'r');
   ck_assert(t->settings.exponent == 2 && t->settings.lowpass_hz < 0 && t->settings.body_mass == 0);
   ck_assert_int_eq(t->row_status, HL_OK);
-  hl_manifest_free(mf);
+  hl_batch_manifest_free(mf);
 
   /* header only: a valid, empty batch */
   ck_assert_int_eq(parse("id,model,coordinates\n", &mf, &e), HL_OK);
   ck_assert_int_eq(mf->ntrial, 0);
-  hl_manifest_free(mf);
+  hl_batch_manifest_free(mf);
 }
 END_TEST
 
@@ -190,10 +190,10 @@ START_TEST(test_manifest_fatal_errors) {
   }
   hl_manifest *mf = NULL;
   hl_error e;
-  ck_assert_int_eq(hl_manifest_read("/nonexistent/dir/m.csv", &mf, &e), HL_ERR_IO);
+  ck_assert_int_eq(hl_batch_manifest_read("/nonexistent/dir/m.csv", &mf, &e), HL_ERR_IO);
   ck_assert_ptr_nonnull(strstr(e.message, "/nonexistent/dir/m.csv: cannot open the manifest"));
-  ck_assert_int_eq(hl_manifest_parse(NULL, 0, "x", &mf, &e), HL_ERR_INVALID_ARG);
-  ck_assert_int_eq(hl_manifest_read(NULL, &mf, &e), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_batch_manifest_parse(NULL, 0, "x", &mf, &e), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_batch_manifest_read(NULL, &mf, &e), HL_ERR_INVALID_ARG);
 }
 END_TEST
 
@@ -227,7 +227,7 @@ START_TEST(test_manifest_row_errors) {
     ck_assert_msg(strstr(mf->trial[1].row_error.message, cases[i].msg), "case %zu: message '%s'", i,
                   mf->trial[1].row_error.message);
     ck_assert_int_eq(mf->trial[1].row_error.line, 3);
-    hl_manifest_free(mf);
+    hl_batch_manifest_free(mf);
   }
   /* mass and exponent */
   hl_manifest *mf = NULL;
@@ -237,7 +237,7 @@ START_TEST(test_manifest_row_errors) {
   ck_assert_ptr_nonnull(strstr(mf->trial[0].row_error.message, "mass must be > 0 kg, not 0"));
   ck_assert_int_eq(mf->trial[1].row_status, HL_ERR_BAD_VALUE);
   ck_assert_ptr_nonnull(strstr(mf->trial[1].row_error.message, "exponent must be > 1, not 1"));
-  hl_manifest_free(mf);
+  hl_batch_manifest_free(mf);
 }
 END_TEST
 
@@ -489,7 +489,7 @@ START_TEST(test_batch_api_no_outputs) {
   snprintf(p, sizeof p, "%s/manifest.csv", dir);
   hl_manifest *mf = NULL;
   hl_error e;
-  ck_assert_msg(hl_manifest_read(p, &mf, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_batch_manifest_read(p, &mf, &e) == HL_OK, "%s", e.message);
   hl_batch_settings s;
   hl_batch_settings_defaults(&s);
   ck_assert_int_eq(s.jobs, 0);
@@ -519,7 +519,7 @@ START_TEST(test_batch_api_no_outputs) {
   struct stat sb;
   ck_assert_int_ne(stat(p, &sb), 0);
   ck_assert_int_eq(hl_batch_run(NULL, NULL, &s, &res, &nfailed, &e), HL_ERR_INVALID_ARG);
-  hl_manifest_free(mf);
+  hl_batch_manifest_free(mf);
 }
 END_TEST
 

@@ -10,7 +10,7 @@
 
 static void check(const hl_model *m, int f, double x, double ey, double edy, double eddy) {
   double y, dy, ddy;
-  hl_function_eval(m, f, x, &y, &dy, &ddy);
+  hl_model_function_eval(m, f, x, &y, &dy, &ddy);
   ck_assert_msg(fabs(y - ey) < TOL, "f%d(%g) = %.15g, expected %.15g", f, x, y, ey);
   ck_assert_msg(fabs(dy - edy) < TOL, "f%d'(%g) = %.15g, expected %.15g", f, x, dy, edy);
   ck_assert_msg(fabs(ddy - eddy) < TOL, "f%d''(%g) = %.15g, expected %.15g", f, x, ddy, eddy);
@@ -93,7 +93,7 @@ START_TEST(test_null_outputs_and_free_null) {
   double lin[2] = {2.0, 0.5};
   int f = hl__model_add_func(m, HL_FUNC_LINEAR, 2, lin, -1, 1.0);
   double y = 0;
-  hl_function_eval(m, f, 1.0, &y, NULL, NULL);
+  hl_model_function_eval(m, f, 1.0, &y, NULL, NULL);
   ck_assert(fabs(y - 2.5) < TOL);
   hl_model_free(m);
   hl_model_free(NULL);

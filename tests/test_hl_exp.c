@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hl__exp (lib/hl_exp.h), our own exp for the muscle curves: within 1 ulp of the true value,
+/* hl__exp (lib/base/hl_exp.h), our own exp for the muscle curves: within 1 ulp of the true value,
  * measured against expl in long double (64-bit significand on x86-64: its own error is ~2^-11
  * of a double ulp), on the range Thelen's f_L uses (x = −(l̃ − 1)²/γ in [−20, 0]) and over the
  * whole double range, plus the special values. And its user: hl__muscle_fpa_all's lane-table
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/hl_exp.h"
-#include "../lib/kin_internal.h"
+#include "hl_exp.h"
+#include "muscle_internal.h"
 #include "hipload/sample.h"
 #include "testutil.h"
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hipload/idtool.h"
 #include "hipload/invdyn.h"
 #include "hipload/motion.h"
 #include "testutil.h"
@@ -245,6 +246,13 @@ START_TEST(test_setup_bad_values) {
   expect_setup_error(HEAD "<model_file>m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n"
                           "<coordinates_in_degrees>maybe</coordinates_in_degrees>\n" TAIL,
                      HL_ERR_PARSE, "'maybe' is not true/false", 6);
+  /* every element honoured or refused */
+  expect_setup_error(HEAD "<model_file>m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n"
+                          "<output_body_forces_file>bf.sto</output_body_forces_file>\n" TAIL,
+                     HL_ERR_UNSUPPORTED, "<output_body_forces_file>: hipload does not write the body forces file", 6);
+  expect_setup_error(HEAD "<model_file>m.osim</model_file>\n<coordinates_file>c.mot</coordinates_file>\n"
+                          "<mystery>1</mystery>\n" TAIL,
+                     HL_ERR_UNSUPPORTED, "<mystery> of the InverseDynamicsTool is not an element hipload knows", 6);
   /* a well-formed setup whose model is missing: the model loader's error comes back */
   char dir[1024], path[1200];
   tu_tmpdir(dir, sizeof dir);

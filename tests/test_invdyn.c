@@ -102,11 +102,12 @@ START_TEST(test_pendulum) {
   c.w[3 + 2] = thd;
   c.dw[3 + 2] = thdd;
 
-  hl_invdyn *w = hl_invdyn_create(&c.m);
+  hl_invdyn *w = NULL;
+  hl_invdyn_create(&c.m, &w, NULL);
   ck_assert_ptr_nonnull(w);
   double tau[1], jf[3], jm[3];
   hl_error e;
-  ck_assert_int_eq(hl_invdyn_frame(&c.m, &c.d, w, NULL, tau, jf, jm, &e), HL_OK);
+  ck_assert_int_eq(hl_invdyn_frame(&c.m, w, &c.d, NULL, tau, jf, jm, &e), HL_OK);
   double expect = mass * g * l * sin(th) + (I + mass * l * l) * thdd;
   ck_assert_double_eq_tol(tau[0], expect, 1e-12);
   /* the joint moment about the pivot carries the whole τ */
@@ -155,9 +156,10 @@ START_TEST(test_two_link_tip_force) {
   double ext[18] = {0};
   hl_invdyn_add_point_force(&c.d, 2, F, tip, NULL, ext);
 
-  hl_invdyn *w = hl_invdyn_create(&c.m);
+  hl_invdyn *w = NULL;
+  hl_invdyn_create(&c.m, &w, NULL);
   double tau[2], jf[6], jm[6];
-  ck_assert_int_eq(hl_invdyn_frame(&c.m, &c.d, w, ext, tau, jf, jm, NULL), HL_OK);
+  ck_assert_int_eq(hl_invdyn_frame(&c.m, w, &c.d, ext, tau, jf, jm, NULL), HL_OK);
   double c1[2] = {0.5 * L1 * cos(q1), 0.5 * L1 * sin(q1)};
   double c2[2] = {O2[0] + 0.4 * L2 * cos(q1 + q2), O2[1] + 0.4 * L2 * sin(q1 + q2)};
   /* (r × m g)_z with g = (0, −g): −r_x m g */
@@ -196,21 +198,22 @@ END_TEST
 START_TEST(test_bad_arguments) {
   chain c;
   chain_init(&c, 1);
-  hl_invdyn *w = hl_invdyn_create(&c.m);
+  hl_invdyn *w = NULL;
+  hl_invdyn_create(&c.m, &w, NULL);
   hl_error e;
   double tau[1];
-  ck_assert_int_eq(hl_invdyn_frame(&c.m, &c.d, w, NULL, NULL, NULL, NULL, &e), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_invdyn_frame(&c.m, w, &c.d, NULL, NULL, NULL, NULL, &e), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "NULL"));
   /* a non-finite acceleration is reported with the coordinate's name */
   c.J[6 + 2] = 1.0;
   c.inertia[9 + 8] = 1.0;
   c.dw[3 + 2] = NAN;
-  ck_assert_int_eq(hl_invdyn_frame(&c.m, &c.d, w, NULL, tau, NULL, NULL, &e), HL_ERR_BAD_VALUE);
+  ck_assert_int_eq(hl_invdyn_frame(&c.m, w, &c.d, NULL, tau, NULL, NULL, &e), HL_ERR_BAD_VALUE);
   ck_assert_ptr_nonnull(strstr(e.message, "'q1'"));
   /* a workspace made for another model is refused */
   chain c2;
   chain_init(&c2, 2);
-  ck_assert_int_eq(hl_invdyn_frame(&c2.m, &c2.d, w, NULL, tau, NULL, NULL, &e), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_invdyn_frame(&c2.m, w, &c2.d, NULL, tau, NULL, NULL, &e), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "workspace"));
   hl_invdyn_free(w);
   hl_invdyn_free(NULL);
@@ -221,7 +224,8 @@ END_TEST
 
 static hl_extloads *one_force_loads(const char *body, const char *point_frame) {
   const char *names[10] = {"time", "f_vx", "f_vy", "f_vz", "f_px", "f_py", "f_pz", "f_tx", "f_ty", "f_tz"};
-  hl_table *t = hl_table_create(2, 10, names);
+  hl_table *t = NULL;
+  hl_table_create(2, 10, names, &t, NULL);
   for (int r = 0; r < 2; r++) {
     double row[10] = {r * 1.0, 10, 0, 0, 1, 0, 0, 0, 0, 2};
     memcpy(t->data + 10 * r, row, sizeof row);
@@ -280,7 +284,8 @@ END_TEST
 
 static hl_table *make_table(int n, double dt, double (*f)(double), const char *colname, int deg) {
   const char *names[3] = {"time", colname, "extra"};
-  hl_table *t = hl_table_create(n, 3, names);
+  hl_table *t = NULL;
+  hl_table_create(n, 3, names, &t, NULL);
   for (int r = 0; r < n; r++) {
     double tm = 0.1 + r * dt;
     t->data[3 * r] = tm;

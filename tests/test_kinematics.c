@@ -48,10 +48,11 @@ START_TEST(test_pendulum) {
   int j = fx_body(m, "link", 0, pp, cp);
   int c = fx_coord(m, j, "theta", 1);
   fx_axis(m, j, 0, 0, 0, 1, c, -1); /* pin about z */
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   ck_assert_ptr_nonnull(d);
   double q = 0.3, qd = 2.0, qdd = -1.5, s = sin(q), co = cos(q);
-  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, &qdd), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, &qdd, NULL), HL_OK);
 
   /* body origin: joint centre (0.1, 1) minus Rz(q)·(0, 0.5, 0) */
   double p[3] = {0.1 + 0.5 * s, 1.0 - 0.5 * co, 0.0};
@@ -83,11 +84,11 @@ START_TEST(test_pendulum) {
   ck_vec(d->body_p, zero, 3, 0.0, "p ground");
 
   /* without qd: positions and Jacobian only, velocities zero */
-  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL, NULL), HL_OK);
   ck_vec(d->body_p + 3, p, 3, TOL, "p (no qd)");
   ck_vec(d->body_J + 6, J, 6, TOL, "J (no qd)");
   ck_vec(d->body_v + 3, zero, 3, 0.0, "v (no qd)");
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -104,11 +105,12 @@ START_TEST(test_two_link) {
   int j2 = fx_body(m, "shank", 1, pp2, NULL);
   int c2 = fx_coord(m, j2, "knee", 1);
   fx_axis(m, j2, 0, 0, 0, 1, c2, -1);
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   ck_assert_ptr_nonnull(d);
 
   double q[2] = {0.4, -0.9}, qd[2] = {1.1, -0.7}, qdd[2] = {0.5, 2.0};
-  ck_assert_int_eq(hl_kin_update(m, d, q, qd, qdd), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, q, qd, qdd, NULL), HL_OK);
   double s1 = sin(q[0]), c1v = cos(q[0]), s12 = sin(q[0] + q[1]), c12 = cos(q[0] + q[1]);
   double w12 = qd[0] + qd[1], a12 = qdd[0] + qdd[1];
 
@@ -138,7 +140,7 @@ START_TEST(test_two_link) {
   /* the knee's velocity is J q̇ */
   double vk[3] = {L1 * c1v * qd[0], L1 * s1 * qd[0], 0};
   ck_vec(d->body_v + 6, vk, 3, TOL, "v knee");
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -158,9 +160,10 @@ START_TEST(test_rotation_sequence_body_fixed) {
   fx_axis(m, j, 3, 1, 0, 0, c[3], -1);
   fx_axis(m, j, 4, 0, 1, 0, c[4], -1);
   fx_axis(m, j, 5, 0, 0, 1, c[5], -1);
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   double q[6] = {0.7, -0.4, 1.2, 0.05, -0.02, 0.3};
-  ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL, NULL), HL_OK);
   double Rz[9], Rx[9], Ry[9], R[9];
   rot_z(q[0], Rz);
   rot_x(q[1], Rx);
@@ -177,7 +180,7 @@ START_TEST(test_rotation_sequence_body_fixed) {
   mul3(Rz, Rx, RzRx);
   double col2[3] = {J[2], J[6 + 2], J[12 + 2]}, want2[3] = {RzRx[1], RzRx[4], RzRx[7]};
   ck_vec(col2, want2, 3, TOL, "ry axis");
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -192,9 +195,10 @@ START_TEST(test_function_translation_acc) {
   int f = fx_poly(m, 3, coef);
   fx_axis(m, j, 0, 0, 0, 1, c, -1);
   fx_axis(m, j, 3, 1, 0, 0, c, f);
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   double q = 0.8, qd = -1.3, qdd = 2.1, s = sin(q), co = cos(q);
-  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, &qdd), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, &qdd, NULL), HL_OK);
   double loc[3] = {1, 0, 0}, p[3], a[3], J3[3];
   hl_kin_point(m, d, 1, loc, p);
   double p_w[3] = {0.1 * q * q + co, s, 0};
@@ -205,7 +209,7 @@ START_TEST(test_function_translation_acc) {
   hl_kin_point_acc(m, d, 1, loc, a);
   double a_w[3] = {0.2 * qd * qd + 0.2 * q * qdd - co * qd * qd - s * qdd, -s * qd * qd + co * qdd, 0};
   ck_vec(a, a_w, 3, TOL, "acc (needs f'' q̇²)");
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -218,20 +222,23 @@ END_TEST
 static double fd_check(const hl_model *m, const double *q0, const double *qd0, const double *qdd0,
                        double tolJ, double tolA) {
   const int nq = m->ncoord, nb = m->nbody;
-  hl_data *d = hl_data_create(m), *dp = hl_data_create(m), *dm = hl_data_create(m);
+  hl_data *d = NULL, *dp = NULL, *dm = NULL;
+  hl_kin_create(m, &d, NULL);
+  hl_kin_create(m, &dp, NULL);
+  hl_kin_create(m, &dm, NULL);
   ck_assert_ptr_nonnull(d);
   ck_assert_ptr_nonnull(dp);
   ck_assert_ptr_nonnull(dm);
   double *q = malloc(sizeof(double) * (size_t)nq), *qd = malloc(sizeof(double) * (size_t)nq);
   double worst = 0.0;
-  ck_assert_int_eq(hl_kin_update(m, d, q0, qd0, qdd0), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, q0, qd0, qdd0, NULL), HL_OK);
   const double h = 1e-6;
   for (int c = 0; c < nq; c++) {
     memcpy(q, q0, sizeof(double) * (size_t)nq);
     q[c] = q0[c] + h;
-    ck_assert_int_eq(hl_kin_update(m, dp, q, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, dp, q, NULL, NULL, NULL), HL_OK);
     q[c] = q0[c] - h;
-    ck_assert_int_eq(hl_kin_update(m, dm, q, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, dm, q, NULL, NULL, NULL), HL_OK);
     for (int b = 1; b < nb; b++) {
       const double *J = d->body_J + (size_t)6 * nq * b, *R = d->body_R + 9 * b;
       const double *Rp = dp->body_R + 9 * b, *Rm = dm->body_R + 9 * b;
@@ -269,7 +276,7 @@ static double fd_check(const hl_model *m, const double *q0, const double *qd0, c
       q[c] = q0[c] + qd0[c] * t + 0.5 * qdd0[c] * t * t;
       qd[c] = qd0[c] + qdd0[c] * t;
     }
-    ck_assert_int_eq(hl_kin_update(m, sgn > 0 ? dp : dm, q, qd, qdd0), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, sgn > 0 ? dp : dm, q, qd, qdd0, NULL), HL_OK);
   }
   for (int b = 1; b < nb; b++)
     for (int r = 0; r < 3; r++) {
@@ -283,9 +290,9 @@ static double fd_check(const hl_model *m, const double *q0, const double *qd0, c
     }
   free(q);
   free(qd);
-  hl_data_free(d);
-  hl_data_free(dp);
-  hl_data_free(dm);
+  hl_kin_free(d);
+  hl_kin_free(dp);
+  hl_kin_free(dm);
   return worst;
 }
 
@@ -356,15 +363,27 @@ START_TEST(test_bad_input) {
   int j = fx_body(m, "link", 0, NULL, NULL);
   int c = fx_coord(m, j, "theta", 1);
   fx_axis(m, j, 0, 0, 0, 1, c, -1);
-  ck_assert_ptr_null(hl_data_create(NULL));
-  hl_data_free(NULL); /* no-op */
-  hl_data *d = hl_data_create(m);
+  hl_data *none = NULL;
+  ck_assert_int_eq(hl_kin_create(NULL, &none, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_ptr_null(none);
+  hl_kin_free(NULL); /* no-op */
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   double q = 0.1, nan = NAN;
-  ck_assert_int_eq(hl_kin_update(NULL, d, &q, NULL, NULL), HL_ERR_INVALID_ARG);
-  ck_assert_int_eq(hl_kin_update(m, NULL, &q, NULL, NULL), HL_ERR_INVALID_ARG);
-  ck_assert_int_eq(hl_kin_update(m, d, NULL, NULL, NULL), HL_ERR_INVALID_ARG);
-  ck_assert_int_eq(hl_kin_update(m, d, &nan, NULL, NULL), HL_ERR_BAD_VALUE);
-  ck_assert_int_eq(hl_kin_update(m, d, &q, &nan, NULL), HL_ERR_BAD_VALUE);
+  ck_assert_int_eq(hl_kin_update(NULL, d, &q, NULL, NULL, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_kin_update(m, NULL, &q, NULL, NULL, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_kin_update(m, d, NULL, NULL, NULL, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_kin_update(m, d, &nan, NULL, NULL, NULL), HL_ERR_BAD_VALUE);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, &nan, NULL, NULL), HL_ERR_BAD_VALUE);
+  /* an hl_data the library did not make is refused, not read past its end; a copy of the
+   * public struct of one it made still works */
+  hl_data fake;
+  memset(&fake, 0, sizeof fake);
+  ck_assert_int_eq(hl_kin_update(m, &fake, &q, NULL, NULL, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_muscle_update(m, &fake, 0, NULL), HL_ERR_INVALID_ARG);
+  hl_kin_free(&fake); /* not ours: left alone */
+  hl_data copy = *d;
+  ck_assert_int_eq(hl_kin_update(m, &copy, &q, NULL, NULL, NULL), HL_OK);
 
   /* a workspace made for another model is refused */
   hl_model *m2 = fx_ground();
@@ -372,19 +391,19 @@ START_TEST(test_bad_input) {
   fx_coord(m2, j2, "x", 0);
   fx_coord(m2, j2, "y", 0);
   double q2[2] = {0, 0};
-  ck_assert_int_eq(hl_kin_update(m2, d, q2, NULL, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_kin_update(m2, d, q2, NULL, NULL, NULL), HL_ERR_INVALID_ARG);
 
   /* an axis of two coordinates cannot be a 1-argument function */
   m->tax_ncoord[0] = 2;
   m->tax_coord[1] = 0;
-  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL), HL_ERR_UNSUPPORTED);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL, NULL), HL_ERR_UNSUPPORTED);
   m->tax_ncoord[0] = 1;
 
   /* a body listed before its parent cannot be done in one pass */
   m->body_parent[1] = 1;
-  ck_assert_ptr_null(hl_data_create(m));
+  ck_assert_int_eq(hl_kin_create(m, &none, NULL), HL_ERR_INVALID_ARG);
   m->body_parent[1] = 0;
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
   hl_model_free(m2);
 }

@@ -15,13 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hipload/analysis.h"
+#include "hipload/analyze.h"
 #include "hipload/extloads.h"
-#include "hipload/invdyn.h"
+#include "hipload/idtool.h"
 #include "hipload/model.h"
 #include "hipload/sample.h"
 #include "hipload/setup.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "testutil.h"
 
@@ -100,7 +100,9 @@ static void run_job(const char *out) {
 static void setup_job(const char *setup, const char *model, const char *out) {
   hl_error err;
   hl_error_clear(&err);
-  if (hl_setup_kind(setup, &err) == HL_TOOL_INVERSE_DYNAMICS) {
+  hl_tool_kind kind = HL_TOOL_UNKNOWN;
+  ck_assert_msg(hl_setup_kind(setup, &kind, &err) == HL_OK, "%s", err.message);
+  if (kind == HL_TOOL_INVERSE_DYNAMICS) {
     ck_assert_msg(hl_idtool_run(setup, out, &err) == HL_OK, "%s", err.message);
     return;
   }
@@ -112,6 +114,7 @@ static void setup_job(const char *setup, const char *model, const char *out) {
   o.model_file = model;
   hl_analyze_report rep;
   ck_assert_msg(hl_analyze_run(s, &o, &rep, &err) == HL_OK, "%s", err.message);
+  hl_analyze_report_clear(&rep);
   hl_setup_free(s);
 }
 

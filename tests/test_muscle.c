@@ -8,24 +8,24 @@
 #include "testutil.h"
 
 START_TEST(test_thelen_fl) {
-  ck_assert_double_eq_tol(hl_thelen_active_fl(1.0, 0.45), 1.0, 1e-15);
-  ck_assert_double_eq_tol(hl_thelen_active_fl(1.5, 0.45), exp(-0.25 / 0.45), 1e-15);
-  ck_assert_double_eq_tol(hl_thelen_active_fl(0.5, 0.45), exp(-0.25 / 0.45), 1e-15);
-  ck_assert_double_eq_tol(hl_thelen_active_fl(0.5, 0.45), 0.573753420737433, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_thelen_active_fl(1.0, 0.45), 1.0, 1e-15);
+  ck_assert_double_eq_tol(hl_muscle_thelen_active_fl(1.5, 0.45), exp(-0.25 / 0.45), 1e-15);
+  ck_assert_double_eq_tol(hl_muscle_thelen_active_fl(0.5, 0.45), exp(-0.25 / 0.45), 1e-15);
+  ck_assert_double_eq_tol(hl_muscle_thelen_active_fl(0.5, 0.45), 0.573753420737433, 1e-12);
 }
 END_TEST
 
 /* Thelen eq. 6–7 at a = 1 solved for f_V: concentric f_V = (1 + v)/(1 − v/Af); eccentric with
  * k = v (2 + 2/Af): f_V = (k Flen + Flen − 1)/(Flen − 1 + k). OpenSim's inverse stops at 1e-6 in v. */
 START_TEST(test_thelen_fv) {
-  ck_assert_double_eq_tol(hl_thelen_fv(0.0, 0.25, 1.4), 1.0, 1e-12);
-  ck_assert_double_eq_tol(hl_thelen_fv(-0.5, 0.25, 1.4), 0.5 / 3.0, 1e-5);
-  ck_assert_double_eq_tol(hl_thelen_fv(-0.2, 0.25, 1.4), 0.8 / 1.8, 1e-5);
-  ck_assert_double_eq_tol(hl_thelen_fv(0.1, 0.25, 1.4), 1.8 / 1.4, 1e-5);
-  ck_assert_double_eq_tol(hl_thelen_fv(-1.0, 0.25, 1.4), 0.0, 1e-6);
-  ck_assert_double_eq_tol(hl_thelen_fv(-1.5, 0.25, 1.4), 0.0, 1e-12); /* floored at 0 */
+  ck_assert_double_eq_tol(hl_muscle_thelen_fv(0.0, 0.25, 1.4), 1.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_thelen_fv(-0.5, 0.25, 1.4), 0.5 / 3.0, 1e-5);
+  ck_assert_double_eq_tol(hl_muscle_thelen_fv(-0.2, 0.25, 1.4), 0.8 / 1.8, 1e-5);
+  ck_assert_double_eq_tol(hl_muscle_thelen_fv(0.1, 0.25, 1.4), 1.8 / 1.4, 1e-5);
+  ck_assert_double_eq_tol(hl_muscle_thelen_fv(-1.0, 0.25, 1.4), 0.0, 1e-6);
+  ck_assert_double_eq_tol(hl_muscle_thelen_fv(-1.5, 0.25, 1.4), 0.0, 1e-12); /* floored at 0 */
   /* beyond 0.95·Flen the curve continues linearly: still increasing, above 1.33 */
-  double a = hl_thelen_fv(1.0, 0.25, 1.4), b = hl_thelen_fv(2.0, 0.25, 1.4);
+  double a = hl_muscle_thelen_fv(1.0, 0.25, 1.4), b = hl_muscle_thelen_fv(2.0, 0.25, 1.4);
   ck_assert_double_gt(a, 0.95 * 1.4);
   ck_assert_double_gt(b, a);
 }
@@ -48,26 +48,26 @@ static double slope(double (*f)(const double *, double), const double *k, double
 START_TEST(test_millard_fl_corners) {
   double k[HL_MUS_NCURVE];
   millard_defaults(k);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 1.0), 1.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 0.4441), 0.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 1.8123), 0.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 0.3), 0.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 2.5), 0.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 0.58705), 0.405224, 1e-9);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 0.84), 0.905224, 1e-9);
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 1.431150), 0.5, 1e-9);
-  ck_assert_double_eq_tol(slope(hl_millard_active_fl, k, 1.0), 0.0, 1e-6);
-  ck_assert_double_eq_tol(slope(hl_millard_active_fl, k, 0.84), 0.8616, 1e-5);
-  ck_assert_double_eq_tol(slope(hl_millard_active_fl, k, 0.58705), 1.25 * 0.810448 / 0.2859, 1e-5);
-  ck_assert_double_eq_tol(slope(hl_millard_active_fl, k, 1.431150), -1.0 / (1.7623 - 1.05), 1e-5);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 1.0), 1.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 0.4441), 0.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 1.8123), 0.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 0.3), 0.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 2.5), 0.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 0.58705), 0.405224, 1e-9);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 0.84), 0.905224, 1e-9);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 1.431150), 0.5, 1e-9);
+  ck_assert_double_eq_tol(slope(hl_muscle_millard_active_fl, k, 1.0), 0.0, 1e-6);
+  ck_assert_double_eq_tol(slope(hl_muscle_millard_active_fl, k, 0.84), 0.8616, 1e-5);
+  ck_assert_double_eq_tol(slope(hl_muscle_millard_active_fl, k, 0.58705), 1.25 * 0.810448 / 0.2859, 1e-5);
+  ck_assert_double_eq_tol(slope(hl_muscle_millard_active_fl, k, 1.431150), -1.0 / (1.7623 - 1.05), 1e-5);
   /* continuity across every join */
   const double joins[4] = {0.58705, 0.84, 1.0, 1.431150};
   for (int j = 0; j < 4; j++)
-    ck_assert_double_eq_tol(hl_millard_active_fl(k, joins[j] - 1e-9),
-                            hl_millard_active_fl(k, joins[j] + 1e-9), 1e-7);
+    ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, joins[j] - 1e-9),
+                            hl_muscle_millard_active_fl(k, joins[j] + 1e-9), 1e-7);
   /* without damping (classic Hill), OpenSim raises the minimum to 0.1 */
   k[13] = 0.0;
-  ck_assert_double_eq_tol(hl_millard_active_fl(k, 0.3), 0.1, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_active_fl(k, 0.3), 0.1, 1e-12);
 }
 END_TEST
 
@@ -76,18 +76,18 @@ END_TEST
 START_TEST(test_millard_fv_corners) {
   double k[HL_MUS_NCURVE];
   millard_defaults(k);
-  ck_assert_double_eq_tol(hl_millard_fv(k, 0.0), 1.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_fv(k, -1.0), 0.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_fv(k, 1.0), 1.4, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_fv(k, -0.9), 0.0125, 1e-9);
-  ck_assert_double_eq_tol(hl_millard_fv(k, 0.9), 1.3925, 1e-9);
-  ck_assert_double_eq_tol(slope(hl_millard_fv, k, 0.0), 5.0, 1e-5);
-  ck_assert_double_eq_tol(slope(hl_millard_fv, k, -0.9), 0.25, 1e-5);
-  ck_assert_double_eq_tol(slope(hl_millard_fv, k, 0.9), 0.15, 1e-5);
-  ck_assert_double_eq_tol(hl_millard_fv(k, -1.2), 0.0, 1e-12);
-  ck_assert_double_eq_tol(hl_millard_fv(k, 1.3), 1.4, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_fv(k, 0.0), 1.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_fv(k, -1.0), 0.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_fv(k, 1.0), 1.4, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_fv(k, -0.9), 0.0125, 1e-9);
+  ck_assert_double_eq_tol(hl_muscle_millard_fv(k, 0.9), 1.3925, 1e-9);
+  ck_assert_double_eq_tol(slope(hl_muscle_millard_fv, k, 0.0), 5.0, 1e-5);
+  ck_assert_double_eq_tol(slope(hl_muscle_millard_fv, k, -0.9), 0.25, 1e-5);
+  ck_assert_double_eq_tol(slope(hl_muscle_millard_fv, k, 0.9), 0.15, 1e-5);
+  ck_assert_double_eq_tol(hl_muscle_millard_fv(k, -1.2), 0.0, 1e-12);
+  ck_assert_double_eq_tol(hl_muscle_millard_fv(k, 1.3), 1.4, 1e-12);
   for (double v = -0.99; v < 0.99; v += 0.01)
-    ck_assert_double_gt(hl_millard_fv(k, v + 0.01), hl_millard_fv(k, v));
+    ck_assert_double_gt(hl_muscle_millard_fv(k, v + 0.01), hl_muscle_millard_fv(k, v));
 }
 END_TEST
 

@@ -9,7 +9,7 @@
 
 #include "hipload/hipload.h"
 #include "hipload/model.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "kin_fixture.h"
 #include "testutil.h"
 
@@ -34,11 +34,12 @@ static hl_model *pendulum_muscle(void) {
 
 START_TEST(test_two_point_moment_arm) {
   hl_model *m = pendulum_muscle();
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   hl_error err;
   for (double q = -1.2; q <= 1.2; q += 0.3) {
     double qd = 0.7;
-    ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, NULL, NULL), HL_OK);
     ck_assert_int_eq(hl_muscle_update(m, d, 0, &err), HL_OK);
     /* insertion (B sin q, -B cos q): l² = A² + B² − 2AB sin q, r = −dl/dq = AB cos q / l */
     double l = sqrt(A * A + B * B - 2 * A * B * sin(q)), r = A * B * cos(q) / l;
@@ -52,10 +53,10 @@ START_TEST(test_two_point_moment_arm) {
   }
   /* without qd the speed is that of a pose at rest */
   double q = 0.2;
-  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL, NULL), HL_OK);
   ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
   ck_assert_double_eq(d->mus_speed[0], 0.0);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -77,13 +78,14 @@ START_TEST(test_conditional_point) {
   m->pt_cond_coord[1] = 0;
   m->pt_cond_range[2] = 0.0;
   m->pt_cond_range[3] = 1.0;
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   /* OpenSim's ConditionalPathPoint::isActive: lo − 1e-5 <= q <= hi + 1e-5 */
   const struct { double q; int active; } cases[] = {
       {0.5, 1}, {-0.5, 0}, {1.0 + 0.9e-5, 1}, {1.0 + 1.1e-5, 0}, {-0.9e-5, 1}, {-1.1e-5, 0}, {1.0, 1}};
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     double q = cases[k].q, s = sin(q), c = cos(q);
-    ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL, NULL), HL_OK);
     ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
     ck_assert_msg(d->mus_npt[0] == 2 + cases[k].active, "q=%g: %d active points", q, d->mus_npt[0]);
     double l, r;
@@ -101,7 +103,7 @@ START_TEST(test_conditional_point) {
     ck_assert_double_eq_tol(d->mus_len[0], l, TOL);
     ck_assert_double_eq_tol(d->mus_ma[0], r, TOL);
   }
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -114,9 +116,10 @@ START_TEST(test_moving_point) {
   m->pt_type[1] = 2;
   m->pt_move_coord[3] = 0;
   m->pt_move_func[3] = f;
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   double q = 0.6, qd = -1.4, s = sin(q), c = cos(q);
-  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, NULL), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, &qd, NULL, NULL), HL_OK);
   ck_assert_int_eq(hl_muscle_update(m, d, 0, NULL), HL_OK);
   /* insertion Rz(q)·(0.1q, −B) = (0.1 q c + B s, 0.1 q s − B c); derivative by the product rule */
   double x = 0.1 * q * c + B * s, y = 0.1 * q * s - B * c;
@@ -127,14 +130,15 @@ START_TEST(test_moving_point) {
   ck_assert_double_eq_tol(d->mus_ma[0], r, TOL);
   ck_assert_double_eq_tol(d->mus_speed[0], -r * qd, TOL);
   ck_assert_double_eq_tol(d->apt_local[3], 0.1 * q, TOL);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
 
 START_TEST(test_wrap_and_bad_input) {
   hl_model *m = pendulum_muscle();
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   hl_error err;
   double q = 0.1;
   /* no state yet */
@@ -146,10 +150,10 @@ START_TEST(test_wrap_and_bad_input) {
   ck_assert_ptr_nonnull(strstr(err.message, "workspace is NULL"));
   /* a failed update leaves no usable state */
   double nan = NAN;
-  ck_assert_int_eq(hl_kin_update(m, d, &nan, NULL, NULL), HL_ERR_BAD_VALUE);
+  ck_assert_int_eq(hl_kin_update(m, d, &nan, NULL, NULL, NULL), HL_ERR_BAD_VALUE);
   ck_assert_int_eq(hl_muscle_update(m, d, 0, &err), HL_ERR_INVALID_ARG);
 
-  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL), HL_OK);
+  ck_assert_int_eq(hl_kin_update(m, d, &q, NULL, NULL, NULL), HL_OK);
   m->mus_has_wrap[0] = 1;
   ck_assert_int_eq(hl_muscle_update(m, d, 0, &err), HL_ERR_UNSUPPORTED);
   ck_assert_int_eq(err.status, HL_ERR_UNSUPPORTED);
@@ -171,7 +175,7 @@ START_TEST(test_wrap_and_bad_input) {
   ck_assert_int_eq(hl_muscle_update(m2, d, 0, &err), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(err.message, "another model"));
   hl_model_free(m2);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_model_free(m);
 }
 END_TEST
@@ -225,7 +229,7 @@ static double compare_ma_file(const hl_model *m, hl_data *d, const hl_table *kin
     int kr = row_at(kin, t);
     ck_assert_msg(kr >= 0, "%s: time %.6f not in the coordinates file", rel, t);
     q_from_row(m, kin, kcol, kr, q);
-    ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL, NULL), HL_OK);
     hl_error err;
     ck_assert_int_eq(hl_muscle_update(m, d, 0, &err), HL_OK);
     for (int k = 1; k < ref->ncol; k++) {
@@ -253,7 +257,8 @@ START_TEST(test_hamner_vs_opensim_muscle_analysis) {
   ck_assert_int_eq(kin->in_degrees, 1);
   int *kcol = malloc(sizeof(int) * (size_t)m->ncoord);
   for (int c = 0; c < m->ncoord; c++) kcol[c] = hl_table_col(kin, m->coord_name[c]);
-  hl_data *d = hl_data_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
   ck_assert_ptr_nonnull(d);
   char rel[256], worst[HL_NAME_MAX];
   snprintf(rel, sizeof rel, "%s/opensim-4.6/hamner_r_MuscleAnalysis_Length.sto", HAMNER_DIR);
@@ -270,7 +275,7 @@ START_TEST(test_hamner_vs_opensim_muscle_analysis) {
     printf("hamner MuscleAnalysis MomentArm_%s: max |error| %.3g m (%s)\n", coords[k], e, worst);
   }
   free(kcol);
-  hl_data_free(d);
+  hl_kin_free(d);
   hl_table_free(kin);
   hl_model_free(m);
 }
@@ -282,7 +287,10 @@ END_TEST
 static void fd_moment_arms(const char *rel, int nposes, double tol) {
   hl_model *m = fx_load(rel);
   const int nq = m->ncoord;
-  hl_data *d = hl_data_create(m), *dp = hl_data_create(m), *dm = hl_data_create(m);
+  hl_data *d = NULL, *dp = NULL, *dm = NULL;
+  hl_kin_create(m, &d, NULL);
+  hl_kin_create(m, &dp, NULL);
+  hl_kin_create(m, &dm, NULL);
   double *q = malloc(sizeof(double) * (size_t)nq), *qq = malloc(sizeof(double) * (size_t)nq);
   unsigned long long seed = 0x2545F4914F6CDD1Dull;
   const double h = 1e-6;
@@ -290,15 +298,15 @@ static void fd_moment_arms(const char *rel, int nposes, double tol) {
   long checked = 0;
   for (int pose = 0; pose < nposes; pose++) {
     for (int c = 0; c < nq; c++) q[c] = fx_rand(&seed, m->coord_range[2 * c], m->coord_range[2 * c + 1]);
-    ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(m, d, q, NULL, NULL, NULL), HL_OK);
     ck_assert_int_eq(hl_muscle_update(m, d, 1, NULL), HL_OK);
     for (int c = 0; c < nq; c++) {
       memcpy(qq, q, sizeof(double) * (size_t)nq);
       qq[c] = q[c] + h;
-      ck_assert_int_eq(hl_kin_update(m, dp, qq, NULL, NULL), HL_OK);
+      ck_assert_int_eq(hl_kin_update(m, dp, qq, NULL, NULL, NULL), HL_OK);
       ck_assert_int_eq(hl_muscle_update(m, dp, 1, NULL), HL_OK);
       qq[c] = q[c] - h;
-      ck_assert_int_eq(hl_kin_update(m, dm, qq, NULL, NULL), HL_OK);
+      ck_assert_int_eq(hl_kin_update(m, dm, qq, NULL, NULL, NULL), HL_OK);
       ck_assert_int_eq(hl_muscle_update(m, dm, 1, NULL), HL_OK);
       for (int i = 0; i < m->nmuscle; i++) {
         if (dp->mus_npt[i] != d->mus_npt[i] || dm->mus_npt[i] != d->mus_npt[i]) continue;
@@ -315,9 +323,9 @@ static void fd_moment_arms(const char *rel, int nposes, double tol) {
          nposes, checked, worst);
   free(q);
   free(qq);
-  hl_data_free(d);
-  hl_data_free(dp);
-  hl_data_free(dm);
+  hl_kin_free(d);
+  hl_kin_free(dp);
+  hl_kin_free(dm);
   hl_model_free(m);
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Number text (lib/number.c): the reader against glibc's strtod and the "%.17g" writer against
+/* Number text (lib/base/number.c): the reader against glibc's strtod and the "%.17g" writer against
  * glibc's printf, bit for bit and byte for byte, in the C locale; then the same calls under a
  * comma-decimal locale (de_DE.UTF-8) must give the C locale's answers. */
 #define _GNU_SOURCE

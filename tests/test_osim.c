@@ -182,10 +182,10 @@ START_TEST(test_fixture_structure) {
   ck_assert_int_eq(m->tax_func[6 * hj], -1);
   ck_assert_int_eq(m->tax_ncoord[6 * hj + 4], 0);
   double y, dy, ddy;
-  hl_function_eval(m, m->tax_func[6 * hj + 4], 0.0, &y, NULL, NULL);
+  hl_model_function_eval(m, m->tax_func[6 * hj + 4], 0.0, &y, NULL, NULL);
   NEAR(y, 0.05, 0);
   /* translation1 = 2·spline through x³ at x = 0..3 → 2·1.5³ at 1.5 */
-  hl_function_eval(m, m->tax_func[6 * hj + 3], 1.5, &y, &dy, &ddy);
+  hl_model_function_eval(m, m->tax_func[6 * hj + 3], 1.5, &y, &dy, &ddy);
   NEAR(y, 2 * 3.375, 1e-12);
   NEAR(dy, 2 * 6.75, 1e-12);
   NEAR(ddy, 2 * 9.0, 1e-12);
@@ -222,7 +222,7 @@ START_TEST(test_fixture_forces) {
   ck_assert_int_eq(m->pt_move_coord[3 * (a + 2) + 2], -1);
   NEAR(m->pt_pos[3 * (a + 2) + 2], 0.004, 0); /* z: a Constant without coordinate */
   double y;
-  hl_function_eval(m, m->pt_move_func[3 * (a + 2)], 2.0, &y, NULL, NULL);
+  hl_model_function_eval(m, m->pt_move_func[3 * (a + 2)], 2.0, &y, NULL, NULL);
   NEAR(y, 0.07, 1e-15);
   ck_assert_int_eq(m->mus_has_wrap[i], 0);
 

@@ -51,7 +51,7 @@ static void remove_plot(const char *path) {
 static hl_plot *new_plot(const char *title, const char *x_label, const char *y_label) {
   hl_plot *p = NULL;
   hl_error e;
-  ck_assert_msg(hl_plot_create(&p, title, x_label, y_label, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_plot_create(title, x_label, y_label, &p, &e) == HL_OK, "%s", e.message);
   return p;
 }
 
@@ -300,7 +300,7 @@ START_TEST(test_single_point_empty_and_constant) {
   done(doc, path);
 
   /* nothing at all: still a valid figure with a 0..1 frame */
-  ck_assert_int_eq(hl_plot_create(&p, "empty", "x", "y", &e), HL_OK);
+  ck_assert_int_eq(hl_plot_create("empty", "x", "y", &p, &e), HL_OK);
   doc = write_and_parse(p, path, sizeof path, "none.svg");
   ck_assert_str_eq(tick_labels(doc, "x", b, sizeof b), "0.0|0.2|0.4|0.6|0.8|1.0");
   done(doc, path);
@@ -377,7 +377,7 @@ START_TEST(test_escaping_and_bad_utf8) {
   hl_plot *p = NULL;
   hl_error e;
   const char *nasty = "a<b & \"c\" 'd' >";
-  ck_assert_int_eq(hl_plot_create(&p, nasty, "x </text>", "y&", &e), HL_OK);
+  ck_assert_int_eq(hl_plot_create(nasty, "x </text>", "y&", &p, &e), HL_OK);
   ck_assert_int_eq(hl_plot_set_subtitle(p, "femur_r \xC3\xA9 \xFF bad\x01", &e), HL_OK);
   double x[2] = {0, 1}, y[2] = {0, 1};
   ck_assert_int_eq(hl_plot_add_line(p, nasty, x, y, 2, NULL, &e), HL_OK);
@@ -446,23 +446,24 @@ END_TEST
 START_TEST(test_argument_errors) {
   hl_error e;
   hl_plot *p = NULL;
-  ck_assert_int_eq(hl_plot_create(NULL, "t", "x", "y", &e), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_plot_create("t", "x", "y", NULL, &e), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "out is NULL"));
-  ck_assert_int_eq(hl_plot_create(&p, "t", "x", "y", &e), HL_OK);
+  ck_assert_int_eq(hl_plot_create("t", "x", "y", &p, &e), HL_OK);
   double x[3] = {0, 1, 2}, y[3] = {1, 2, 3}, x2[3] = {0, 1, 3};
   ck_assert_int_eq(hl_plot_add_line(p, "l", NULL, y, 3, NULL, &e), HL_ERR_INVALID_ARG);
   ck_assert_str_eq(e.message, "hl_plot_add_line('l'): x or y is NULL with n = 3");
   ck_assert_int_eq(hl_plot_add_line(p, "l", x, y, -1, NULL, &e), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "n = -1 is negative"));
-  hl_plot_style st = hl_plot_style_defaults();
+  hl_plot_style st;
+  hl_plot_style_defaults(&st);
   st.color = 0x1000000;
   ck_assert_int_eq(hl_plot_add_line(p, "l", x, y, 3, &st, &e), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "not 0xRRGGBB"));
-  st = hl_plot_style_defaults();
+  hl_plot_style_defaults(&st);
   st.opacity = 2;
   ck_assert_int_eq(hl_plot_add_stack(p, "s", x, y, 3, &st, &e), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "opacity"));
-  st = hl_plot_style_defaults();
+  hl_plot_style_defaults(&st);
   st.dash = (hl_plot_dash)7;
   ck_assert_int_eq(hl_plot_add_line(p, "l", x, y, 3, &st, &e), HL_ERR_INVALID_ARG);
   ck_assert_ptr_nonnull(strstr(e.message, "unknown dash style 7"));

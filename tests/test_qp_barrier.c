@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The log-barrier point (lib/qp_barrier.c) on problems whose barrier point is known in closed
+/* The log-barrier point (lib/solve/qp_barrier.c) on problems whose barrier point is known in closed
  * form, worked out by hand from the stationarity condition. */
 #include <math.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@ static int solve(int m, int n, const double *A, const double *b, const double *l
   to_cols(m, n, A, cnt, rows, vals);
   double *work = malloc(sizeof(double) * hl__qp_barrier_work_size(m, n));
   double resid = -1;
-  int st = hl__qp_barrier(m, n, cnt, rows, vals, b, w, lb, ub, p, mu, x, work, it, &resid);
+  int st = hl__qp_barrier(m, n, cnt, rows, vals, b, w, lb, ub, p, mu, 200, x, work, it, &resid);
   ck_assert(resid >= 0 && resid <= 1e-12); /* every test problem is feasible: A x = b held */
   free(work);
   return st;
@@ -43,7 +43,7 @@ START_TEST(test_barrier_equal_pair) {
   for (int j = 0; j < 3; j++) {
     double mu = mus[j], x[2] = {0.5, 0.5};
     int it = 0;
-    ck_assert_int_eq(solve(1, 2, A, b, lb, ub, 2, mu, x, &it), HL_OK);
+    ck_assert_int_eq(solve(1, 2, A, b, lb, ub, 2, mu, x, &it), HL_QP_OPTIMAL);
     double t = (0.5 + sqrt(0.25 + 2 * mu)) / 2;
     ck_assert_double_eq_tol(x[0], t, 1e-13);
     ck_assert_double_eq_tol(x[1], t, 1e-13);
@@ -58,7 +58,7 @@ END_TEST
 START_TEST(test_barrier_symmetric) {
   const double A[2] = {1, 1}, b[1] = {1}, lb[2] = {0, 0}, ub[2] = {1, 1};
   double x[2] = {0.5, 0.5};
-  ck_assert_int_eq(solve(1, 2, A, b, lb, ub, 2, 1e-3, x, NULL), HL_OK);
+  ck_assert_int_eq(solve(1, 2, A, b, lb, ub, 2, 1e-3, x, NULL), HL_QP_OPTIMAL);
   ck_assert_double_eq_tol(x[0], 0.5, 1e-14);
   ck_assert_double_eq_tol(x[1], 0.5, 1e-14);
 }
@@ -81,11 +81,11 @@ static double f_cube(double x, double mu) { return 3 * x * x * (x - 1) - mu; }
 
 START_TEST(test_barrier_no_equality_and_p3) {
   double lb = 2, ub = 3, x = 2, mu = 0.1;
-  ck_assert_int_eq(solve(0, 1, NULL, NULL, &lb, &ub, 2, mu, &x, NULL), HL_OK);
+  ck_assert_int_eq(solve(0, 1, NULL, NULL, &lb, &ub, 2, mu, &x, NULL), HL_QP_OPTIMAL);
   ck_assert_double_eq_tol(x, bisect(f_box, mu, 2 + 1e-12, 3 - 1e-12), 1e-12);
   ck_assert_double_gt(x, 2);
   double lb3 = 1, ub3 = INFINITY, x3 = 1;
-  ck_assert_int_eq(solve(0, 1, NULL, NULL, &lb3, &ub3, 3, 1e-4, &x3, NULL), HL_OK);
+  ck_assert_int_eq(solve(0, 1, NULL, NULL, &lb3, &ub3, 3, 1e-4, &x3, NULL), HL_QP_OPTIMAL);
   ck_assert_double_eq_tol(x3, bisect(f_cube, 1e-4, 1 + 1e-15, 2), 1e-12);
 }
 END_TEST
@@ -95,7 +95,7 @@ END_TEST
 START_TEST(test_barrier_empty_row) {
   const double A[4] = {1, -1, 0, 0}, b[2] = {0, 0}, lb[2] = {0.5, 0.5}, ub[2] = {INFINITY, INFINITY};
   double x[2] = {0.5, 0.5};
-  ck_assert_int_eq(solve(2, 2, A, b, lb, ub, 2, 1e-2, x, NULL), HL_OK);
+  ck_assert_int_eq(solve(2, 2, A, b, lb, ub, 2, 1e-2, x, NULL), HL_QP_OPTIMAL);
   double t = (0.5 + sqrt(0.25 + 2e-2)) / 2;
   ck_assert_double_eq_tol(x[0], t, 1e-13);
 }
@@ -106,7 +106,7 @@ END_TEST
 START_TEST(test_barrier_fixed_variable) {
   const double A[3] = {1, -1, 1}, b[1] = {0.3}, lb[3] = {0.5, 0.5, 0.3}, ub[3] = {INFINITY, INFINITY, 0.3};
   double x[3] = {0.5, 0.5, 0.3};
-  ck_assert_int_eq(solve(1, 3, A, b, lb, ub, 2, 1e-2, x, NULL), HL_OK);
+  ck_assert_int_eq(solve(1, 3, A, b, lb, ub, 2, 1e-2, x, NULL), HL_QP_OPTIMAL);
   double t = (0.5 + sqrt(0.25 + 2e-2)) / 2;
   ck_assert_double_eq_tol(x[0], t, 1e-13);
   ck_assert_double_eq_tol(x[1], t, 1e-13);

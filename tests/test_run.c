@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "testutil.h"
 
 static char *slurp(const char *path) { return tu_slurp(path, NULL); }
@@ -137,6 +137,17 @@ START_TEST(test_run_bad_option) {
   snprintf(cmd, sizeof cmd, "%s run --bogus > /dev/null 2>&1", tu_cli());
   rc = system(cmd);
   ck_assert_int_eq(WEXITSTATUS(rc), 2);
+  /* --opt=value is read like --opt value (getopt_long) */
+  snprintf(cmd, sizeof cmd, "%s run --exponent=0.5 > /dev/null 2>&1", tu_cli());
+  rc = system(cmd);
+  ck_assert_int_eq(WEXITSTATUS(rc), 2);
+  snprintf(cmd, sizeof cmd, "%s setup --so-mu=0 x.xml > /dev/null 2>&1", tu_cli());
+  rc = system(cmd);
+  ck_assert_int_eq(WEXITSTATUS(rc), 2);
+  char dir[512];
+  tu_tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd, "%s run --quiet --out=%s/o > /dev/null 2>&1 && test -f %s/o/summary.json", tu_cli(), dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "hipload/invdyn.h"
-#include "hipload/scale.h"
+#include "hipload/model.h"
+#include "hipload/muscle.h"
 #include "kin_fixture.h"
 
 #define SL 1.07
@@ -18,16 +19,18 @@ static double rel(double a, double b, double scale) { return fabs(a - b) / fmax(
 
 /* Generalized forces of a static pose (q̇ = q̈ = 0, no external load): gravity only. */
 static void static_id(const hl_model *m, const double *q, double *tau) {
-  hl_data *d = hl_data_create(m);
-  hl_invdyn *w = hl_invdyn_create(m);
+  hl_data *d = NULL;
+  hl_kin_create(m, &d, NULL);
+  hl_invdyn *w = NULL;
+  hl_invdyn_create(m, &w, NULL);
   ck_assert(d && w);
   double *z = calloc((size_t)m->ncoord, sizeof *z);
   hl_error e;
-  ck_assert_int_eq(hl_kin_update(m, d, q, z, z), HL_OK);
-  ck_assert_msg(hl_invdyn_frame(m, d, w, NULL, tau, NULL, NULL, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(hl_kin_update(m, d, q, z, z, NULL), HL_OK);
+  ck_assert_msg(hl_invdyn_frame(m, w, d, NULL, tau, NULL, NULL, &e) == HL_OK, "%s", e.message);
   free(z);
   hl_invdyn_free(w);
-  hl_data_free(d);
+  hl_kin_free(d);
 }
 
 /* A pendulum: a 5 kg body hangs from the ground origin by a pin about z; the joint frame sits
@@ -82,11 +85,11 @@ START_TEST(test_functions_and_ground) {
   int fid = hl__model_add_func(m, HL_FUNC_LINEAR, 2, k2, -1, 1.0);
   fx_axis(m, j1, 4, 0, 1, 0, kn, fid); /* identity of an angle: a DOF-like axis, not scaled */
   double y0[5], y1[5], d1, d2;
-  for (int i = 0; i < 5; i++) hl_function_eval(m, f, -0.3 + 0.6 * i, &y0[i], &d1, &d2);
+  for (int i = 0; i < 5; i++) hl_model_function_eval(m, f, -0.3 + 0.6 * i, &y0[i], &d1, &d2);
   hl_error e;
   ck_assert_int_eq(hl_model_scale(m, SL, SM, &e), HL_OK);
   for (int i = 0; i < 5; i++) {
-    hl_function_eval(m, f, -0.3 + 0.6 * i, &y1[i], &d1, &d2);
+    hl_model_function_eval(m, f, -0.3 + 0.6 * i, &y1[i], &d1, &d2);
     ck_assert_double_eq_tol(y1[i], SL * y0[i], 1e-15);
   }
   for (int k = 0; k < 2; k++) ck_assert_double_eq(m->func_data[m->func[fid].adr + k], k2[k]);
@@ -109,7 +112,9 @@ START_TEST(test_hamner_lengths_moment_arms) {
     ck_assert_double_eq_tol(b->mus_lts[i], SL * a->mus_lts[i], 1e-15);
     ck_assert_double_eq(b->mus_f0[i], a->mus_f0[i]);
   }
-  hl_data *da = hl_data_create(a), *db = hl_data_create(b);
+  hl_data *da = NULL, *db = NULL;
+  hl_kin_create(a, &da, NULL);
+  hl_kin_create(b, &db, NULL);
   double *q = calloc((size_t)a->ncoord, sizeof *q);
   unsigned long long seed = 0x9E3779B97F4A7C15ull;
   int moving = 0;
@@ -120,8 +125,8 @@ START_TEST(test_hamner_lengths_moment_arms) {
       double lo = a->coord_range[2 * c], hi = a->coord_range[2 * c + 1];
       q[c] = pose == 0 ? a->coord_default[c] : fx_rand(&seed, fmax(lo, -1.2), fmin(hi, 1.2));
     }
-    ck_assert_int_eq(hl_kin_update(a, da, q, NULL, NULL), HL_OK);
-    ck_assert_int_eq(hl_kin_update(b, db, q, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(a, da, q, NULL, NULL, NULL), HL_OK);
+    ck_assert_int_eq(hl_kin_update(b, db, q, NULL, NULL, NULL), HL_OK);
     ck_assert_msg(hl_muscle_update(a, da, 1, &e) == HL_OK, "%s", e.message);
     ck_assert_msg(hl_muscle_update(b, db, 1, &e) == HL_OK, "%s", e.message);
     for (int i = 0; i < a->nmuscle; i++) {
@@ -138,8 +143,8 @@ START_TEST(test_hamner_lengths_moment_arms) {
     }
   }
   free(q);
-  hl_data_free(da);
-  hl_data_free(db);
+  hl_kin_free(da);
+  hl_kin_free(db);
   hl_model_free(a);
   hl_model_free(b);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "hipload/analyze.h"
 #include "hipload/setup.h"
 #include "testutil.h"
 
@@ -69,7 +70,7 @@ START_TEST(test_hamner_ma) {
   ck_assert_int_eq(s->ma_nmuscle, 0); /* "all" */
   ck_assert_int_eq(s->ma_ncoord, 5);
   ck_assert_str_eq(s->ma_coords[3], "knee_angle_r");
-  ck_assert_int_eq(s->ma_compute_moments, 1);
+  ck_assert_int_eq(s->ma_compute_moments, 1); /* refused by hl_analyze_run without allow_unsupported */
   /* paths are relative to the setup file's folder */
   ck_assert_ptr_nonnull(strstr(s->model_file, "opensim-4.6/reference/subject02_RRA_Adjusted.osim"));
   hl_setup_free(s);
@@ -144,13 +145,22 @@ START_TEST(test_bad_setups) {
 END_TEST
 
 START_TEST(test_path_resolve) {
-  char out[256];
-  hl_path_resolve("/a/b", "c\\d.sto", out, sizeof out);
+  char *out = hl_setup_resolve_path("/a/b", "c\\d.sto");
   ck_assert_str_eq(out, "/a/b/c/d.sto");
-  hl_path_resolve("/a/b", "/abs/x.sto", out, sizeof out);
+  free(out);
+  out = hl_setup_resolve_path("/a/b", "/abs/x.sto");
   ck_assert_str_eq(out, "/abs/x.sto");
-  hl_path_resolve("/a/b", "", out, sizeof out);
+  free(out);
+  out = hl_setup_resolve_path("/a/b", "");
   ck_assert_str_eq(out, "");
+  free(out);
+  /* no length limit: a path of 5000 characters is kept whole */
+  char longrel[5001];
+  memset(longrel, 'x', 5000);
+  longrel[5000] = 0;
+  out = hl_setup_resolve_path("/a", longrel);
+  ck_assert_uint_eq(strlen(out), 5003);
+  free(out);
 }
 END_TEST
 
@@ -208,6 +218,123 @@ START_TEST(test_cli_so_exact) {
 }
 END_TEST
 
+/* Hamner's SO + MuscleAnalysis setup with the given <on> values, absolute paths, in dir. */
+static void hamner_on(const char *dir, const char *so_on, const char *ma_on, char *path, size_t n) {
+  char d[1024], text[8192];
+  tu_data(d, sizeof d, "run-hamner2010");
+  snprintf(text, sizeof text,
+           "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"h\">"
+           "<model_file>%s/reference/subject02_RRA_Adjusted.osim</model_file>"
+           "<force_set_files>%s/Actuators_CMC.xml</force_set_files>"
+           "<results_directory>%s/out</results_directory><initial_time>1.105</initial_time>"
+           "<final_time>1.2</final_time><AnalysisSet><objects>"
+           "<StaticOptimization name=\"so\"><on>%s</on><step_interval>5</step_interval></StaticOptimization>"
+           "<MuscleAnalysis name=\"ma\"><on>%s</on><step_interval>5</step_interval>"
+           "<muscle_list>glut_med1_r</muscle_list><moment_arm_coordinate_list>hip_flexion_r</moment_arm_coordinate_list>"
+           "</MuscleAnalysis></objects></AnalysisSet>"
+           "<external_loads_file>%s/subject02_grf_HiFreq.xml</external_loads_file>"
+           "<coordinates_file>%s/reference/rra_run_1_Kinematics_q.sto</coordinates_file>"
+           "</AnalyzeTool></OpenSimDocument>\n",
+           d, d, dir, so_on, ma_on, d, d);
+  snprintf(path, n, "%s/setup_%s_%s.xml", dir, so_on, ma_on);
+  write_file(path, text);
+}
+
+/* An analysis with <on>false</on> does not run and writes nothing; none on is an error. */
+START_TEST(test_analysis_off) {
+  if (!tu_require_data()) return;
+  char dir[512], path[1200], out[1200];
+  tu_tmpdir(dir, sizeof dir);
+  hl_analyze_setup *s = NULL;
+  hl_analyze_report rep;
+  hl_error e;
+  hamner_on(dir, "false", "true", path, sizeof path);
+  ck_assert_msg(hl_setup_read(path, &s, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_analyze_run(s, NULL, &rep, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(rep.nfiles, 2); /* Length and MomentArm_hip_flexion_r */
+  for (int i = 0; i < rep.nfiles; i++) ck_assert_ptr_nonnull(strstr(rep.files[i], "h_MuscleAnalysis_"));
+  snprintf(out, sizeof out, "%s/out/h_StaticOptimization_force.sto", dir);
+  ck_assert_ptr_null(fopen(out, "r"));
+  hl_analyze_report_clear(&rep);
+  hl_setup_free(s);
+  hamner_on(dir, "true", "false", path, sizeof path);
+  ck_assert_msg(hl_setup_read(path, &s, &e) == HL_OK, "%s", e.message);
+  ck_assert_msg(hl_analyze_run(s, NULL, &rep, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(rep.nfiles, 3); /* force, solver report, activation */
+  for (int i = 0; i < rep.nfiles; i++) ck_assert_ptr_nonnull(strstr(rep.files[i], "h_StaticOptimization_"));
+  hl_analyze_report_clear(&rep);
+  hl_setup_free(s);
+  hamner_on(dir, "false", "false", path, sizeof path);
+  ck_assert_msg(hl_setup_read(path, &s, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(hl_analyze_run(s, NULL, &rep, &e), HL_ERR_NOT_FOUND);
+  ck_assert_ptr_nonnull(strstr(e.message, "no analysis"));
+  ck_assert_int_eq(rep.nfiles, 0);
+  hl_setup_free(s);
+}
+END_TEST
+
+/* Every element is honoured or refused: each refusal names the file, the line and the element. */
+START_TEST(test_fields_refused) {
+  char dir[512], p[1024];
+  tu_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/s.xml", dir);
+  const char *head = "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"t\">\n<model_file>m.osim</model_file>\n"
+                     "<coordinates_file>q.sto</coordinates_file>\n";
+  const char *so = "<AnalysisSet><objects><StaticOptimization name=\"so\">\n";
+  const char *tail = "</StaticOptimization></objects></AnalysisSet></AnalyzeTool></OpenSimDocument>\n";
+  const struct {
+    const char *tool, *analysis, *want;
+  } cases[] = {
+      {"<states_file>s.sto</states_file>\n", "", "s.xml:4: <states_file> of the AnalyzeTool: hipload does not support a states file"},
+      {"<speeds_file>u.sto</speeds_file>\n", "", "s.xml:4: <speeds_file>"},
+      {"<ControllerSet><objects><PrescribedController/></objects></ControllerSet>\n", "", "s.xml:4: <ControllerSet>"},
+      {"<no_such_field>1</no_such_field>\n", "", "s.xml:4: <no_such_field> of the AnalyzeTool is not an element hipload knows"},
+      {"<output_precision>-3</output_precision>\n", "", "<output_precision> must be a positive integer"},
+      {"", "<use_model_force_set>false</use_model_force_set>\n", "s.xml:5: <use_model_force_set>false"},
+      {"", "<optimizer_algorithm>ipopt</optimizer_algorithm>\n", "s.xml:5: <optimizer_algorithm> of StaticOptimization"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s%s%s%s", head, cases[k].tool, so, cases[k].analysis, tail);
+    write_file(p, text);
+    hl_analyze_setup *s = NULL;
+    hl_error e;
+    hl_status st = hl_setup_read(p, &s, &e);
+    ck_assert_msg(st == HL_ERR_UNSUPPORTED || st == HL_ERR_BAD_VALUE, "case %zu: status %d", k, (int)st);
+    ck_assert_msg(strstr(e.message, cases[k].want) != NULL, "case %zu: %s", k, e.message);
+    ck_assert_ptr_null(s);
+  }
+  /* accepted: the integrator settings and in_degrees (they change nothing hipload computes) */
+  char text[2048];
+  snprintf(text, sizeof text, "%s<integrator_error_tolerance>1e-5</integrator_error_tolerance>\n%s"
+           "<in_degrees>false</in_degrees>\n%s", head, so, tail);
+  write_file(p, text);
+  hl_analyze_setup *s = NULL;
+  hl_error e;
+  ck_assert_msg(hl_setup_read(p, &s, &e) == HL_OK, "%s", e.message);
+  hl_setup_free(s);
+  /* analyses on different frames */
+  snprintf(text, sizeof text, "%s<AnalysisSet><objects><StaticOptimization name=\"so\"><step_interval>2</step_interval>"
+           "</StaticOptimization>\n<MuscleAnalysis name=\"ma\"><step_interval>3</step_interval></MuscleAnalysis>"
+           "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>\n", head);
+  write_file(p, text);
+  ck_assert_int_eq(hl_setup_read(p, &s, &e), HL_ERR_UNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(e.message, "StaticOptimization and MuscleAnalysis ask for different frames"));
+  /* compute_moments: refused by the run (before reading any file) unless allowed */
+  snprintf(text, sizeof text, "%s<AnalysisSet><objects><MuscleAnalysis name=\"ma\">\n<compute_moments>true</compute_moments>"
+           "</MuscleAnalysis></objects></AnalysisSet></AnalyzeTool></OpenSimDocument>\n", head);
+  write_file(p, text);
+  ck_assert_msg(hl_setup_read(p, &s, &e) == HL_OK, "%s", e.message);
+  ck_assert_int_eq(hl_analyze_run(s, NULL, NULL, &e), HL_ERR_UNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(e.message, "s.xml:5: <compute_moments>true"));
+  hl_analyze_options o;
+  hl_analyze_options_defaults(&o);
+  o.allow_unsupported = 1;
+  ck_assert_int_eq(hl_analyze_run(s, &o, NULL, &e), HL_ERR_IO); /* goes on: m.osim is not there */
+  hl_setup_free(s);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("setup");
   TCase *tc = tcase_create("core");
@@ -217,6 +344,8 @@ int main(void) {
   tcase_add_test(tc, test_bad_setups);
   tcase_add_test(tc, test_path_resolve);
   tcase_add_test(tc, test_cli_so_exact);
+  tcase_add_test(tc, test_analysis_off);
+  tcase_add_test(tc, test_fields_refused);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }

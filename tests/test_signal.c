@@ -7,7 +7,7 @@
 
 #include "band.h"
 #include "hipload/signal.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "testutil.h"
 #ifdef HIPLOAD_TEST_LAPACKE
 #include <lapacke.h>
@@ -26,7 +26,7 @@ static double filtfilt_gain(double f, double fc, double fs) {
 static double sine_gain(double f, double fc, double fs, int n) {
   double *x = malloc((size_t)n * sizeof *x);
   for (int i = 0; i < n; i++) x[i] = sin(2 * PI * f * i / fs);
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, n, 1.0 / fs, fc), HL_OK);
+  ck_assert_int_eq(hl_signal_lowpass(x, n, 1.0 / fs, fc, NULL), HL_OK);
   /* least-squares amplitude against sin/cos on the middle half (phase should be zero) */
   double ss = 0, sc = 0, s2 = 0, c2 = 0;
   for (int i = n / 4; i < 3 * n / 4; i++) {
@@ -51,24 +51,24 @@ END_TEST
 START_TEST(test_filter_dc_ramp_and_args) {
   double x[300], y[300];
   for (int i = 0; i < 300; i++) x[i] = 2.5;
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, 300, 0.01, 6), HL_OK);
+  ck_assert_int_eq(hl_signal_lowpass(x, 300, 0.01, 6, NULL), HL_OK);
   for (int i = 0; i < 300; i++) ck_assert_double_eq_tol(x[i], 2.5, 1e-12); /* unity DC gain */
   /* odd reflection makes a ramp a ramp through the padding: it passes unchanged */
   for (int i = 0; i < 300; i++) x[i] = 1.0 + 0.3 * i;
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, 300, 0.01, 6), HL_OK);
+  ck_assert_int_eq(hl_signal_lowpass(x, 300, 0.01, 6, NULL), HL_OK);
   for (int i = 0; i < 300; i++) ck_assert_double_eq_tol(x[i], 1.0 + 0.3 * i, 1e-8);
   /* cutoff <= 0: untouched */
   for (int i = 0; i < 300; i++) x[i] = y[i] = sin(i * 0.7);
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, 300, 0.01, 0), HL_OK);
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, 300, 0.01, -1), HL_OK);
+  ck_assert_int_eq(hl_signal_lowpass(x, 300, 0.01, 0, NULL), HL_OK);
+  ck_assert_int_eq(hl_signal_lowpass(x, 300, 0.01, -1, NULL), HL_OK);
   ck_assert_int_eq(memcmp(x, y, sizeof x), 0);
   /* cutoff above Nyquist: OpenSim uses 0.49 fs instead */
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, 300, 0.01, 80), HL_OK);
-  ck_assert_int_eq(hl_lowpass_filtfilt(y, 300, 0.01, 49), HL_OK);
+  ck_assert_int_eq(hl_signal_lowpass(x, 300, 0.01, 80, NULL), HL_OK);
+  ck_assert_int_eq(hl_signal_lowpass(y, 300, 0.01, 49, NULL), HL_OK);
   ck_assert_int_eq(memcmp(x, y, sizeof x), 0);
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, 1, 0.01, 6), HL_ERR_INVALID_ARG);
-  ck_assert_int_eq(hl_lowpass_filtfilt(x, 300, 0, 6), HL_ERR_INVALID_ARG);
-  ck_assert_int_eq(hl_lowpass_filtfilt(NULL, 300, 0.01, 6), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_signal_lowpass(x, 1, 0.01, 6, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_signal_lowpass(x, 300, 0, 6, NULL), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_signal_lowpass(NULL, 300, 0.01, 6, NULL), HL_ERR_INVALID_ARG);
 }
 END_TEST
 
@@ -84,43 +84,43 @@ START_TEST(test_spline_knots_and_polynomials) {
     x[i] = sin(3 * t[i]) + 0.1 * (((s >> 4) & 255) / 255.0);
   }
   hl_spline *sp;
-  ck_assert_int_eq(hl_spline_fit(t, x, N, &sp), HL_OK);
+  ck_assert_int_eq(hl_signal_spline_fit(t, x, N, &sp, NULL), HL_OK);
   for (int i = 0; i < N; i++) {
     double v;
-    hl_spline_eval(sp, t[i], &v, NULL, NULL);
+    hl_signal_spline_eval(sp, t[i], &v, NULL, NULL);
     ck_assert_double_eq_tol(v, x[i], 1e-10); /* interpolates */
   }
-  hl_spline_free(sp);
+  hl_signal_spline_free(sp);
   /* a natural spline of order 6 reproduces polynomials of degree < 3 exactly */
   for (int i = 0; i < N; i++) x[i] = 1.5 - 2.0 * t[i] + 4.0 * t[i] * t[i];
-  ck_assert_int_eq(hl_spline_fit(t, x, N, &sp), HL_OK);
+  ck_assert_int_eq(hl_signal_spline_fit(t, x, N, &sp, NULL), HL_OK);
   for (double tm = t[0]; tm <= t[N - 1]; tm += 0.00123) {
     double v, d, dd;
-    hl_spline_eval(sp, tm, &v, &d, &dd);
+    hl_signal_spline_eval(sp, tm, &v, &d, &dd);
     ck_assert_double_eq_tol(v, 1.5 - 2.0 * tm + 4.0 * tm * tm, 1e-10);
     ck_assert_double_eq_tol(d, -2.0 + 8.0 * tm, 1e-7);
     ck_assert_double_eq_tol(dd, 8.0, 1e-4);
   }
   /* outside the knots: the natural quadratic continuation (same polynomial here) */
   double v, d, dd;
-  hl_spline_eval(sp, t[0] - 0.1, &v, &d, &dd);
+  hl_signal_spline_eval(sp, t[0] - 0.1, &v, &d, &dd);
   ck_assert_double_eq_tol(v, 1.5 - 2.0 * (t[0] - 0.1) + 4.0 * pow(t[0] - 0.1, 2), 1e-9);
   ck_assert_double_eq_tol(dd, 8.0, 1e-4);
-  hl_spline_free(sp);
+  hl_signal_spline_free(sp);
   /* a cubic is not reproduced: the natural end conditions bend it near the ends */
   for (int i = 0; i < N; i++) x[i] = t[i] * t[i] * t[i];
-  ck_assert_int_eq(hl_spline_fit(t, x, N, &sp), HL_OK);
-  hl_spline_eval(sp, t[0], NULL, NULL, &dd);
+  ck_assert_int_eq(hl_signal_spline_fit(t, x, N, &sp, NULL), HL_OK);
+  hl_signal_spline_eval(sp, t[0], NULL, NULL, &dd);
   ck_assert_double_gt(fabs(dd - 6 * t[0]), 1e-3);
-  hl_spline_free(sp);
+  hl_signal_spline_free(sp);
   /* arguments */
-  ck_assert_int_eq(hl_spline_fit(t, x, 5, &sp), HL_ERR_INVALID_ARG); /* GCVSPL: n >= 2M = 6 */
+  ck_assert_int_eq(hl_signal_spline_fit(t, x, 5, &sp, NULL), HL_ERR_INVALID_ARG); /* GCVSPL: n >= 2M = 6 */
   ck_assert_ptr_null(sp);
   t[3] = t[2];
-  ck_assert_int_eq(hl_spline_fit(t, x, N, &sp), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_signal_spline_fit(t, x, N, &sp, NULL), HL_ERR_INVALID_ARG);
   t[3] = t[2] + 0.001;
   x[7] = NAN;
-  ck_assert_int_eq(hl_spline_fit(t, x, N, &sp), HL_ERR_BAD_VALUE);
+  ck_assert_int_eq(hl_signal_spline_fit(t, x, N, &sp, NULL), HL_ERR_BAD_VALUE);
 }
 END_TEST
 
@@ -131,17 +131,17 @@ static void sine_derivs(double fs, double f, double dur, double tol0, double tol
   double w = 2 * PI * f;
   for (int i = 0; i < n; i++) t[i] = i / fs, x[i] = sin(w * t[i]);
   hl_spline *sp;
-  ck_assert_int_eq(hl_spline_fit(t, x, n, &sp), HL_OK);
+  ck_assert_int_eq(hl_signal_spline_fit(t, x, n, &sp, NULL), HL_OK);
   double e0 = 0, e1 = 0, e2 = 0;
   for (double tm = 0.2 * dur; tm <= 0.8 * dur; tm += 0.37e-3) {
     double v, d, dd;
-    hl_spline_eval(sp, tm, &v, &d, &dd);
+    hl_signal_spline_eval(sp, tm, &v, &d, &dd);
     e0 = fmax(e0, fabs(v - sin(w * tm)));
     e1 = fmax(e1, fabs(d - w * cos(w * tm)) / w);
     e2 = fmax(e2, fabs(dd + w * w * sin(w * tm)) / (w * w));
   }
   ck_assert_msg(e0 < tol0 && e1 < tol1 && e2 < tol2, "fs %g f %g: errors %g %g %g", fs, f, e0, e1, e2);
-  hl_spline_free(sp);
+  hl_signal_spline_free(sp);
   free(t);
   free(x);
 }
@@ -272,11 +272,11 @@ START_TEST(test_stance_synthetic) {
   double t[10] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
   double fz[10] = {0, 30, 30, 0, 25, 40, 50, 21, 10, 30};
   double a, b;
-  ck_assert_int_eq(hl_stance_detect(t, fz, 10, 20, &a, &b), HL_OK);
+  ck_assert_int_eq(hl_signal_stance(t, fz, 10, 20, &a, &b, NULL), HL_OK);
   ck_assert_double_eq(a, 4);
   ck_assert_double_eq(b, 7);
-  ck_assert_int_eq(hl_stance_detect(t, fz, 10, 60, &a, &b), HL_ERR_NOT_FOUND);
-  ck_assert_int_eq(hl_stance_detect(t, fz, 0, 20, &a, &b), HL_ERR_INVALID_ARG);
+  ck_assert_int_eq(hl_signal_stance(t, fz, 10, 60, &a, &b, NULL), HL_ERR_NOT_FOUND);
+  ck_assert_int_eq(hl_signal_stance(t, fz, 0, 20, &a, &b, NULL), HL_ERR_INVALID_ARG);
 }
 END_TEST
 
@@ -294,7 +294,7 @@ START_TEST(test_stance_hamner) {
     ck_assert_int_ge(c, 1);
     for (int r = 0; r < g->nrow; r++) t[r] = hl_table_time(g, r), fz[r] = hl_table_get(g, r, c);
     double a, b;
-    ck_assert_int_eq(hl_stance_detect(t, fz, g->nrow, 20.0, &a, &b), HL_OK);
+    ck_assert_int_eq(hl_signal_stance(t, fz, g->nrow, 20.0, &a, &b, NULL), HL_OK);
     ck_assert_double_le(fabs(a - want[k][0]), 0.0017); /* one sample at 588 Hz */
     ck_assert_double_le(fabs(b - want[k][1]), 0.0017);
   }

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "storage_internal.h"
 #include "testutil.h"
 
@@ -234,7 +234,8 @@ START_TEST(test_roundtrip) {
   tu_tmpdir(dir, sizeof dir);
   snprintf(path, sizeof path, "%s/out.sto", dir);
   const char *names[] = {"time", "hip_flexion_r", "knee_angle_r", "f"};
-  hl_table *t = hl_table_create(50, 4, names);
+  hl_table *t = NULL;
+  hl_table_create(50, 4, names, &t, NULL);
   ck_assert_ptr_nonnull(t);
   uint64_t s = 88172645463325252ull; /* xorshift: awkward doubles of every magnitude */
   for (int r = 0; r < 50; r++) {

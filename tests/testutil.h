@@ -26,7 +26,7 @@ const char *tu_cli(void);
 int tu_run(Suite *s);
 #endif
 
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 /* Largest |out − ref| of column `name` over the reference rows whose time lies inside out's time
  * span (out interpolated linearly), and the reference's peak |value| in *peak (may be NULL).

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* hipload analyze — one stance from the user's own OpenSim files. */
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,8 @@
 #include "hipload/hipload.h"
 #include "hipload/model.h"
 #include "hipload/sample.h"
-#include "hipload/scale.h"
-#include "hipload/storage.h"
+#include "hipload/model.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "report.h"
 
@@ -48,6 +49,7 @@ static void usage(FILE *f) {
           "  --step N           analyse every N-th kinematics row (default 1)\n"
           "  --opensim-stop     static optimization: report where OpenSim's interior-point optimizer\n"
           "                     stops instead of the exact optimum (docs/so-opensim.md)\n"
+          "Options take their value as '--opt value' or '--opt=value'.\n"
           "Exit status: 0 done, 1 the analysis failed (the message names the file), 2 usage error.\n"
           "On any error no output folder is left behind (an existing one is left as it was).\n",
           HL_SAMPLE_HEIGHT_M, HL_SAMPLE_HEIGHT_M);
@@ -98,66 +100,78 @@ int hl_cmd_analyze(int argc, char **argv) {
   hl_trial_settings ts;
   hl_trial_settings_defaults(&ts);
   ts.name = "hipload";
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+  static const struct option opts[] = {
+      {"help", no_argument, NULL, 'h'},        {"opensim-stop", no_argument, NULL, 'S'},
+      {"model", required_argument, NULL, 'm'}, {"coordinates", required_argument, NULL, 'c'},
+      {"external-loads", required_argument, NULL, 'x'}, {"out", required_argument, NULL, 'o'},
+      {"name", required_argument, NULL, 'n'},  {"leg", required_argument, NULL, 'l'},
+      {"stance", required_argument, NULL, 's'}, {"reserves", required_argument, NULL, 'r'},
+      {"t0", required_argument, NULL, '0'},    {"t1", required_argument, NULL, '1'},
+      {"lowpass", required_argument, NULL, 'f'}, {"exponent", required_argument, NULL, 'p'},
+      {"mass", required_argument, NULL, 'M'},  {"height", required_argument, NULL, 'H'},
+      {"threshold", required_argument, NULL, 'T'}, {"step", required_argument, NULL, 'k'},
+      {NULL, 0, NULL, 0}};
+  int c, idx = 0;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
+    const char *v = optarg;
     double x;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    if (c == 'h') {
       usage(stdout);
       return 0;
-    }
-    if (!strcmp(a, "--opensim-stop")) {
+    } else if (c == 'S') {
       ts.so_opensim = 1;
-      continue;
-    }
-    if (!v) {
-      fprintf(stderr, "hipload analyze: '%s' needs a value or is unknown\n", a);
+    } else if (c == '?' || c == ':') {
+      fprintf(stderr, "hipload analyze: '%s' %s\n", argv[optind - 1], c == ':' ? "needs a value" : "is an unknown option");
+      usage(stderr);
       return 2;
-    }
-    i++;
-    if (!strcmp(a, "--model")) model = v;
-    else if (!strcmp(a, "--coordinates")) coords = v;
-    else if (!strcmp(a, "--external-loads")) loads = v;
-    else if (!strcmp(a, "--out")) out = v;
-    else if (!strcmp(a, "--name")) ts.name = v;
-    else if (!strcmp(a, "--leg")) {
+    } else if (c == 'm') model = v;
+    else if (c == 'c') coords = v;
+    else if (c == 'x') loads = v;
+    else if (c == 'o') out = v;
+    else if (c == 'n') ts.name = v;
+    else if (c == 'l') {
       if (strcmp(v, "r") && strcmp(v, "l")) {
         fprintf(stderr, "hipload analyze: --leg is r or l, not '%s'\n", v);
         return 2;
       }
       ts.leg = v[0];
-    } else if (!strcmp(a, "--stance")) {
+    } else if (c == 's') {
       if (strcmp(v, "auto")) {
         fprintf(stderr, "hipload analyze: --stance takes 'auto', not '%s'\n", v);
         return 2;
       }
       ts.t0 = ts.t1 = NAN;
-    } else if (!strcmp(a, "--reserves")) {
+    } else if (c == 'r') {
       if (!strcmp(v, "auto")) auto_res = 1;
       else if (nres < 8) reserves[nres++] = v;
       else {
         fprintf(stderr, "hipload analyze: at most 8 --reserves files\n");
         return 2;
       }
-    } else if (!strcmp(a, "--t0") || !strcmp(a, "--t1") || !strcmp(a, "--lowpass") || !strcmp(a, "--exponent") ||
-               !strcmp(a, "--mass") || !strcmp(a, "--height") || !strcmp(a, "--threshold") || !strcmp(a, "--step")) {
-      if (!num_arg(a, v, &x)) return 2;
-      if (!strcmp(a, "--t0")) ts.t0 = x;
-      else if (!strcmp(a, "--t1")) ts.t1 = x;
-      else if (!strcmp(a, "--lowpass")) ts.lowpass_hz = x;
-      else if (!strcmp(a, "--exponent")) ts.exponent = x;
-      else if (!strcmp(a, "--mass")) ts.body_mass = x;
-      else if (!strcmp(a, "--height")) height = x;
-      else if (!strcmp(a, "--threshold")) ts.stance_threshold = x;
+    } else {
+      char opt[64];
+      snprintf(opt, sizeof opt, "--%s", opts[idx].name);
+      if (!num_arg(opt, v, &x)) return 2;
+      if (c == '0') ts.t0 = x;
+      else if (c == '1') ts.t1 = x;
+      else if (c == 'f') ts.lowpass_hz = x;
+      else if (c == 'p') ts.exponent = x;
+      else if (c == 'M') ts.body_mass = x;
+      else if (c == 'H') height = x;
+      else if (c == 'T') ts.stance_threshold = x;
       else if (x >= 1 && x <= 1e6 && x == floor(x)) ts.step_interval = (int)x;
       else {
         fprintf(stderr, "hipload analyze: --step is a whole number of rows ≥ 1, not '%s'\n", v);
         return 2;
       }
-    } else {
-      fprintf(stderr, "hipload analyze: unknown option '%s'\n", a);
-      usage(stderr);
-      return 2;
     }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "hipload analyze: unexpected argument '%s'\n", argv[optind]);
+    usage(stderr);
+    return 2;
   }
   if (!coords || !out) {
     fprintf(stderr, "hipload analyze: --coordinates and --out are required\n");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hipload batch — the trials of a manifest CSV, in parallel (lib/batch.c does the work). */
+/* hipload batch — the trials of a manifest CSV, in parallel (lib/tool/batch.c does the work). */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,39 +55,41 @@ static void progress(void *user, int done, int total, int failed) {
 int hl_cmd_batch(int argc, char **argv) {
   const char *manifest = NULL, *out = NULL;
   int jobs = 0, summary_only = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                       {"summary-only", no_argument, NULL, 'S'},
+                                       {"out", required_argument, NULL, 'o'},
+                                       {"jobs", required_argument, NULL, 'j'},
+                                       {NULL, 0, NULL, 0}};
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":hj:", opts, NULL)) != -1) {
+    if (c == 'h') {
       usage(stdout);
       return 0;
-    }
-    if (!strcmp(a, "--summary-only")) {
-      summary_only = 1;
-      continue;
-    }
-    if (!strcmp(a, "--out") || !strcmp(a, "--jobs") || !strcmp(a, "-j")) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "hipload batch: %s needs a value\n", a);
+    } else if (c == 'S') summary_only = 1;
+    else if (c == 'o') out = optarg;
+    else if (c == 'j') {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (end == optarg || *end || n < 1 || n > 1024) {
+        fprintf(stderr, "hipload batch: --jobs needs a whole number from 1 to 1024, not '%s'\n", optarg);
         return 2;
       }
-      const char *v = argv[++i];
-      if (!strcmp(a, "--out")) out = v;
-      else {
-        char *end;
-        long n = strtol(v, &end, 10);
-        if (end == v || *end || n < 1 || n > 1024) {
-          fprintf(stderr, "hipload batch: --jobs needs a whole number from 1 to 1024, not '%s'\n", v);
-          return 2;
-        }
-        jobs = (int)n;
-      }
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "hipload batch: unknown option '%s'\n", a);
+      jobs = (int)n;
+    } else if (c == ':') {
+      fprintf(stderr, "hipload batch: %s needs a value\n", argv[optind - 1]);
+      return 2;
+    } else {
+      fprintf(stderr, "hipload batch: unknown option '%s'\n", argv[optind - 1]);
       usage(stderr);
       return 2;
-    } else if (!manifest) manifest = a;
+    }
+  }
+  for (; optind < argc; optind++) {
+    if (!manifest) manifest = argv[optind];
     else {
-      fprintf(stderr, "hipload batch: one manifest only ('%s' and '%s')\n", manifest, a);
+      fprintf(stderr, "hipload batch: one manifest only ('%s' and '%s')\n", manifest, argv[optind]);
       return 2;
     }
   }
@@ -98,7 +101,7 @@ int hl_cmd_batch(int argc, char **argv) {
   hl_error err;
   hl_error_clear(&err);
   hl_manifest *mf = NULL;
-  hl_status st = hl_manifest_read(manifest, &mf, &err);
+  hl_status st = hl_batch_manifest_read(manifest, &mf, &err);
   if (st) {
     fprintf(stderr, "hipload batch: %s\n", err.message[0] ? err.message : hl_strerror(st));
     return 2;
@@ -115,7 +118,7 @@ int hl_cmd_batch(int argc, char **argv) {
   st = hl_batch_run(mf, out, &bs, &res, &nfailed, &err);
   if (st) {
     fprintf(stderr, "hipload batch: %s\n", err.message[0] ? err.message : hl_strerror(st));
-    hl_manifest_free(mf);
+    hl_batch_manifest_free(mf);
     return 2;
   }
   long frames = 0;
@@ -128,6 +131,6 @@ int hl_cmd_batch(int argc, char **argv) {
          mf->ntrial - nfailed, nfailed, frames, el, out);
   int rc = nfailed ? 1 : 0;
   free(res);
-  hl_manifest_free(mf);
+  hl_batch_manifest_free(mf);
   return rc;
 }

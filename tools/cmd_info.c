@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "hipload/extloads.h"
 #include "hipload/model.h"
 #include "hipload/status.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 static void usage(FILE *f) {
   fprintf(f, "usage: hipload info FILE\n\n"
@@ -26,19 +28,20 @@ static void usage(FILE *f) {
              "             coordinate names\n");
 }
 
-static void json_str(const char *s) {
-  putchar('"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') printf("\\%c", *p);
-    else if (*p < 0x20) printf("\\u%04x", *p);
-    else putchar(*p);
-  }
-  putchar('"');
-}
+/* Numbers with 17 significant digits (they read back bit for bit); not finite: null. */
+static json_t *jnum(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
-static void json_num(double v) {
-  if (isfinite(v)) printf("%.17g", v);
-  else printf("null");
+/* Print one object on a line and release it. */
+static int emit(json_t *o) {
+  char *text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+  json_decref(o);
+  if (!text) {
+    fprintf(stderr, "hipload info: out of memory\n");
+    return 1;
+  }
+  puts(text);
+  free(text);
+  return 0;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -74,36 +77,21 @@ static int info_storage(const char *path) {
     uniform = fabs(dt[0] - med) <= 1e-3 * med && fabs(dt[n - 1] - med) <= 1e-3 * med;
     free(dt);
   }
-  printf("{\"kind\":\"storage\",\"file\":");
-  json_str(path);
-  printf(",\"name\":");
-  json_str(t->name);
-  printf(",\"rows\":%d,\"columns\":%d,\"labels\":[", t->nrow, t->ncol);
-  for (int c = 0; c < t->ncol; c++) {
-    if (c) putchar(',');
-    json_str(t->names[c]);
-  }
-  printf("],\"t0\":");
-  json_num(hl_table_time(t, 0));
-  printf(",\"t1\":");
-  json_num(hl_table_time(t, t->nrow - 1));
-  printf(",\"in_degrees\":%s,\"header_rows\":", t->in_degrees ? "true" : "false");
-  if (t->header_rows >= 0) printf("%d", t->header_rows);
-  else printf("null");
-  printf(",\"sample_rate_hz\":");
-  json_num(rate);
-  printf(",\"uniform\":%s}\n", uniform ? "true" : "false");
+  json_t *labels = json_array();
+  for (int c = 0; c < t->ncol && labels; c++) json_array_append_new(labels, json_string(t->names[c]));
+  json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:b, s:o, s:o, s:b}", "kind", "storage", "file", path,
+                        "name", t->name, "rows", t->nrow, "columns", t->ncol, "labels", labels, "t0",
+                        jnum(hl_table_time(t, 0)), "t1", jnum(hl_table_time(t, t->nrow - 1)), "in_degrees",
+                        t->in_degrees, "header_rows", t->header_rows >= 0 ? json_integer(t->header_rows) : json_null(),
+                        "sample_rate_hz", jnum(rate), "uniform", uniform);
   hl_table_free(t);
-  return 0;
+  return emit(o);
 }
 
-static void json_cols(const char *key, const hl_table *d, const int col[3]) {
-  printf(",\"%s\":[", key);
-  for (int a = 0; a < 3 && col[a] >= 0; a++) {
-    if (a) putchar(',');
-    json_str(d->names[col[a]]);
-  }
-  putchar(']');
+static json_t *columns(const hl_table *d, const int col[3]) {
+  json_t *a = json_array();
+  for (int k = 0; k < 3 && col[k] >= 0 && a; k++) json_array_append_new(a, json_string(d->names[col[k]]));
+  return a;
 }
 
 static int info_extloads(const char *path) {
@@ -111,41 +99,23 @@ static int info_extloads(const char *path) {
   hl_error e;
   hl_error_clear(&e);
   if (hl_extloads_load(path, NULL, &x, &e)) return fail(&e);
-  printf("{\"kind\":\"external_loads\",\"file\":");
-  json_str(path);
-  printf(",\"datafile\":");
-  json_str(x->datafile);
-  printf(",\"rows\":%d,\"t0\":", x->data->nrow);
-  json_num(hl_table_time(x->data, 0));
-  printf(",\"t1\":");
-  json_num(hl_table_time(x->data, x->data->nrow - 1));
-  printf(",\"lowpass_cutoff_hz\":");
-  json_num(x->lowpass_cutoff);
-  printf(",\"forces\":[");
-  for (int i = 0; i < x->nforce; i++) {
+  json_t *forces = json_array();
+  for (int i = 0; i < x->nforce && forces; i++) {
     const hl_extforce *f = &x->force[i];
-    printf("%s{\"name\":", i ? "," : "");
-    json_str(f->name);
-    printf(",\"applied_to_body\":");
-    json_str(f->applied_to_body);
-    printf(",\"force_expressed_in_body\":");
-    json_str(f->force_expressed_in_body);
-    printf(",\"point_expressed_in_body\":");
-    json_str(f->point_expressed_in_body);
-    printf(",\"force_identifier\":");
-    json_str(f->force_identifier);
-    printf(",\"point_identifier\":");
-    json_str(f->point_identifier);
-    printf(",\"torque_identifier\":");
-    json_str(f->torque_identifier);
-    json_cols("force_columns", x->data, f->force_col);
-    json_cols("point_columns", x->data, f->point_col);
-    json_cols("torque_columns", x->data, f->torque_col);
-    putchar('}');
+    json_array_append_new(
+        forces, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "name", f->name, "applied_to_body",
+                          f->applied_to_body, "force_expressed_in_body", f->force_expressed_in_body,
+                          "point_expressed_in_body", f->point_expressed_in_body, "force_identifier",
+                          f->force_identifier, "point_identifier", f->point_identifier, "torque_identifier",
+                          f->torque_identifier, "force_columns", columns(x->data, f->force_col), "point_columns",
+                          columns(x->data, f->point_col), "torque_columns", columns(x->data, f->torque_col)));
   }
-  printf("]}\n");
+  json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "kind", "external_loads", "file", path,
+                        "datafile", x->datafile, "rows", x->data->nrow, "t0", jnum(hl_table_time(x->data, 0)),
+                        "t1", jnum(hl_table_time(x->data, x->data->nrow - 1)), "lowpass_cutoff_hz",
+                        jnum(x->lowpass_cutoff), "forces", forces);
   hl_extloads_free(x);
-  return 0;
+  return emit(o);
 }
 
 static int info_model(const char *path) {
@@ -155,22 +125,14 @@ static int info_model(const char *path) {
   if (hl_model_load(path, &m, &e)) return fail(&e);
   double mass = 0;
   for (int b = 0; b < m->nbody; b++) mass += m->body_mass[b];
-  printf("{\"kind\":\"model\",\"file\":");
-  json_str(path);
-  printf(",\"name\":");
-  json_str(m->name);
-  printf(",\"format_version\":%d,\"mass_kg\":", m->format_version);
-  json_num(mass);
-  printf(",\"bodies\":%d,\"joints\":%d,\"coordinates\":%d,\"muscles\":%d,\"actuators\":%d,"
-         "\"coordinate_names\":[",
-         m->nbody, m->njoint, m->ncoord, m->nmuscle, m->nactuator);
-  for (int c = 0; c < m->ncoord; c++) {
-    if (c) putchar(',');
-    json_str(m->coord_name[c]);
-  }
-  printf("]}\n");
+  json_t *names = json_array();
+  for (int c = 0; c < m->ncoord && names; c++) json_array_append_new(names, json_string(m->coord_name[c]));
+  json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:o, s:i, s:i, s:i, s:i, s:i, s:o}", "kind", "model", "file", path,
+                        "name", m->name, "format_version", m->format_version, "mass_kg", jnum(mass), "bodies",
+                        m->nbody, "joints", m->njoint, "coordinates", m->ncoord, "muscles", m->nmuscle, "actuators",
+                        m->nactuator, "coordinate_names", names);
   hl_model_free(m);
-  return 0;
+  return emit(o);
 }
 
 static int ends_with(const char *s, const char *suffix) {

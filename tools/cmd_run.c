@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* hipload run — the embedded running stance, end to end, no files needed. */
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,12 @@
 #include "hipload/hipload.h"
 #include "hipload/model.h"
 #include "hipload/sample.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 #include "hipload/trial.h"
 #include "report.h"
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: hipload run [--out DIR] [--exponent P] [--opensim-stop] [--quiet]\n\n"
+  fprintf(f, "usage: hipload run [--out DIR] [--exponent P] [--opensim-stop] [--quiet]   (also --opt=value)\n\n"
              "Analyses the embedded right stance of treadmill running at ~3.9 m/s (Hamner, Seth & Delp\n"
              "2010, subject02): inverse dynamics, static optimization, hip/knee/ankle contact forces and\n"
              "each muscle group's contribution. Prints a summary and writes .sto files, a CSV,\n"
@@ -30,28 +31,39 @@ int hl_cmd_run(int argc, char **argv) {
   int quiet = 0;
   hl_trial_settings ts;
   hl_trial_settings_defaults(&ts);
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},       {"out", required_argument, NULL, 'o'},
+                                       {"exponent", required_argument, NULL, 'p'}, {"opensim-stop", no_argument, NULL, 's'},
+                                       {"quiet", no_argument, NULL, 'q'},     {NULL, 0, NULL, 0}};
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    if (c == 'h') {
       usage(stdout);
       return 0;
-    } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-      out = argv[++i];
-    } else if (!strcmp(argv[i], "--exponent") && i + 1 < argc) {
+    } else if (c == 'o') {
+      out = optarg;
+    } else if (c == 'p') {
       char *end;
-      ts.exponent = hl__strtod(argv[++i], &end);
-      if (*end || !(ts.exponent > 1)) {
-        fprintf(stderr, "hipload run: --exponent must be a number > 1, not '%s'\n", argv[i]);
+      ts.exponent = hl__strtod(optarg, &end);
+      if (end == optarg || *end || !(ts.exponent > 1)) {
+        fprintf(stderr, "hipload run: --exponent must be a number > 1, not '%s'\n", optarg);
         return 2;
       }
-    } else if (!strcmp(argv[i], "--opensim-stop")) {
+    } else if (c == 's') {
       ts.so_opensim = 1;
-    } else if (!strcmp(argv[i], "--quiet")) {
+    } else if (c == 'q') {
       quiet = 1;
     } else {
-      fprintf(stderr, "hipload run: unknown or incomplete option '%s'\n", argv[i]);
+      fprintf(stderr, "hipload run: %s option '%s'\n", c == ':' ? "incomplete" : "unknown", argv[optind - 1]);
       usage(stderr);
       return 2;
     }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "hipload run: unexpected argument '%s'\n", argv[optind]);
+    usage(stderr);
+    return 2;
   }
   hl_sample smp;
   hl_sample_get(&smp);

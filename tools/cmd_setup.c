@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* hipload setup — run an OpenSim tool setup file (AnalyzeTool: StaticOptimization,
  * JointReaction, MuscleAnalysis; InverseDynamicsTool). */
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +9,9 @@
 
 #include "cli.h"
 #include "number.h"
-#include "hipload/analysis.h"
+#include "hipload/analyze.h"
 #include "hipload/hipload.h"
-#include "hipload/invdyn.h"
+#include "hipload/idtool.h"
 #include "hipload/setup.h"
 
 static void usage(FILE *f) {
@@ -23,12 +24,15 @@ static void usage(FILE *f) {
           "                                    <name>_ContactContributions_<joint>.sto\n"
           "  AnalyzeTool + MuscleAnalysis      <name>_MuscleAnalysis_Length.sto, _MomentArm_<coord>.sto\n"
           "  InverseDynamicsTool               its output_gen_force_file\n"
-          "Paths in the setup are relative to the setup file ('\\' accepted).\n"
+          "Paths in the setup are relative to the setup file ('\\' accepted). Options take their value\n"
+          "as '--opt value' or '--opt=value'.\n"
           "  --out DIR           write into DIR instead of the setup's results_directory\n"
           "  --model M.osim      use this model instead of the setup's model_file\n"
           "  --forces-file F     JointReaction: muscle/actuator forces from F instead of forces_file\n"
           "  --no-contributions  do not write the contact-contribution files\n"
-          "  --allow-unsupported muscles with wrap objects: ignore the wrapping (not exact)\n"
+          "  --allow-unsupported do what can be done, knowingly: muscles with wrap objects take\n"
+          "                      their straight path (not exact); a MuscleAnalysis with\n"
+          "                      compute_moments writes lengths and moment arms only\n"
           "  --exact             StaticOptimization: report the exact optimum instead of the point\n"
           "                      where OpenSim's interior-point optimizer stops (muscles near a bound\n"
           "                      differ by a few newtons; docs/so-opensim.md)\n"
@@ -40,38 +44,45 @@ int hl_cmd_setup(int argc, char **argv) {
   const char *path = NULL;
   hl_analyze_options o;
   hl_analyze_options_defaults(&o);
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                       {"out", required_argument, NULL, 'o'},
+                                       {"model", required_argument, NULL, 'm'},
+                                       {"forces-file", required_argument, NULL, 'f'},
+                                       {"no-contributions", no_argument, NULL, 'C'},
+                                       {"allow-unsupported", no_argument, NULL, 'U'},
+                                       {"exact", no_argument, NULL, 'e'},
+                                       {"so-mu", required_argument, NULL, 'u'},
+                                       {NULL, 0, NULL, 0}};
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    if (c == 'h') {
       usage(stdout);
       return 0;
-    } else if (!strcmp(a, "--out") && i + 1 < argc) {
-      o.out_dir = argv[++i];
-    } else if (!strcmp(a, "--model") && i + 1 < argc) {
-      o.model_file = argv[++i];
-    } else if (!strcmp(a, "--forces-file") && i + 1 < argc) {
-      o.forces_file = argv[++i];
-    } else if (!strcmp(a, "--no-contributions")) {
-      o.contributions = 0;
-    } else if (!strcmp(a, "--allow-unsupported")) {
-      o.allow_unsupported = 1;
-    } else if (!strcmp(a, "--exact")) {
-      o.so_exact = 1;
-    } else if (!strcmp(a, "--so-mu") && i + 1 < argc) {
+    } else if (c == 'o') o.out_dir = optarg;
+    else if (c == 'm') o.model_file = optarg;
+    else if (c == 'f') o.forces_file = optarg;
+    else if (c == 'C') o.contributions = 0;
+    else if (c == 'U') o.allow_unsupported = 1;
+    else if (c == 'e') o.so_exact = 1;
+    else if (c == 'u') {
       char *end;
-      o.so_mu = hl__strtod(argv[++i], &end);
-      if (*end || !(o.so_mu > 0) || !isfinite(o.so_mu)) {
-        fprintf(stderr, "hipload setup: --so-mu needs a number > 0, not '%s'\n", argv[i]);
+      o.so_mu = hl__strtod(optarg, &end);
+      if (end == optarg || *end || !(o.so_mu > 0) || !isfinite(o.so_mu)) {
+        fprintf(stderr, "hipload setup: --so-mu needs a number > 0, not '%s'\n", optarg);
         return 2;
       }
-    } else if (a[0] == '-') {
-      fprintf(stderr, "hipload setup: unknown or incomplete option '%s'\n", a);
+    } else {
+      fprintf(stderr, "hipload setup: unknown or incomplete option '%s'\n", argv[optind - 1]);
       usage(stderr);
       return 2;
-    } else if (!path) {
-      path = a;
-    } else {
-      fprintf(stderr, "hipload setup: more than one setup file given ('%s')\n", a);
+    }
+  }
+  for (; optind < argc; optind++) {
+    if (!path) path = argv[optind];
+    else {
+      fprintf(stderr, "hipload setup: more than one setup file given ('%s')\n", argv[optind]);
       return 2;
     }
   }
@@ -81,8 +92,8 @@ int hl_cmd_setup(int argc, char **argv) {
   }
   hl_error err;
   hl_error_clear(&err);
-  hl_tool_kind kind = hl_setup_kind(path, &err);
-  if (kind == HL_TOOL_UNKNOWN) {
+  hl_tool_kind kind = HL_TOOL_UNKNOWN;
+  if (hl_setup_kind(path, &kind, &err)) {
     fprintf(stderr, "hipload setup: %s\n", err.message);
     return 1;
   }
@@ -115,6 +126,7 @@ int hl_cmd_setup(int argc, char **argv) {
            rep.so_least_squares, rep.so_max_residual, rep.so_max_iterations, rep.so_max_reserve,
            rep.so_max_reserve_name[0] ? rep.so_max_reserve_name : "-");
   for (int i = 0; i < rep.nfiles; i++) printf("wrote %s\n", rep.files[i]);
+  hl_analyze_report_clear(&rep);
   hl_setup_free(s);
   return 0;
 }

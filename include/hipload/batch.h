@@ -23,7 +23,7 @@
  * file:line. A bad value in an otherwise readable row (leg 'x', t0 'abc') does not: the row
  * becomes a trial that fails with that message, so the rest of the batch still runs.
  *
- * Thread model: each distinct (model file, reserves) pair is loaded once, by the first worker that
+ * Thread safety: hl_batch_run makes its own threads; each distinct (model file, reserves) pair is loaded once, by the first worker that
  * needs it, and shared read-only by every trial that uses it; each trial has its own tables and
  * workspaces. Results are independent of the number of threads and of completion order.
  */
@@ -54,7 +54,7 @@ typedef struct hl_batch_trial {
 } hl_batch_trial;
 
 typedef struct hl_manifest {
-  char path[1024];           /* the manifest file as given */
+  char *path;                /* the manifest file as given */
   int ntrial;                /* rows */
   hl_batch_trial *trial;     /* [ntrial], in file order */
 } hl_manifest;
@@ -62,12 +62,12 @@ typedef struct hl_manifest {
 /* Read a manifest file. Errors: HL_ERR_IO (cannot open), HL_ERR_PARSE (no header, unknown
  * column, missing required column, unterminated quote, missing/invalid/duplicate id; message
  * "MANIFEST:LINE: ..."), HL_ERR_NOMEM. An empty manifest (header only) is valid (0 trials). */
-hl_status hl_manifest_read(const char *path, hl_manifest **out, hl_error *err);
+HL_API hl_status hl_batch_manifest_read(const char *path, hl_manifest **out, hl_error *err);
 
 /* The same from a buffer; `path` names it in messages and its folder resolves relative paths. */
-hl_status hl_manifest_parse(const char *text, size_t len, const char *path, hl_manifest **out,
-                            hl_error *err);
-void hl_manifest_free(hl_manifest *mf);
+HL_API hl_status hl_batch_manifest_parse(const char *text, size_t len, const char *path, hl_manifest **out,
+                                   hl_error *err);
+HL_API void hl_batch_manifest_free(hl_manifest *mf);
 
 typedef struct hl_batch_settings {
   int jobs;            /* worker threads; ≤ 0 (default) = online CPUs; never more than trials */
@@ -77,7 +77,7 @@ typedef struct hl_batch_settings {
   void *progress_user;
 } hl_batch_settings;
 
-void hl_batch_settings_defaults(hl_batch_settings *s);
+HL_API void hl_batch_settings_defaults(hl_batch_settings *s);
 
 typedef struct hl_batch_result {
   hl_status status;          /* HL_OK when the trial ran and its outputs were written */
@@ -94,8 +94,8 @@ typedef struct hl_batch_result {
  * *results gets ntrial results in manifest order (free with free()); *nfailed the failures.
  * Returns HL_OK when the batch ran, whatever its trials did; an error only when it could not run
  * (bad argument, out_dir cannot be made, summary cannot be written, out of memory). */
-hl_status hl_batch_run(const hl_manifest *mf, const char *out_dir, const hl_batch_settings *s,
-                       hl_batch_result **results, int *nfailed, hl_error *err);
+HL_API hl_status hl_batch_run(const hl_manifest *mf, const char *out_dir, const hl_batch_settings *s,
+                              hl_batch_result **results, int *nfailed, hl_error *err);
 
 /* One CSV row per trial, in manifest order, header first. Columns: id, status ("ok" or the
  * hl_strerror text), error (message, file:line), t0_s, t1_s, frames, body_mass_kg, bw_n; for
@@ -106,8 +106,8 @@ hl_status hl_batch_run(const hl_manifest *mf, const char *out_dir, const hl_batc
  * <g>_impulse_bw_s, <g>_impulse_share; so_frames_least_squares, so_max_residual, so_max_reserve,
  * so_max_reserve_actuator. Numbers are %.10g; fields of a failed trial are empty. Written
  * atomically (temporary file, then rename). */
-hl_status hl_batch_write_summary(const hl_manifest *mf, const hl_batch_result *results,
-                                 const char *path, hl_error *err);
+HL_API hl_status hl_batch_write_summary(const hl_manifest *mf, const hl_batch_result *results,
+                                        const char *path, hl_error *err);
 
 #ifdef __cplusplus
 }

@@ -5,12 +5,14 @@
  * expressed in, and the column prefixes (identifiers) of force, point and torque in its data
  * file. The file is applied as written, including odd assignments (walk-jr applies the left
  * foot's torque to calcn_r; the reference output was made that way).
+ *
+ * Thread safety: reentrant; loaded loads are only read by the pipeline and may be shared.
  */
 #ifndef HIPLOAD_EXTLOADS_H
 #define HIPLOAD_EXTLOADS_H
 
 #include "hipload/status.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,20 +45,20 @@ typedef struct hl_extloads {
 
 /* Parse the XML and load its data file (relative to the XML's folder; `\` accepted).
  * `datafile_override` (may be NULL) replaces the file named in the XML. */
-hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, hl_extloads **out,
-                           hl_error *err);
+HL_API hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, hl_extloads **out,
+                                  hl_error *err);
 /* The same from an in-memory XML and an already loaded data table (ownership of `data` passes
  * to the result, also on error). */
-hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name, hl_table *data,
-                                  hl_extloads **out, hl_error *err);
-void hl_extloads_free(hl_extloads *x);
+HL_API hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name, hl_table *data,
+                                         hl_extloads **out, hl_error *err);
+HL_API void hl_extloads_free(hl_extloads *x);
 
 /* Force (N), point (m) and torque (N·m) of force i at time tm, in the frames the XML names (the
  * caller transforms them with the model): interpolated by natural cubic splines through the data
  * rows as OpenSim does (linearly when the file has fewer than 4 rows); outside the data the first or
  * last row's value. */
-void hl_extloads_eval(const hl_extloads *x, int i, double tm, double force[3], double point[3],
-                      double torque[3]);
+HL_API void hl_extloads_eval(const hl_extloads *x, int i, double tm, double force[3], double point[3],
+                             double torque[3]);
 
 #ifdef __cplusplus
 }

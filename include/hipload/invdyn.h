@@ -18,15 +18,19 @@
  *    would carry), it is not the bone-on-bone contact force.
  *  - Residuals: the generalized forces of the coordinates of joints whose parent is ground (the
  *    pelvis' 6 for gait models). hl_invdyn_root_coords() lists them.
+ *
+ * Thread safety: one hl_invdyn workspace per thread; models, motions, loads and body maps are
+ * only read. OpenSim's InverseDynamicsTool setups: idtool.h.
  */
 #ifndef HIPLOAD_INVDYN_H
 #define HIPLOAD_INVDYN_H
 
 #include "hipload/extloads.h"
+#include "hipload/kin.h"
 #include "hipload/model.h"
 #include "hipload/motion.h"
 #include "hipload/status.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,9 +40,10 @@ extern "C" {
 
 typedef struct hl_invdyn hl_invdyn;
 
-/* Workspace for hl_invdyn_frame, sized from the model. NULL when out of memory. */
-hl_invdyn *hl_invdyn_create(const hl_model *m);
-void hl_invdyn_free(hl_invdyn *w);
+/* Workspace for hl_invdyn_frame, sized from the model. Errors: HL_ERR_INVALID_ARG,
+ * HL_ERR_NOMEM. */
+HL_API hl_status hl_invdyn_create(const hl_model *m, hl_invdyn **out, hl_error *err);
+HL_API void hl_invdyn_free(hl_invdyn *w);
 
 /* One frame of inverse dynamics.
  *   d     : after hl_kin_update(m, d, q, qd, qdd) with qd and qdd given.
@@ -49,12 +54,12 @@ void hl_invdyn_free(hl_invdyn *w);
  *           (output, may be NULL).
  * Returns HL_ERR_INVALID_ARG for NULL m/d/w/tau, HL_ERR_BAD_VALUE when a result is not finite
  * (err names the coordinate). Never allocates. */
-hl_status hl_invdyn_frame(const hl_model *m, const hl_data *d, hl_invdyn *w, const double *ext,
-                          double *tau, double *jnt_f, double *jnt_m, hl_error *err);
+HL_API hl_status hl_invdyn_frame(const hl_model *m, hl_invdyn *w, const hl_data *d, const double *ext,
+                                 double *tau, double *jnt_f, double *jnt_m, hl_error *err);
 
 /* Indices of the coordinates of the joints whose parent is ground (residual coordinates), in
  * model order, written to idx (up to max). Returns how many there are (may exceed max). */
-int hl_invdyn_root_coords(const hl_model *m, int *idx, int max);
+HL_API int hl_invdyn_root_coords(const hl_model *m, int *idx, int max);
 
 /* ------------------------------------------------------------ external loads → body wrenches */
 
@@ -68,20 +73,28 @@ typedef struct hl_invdyn_extmap {
 } hl_invdyn_extmap;
 
 /* Resolve body names; HL_ERR_NOT_FOUND names the ExternalForce and the missing body. */
-hl_status hl_invdyn_extmap_create(const hl_model *m, const hl_extloads *x, hl_invdyn_extmap **out,
-                                  hl_error *err);
-void hl_invdyn_extmap_free(hl_invdyn_extmap *map);
+HL_API hl_status hl_invdyn_extmap_create(const hl_model *m, const hl_extloads *x, hl_invdyn_extmap **out,
+                                         hl_error *err);
+HL_API void hl_invdyn_extmap_free(hl_invdyn_extmap *map);
 
 /* External wrenches on every body at time tm (6*nbody, zeroed first; force and moment about the
  * body origin, in ground), from the loads interpolated at tm and the body poses in d. A force with
  * no point columns acts at the applied body's origin (as OpenSim's ExternalForce). */
-void hl_invdyn_ext_wrenches(const hl_model *m, const hl_data *d, const hl_extloads *x,
-                            const hl_invdyn_extmap *map, double tm, double *ext);
+HL_API void hl_invdyn_ext_wrenches(const hl_model *m, const hl_data *d, const hl_extloads *x,
+                                   const hl_invdyn_extmap *map, double tm, double *ext);
 
-/* Same, from forces already known in ground: force f (3), application point p (3) and free torque
- * tq (3, may be NULL), all in ground, added onto body b of ext (6*nbody). */
-void hl_invdyn_add_point_force(const hl_data *d, int b, const double f[3], const double p[3],
-                               const double tq[3], double *ext);
+/* External force i at time tm as OpenSim's ForceReporter records it (the columns
+ * <body>_<force>_F*, _p*, _T* of a StaticOptimization force file): force (N) and torque (N·m) in
+ * ground; in order out = {Fx, Fy, Fz, px, py, pz, Tx, Ty, Tz} with the point (m) in the
+ * body the force is applied to, relative to its origin. A force without torque columns records
+ * a zero torque. */
+HL_API void hl_invdyn_ext_record(const hl_model *m, const hl_data *d, const hl_extloads *x,
+                                 const hl_invdyn_extmap *map, int i, double tm, double out[9]);
+
+/* A force already known in ground: force f (3), application point p (3) and free torque tq (3,
+ * may be NULL), all in ground, added onto body b of ext (6*nbody). */
+HL_API void hl_invdyn_add_point_force(const hl_data *d, int b, const double f[3], const double p[3],
+                                      const double tq[3], double *ext);
 
 /* ------------------------------------------------------------------- whole trials */
 
@@ -89,19 +102,10 @@ void hl_invdyn_add_point_force(const hl_data *d, int b, const double f[3], const
  * the external loads x (may be NULL) interpolated at the frame times. The table has time plus one
  * column per coordinate in model order, named as OpenSim's InverseDynamicsTool names them
  * (<coord>_moment for rotational, <coord>_force for translational coordinates). */
-hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extloads *x,
-                        hl_table **out, hl_error *err);
+HL_API hl_status hl_invdyn_run(const hl_model *m, const hl_motion *mo, const hl_extloads *x,
+                               hl_table **out, hl_error *err);
 
-/* Run an OpenSim InverseDynamicsTool setup file: model_file, coordinates_file, external_loads_file,
- * lowpass_cutoff_frequency_for_coordinates, time_range, coordinates_in_degrees (used only when the
- * coordinates file does not say), results_directory, output_gen_force_file. Paths are relative to
- * the setup file; `\` is read as `/`. out_dir_override (may be NULL) replaces results_directory.
- * Writes <results>/<output_gen_force_file>(.sto) atomically with OpenSim's header. Muscles are
- * always excluded (forces_to_exclude is not read); other model forces are not applied.
- * Errors: HL_ERR_IO (unreadable setup, results directory not creatable), HL_ERR_PARSE (not XML, no
- * <InverseDynamicsTool>, no <model_file>/<coordinates_file>, bad numbers — err has file:line), and
- * whatever loading the model, coordinates and loads returns. */
-hl_status hl_idtool_run(const char *setup_xml, const char *out_dir_override, hl_error *err);
+
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hipload — musculoskeletal model (read-only after loading) and per-thread workspace.
+/* hipload — the musculoskeletal model, read-only after loading.
  *
- * After MuJoCo: hl_model is built once (from an OpenSim .osim file or the embedded default) and
- * never changes afterwards, so any number of threads may share one. hl_data holds everything a
- * frame computes plus all scratch memory, sized from the model; the per-frame functions
- * (hl_kin_*, hl_muscle_*) never allocate. Use one hl_data per thread.
+ * After MuJoCo: hl_model is built once (from an OpenSim .osim file or the embedded default),
+ * completed (force sets, reserves, scaling) before it is shared, and never changes afterwards,
+ * so any number of threads may share one. What a frame computes lives in per-thread workspaces
+ * made from it (kin.h's hl_data, and the stage workspaces of so.h, jr.h, frame.h).
+ *
+ * Thread safety: loading and the functions that change a model (hl_model_add_force_set,
+ * hl_model_add_reserves, hl_model_scale) need it to themselves; everything else only reads it.
  *
  * Conventions
  *  - SI units: m, kg, s, rad, N, N·m.
@@ -67,7 +70,8 @@ typedef struct hl_function {
 } hl_function;
 
 /* Value, first and second derivative of function f at x. */
-void hl_function_eval(const hl_model *m, int f, double x, double *y, double *dy, double *ddy);
+HL_API void hl_model_function_eval(const hl_model *m, int f, double x, double *y, double *dy,
+                                   double *ddy);
 
 /* ------------------------------------------------------------------------------- joints */
 
@@ -229,12 +233,12 @@ typedef enum hl_actuator_type {
 
 /* Load an OpenSim .osim model (formats 20302, 30000, 40000). On error *out is NULL and err says
  * which file, line and element. */
-hl_status hl_model_load(const char *path, hl_model **out, hl_error *err);
+HL_API hl_status hl_model_load(const char *path, hl_model **out, hl_error *err);
 
 /* The same from an in-memory document (the embedded default uses it); `name` stands for the
  * file name in error messages, `dir` is the folder relative paths in it refer to (may be NULL). */
-hl_status hl_model_load_memory(const char *xml, size_t len, const char *name, hl_model **out,
-                               hl_error *err);
+HL_API hl_status hl_model_load_memory(const char *xml, size_t len, const char *name, hl_model **out,
+                                      hl_error *err);
 
 /* Append the forces of an OpenSim force-set file (e.g. gait2392_SO_weak_Residual_Actuators.xml,
  * or a legacy <ActuatorSet> with GeneralizedForce/Force/Torque) to a model being prepared.
@@ -243,77 +247,59 @@ hl_status hl_model_load_memory(const char *xml, size_t len, const char *name, hl
  * (AbstractTool::updateModelForces sets the ForceSet size to 0). On error the model keeps the
  * forces it had before this file (after the replace, when replace=1). Must be called before the
  * model is shared. */
-hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_error *err);
+HL_API hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_error *err);
 
-void hl_model_free(hl_model *m);
+HL_API void hl_model_free(hl_model *m);
 
 /* Index lookups: -1 when the name is not in the model. */
-int hl_model_body(const hl_model *m, const char *name);
-int hl_model_joint(const hl_model *m, const char *name);
-int hl_model_coord(const hl_model *m, const char *name);
-int hl_model_muscle(const hl_model *m, const char *name);
-int hl_model_actuator(const hl_model *m, const char *name);
+HL_API int hl_model_body(const hl_model *m, const char *name);
+HL_API int hl_model_joint(const hl_model *m, const char *name);
+HL_API int hl_model_coord(const hl_model *m, const char *name);
+HL_API int hl_model_muscle(const hl_model *m, const char *name);
+HL_API int hl_model_actuator(const hl_model *m, const char *name);
 
 /* Total mass, kg. */
-double hl_model_mass(const hl_model *m);
-
-/* ------------------------------------------------------------------------ workspace */
-
-typedef struct hl_data {
-  int nq;
-  double *q, *qd, *qdd;   /* nq each: last state passed to the kinematics */
-
-  /* body kinematics (nbody each; ground included) */
-  double *body_R;         /* 9 per body: R_GB */
-  double *body_p;         /* 3 per body: body origin in ground */
-  double *body_J;         /* 6*nq per body: Jacobian of (ω, v_origin) w.r.t. q̇, in ground */
-  double *body_w;         /* 3 per body: angular velocity in ground */
-  double *body_v;         /* 3 per body: origin velocity in ground */
-  double *body_dw;        /* 3 per body: angular acceleration in ground */
-  double *body_a;         /* 3 per body: origin acceleration in ground */
-
-  /* muscle geometry (nmuscle, and model->npathpt slots for active points) */
-  double *mus_len;        /* nmuscle: musculotendon path length, m */
-  double *mus_speed;      /* nmuscle: lengthening speed, m/s */
-  double *mus_ma;         /* nmuscle*nq: moment arm r = −∂l/∂q (m; m/m for translations) */
-  int *mus_npt;           /* nmuscle: active points (conditional points that are off skipped) */
-  int *apt_body;          /* npathpt: body of active point k of muscle i at mus_path_adr[i]+k */
-  double *apt_pos;        /* 3*npathpt: active point position in ground */
-  double *apt_local;      /* 3*npathpt: active point position in its body frame */
-
-  double *scratch;        /* scratch for the kinematics routines, sized by hl_data_create */
-  size_t nscratch;
-} hl_data;
-
-hl_data *hl_data_create(const hl_model *m);
-void hl_data_free(hl_data *d);
-
-/* ----------------------------------------------------------------------- per frame */
-
-/* Body poses and Jacobians at q (and velocities/accelerations when qd/qdd are not NULL;
- * with qd NULL only positions and Jacobians are computed). Never allocates. */
-hl_status hl_kin_update(const hl_model *m, hl_data *d, const double *q, const double *qd,
-                        const double *qdd);
-
-/* Muscle lengths, lengthening speeds, moment arms and active path points at the state last
- * passed to hl_kin_update (speeds need qd). Never allocates. Muscles that wrap return
- * HL_ERR_UNSUPPORTED (with the muscle named in err) unless allow_unsupported is set, in which
- * case their geometry ignores the wrap object. */
-hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported, hl_error *err);
-
-/* Position in ground of a point given in body b's frame. */
-void hl_kin_point(const hl_model *m, const hl_data *d, int b, const double local[3], double out[3]);
-
-/* 3×nq Jacobian (row-major) of the ground velocity of a point fixed in body b. */
-void hl_kin_point_jacobian(const hl_model *m, const hl_data *d, int b, const double local[3],
-                           double *J3);
-
-/* Acceleration in ground of a point fixed in body b (after hl_kin_update with qd and qdd). */
-void hl_kin_point_acc(const hl_model *m, const hl_data *d, int b, const double local[3],
-                      double out[3]);
+HL_API double hl_model_mass(const hl_model *m);
 
 /* Is body `b` in the subtree rooted at body `root` (root included)? */
-int hl_model_in_subtree(const hl_model *m, int b, int root);
+HL_API int hl_model_in_subtree(const hl_model *m, int b, int root);
+
+/* Add a CoordinateActuator reserve "<coordinate>_reserve" (unbounded, given optimal force, N·m or
+ * N per unit control) on every unlocked coordinate that has none yet — a starting point when the
+ * user has no reserve/residual actuator file. Errors: HL_ERR_INVALID_ARG, HL_ERR_NOMEM. */
+HL_API hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err);
+
+/* Uniform scaling of a loaded model to a subject's height and mass, as OpenSim's ScaleTool does
+ * with one scale factor s_L on every segment (manual scaling) and preserve_mass_distribution =
+ * true, followed by the subject mass:
+ *  - every length fixed in a body frame × s_L: joint frame origins on parent and child, body
+ *    centres of mass, muscle path point locations, MovingPathPoint location functions, and the
+ *    functions of translational joint axes (the gait2392 knee's translation with knee angle);
+ *    a translational axis that is the identity of its coordinate (a degree of freedom such as
+ *    pelvis_tx) is left alone, as OpenSim's SpatialTransform::scale does;
+ *  - body masses × s_M and inertias (about the centre of mass) × s_M·s_L² (Body::scale with
+ *    mass kept, then Model::scale's rescale of every mass and inertia to the subject mass);
+ *  - muscle optimal fibre length and tendon slack length × s_L: OpenSim multiplies both by the
+ *    ratio of the musculotendon length after to before scaling in the default pose
+ *    (Muscle::extendPostScale), which a uniform scale makes exactly s_L;
+ *  - max isometric force, pennation angle, max contraction velocity unchanged (OpenSim's
+ *    scaling never touches them);
+ *  - PointActuator points fixed in a body × s_L, so a residual force placed at the pelvis centre
+ *    of mass stays at it (OpenSim's PointActuator has no scale step of its own that we found;
+ *    here we depart from it on purpose).
+ * Ground is not scaled (OpenSim has no scale factors for it): frames, path points and actuator
+ * points fixed in ground stay, and so do the translational axes of joints whose parent is
+ * ground. Untouched as well: gravity, coordinate ranges and defaults, conditional path point
+ * ranges, reserve optimal forces, control bounds. Wrap objects are not modelled by hipload
+ * (above), so nothing of them is scaled.
+ *
+ * With s_L = s_M = 1 the model is unchanged bit for bit.
+ *
+ * Lengths × length_factor, masses × mass_factor; call it after loading (and after adding
+ * force-set files) and before the model is shared. Errors: HL_ERR_INVALID_ARG (m NULL),
+ * HL_ERR_BAD_VALUE (a factor not finite or ≤ 0), HL_ERR_UNSUPPORTED (a function is shared
+ * between a length that scales and an angle that does not); on error the model is unchanged. */
+HL_API hl_status hl_model_scale(hl_model *m, double length_factor, double mass_factor, hl_error *err);
 
 #ifdef __cplusplus
 }

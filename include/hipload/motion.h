@@ -17,13 +17,15 @@
  *     whose index in the whole file is a multiple of step_interval, and the last — the rows
  *     OpenSim's AnalyzeTool records (begin, Analysis::proceed(step), end).
  * SI units inside: rad, m, s.
+ *
+ * Thread safety: reentrant; a motion belongs to its caller and is only read afterwards.
  */
 #ifndef HIPLOAD_MOTION_H
 #define HIPLOAD_MOTION_H
 
 #include "hipload/model.h"
 #include "hipload/status.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,7 +46,7 @@ typedef struct hl_motion_settings {
   hl_motion_acc acc;    /* acceleration method (default HL_MOTION_ACC_QSPLINE) */
 } hl_motion_settings;
 
-void hl_motion_settings_defaults(hl_motion_settings *s);
+HL_API void hl_motion_settings_defaults(hl_motion_settings *s);
 
 typedef struct hl_motion {
   int nframe;       /* frames */
@@ -62,9 +64,9 @@ typedef struct hl_motion {
 /* Build the motion. Errors: HL_ERR_INVALID_ARG (NULL, step_interval < 1), HL_ERR_RANGE (fewer than
  * 6 rows, or the time range misses the data), HL_ERR_BAD_VALUE (time not increasing, NaN values;
  * err names the column and row), HL_ERR_NOMEM. */
-hl_status hl_motion_create(const hl_model *m, const hl_table *coords, const hl_motion_settings *s,
-                           hl_motion **out, hl_error *err);
-void hl_motion_free(hl_motion *mo);
+HL_API hl_status hl_motion_create(const hl_model *m, const hl_table *coords, const hl_motion_settings *s,
+                                  hl_motion **out, hl_error *err);
+HL_API void hl_motion_free(hl_motion *mo);
 
 #ifdef __cplusplus
 }

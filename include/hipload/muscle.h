@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* hipload — muscle force curves for static optimization (rigid tendon, no passive force).
+/* hipload — muscles per frame: path geometry (lengths, speeds, moment arms, active path points)
+ * and the force curves static optimization uses (rigid tendon, no passive force).
  *
  * Force per unit activation along the tendon, as OpenSim's StaticOptimization with
  * use_muscle_physiology: F0 · f_L(l̃) · f_V(ṽ) · cos(α), where the fibre length follows from the
@@ -9,28 +10,43 @@
 #ifndef HIPLOAD_MUSCLE_H
 #define HIPLOAD_MUSCLE_H
 
+#include "hipload/kin.h"
 #include "hipload/model.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* Thread safety: every function only reads the model and writes the workspace or the outputs it
+ * is given. */
+
+/* Muscle lengths, lengthening speeds, moment arms and active path points at the state last
+ * passed to hl_kin_update (speeds need qd), into d. Never allocates. Muscles that wrap return
+ * HL_ERR_UNSUPPORTED (with the muscle named in err) unless allow_unsupported is set, in which
+ * case their geometry ignores the wrap object. Errors also: HL_ERR_INVALID_ARG (NULL, a
+ * workspace of another model, no state yet). */
+HL_API hl_status hl_muscle_update(const hl_model *m, hl_data *d, int allow_unsupported, hl_error *err);
+
+/* Does muscle i's current path (active points in d) cross joint j (one point in the child's
+ * subtree, the next outside it)? */
+HL_API int hl_muscle_crosses(const hl_model *m, const hl_data *d, int i, int joint);
+
 /* Thelen 2003 active force-length (Gaussian, shape factor gamma) and force-velocity (inverted
  * Hill curve with Af and Flen), normalized fibre length / velocity in lopt and lopt·vmax units. */
-double hl_thelen_active_fl(double lnorm, double kshape_active);
-double hl_thelen_fv(double vnorm, double af, double flen);
+HL_API double hl_muscle_thelen_active_fl(double lnorm, double kshape_active);
+HL_API double hl_muscle_thelen_fv(double vnorm, double af, double flen);
 
 /* Millard 2012 active force-length and force-velocity curves (quintic Bézier segments) built
  * from the parameters in model->mus_curve (see model.h). */
-double hl_millard_active_fl(const double *curve, double lnorm);
-double hl_millard_fv(const double *curve, double vnorm);
+HL_API double hl_muscle_millard_active_fl(const double *curve, double lnorm);
+HL_API double hl_muscle_millard_fv(const double *curve, double vnorm);
 
 /* Force per unit activation along the tendon (N) for muscle i given its path length (m) and
  * lengthening speed (m/s). use_physiology = 0 returns F0. Optional outputs (may be NULL):
  * normalized fibre length, normalized fibre velocity, pennation angle. */
-double hl_muscle_force_per_activation(const hl_model *m, int i, double len, double speed,
-                                      int use_physiology, double *lnorm, double *vnorm,
-                                      double *alpha);
+HL_API double hl_muscle_force_per_activation(const hl_model *m, int i, double len, double speed,
+                                             int use_physiology, double *lnorm, double *vnorm,
+                                             double *alpha);
 
 #ifdef __cplusplus
 }

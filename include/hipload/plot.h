@@ -6,7 +6,7 @@
  * with the Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal Design").
  *
  *   hl_plot *p = NULL;
- *   hl_plot_create(&p, "Hip contact force", "Stance (%)", "Force (BW)", &err);
+ *   hl_plot_create("Hip contact force", "Stance (%)", "Force (BW)", &p, &err);
  *   hl_plot_set_subtitle(p, "hip_r on femur_r, in ground; magnitude; body weights", &err);
  *   hl_plot_set_x_range(p, 0, 100, &err);
  *   hl_plot_add_stack(p, "Gluteus medius", pct, gmed, n, NULL, &err);   (bottom band first)
@@ -81,56 +81,56 @@ typedef struct hl_plot_style {
 } hl_plot_style;
 
 /* Defaults: automatic colour, default width, solid, default opacity. */
-hl_plot_style hl_plot_style_defaults(void);
+HL_API void hl_plot_style_defaults(hl_plot_style *s);
 
 /* Okabe–Ito palette colour i (wraps around): 0 black, 1 orange, 2 sky blue, 3 bluish green,
  * 4 yellow, 5 blue, 6 vermillion, 7 reddish purple; returned as 0xRRGGBB. */
-long hl_plot_okabe_ito(int i);
+HL_API long hl_plot_okabe_ito(int i);
 
 /* New empty plot. title, x_label and y_label may be NULL (nothing drawn); they are copied.
  * Put units in the axis labels ("Force (BW)"). Errors: HL_ERR_INVALID_ARG (out NULL),
  * HL_ERR_NOMEM. */
-hl_status hl_plot_create(hl_plot **out, const char *title, const char *x_label,
-                         const char *y_label, hl_error *err);
+HL_API hl_status hl_plot_create(const char *title, const char *x_label, const char *y_label,
+                                hl_plot **out, hl_error *err);
 /* NULL is a no-op. */
-void hl_plot_free(hl_plot *p);
+HL_API void hl_plot_free(hl_plot *p);
 
 /* The line under the title (conventions: joint, body, frame, units) and a small footer line
  * (source, version, options). NULL clears. Errors: HL_ERR_INVALID_ARG, HL_ERR_NOMEM. */
-hl_status hl_plot_set_subtitle(hl_plot *p, const char *subtitle, hl_error *err);
-hl_status hl_plot_set_caption(hl_plot *p, const char *caption, hl_error *err);
+HL_API hl_status hl_plot_set_subtitle(hl_plot *p, const char *subtitle, hl_error *err);
+HL_API hl_status hl_plot_set_caption(hl_plot *p, const char *caption, hl_error *err);
 
 /* Fix an axis range (lo < hi, both finite), e.g. 0–100 % stance. Ticks are the 1-2-5 values
  * inside it. Errors: HL_ERR_INVALID_ARG (p NULL), HL_ERR_BAD_VALUE (non-finite or lo ≥ hi). */
-hl_status hl_plot_set_x_range(hl_plot *p, double lo, double hi, hl_error *err);
-hl_status hl_plot_set_y_range(hl_plot *p, double lo, double hi, hl_error *err);
+HL_API hl_status hl_plot_set_x_range(hl_plot *p, double lo, double hi, hl_error *err);
+HL_API hl_status hl_plot_set_y_range(hl_plot *p, double lo, double hi, hl_error *err);
 /* Whether an automatic y range always includes 0 (default 1, right for forces). */
-hl_status hl_plot_set_y_include_zero(hl_plot *p, int include_zero, hl_error *err);
+HL_API hl_status hl_plot_set_y_include_zero(hl_plot *p, int include_zero, hl_error *err);
 
 /* Add a line series; x, y (n points) are copied. n = 0 is allowed (an empty series, listed in
  * the legend). style NULL → defaults. Errors: HL_ERR_INVALID_ARG (p NULL, n < 0, x or y NULL
  * with n > 0, style with opacity > 1 or colour outside 0..0xFFFFFF), HL_ERR_NOMEM. */
-hl_status hl_plot_add_line(hl_plot *p, const char *label, const double *x, const double *y,
-                           int n, const hl_plot_style *style, hl_error *err);
+HL_API hl_status hl_plot_add_line(hl_plot *p, const char *label, const double *x, const double *y,
+                                  int n, const hl_plot_style *style, hl_error *err);
 
 /* Add a stacked band (see "Stacks" above); x, y copied. Errors as hl_plot_add_line, plus
  * HL_ERR_INVALID_ARG when n or x differ from the first stack's. */
-hl_status hl_plot_add_stack(hl_plot *p, const char *label, const double *x, const double *y,
-                            int n, const hl_plot_style *style, hl_error *err);
+HL_API hl_status hl_plot_add_stack(hl_plot *p, const char *label, const double *x, const double *y,
+                                   int n, const hl_plot_style *style, hl_error *err);
 
 /* A labelled dot at (x, y), e.g. "Peak 9.0 BW at 45 %". Errors: HL_ERR_INVALID_ARG,
  * HL_ERR_BAD_VALUE (x or y not finite), HL_ERR_NOMEM. */
-hl_status hl_plot_add_marker(hl_plot *p, double x, double y, const char *label, hl_error *err);
+HL_API hl_status hl_plot_add_marker(hl_plot *p, double x, double y, const char *label, hl_error *err);
 
 /* Render to a NUL-terminated SVG string (caller frees with free()); *len (may be NULL) gets
  * its length. Errors: HL_ERR_INVALID_ARG, HL_ERR_RANGE (data span not representable, e.g.
  * -1e308..1e308), HL_ERR_NOMEM. */
-hl_status hl_plot_to_svg(const hl_plot *p, char **svg, size_t *len, hl_error *err);
+HL_API hl_status hl_plot_to_svg(const hl_plot *p, char **svg, size_t *len, hl_error *err);
 
 /* Render and write to path atomically: a temporary file in the same directory, then rename().
  * On any error no file is left at path (an existing file there is left untouched) and no
  * temporary file remains. Errors: those of hl_plot_to_svg, HL_ERR_IO (message names path). */
-hl_status hl_plot_write_svg(const hl_plot *p, const char *path, hl_error *err);
+HL_API hl_status hl_plot_write_svg(const hl_plot *p, const char *path, hl_error *err);
 
 /* 1-2-5 ticks for [lo, hi] with at most max_intervals intervals (≥ 1): step is 1, 2 or 5 × 10^k,
  * the smallest such that the widened range floor(lo/step)·step .. ceil(hi/step)·step has at
@@ -138,8 +138,8 @@ hl_status hl_plot_write_svg(const hl_plot *p, const char *path, hl_error *err);
  * Example: 0..9.5 with 8 → 0, 2, 4, 6, 8, 10. lo == hi is widened first as the plot does.
  * Errors: HL_ERR_INVALID_ARG (NULL output, max_intervals < 1), HL_ERR_BAD_VALUE (non-finite,
  * lo > hi), HL_ERR_RANGE (hi - lo overflows). */
-hl_status hl_plot_nice_ticks(double lo, double hi, int max_intervals, double *first,
-                             double *step, int *count, hl_error *err);
+HL_API hl_status hl_plot_nice_ticks(double lo, double hi, int max_intervals, double *first,
+                                    double *step, int *count, hl_error *err);
 
 #ifdef __cplusplus
 }

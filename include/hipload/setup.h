@@ -2,7 +2,9 @@
 /* hipload — OpenSim tool setup files (AnalyzeTool with StaticOptimization, JointReaction and
  * MuscleAnalysis analyses). Paths inside are resolved relative to the setup file's folder, with
  * `\` accepted as a separator. The <defaults> block of a setup file is ignored, as OpenSim does
- * for a tool run. (InverseDynamicsTool setups are read by idtool.c.)
+ * for a tool run. (InverseDynamicsTool setups: idtool.h.)
+ *
+ * Thread safety: reentrant; a setup belongs to its caller.
  */
 #ifndef HIPLOAD_SETUP_H
 #define HIPLOAD_SETUP_H
@@ -15,10 +17,6 @@
 extern "C" {
 #endif
 
-#define HL_PATH_MAX 1024
-#define HL_SETUP_MAX_FILES 8
-#define HL_SETUP_MAX_JOINTS 16
-
 typedef enum hl_tool_kind {
   HL_TOOL_UNKNOWN = 0,
   HL_TOOL_ANALYZE,            /* <AnalyzeTool> */
@@ -29,61 +27,69 @@ typedef struct hl_analysis_times {
   int on;                     /* the analysis is present and <on>true</on> (or no <on>) */
   double start_time, end_time;
   int step_interval;          /* every n-th row of the coordinates file (≥ 1) */
-  int in_degrees;             /* output angles in degrees (activations/forces unaffected) */
 } hl_analysis_times;
 
+/* A setup as read: every string allocated (free the whole with hl_setup_free), "" when absent;
+ * paths resolved against the setup's folder. */
 typedef struct hl_analyze_setup {
   hl_tool_kind kind;
-  char path[HL_PATH_MAX];            /* the setup file as given */
-  char dir[HL_PATH_MAX];             /* its folder */
-  char name[128];                    /* tool name: output files start with it */
-  char model_file[HL_PATH_MAX];      /* resolved */
+  char *path;                  /* the setup file as given */
+  char *dir;                   /* its folder */
+  char *name;                  /* tool name: output files start with it */
+  char *model_file;
   int replace_force_set;
   int nforce_set_files;
-  char force_set_files[HL_SETUP_MAX_FILES][HL_PATH_MAX]; /* resolved */
-  char results_directory[HL_PATH_MAX];                   /* resolved */
+  char **force_set_files;      /* nforce_set_files */
+  char *results_directory;
   double initial_time, final_time;
-  char external_loads_file[HL_PATH_MAX]; /* resolved, "" when none */
-  char coordinates_file[HL_PATH_MAX];    /* resolved, "" when none */
-  char speeds_file[HL_PATH_MAX];
-  char states_file[HL_PATH_MAX];
-  double lowpass_cutoff;                 /* Hz, ≤ 0 off */
+  char *external_loads_file;   /* "" when none */
+  char *coordinates_file;
+  double lowpass_cutoff;       /* Hz, ≤ 0 off */
 
   int has_so;
   hl_analysis_times so;
-  int so_use_model_force_set;
-  double so_activation_exponent;         /* default 2 */
-  int so_use_muscle_physiology;          /* default 1 */
-  double so_convergence;                 /* optimizer_convergence_criterion */
-  int so_max_iterations;
+  double so_activation_exponent;   /* default 2 */
+  int so_use_muscle_physiology;    /* default 1 */
+  double so_convergence;           /* optimizer_convergence_criterion */
+  int so_max_iterations;           /* optimizer_max_iterations: limit of the interior-point
+                                      (barrier) iterations that stand for OpenSim's */
 
   int has_jr;
   hl_analysis_times jr;
-  char jr_forces_file[HL_PATH_MAX];      /* resolved, "" when none */
+  char *jr_forces_file;            /* "" when none */
   int jr_njoint;
-  char jr_joint[HL_SETUP_MAX_JOINTS][64];  /* "all" allowed as the only entry */
-  char jr_on[HL_SETUP_MAX_JOINTS][64];     /* "child" or "parent" */
-  char jr_frame[HL_SETUP_MAX_JOINTS][64];  /* "ground", "child", "parent" or a body name */
+  char **jr_joint;                 /* jr_njoint; "all" allowed as the only entry */
+  char **jr_on;                    /* jr_njoint: "child" or "parent" */
+  char **jr_frame;                 /* jr_njoint: "ground", "child", "parent" or a body name */
 
   int has_ma;
   hl_analysis_times ma;
-  int ma_nmuscle;                        /* 0 = all */
-  char (*ma_muscles)[64];                /* owned */
-  int ma_ncoord;                         /* 0 = all */
-  char (*ma_coords)[64];                 /* owned */
-  int ma_compute_moments;
+  int ma_nmuscle;                  /* 0 = all */
+  char **ma_muscles;
+  int ma_ncoord;                   /* 0 = all */
+  char **ma_coords;
+  int ma_compute_moments;          /* <compute_moments>true: hl_analyze_run refuses it unless
+                                      allow_unsupported (hipload writes no moment files) */
+  int ma_compute_moments_line;     /* its line */
 } hl_analyze_setup;
 
-/* Parse an AnalyzeTool setup file. Unknown analyses are an error naming the element and line
- * (silently skipping an analysis the user asked for would lose their work). */
-hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err);
-void hl_setup_free(hl_analyze_setup *s);
+/* Parse an AnalyzeTool setup file. Every element is either honoured or refused: an element
+ * hipload does not know, or a value it cannot honour (a states or speeds file, a controller,
+ * use_model_force_set false, analyses on different frames, ...), is
+ * HL_ERR_UNSUPPORTED naming the file, the line and the element. docs/setup.md lists them.
+ * Elements that change nothing OpenSim's AnalyzeTool computes from a coordinates file (its
+ * integrator settings) or nothing hipload writes (in_degrees: no angle in these outputs) are
+ * accepted. */
+HL_API hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err);
+HL_API void hl_setup_free(hl_analyze_setup *s);
 
-/* Which tool a setup file holds, without reading the rest. */
-hl_tool_kind hl_setup_kind(const char *path, hl_error *err);
+/* Which tool a setup file holds (HL_TOOL_UNKNOWN with an error for any other), without reading
+ * the rest. Errors: HL_ERR_IO, HL_ERR_PARSE, HL_ERR_UNSUPPORTED (another tool). */
+HL_API hl_status hl_setup_kind(const char *path, hl_tool_kind *kind, hl_error *err);
 
-/* Resolve `rel` (may use `\`) against folder `dir` into out (absolute paths kept as they are). */
-void hl_path_resolve(const char *dir, const char *rel, char *out, size_t n);
+/* Resolve `rel` (may use `\`) against folder `dir`: a new string (free with free()), NULL when
+ * out of memory. Absolute paths are kept as they are; "" stays "". */
+HL_API char *hl_setup_resolve_path(const char *dir, const char *rel);
 
 #ifdef __cplusplus
 }

@@ -10,14 +10,18 @@
  *  - A group's contribution "along the resultant" is the projection of its force vector on the
  *    unit vector of the total contact force at the same instant; projections of all parts
  *    (intersegmental, muscles, actuators) add up to the resultant. Share = projection/resultant.
+ *
+ * Thread safety: reentrant; a trial owns its series and workspaces, and only reads the model,
+ * coordinates and loads, which many trials on many threads may share (test_threads).
  */
 #ifndef HIPLOAD_TRIAL_H
 #define HIPLOAD_TRIAL_H
 
-#include "hipload/analysis.h"
 #include "hipload/extloads.h"
+#include "hipload/frame.h"
+#include "hipload/groups.h"
 #include "hipload/model.h"
-#include "hipload/storage.h"
+#include "hipload/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,9 +40,11 @@ typedef struct hl_trial_settings {
   double body_mass;          /* kg for BW; ≤ 0 (default) = the model's mass */
   int step_interval;         /* analyse every n-th kinematics row (default 1) */
   const char *name;          /* output file prefix (default "hipload") */
+  const hl_groups *groups;   /* muscle groups of the contributions (NULL, default: the anatomical
+                                ones; the summary's named groups are found by name in them) */
 } hl_trial_settings;
 
-void hl_trial_settings_defaults(hl_trial_settings *s);
+HL_API void hl_trial_settings_defaults(hl_trial_settings *s);
 
 #define HL_TRIAL_NGROUP 4 /* iliopsoas, gluteus_maximus, gluteus_medius, gluteus_minimus */
 #define HL_TRIAL_NOTHER 6 /* top other contributors reported */
@@ -51,7 +57,7 @@ typedef struct hl_peak {
 } hl_peak;
 
 typedef struct hl_contribution {
-  char name[48];    /* group name ("intersegmental", "actuators" for the non-muscle parts) */
+  char name[HL_GROUP_NAME_MAX]; /* group name ("intersegmental", "actuators" for the non-muscle parts) */
   double at_peak_bw;    /* projection on the resultant at the hip peak, BW */
   double at_peak_share; /* that / resultant */
   double impulse_bw_s;  /* ∫ projection dt over the window, BW·s */
@@ -77,7 +83,7 @@ typedef struct hl_trial_summary {
   int so_least_squares;      /* frames solved in least squares (actuators too weak) */
   double so_max_residual;    /* N·m or N */
   double so_max_reserve;     /* largest non-muscle actuator force, N or N·m */
-  char so_max_reserve_name[64];
+  char so_max_reserve_name[HL_NAME_MAX];
   double seconds;
   /* the options the trial ran with (they go into every output's header) */
   double exponent;
@@ -87,35 +93,62 @@ typedef struct hl_trial_summary {
   int step_interval;
 } hl_trial_summary;
 
+/* Every frame's results, as typed arrays (struct of arrays, row f of an array of width w at
+ * [f·w]). Joint j = 0, 1, 2 is hip, knee, ankle: the reaction on the child body, in its frame
+ * (trial.joint). */
+typedef struct hl_trial_series {
+  int nframe;
+  int nmuscle, nactuator;     /* nact = nmuscle + nactuator, muscles first (frame.h) */
+  int nlimit, nload;          /* CoordinateLimitForces, external forces */
+  int ngroup;                 /* muscle groups */
+  double *time;               /* nframe, s */
+  double *pct;                /* nframe, % of the window (summary t0..t1) */
+  double *control;            /* nframe × nact: activations and actuator controls */
+  double *force;              /* nframe × nact: N (muscles, point actuators), N·m (torques),
+                                 N or N·m (coordinate actuators) */
+  hl_so_info *so;             /* nframe: each frame's solve */
+  double *limit_force;        /* nframe × nlimit, N·m or N */
+  double *limit_energy;       /* nframe × nlimit, J */
+  double *loads_record;       /* nframe × nload × 9: OpenSim's record of each external force
+                                 (frame.h loads_record) */
+  hl_jr_result *reaction;     /* nframe × 3: hip, knee, ankle */
+  double *muscle_contrib;     /* nframe × 3 × nmuscle × 6: force (N), moment (N·m) */
+  double *group_contrib;      /* nframe × 3 × ngroup × 6 */
+  /* per trial */
+  char **group_name;          /* ngroup */
+  int *muscle_group;          /* nmuscle */
+  int *muscle_crosses;        /* 3 × nmuscle */
+  int *group_crosses;         /* 3 × ngroup */
+  char **load_prefix;         /* nload: "<body>_<force>_", the force file's column prefixes */
+} hl_trial_series;
+
 typedef struct hl_trial {
   hl_trial_summary summary;
-  hl_analyze_report report;  /* the tables: SO force/activation, reactions, contributions */
+  hl_trial_series series;    /* every frame */
   int joint[3];              /* model joints analysed: hip, knee, ankle */
 } hl_trial;
 
-/* Run one stance. loads may be NULL (no external loads). The model must already hold its
- * reserve actuators. */
-hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
-                       const hl_trial_settings *s, hl_trial **out, hl_error *err);
-void hl_trial_free(hl_trial *t);
+/* Run one stance: every frame through hl_frame_step (frame.h), its results kept in the series,
+ * the summary computed from them. loads may be NULL (no external loads). The model must already
+ * hold its reserve actuators. Free the trial with hl_trial_free. */
+HL_API hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
+                              const hl_trial_settings *s, hl_trial **out, hl_error *err);
+HL_API void hl_trial_free(hl_trial *t);
 
 /* Write the trial's outputs into dir (created): the .sto files, <name>_summary.csv (one row per
  * frame: time, % stance, hip/knee/ankle resultants in N and BW, group contributions, muscle
  * forces), summary.json, and the SVG figures hip_contact.svg and muscle_forces.svg. Files are
  * written atomically. */
-hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
-                         const hl_trial_settings *s, hl_error *err);
+HL_API hl_status hl_trial_write(const hl_trial *t, const hl_model *m, const char *dir,
+                                const hl_trial_settings *s, hl_error *err);
 
 /* Stance of `leg` from the ExternalForce applied to calcn_<leg>: first and last time the vertical
  * (y) force exceeds threshold, longest run, inside [lo, hi]. */
-hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, char leg,
-                                 double threshold, double lo, double hi, double *t0, double *t1,
-                                 hl_error *err);
+HL_API hl_status hl_trial_detect_stance(const hl_model *m, const hl_extloads *loads, char leg,
+                                        double threshold, double lo, double hi, double *t0, double *t1,
+                                        hl_error *err);
 
-/* Add a CoordinateActuator reserve "<coordinate>_reserve" (unbounded, given optimal force, N·m or
- * N per unit control) on every unlocked coordinate that has none yet — a starting point when the
- * user has no reserve/residual actuator file. Must be called before the model is shared. */
-hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err);
+
 
 #ifdef __cplusplus
 }
