@@ -355,10 +355,11 @@ hl_status hl__extloads_load_window(const char *xml_path, const char *datafile_ov
   memcpy(x->datafile, path, sizeof path);
   st = hl__table_read_window(path, lo, hi, pad, &x->data, err);
   if (st) {
-    if (err) { /* keep the data file's own message, say which XML named it */
-      char m[sizeof err->message];
-      snprintf(m, sizeof m, "%s", err->message);
-      snprintf(err->message, sizeof err->message, "%.900s (data file of %.100s)", m, xml_path);
+    if (err) { /* keep the data file's own message, file and line; say which XML named it */
+      hl_error e = *err;
+      hl_error_set(err, st, NULL, 0, "%s (data file of %s)", e.message, xml_path);
+      memcpy(err->file, e.file, sizeof e.file);
+      err->line = e.line;
     }
     goto fail;
   }
