@@ -61,25 +61,41 @@ static xmlNodePtr next_elem(xmlNodePtr n) {
 
 static const char *tag(xmlNodePtr n) { return n ? (const char *)n->name : "?"; }
 
-static void attr_name(xmlNodePtr n, char *buf) {
-  buf[0] = '\0';
-  if (!n) return;
-  xmlChar *a = xmlGetProp(n, (const xmlChar *)"name");
-  if (a) {
-    hl__copy_name(buf, (const char *)a);
-    xmlFree(a);
-  }
-}
-
 static int line_of(xmlNodePtr n) { return n ? (int)xmlGetLineNo(n) : 0; }
 
+/* Whether element n's name attribute is `want`. */
+static int name_is(xmlNodePtr n, const char *want) {
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  int eq = strcmp(a ? (const char *)a : "", want) == 0;
+  xmlFree(a);
+  return eq;
+}
+
+/* The name of element n into buf (HL_NAME_MAX bytes: the model's name fields; "" when there is
+ * none). A longer name is refused, naming the file, line and the whole name: cut, two names
+ * sharing their first bytes would become one, and outputs would carry a name the file does not
+ * have. */
+static hl_status attr_name(ctx *c, xmlNodePtr n, char *buf) {
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  size_t len = a ? strlen((const char *)a) : 0;
+  hl_status st = HL_OK;
+  if (len >= HL_NAME_MAX)
+    st = hl_error_set(c->err, HL_ERR_UNSUPPORTED, c->file, line_of(n),
+                      "<%s name=\"%s\">: the name has %zu bytes; hipload keeps names of at most %d",
+                      tag(n), (const char *)a, len, HL_NAME_MAX - 1);
+  else if (len) memcpy(buf, a, len);
+  buf[st ? 0 : len] = '\0';
+  xmlFree(a);
+  return st;
+}
 
 /* Error about element n (its type and name are part of the message). */
 static hl_status fail(ctx *c, hl_status st, xmlNodePtr n, const char *what, const char *detail) {
-  char nm[HL_NAME_MAX];
-  attr_name(n, nm);
-  return hl_error_set(c->err, st, c->file, line_of(n), "<%s name=\"%s\">: %s%s%s", tag(n), nm,
-                      what, detail && *detail ? ": " : "", detail ? detail : "");
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  hl_error_set(c->err, st, c->file, line_of(n), "<%s name=\"%s\">: %s%s%s", tag(n), a ? (const char *)a : "",
+               what, detail && *detail ? ": " : "", detail ? detail : "");
+  xmlFree(a);
+  return st;
 }
 
 /* The defaults object for an element's type (OpenSim registers the objects in <defaults> as the
@@ -223,11 +239,7 @@ static hl_status add_raw_body(ctx *c, xmlNodePtr n, const char *name) {
 static xmlNodePtr find_frame(xmlNodePtr scope, const char *name) {
   for (xmlNodePtr k = first_elem(scope); k; k = next_elem(k)) {
     if (hl__xml_is(k, "defaults")) continue;
-    if (hl__xml_is(k, "PhysicalOffsetFrame")) {
-      char nm[HL_NAME_MAX];
-      attr_name(k, nm);
-      if (strcmp(nm, name) == 0) return k;
-    }
+    if (hl__xml_is(k, "PhysicalOffsetFrame") && name_is(k, name)) return k;
     xmlNodePtr r = find_frame(k, name);
     if (r) return r;
   }
@@ -480,7 +492,7 @@ static hl_status read_coords(ctx *c, xmlNodePtr jn, int j, int *explicit_type) {
   for (xmlNodePtr cn = first_elem(set); cn; cn = next_elem(cn)) {
     if (!hl__xml_is(cn, "Coordinate")) continue;
     char nm[HL_NAME_MAX];
-    attr_name(cn, nm);
+    TRY(attr_name(c, cn, nm));
     if (hl_model_coord(m, nm) >= 0) return fail(c, HL_ERR_PARSE, cn, "duplicate coordinate name", NULL);
     int q = hl__model_add_coord(m, nm);
     if (q < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
@@ -522,11 +534,8 @@ static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
   xmlNodePtr st = hl__xml_child(jn, "SpatialTransform");
   for (int k = 0; k < 6; k++) {
     xmlNodePtr ta = NULL;
-    for (xmlNodePtr t = first_elem(st); t; t = next_elem(t)) {
-      char nm[HL_NAME_MAX];
-      attr_name(t, nm);
-      if (hl__xml_is(t, "TransformAxis") && strcmp(nm, names[k]) == 0) ta = t;
-    }
+    for (xmlNodePtr t = first_elem(st); t; t = next_elem(t))
+      if (hl__xml_is(t, "TransformAxis") && name_is(t, names[k])) ta = t;
     double ax[3] = {defaxis[k][0], defaxis[k][1], defaxis[k][2]};
     if (!ta) {
       set_axis(m, j, k, ax, -1, -1);
@@ -677,7 +686,7 @@ static hl_status read_wraps(ctx *c, xmlNodePtr bn, int b) {
   xmlNodePtr objs = hl__xml_child(hl__xml_child(bn, "WrapObjectSet"), "objects");
   for (xmlNodePtr w = first_elem(objs); w; w = next_elem(w)) {
     char nm[HL_NAME_MAX];
-    attr_name(w, nm);
+    TRY(attr_name(c, w, nm));
     if (hl__model_add_wrap(c->m, nm, b) < 0)
       return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   }
@@ -692,7 +701,7 @@ static hl_status build_skeleton(ctx *c) {
   for (xmlNodePtr bn = first_elem(bodyset); bn; bn = next_elem(bn)) {
     if (!hl__xml_is(bn, "Body")) return fail(c, HL_ERR_UNSUPPORTED, bn, "body type not supported", NULL);
     char nm[HL_NAME_MAX];
-    attr_name(bn, nm);
+    TRY(attr_name(c, bn, nm));
     if (strcmp(nm, "ground") == 0) {
       c->body_nodes[0] = bn;
       continue;
@@ -735,7 +744,7 @@ static hl_status build_skeleton(ctx *c) {
         break;
       }
       char jn[HL_NAME_MAX];
-      attr_name(r->node, jn);
+      if ((st = attr_name(c, r->node, jn)) != HL_OK) break;
       int b = hl__model_add_body(m, c->body_names[r->child]);
       int j = hl__model_add_joint(m, jn);
       if (b < 0 || j < 0) {
@@ -872,7 +881,7 @@ static hl_status curve_param(ctx *c, xmlNodePtr mus, const char *curve, const ch
 static hl_status read_muscle(ctx *c, xmlNodePtr fn, hl_muscle_type type) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   if (hl_model_muscle(m, nm) >= 0) return fail(c, HL_ERR_PARSE, fn, "duplicate muscle name", NULL);
   int i = hl__model_add_muscle(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
@@ -944,7 +953,7 @@ static hl_status body_name_ref(ctx *c, xmlNodePtr fn, const char *p1, const char
 static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int legacy) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   int i = hl__model_add_actuator(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   m->act_type[i] = type;
@@ -1007,7 +1016,7 @@ static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int
 static hl_status read_limit(ctx *c, xmlNodePtr fn) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX], cr[TXT_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   int i = hl__model_add_limit(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   get_str(c, fn, "coordinate", cr, sizeof cr);
@@ -1134,12 +1143,16 @@ static hl_status load_doc(xmlDocPtr doc, const char *name, hl_model **out, hl_er
   c.m = hl__model_new();
   if (!c.m) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   c.m->format_version = c.version;
-  char nm[128];
   xmlChar *a = xmlGetProp(c.model, (const xmlChar *)"name");
-  snprintf(nm, sizeof nm, "%s", a ? (const char *)a : "");
-  if (a) xmlFree(a);
-  memcpy(c.m->name, nm, sizeof nm);
-  hl_status st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
+  size_t len = a ? strlen((const char *)a) : 0;
+  hl_status st = HL_OK;
+  if (len >= sizeof c.m->name) /* refused, not cut (as every name: attr_name) */
+    st = hl_error_set(err, HL_ERR_UNSUPPORTED, name, line_of(c.model),
+                      "<Model name=\"%s\">: the name has %zu bytes; hipload keeps model names of at most %zu",
+                      (const char *)a, len, sizeof c.m->name - 1);
+  else if (len) memcpy(c.m->name, a, len + 1);
+  xmlFree(a);
+  if (st == HL_OK) st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
   if (st == HL_OK) st = build_skeleton(&c);
   if (st == HL_OK) st = read_forceset(&c, hl__xml_child(c.model, "ForceSet"));
   if (st == HL_OK) {
