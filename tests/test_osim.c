@@ -399,6 +399,24 @@ START_TEST(test_long_frame_model_and_reserve_names) {
   hl_model_free(m);
   free(xml);
 
+  /* a note about an element hipload does not read (a Ligament) never refuses the model: a long
+   * name is shortened visibly in the note */
+  long_name(nm, "acl", 70);
+  snprintf(attr, sizeof attr, "<Ligament name=\"%s\"", nm);
+  xml = replaced(base, "<Ligament name=\"acl\"", attr);
+  m = load_fixture(xml);
+  int found = 0;
+  for (int i = 0; i < m->nnote; i++)
+    if (!strcmp(m->note[i].element, "Ligament")) {
+      found = 1;
+      ck_assert_uint_eq(strlen(m->note[i].name), HL_NAME_MAX - 1);
+      ck_assert(!strncmp(m->note[i].name, "aclxxx", 6));
+      ck_assert_str_eq(m->note[i].name + HL_NAME_MAX - 4, "...");
+    }
+  ck_assert(found);
+  hl_model_free(m);
+  free(xml);
+
   long_name(nm, "rx", HL_NAME_MAX - 1 - 7); /* + "_reserve" = 64 bytes */
   snprintf(attr, sizeof attr, "name=\"%s\"", nm);
   xml = replaced(base, "name=\"rx\"", attr);

@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "number.h"
 #include "record_internal.h"
+#include "iaa_internal.h"
 
 void hl_analyze_options_defaults(hl_analyze_options *o) {
   if (!o) return;
@@ -114,6 +115,9 @@ static hl_status load_inputs(run *r) {
     if (st) return st;
     r->m = r->own_model;
   }
+  /* elements hipload cannot compute as OpenSim does (model notes): static optimization refuses
+   * them unless the caller accepts the difference */
+  if (r->so_on && !o->allow_unsupported && (st = hl_model_check_supported(r->m, r->err)) != HL_OK) return st;
   r->coords = o->coordinates;
   if (!r->coords) {
     st = hl_table_read(s->coordinates_file, &r->own_coords, r->err);
@@ -346,7 +350,7 @@ typedef struct {
   char dir[2200];
 } writer;
 
-static hl_status add_file(hl_analyze_report *rep, const char *path, hl_error *err) {
+hl_status hl__analyze_add_file(hl_analyze_report *rep, const char *path, hl_error *err) {
   char **nf = realloc(rep->files, sizeof(char *) * (size_t)(rep->nfiles + 1));
   if (!nf) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   rep->files = nf;
@@ -363,7 +367,7 @@ static hl_status write_table(writer *w, const hl_table *t, const char *suffix, c
   if (!path) return nomem(r);
   snprintf(path, L, "%s/%s_%s.sto", w->dir, r->s->name, suffix);
   hl_status st = hl_table_write_sto(t, path, comments, r->err);
-  if (!st) st = add_file(r->rep, path, r->err);
+  if (!st) st = hl__analyze_add_file(r->rep, path, r->err);
   free(path);
   return st;
 }
@@ -534,6 +538,14 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   if (!rep) rep = &myrep;
   memset(rep, 0, sizeof *rep);
   double tstart = now_seconds();
+  if (s->has_ia) { /* InducedAccelerations runs alone (the setup reader makes sure) */
+    hl_status ist = s->ia.on ? hl__iaa_run(s, opt, rep, err)
+                             : hl_error_set(err, HL_ERR_NOT_FOUND, s->path, 0, "no analysis of the AnalyzeTool is <on>");
+    if (ist) hl_analyze_report_clear(rep);
+    rep->seconds = now_seconds() - tstart;
+    if (rep == &myrep) hl_analyze_report_clear(rep);
+    return ist;
+  }
   run r;
   memset(&r, 0, sizeof r);
   r.s = s, r.o = opt, r.rep = rep, r.err = err;
