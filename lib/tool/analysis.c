@@ -323,9 +323,14 @@ static hl_status run_frames(run *r) {
       if (!st && a.so.outcome == HL_QP_ITERATION_LIMIT) {
         st = hl_error_set(r->err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s%s",
                           in.time, hl_strerror(HL_ERR_NO_CONVERGENCE),
-                          r->so_mu > 0 ? " (the interior point that stands for OpenSim's answer did not converge; "
-                                         "the exact optimum: --exact)"
-                                       : "");
+                          r->s->so_activation_exponent == 2
+                              ? (r->so_mu > 0 ? " (the interior point that stands for OpenSim's answer did not converge; "
+                                                "the exact optimum: --exact)"
+                                              : "")
+                              : r->so_mu > 0 ? " (the Newton iteration for a cost exponent other than 2, or the interior "
+                                               "point after it, did not converge; docs/solver.md)"
+                                             : " (the Newton iteration for a cost exponent other than 2 did not converge; "
+                                               "docs/solver.md)");
       }
       so = &a;
       if (!r->w_jr) jr = &a;
