@@ -45,6 +45,20 @@ const char *tu_tmpdir(char *buf, size_t n) {
   return buf;
 }
 
+char *tu_slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) ck_abort_msg("cannot open %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  if (!b || (long)fread(b, 1, (size_t)n, f) != n) ck_abort_msg("cannot read %s", path);
+  b[n] = 0;
+  fclose(f);
+  if (len) *len = (size_t)n;
+  return b;
+}
+
 const char *tu_cli(void) {
   const char *p = getenv("HIPLOAD_CLI");
   return p && p[0] ? p : HIPLOAD_BUILD_DIR "/hipload";

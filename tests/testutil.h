@@ -22,6 +22,10 @@ double tu_bound(const char *what, double err, double accept, double guard);
 /* A fresh empty temporary directory (mkdtemp), written to buf. */
 const char *tu_tmpdir(char *buf, size_t n);
 
+/* A whole file, NUL-terminated (free it); its length in *len (may be NULL). Fails the test when
+ * the file cannot be read. */
+char *tu_slurp(const char *path, size_t *len);
+
 /* Path of the built hipload command-line program. */
 const char *tu_cli(void);
 

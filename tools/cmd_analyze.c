@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "extloads_internal.h"
+#include "number.h"
 #include "hipload/extloads.h"
 #include "hipload/hipload.h"
 #include "hipload/model.h"
@@ -55,7 +57,7 @@ static void usage(FILE *f) {
 
 static int num_arg(const char *opt, const char *s, double *out) {
   char *end;
-  *out = strtod(s, &end);
+  *out = hl__strtod(s, &end);
   if (end == s || *end || !isfinite(*out)) {
     fprintf(stderr, "hipload analyze: %s needs a number, not '%s'\n", opt, s);
     return 0;
@@ -211,7 +213,9 @@ int hl_cmd_analyze(int argc, char **argv) {
   for (int i = 0; i < nres && !st; i++) st = hl_model_add_force_set(m, reserves[i], 0, &err);
   if (!st && (auto_res || m->nactuator == 0)) st = hl_model_add_reserves(m, 1.0, &err);
   if (!st) st = hl_table_read(coords, &q, &err);
-  if (!st && loads) st = hl_extloads_load(loads, NULL, &x, &err);
+  if (!st && loads) /* only the GRF rows of the kinematics' time span */
+    st = hl__extloads_load_window(loads, NULL, hl_table_time(q, 0), hl_table_time(q, q->nrow - 1),
+                                  HL_EXTLOADS_PAD, &x, &err);
   if (!st) {
     st = hl_trial_run(m, q, x, &ts, &t, &err);
     /* the trial's window messages speak of "the kinematics": say which file that is */

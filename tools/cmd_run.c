@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "hipload/extloads.h"
 #include "hipload/hipload.h"
 #include "hipload/model.h"
@@ -44,7 +45,7 @@ int hl_cmd_run(int argc, char **argv) {
       out = optarg;
     } else if (c == 'p') {
       char *end;
-      ts.exponent = strtod(optarg, &end);
+      ts.exponent = hl__strtod(optarg, &end);
       if (end == optarg || *end || !(ts.exponent > 1)) {
         fprintf(stderr, "hipload run: --exponent must be a number > 1, not '%s'\n", optarg);
         return 2;

@@ -15,6 +15,9 @@
  * removed before the axis letter, so "ground_torque" finds "ground_torque_x".
  */
 #include "xmlutil.h"
+#include "extloads_internal.h"
+#include "storage_internal.h"
+#include "number.h"
 #include "hipload/extloads.h"
 
 #include <ctype.h>
@@ -174,7 +177,7 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
   int ln = hl__xml_child_text(el, "lowpass_cutoff_frequency_for_load_kinematics", buf, sizeof buf);
   if (ln && buf[0]) {
     char *stop;
-    double v = strtod(buf, &stop);
+    double v = hl__strtod(buf, &stop);
     if (stop == buf || *stop || isnan(v)) {
       st = hl_error_set(err, HL_ERR_PARSE, name, ln,
                         "lowpass_cutoff_frequency_for_load_kinematics is not a number: '%s'", buf);
@@ -316,6 +319,11 @@ static hl_status read_text(const char *path, char **buf, size_t *len, hl_error *
 
 hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, hl_extloads **out,
                            hl_error *err) {
+  return hl__extloads_load_window(xml_path, datafile_override, 0, 0, -1, out, err);
+}
+
+hl_status hl__extloads_load_window(const char *xml_path, const char *datafile_override, double lo,
+                                   double hi, int pad, hl_extloads **out, hl_error *err) {
   if (out) *out = NULL;
   if (!xml_path || !out)
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_extloads_load: NULL argument");
@@ -347,12 +355,13 @@ hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, 
     goto fail;
   }
   memcpy(x->datafile, path, sizeof path);
-  st = hl_table_read(path, &x->data, err);
+  st = hl__table_read_window(path, lo, hi, pad, &x->data, err);
   if (st) {
-    if (err) { /* keep the data file's own message, say which XML named it */
-      char m[sizeof err->message];
-      snprintf(m, sizeof m, "%s", err->message);
-      snprintf(err->message, sizeof err->message, "%.900s (data file of %.100s)", m, xml_path);
+    if (err) { /* keep the data file's own message, file and line; say which XML named it */
+      hl_error e = *err;
+      hl_error_set(err, st, NULL, 0, "%s (data file of %s)", e.message, xml_path);
+      memcpy(err->file, e.file, sizeof e.file);
+      err->line = e.line;
     }
     goto fail;
   }

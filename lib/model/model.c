@@ -8,6 +8,7 @@
 
 #include "hipload/model.h"
 #include "model_internal.h"
+#include "number.h"
 
 /* The loader appends elements one by one; capacities live next to the public struct so that
  * hl_model itself stays the plain documented layout. `pub` must stay the first member: the
@@ -18,6 +19,8 @@ typedef struct model_priv {
   int cap_func, cap_func_data, cap_note, cap_pathwrap, cap_coupler;
 } model_priv;
 
+/* Callers pass names shorter than HL_NAME_MAX (longer ones are refused where they enter: osim.c's
+ * attr_name, hl_model_add_reserves); the bound only keeps a broken caller inside dst. */
 void hl__copy_name(char *dst, const char *src) {
   size_t n = src ? strlen(src) : 0;
   if (n >= HL_NAME_MAX) n = HL_NAME_MAX - 1;
@@ -218,7 +221,7 @@ int hl__model_add_note(hl_model *m, hl_note_kind kind, const char *code, const c
   n->force = force;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(n->message, sizeof n->message, fmt, ap);
+  hl__vsnprintf_c(n->message, sizeof n->message, fmt, ap); /* any locale: C decimals */
   va_end(ap);
   m->nnote++;
   return 0;
@@ -382,7 +385,10 @@ hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err
     for (int a = 0; a < m->nactuator; a++) has |= m->act_type[a] == HL_ACT_COORDINATE && m->act_coord[a] == c;
     if (has) continue;
     char nm[HL_NAME_MAX + 16];
-    snprintf(nm, sizeof nm, "%s_reserve", m->coord_name[c]);
+    if (snprintf(nm, sizeof nm, "%s_reserve", m->coord_name[c]) >= HL_NAME_MAX)
+      return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0,
+                          "reserve actuator for coordinate '%s': its name '%s' would have more than %d bytes",
+                          m->coord_name[c], nm, HL_NAME_MAX - 1);
     int a = hl__model_add_actuator(m, nm);
     if (a < 0) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
     m->act_type[a] = HL_ACT_COORDINATE;

@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "xmlutil.h"
+#include "number.h"
 #include "hipload/model.h"
 #include "model_internal.h"
 
@@ -60,25 +61,41 @@ static xmlNodePtr next_elem(xmlNodePtr n) {
 
 static const char *tag(xmlNodePtr n) { return n ? (const char *)n->name : "?"; }
 
-static void attr_name(xmlNodePtr n, char *buf) {
-  buf[0] = '\0';
-  if (!n) return;
-  xmlChar *a = xmlGetProp(n, (const xmlChar *)"name");
-  if (a) {
-    hl__copy_name(buf, (const char *)a);
-    xmlFree(a);
-  }
-}
-
 static int line_of(xmlNodePtr n) { return n ? (int)xmlGetLineNo(n) : 0; }
 
+/* Whether element n's name attribute is `want`. */
+static int name_is(xmlNodePtr n, const char *want) {
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  int eq = strcmp(a ? (const char *)a : "", want) == 0;
+  xmlFree(a);
+  return eq;
+}
+
+/* The name of element n into buf (HL_NAME_MAX bytes: the model's name fields; "" when there is
+ * none). A longer name is refused, naming the file, line and the whole name: cut, two names
+ * sharing their first bytes would become one, and outputs would carry a name the file does not
+ * have. */
+static hl_status attr_name(ctx *c, xmlNodePtr n, char *buf) {
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  size_t len = a ? strlen((const char *)a) : 0;
+  hl_status st = HL_OK;
+  if (len >= HL_NAME_MAX)
+    st = hl_error_set(c->err, HL_ERR_UNSUPPORTED, c->file, line_of(n),
+                      "<%s name=\"%s\">: the name has %zu bytes; hipload keeps names of at most %d",
+                      tag(n), (const char *)a, len, HL_NAME_MAX - 1);
+  else if (len) memcpy(buf, a, len);
+  buf[st ? 0 : len] = '\0';
+  xmlFree(a);
+  return st;
+}
 
 /* Error about element n (its type and name are part of the message). */
 static hl_status fail(ctx *c, hl_status st, xmlNodePtr n, const char *what, const char *detail) {
-  char nm[HL_NAME_MAX];
-  attr_name(n, nm);
-  return hl_error_set(c->err, st, c->file, line_of(n), "<%s name=\"%s\">: %s%s%s", tag(n), nm,
-                      what, detail && *detail ? ": " : "", detail ? detail : "");
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  hl_error_set(c->err, st, c->file, line_of(n), "<%s name=\"%s\">: %s%s%s", tag(n), a ? (const char *)a : "",
+               what, detail && *detail ? ": " : "", detail ? detail : "");
+  xmlFree(a);
+  return st;
 }
 
 #define SIGNIFICANT_REAL 1.8189894035458565e-14 /* SimTK::SignificantReal = eps^(7/8) */
@@ -121,7 +138,7 @@ static int parse_doubles(const char *s, double *out, int n) {
     if (!*s) break;
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = hl__strtod(s, &end);
     if (end == s || (*end && !isspace((unsigned char)*end))) return -1;
     if (k < n) out[k] = v;
     k++;
@@ -240,11 +257,7 @@ static hl_status add_raw_body(ctx *c, xmlNodePtr n, const char *name) {
 static xmlNodePtr find_frame(xmlNodePtr scope, const char *name) {
   for (xmlNodePtr k = first_elem(scope); k; k = next_elem(k)) {
     if (hl__xml_is(k, "defaults")) continue;
-    if (hl__xml_is(k, "PhysicalOffsetFrame")) {
-      char nm[HL_NAME_MAX];
-      attr_name(k, nm);
-      if (strcmp(nm, name) == 0) return k;
-    }
+    if (hl__xml_is(k, "PhysicalOffsetFrame") && name_is(k, name)) return k;
     xmlNodePtr r = find_frame(k, name);
     if (r) return r;
   }
@@ -499,7 +512,7 @@ static hl_status read_coords(ctx *c, xmlNodePtr jn, int j, int *explicit_type) {
   for (xmlNodePtr cn = first_elem(set); cn; cn = next_elem(cn)) {
     if (!hl__xml_is(cn, "Coordinate")) continue;
     char nm[HL_NAME_MAX];
-    attr_name(cn, nm);
+    TRY(attr_name(c, cn, nm));
     if (hl_model_coord(m, nm) >= 0) return fail(c, HL_ERR_PARSE, cn, "duplicate coordinate name", NULL);
     int q = hl__model_add_coord(m, nm);
     if (q < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
@@ -560,11 +573,8 @@ static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
   xmlNodePtr st = hl__xml_child(jn, "SpatialTransform");
   for (int k = 0; k < 6; k++) {
     xmlNodePtr ta = NULL;
-    for (xmlNodePtr t = first_elem(st); t; t = next_elem(t)) {
-      char nm[HL_NAME_MAX];
-      attr_name(t, nm);
-      if (hl__xml_is(t, "TransformAxis") && strcmp(nm, names[k]) == 0) ta = t;
-    }
+    for (xmlNodePtr t = first_elem(st); t; t = next_elem(t))
+      if (hl__xml_is(t, "TransformAxis") && name_is(t, names[k])) ta = t;
     double ax[3] = {defaxis[k][0], defaxis[k][1], defaxis[k][2]};
     if (!ta) {
       set_axis(m, j, k, ax, -1, -1);
@@ -699,7 +709,7 @@ static hl_status read_inertia(ctx *c, xmlNodePtr bn, int b) {
   TRY(get_dbl(c, bn, "mass", &m->body_mass[b]));
   if (m->body_mass[b] < 0) {
     char d[96];
-    snprintf(d, sizeof d, "%g kg is negative", m->body_mass[b]);
+    hl__snprintf_c(d, sizeof d, "%g kg is negative", m->body_mass[b]);
     return fail(c, HL_ERR_BAD_VALUE, bn, "mass", d);
   }
   TRY(get_vec(c, bn, "mass_center", 3, m->body_com + 3 * b));
@@ -791,7 +801,7 @@ static hl_status read_wraps(ctx *c, xmlNodePtr bn, int b) {
       if (hl__xml_is(w, wrap_tags[k])) type = k;
     if (type < 0) return fail(c, HL_ERR_UNSUPPORTED, w, "wrap object type not supported", NULL);
     char nm[HL_NAME_MAX], q[64] = "Unassigned";
-    attr_name(w, nm);
+    TRY(attr_name(c, w, nm));
     int i = hl__model_add_wrap(m, nm, b);
     if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
     m->wrap_type[i] = type;
@@ -893,7 +903,7 @@ static hl_status read_coupler(ctx *c, xmlNodePtr k) {
   double scale = 1.0;
   TRY(get_dbl(c, k, "scale_factor", &scale));
   if (scale != 1.0) f = hl__model_add_func(m, HL_FUNC_MULTIPLIER, 0, NULL, f, scale);
-  attr_name(k, nm);
+  TRY(attr_name(c, k, nm));
   int i = hl__model_add_coupler(m, nm);
   if (i < 0 || f < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   m->cpl_dep[i] = qd;
@@ -928,7 +938,7 @@ static hl_status build_skeleton(ctx *c) {
   for (xmlNodePtr bn = first_elem(bodyset); bn; bn = next_elem(bn)) {
     if (!hl__xml_is(bn, "Body")) return fail(c, HL_ERR_UNSUPPORTED, bn, "body type not supported", NULL);
     char nm[HL_NAME_MAX];
-    attr_name(bn, nm);
+    TRY(attr_name(c, bn, nm));
     if (strcmp(nm, "ground") == 0) {
       c->body_nodes[0] = bn;
       continue;
@@ -971,7 +981,7 @@ static hl_status build_skeleton(ctx *c) {
         break;
       }
       char jn[HL_NAME_MAX];
-      attr_name(r->node, jn);
+      if ((st = attr_name(c, r->node, jn)) != HL_OK) break;
       int b = hl__model_add_body(m, c->body_names[r->child]);
       int j = hl__model_add_joint(m, jn);
       if (b < 0 || j < 0) {
@@ -1136,8 +1146,14 @@ static int numerically_equal(double a, double b) {
 
 static hl_status add_note(ctx *c, hl_note_kind kind, const char *code, xmlNodePtr n, int force,
                           const char *msg) {
+  /* a note is about an element hipload does not keep: its name never refuses the model; one too
+   * long for the note's field is shortened visibly (ends in "...") */
   char nm[HL_NAME_MAX];
-  attr_name(n, nm);
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  size_t len = a ? strlen((const char *)a) : 0;
+  if (len < HL_NAME_MAX) memcpy(nm, a ? (const char *)a : "", len + 1);
+  else memcpy(nm, a, HL_NAME_MAX - 4), memcpy(nm + HL_NAME_MAX - 4, "...", 4);
+  xmlFree(a);
   if (hl__model_add_note(c->m, kind, code, tag(n), nm, c->file, line_of(n), force, "%s", msg) < 0)
     return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   return HL_OK;
@@ -1181,7 +1197,7 @@ static hl_status muscle_control(ctx *c, xmlNodePtr fn, int which, double def, do
   if (r < 0) return fail(c, HL_ERR_PARSE, fn, name, "not a number");
   if (dropped && *v != drop) {
     char msg[256];
-    snprintf(msg, sizeof msg, "%s %g of a version-%d file dropped as OpenSim 4.6 does (document "
+    hl__snprintf_c(msg, sizeof msg, "%s %g of a version-%d file dropped as OpenSim 4.6 does (document "
              "versions before 30513); the bound is %g (%s)", name, drop, doc_version(c), *v, *from);
     TRY(add_note(c, HL_NOTE_AS_OPENSIM, which ? "max_control_upgraded" : "min_control_upgraded",
                  fn, 1, msg));
@@ -1194,7 +1210,7 @@ static hl_status muscle_control(ctx *c, xmlNodePtr fn, int which, double def, do
 static hl_status refuse(ctx *c, xmlNodePtr fn, const char *prop_name, double v, const char *why,
                         const char *opensim) {
   char d[512];
-  snprintf(d, sizeof d, "%.10g %s; OpenSim 4.6 refuses the model (\"%s\")", v, why, opensim);
+  hl__snprintf_c(d, sizeof d, "%.10g %s; OpenSim 4.6 refuses the model (\"%s\")", v, why, opensim);
   return fail(c, HL_ERR_BAD_VALUE, fn, prop_name, d);
 }
 
@@ -1246,7 +1262,7 @@ static hl_status activation_bounds(ctx *c, xmlNodePtr fn, int i, double *min_act
 static hl_status min_control_rule(ctx *c, xmlNodePtr fn, int i, double min_act, const char *from) {
   if (!(c->m->mus_min_control[i] < min_act)) return HL_OK;
   char why[160];
-  snprintf(why, sizeof why, "(from %s) is below minimum_activation %g", from, min_act);
+  hl__snprintf_c(why, sizeof why, "(from %s) is below minimum_activation %g", from, min_act);
   return refuse(c, fn, "min_control", c->m->mus_min_control[i], why,
                 "Minimum control cannot be less than minimum activation");
 }
@@ -1454,7 +1470,7 @@ static hl_status note_constraints(ctx *c) {
 static hl_status read_muscle(ctx *c, xmlNodePtr fn, hl_muscle_type type) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   if (hl_model_muscle(m, nm) >= 0) return fail(c, HL_ERR_PARSE, fn, "duplicate muscle name", NULL);
   int i = hl__model_add_muscle(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
@@ -1528,7 +1544,7 @@ static hl_status body_name_ref(ctx *c, xmlNodePtr fn, const char *p1, const char
 static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int legacy) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   int i = hl__model_add_actuator(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   m->act_type[i] = type;
@@ -1591,7 +1607,7 @@ static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int
 static hl_status read_limit(ctx *c, xmlNodePtr fn) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX], cr[TXT_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   int i = hl__model_add_limit(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   get_str(c, fn, "coordinate", cr, sizeof cr);
@@ -1656,7 +1672,9 @@ static hl_status open_doc(const char *xml, size_t len, const char *path, const c
   }
   xmlParserCtxtPtr pc = xmlNewParserCtxt();
   if (!pc) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
-  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
+             XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
+  if (pc->sax) pc->sax->comment = NULL; /* comments (OpenSim documents every property) stay out of the tree */
   hl__xml_quiet quiet; /* the library never prints: see xmlutil.h */
   hl__xml_quiet_begin(&quiet);
   *doc = path ? xmlCtxtReadFile(pc, path, NULL, opts)
@@ -1713,12 +1731,16 @@ static hl_status load_doc(xmlDocPtr doc, const char *name, hl_model **out, hl_er
   c.m = hl__model_new();
   if (!c.m) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   c.m->format_version = c.version;
-  char nm[128];
   xmlChar *a = xmlGetProp(c.model, (const xmlChar *)"name");
-  snprintf(nm, sizeof nm, "%s", a ? (const char *)a : "");
-  if (a) xmlFree(a);
-  memcpy(c.m->name, nm, sizeof nm);
-  hl_status st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
+  size_t len = a ? strlen((const char *)a) : 0;
+  hl_status st = HL_OK;
+  if (len >= sizeof c.m->name) /* refused, not cut (as every name: attr_name) */
+    st = hl_error_set(err, HL_ERR_UNSUPPORTED, name, line_of(c.model),
+                      "<Model name=\"%s\">: the name has %zu bytes; hipload keeps model names of at most %zu",
+                      (const char *)a, len, sizeof c.m->name - 1);
+  else if (len) memcpy(c.m->name, a, len + 1);
+  xmlFree(a);
+  if (st == HL_OK) st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
   if (st == HL_OK) st = build_skeleton(&c);
   if (st == HL_OK) st = no_frame_wraps(&c, c.model);
   if (st == HL_OK) st = read_forceset(&c, hl__xml_child(c.model, "ForceSet"));

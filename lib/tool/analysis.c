@@ -15,7 +15,9 @@
 #include "hipload/model.h"
 #include "hipload/motion.h"
 #include "hipload/table.h"
+#include "extloads_internal.h"
 #include "fsutil.h"
+#include "number.h"
 #include "record_internal.h"
 #include "iaa_internal.h"
 
@@ -123,12 +125,6 @@ static hl_status load_inputs(run *r) {
     if (st) return st;
     r->coords = r->own_coords;
   }
-  r->loads = o->loads;
-  if (!r->loads && s->external_loads_file[0]) {
-    st = hl_extloads_load(s->external_loads_file, NULL, &r->own_loads, r->err);
-    if (st) return st;
-    r->loads = r->own_loads;
-  }
   if (r->jr_on) {
     const char *ff = o->forces_file && o->forces_file[0] ? o->forces_file : s->jr_forces_file;
     if (ff[0]) st = hl_table_read(ff, &r->forces, r->err);
@@ -151,6 +147,20 @@ static hl_status make_motion(run *r) {
   ms.step_interval = at->step_interval;
   ms.acc = HL_MOTION_ACC_SPEEDSPLINE;
   return hl_motion_create(r->m, r->coords, &ms, &r->mo, r->err);
+}
+
+/* The external loads, after the motion: only the GRF rows around its frames are kept (every row of
+ * the file is still checked). */
+static hl_status load_extloads(run *r) {
+  const hl_analyze_setup *s = r->s;
+  const hl_motion *mo = r->mo;
+  int nf = mo->nframe;
+  r->loads = r->o->loads;
+  if (r->loads || !s->external_loads_file[0]) return HL_OK;
+  hl_status st = hl__extloads_load_window(s->external_loads_file, NULL, nf ? mo->t[0] : 0, nf ? mo->t[nf - 1] : -1,
+                                          HL_EXTLOADS_PAD, &r->own_loads, r->err);
+  if (!st) r->loads = r->own_loads;
+  return st;
 }
 
 /* Body index for a JointReaction frame word ("ground", "child", "parent" or a body name). */
@@ -313,9 +323,14 @@ static hl_status run_frames(run *r) {
       if (!st && a.so.outcome == HL_QP_ITERATION_LIMIT) {
         st = hl_error_set(r->err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s%s",
                           in.time, hl_strerror(HL_ERR_NO_CONVERGENCE),
-                          r->so_mu > 0 ? " (the interior point that stands for OpenSim's answer did not converge; "
-                                         "the exact optimum: --exact)"
-                                       : "");
+                          r->s->so_activation_exponent == 2
+                              ? (r->so_mu > 0 ? " (the interior point that stands for OpenSim's answer did not converge; "
+                                                "the exact optimum: --exact)"
+                                              : "")
+                              : r->so_mu > 0 ? " (the Newton iteration for a cost exponent other than 2, or the interior "
+                                               "point after it, did not converge; docs/solver.md)"
+                                             : " (the Newton iteration for a cost exponent other than 2 did not converge; "
+                                               "docs/solver.md)");
       }
       so = &a;
       if (!r->w_jr) jr = &a;
@@ -367,13 +382,13 @@ static hl_status write_so(writer *w, const hl__rec *rec) {
   const hl_analyze_setup *s = r->s;
   char comments[1024], answer[256];
   if (r->so_mu > 0)
-    snprintf(answer, sizeof answer,
+    hl__snprintf_c(answer, sizeof answer,
              "Answer: where OpenSim's interior-point optimizer stops, the log-barrier point at mu=%.3g\n"
              "(%s); the exact optimum: hipload setup --exact.", r->so_mu,
              r->o->so_mu > 0 ? "given with --so-mu" : "0.3 x optimizer_convergence_criterion");
   else
     snprintf(answer, sizeof answer, "Answer: the exact optimum.");
-  snprintf(comments, sizeof comments,
+  hl__snprintf_c(comments, sizeof comments,
            "hipload %s static optimization: minimize sum |control|^%g, use_muscle_physiology=%s.\n"
            "%s\n"
            "Forces are generalized: N for muscles and point actuators, N*m for torques.\n"
@@ -492,6 +507,7 @@ static hl_status analyze(run *r) {
   const hl_analyze_setup *s = r->s;
   hl_status st = load_inputs(r);
   if (!st) st = make_motion(r);
+  if (!st) st = load_extloads(r);
   if (st) return st;
   r->rep->nframe = r->mo->nframe;
   r->rep->t0 = r->mo->nframe ? r->mo->t[0] : 0;

@@ -4,6 +4,7 @@
  * computes or writes (the reason is in the table and in docs/setup.md), or refused unless it
  * holds the value hipload can honour. Anything else is refused with its file, line and name. */
 #include "xmlutil.h"
+#include "number.h"
 #include "hipload/setup.h"
 #include "hipload/so.h"
 
@@ -49,7 +50,7 @@ static double num(ctx *c, const xmlNode *parent, const char *name, double dflt) 
     char *end;
     if (!strcasecmp(buf, "inf") || !strcasecmp(buf, "+inf")) v = INFINITY;
     else if (!strcasecmp(buf, "-inf")) v = -INFINITY;
-    else if ((v = strtod(buf, &end)), end == buf || *end) {
+    else if ((v = hl__strtod(buf, &end)), end == buf || *end) {
       FAIL(c, HL_ERR_PARSE, n, "<%s> is not a number: '%s'", name, buf);
       v = dflt;
     }
@@ -341,12 +342,23 @@ static void body_prop(ctx *c, const xmlNode *n, const char *name, char out[64]) 
   free(buf);
 }
 
+/* Three numbers at the start of s (blanks before each, as sscanf's "%lf %lf %lf"), read in the C
+ * locale whatever the host's (number.h); 1 when all three are there. */
+static int three_numbers(const char *s, double *v) {
+  char *end = (char *)s;
+  for (int k = 0; k < 3; k++) {
+    const char *p = end;
+    v[k] = hl__strtod(p, &end);
+    if (end == p) return 0;
+  }
+  return 1;
+}
+
 static void vec3(ctx *c, const xmlNode *n, const char *name, double *v) {
   xmlNode *e = hl__xml_child(n, name);
   if (!e || c->st) return;
   char *buf = text(c, n, name);
-  if (buf && (sscanf(buf, "%lf %lf %lf", &v[0], &v[1], &v[2]) != 3 || !isfinite(v[0]) || !isfinite(v[1]) ||
-              !isfinite(v[2])))
+  if (buf && (!three_numbers(buf, v) || !isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2])))
     FAIL(c, HL_ERR_PARSE, e, "<%s> must be three numbers, not '%s'", name, buf);
   free(buf);
 }

@@ -324,8 +324,11 @@ static hl_status run_frames(hl_trial *tr, const hl_model *m, const hl_table *coo
     hl_frame_input in = {mo->t[f], mo->q + o, mo->qd + o, mo->qdd + o, NULL, NULL};
     st = hl_frame_step(m, w, &in, &r, err);
     if (!st && r.so.outcome == HL_QP_ITERATION_LIMIT)
-      st = hl_error_set(err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s", in.time,
-                        hl_strerror(HL_ERR_NO_CONVERGENCE));
+      st = hl_error_set(err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s%s", in.time,
+                        hl_strerror(HL_ERR_NO_CONVERGENCE),
+                        s->exponent != 2 ? " (the Newton iteration for a cost exponent other than 2 did not converge; "
+                                           "docs/solver.md)"
+                                         : "");
     if (!st) {
       hl__series_store(&tr->series, f, &r);
       tr->series.pct[f] = s->t1 > s->t0 ? 100 * (in.time - s->t0) / (s->t1 - s->t0) : 0;
