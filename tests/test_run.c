@@ -61,7 +61,8 @@ START_TEST(test_run_writes_consistent_outputs) {
   double bw = json_num(js, NULL, "body_weight_n");
   double peak_bw = json_num(js, "hip", "peak_bw"), peak_t = json_num(js, "hip", "peak_time_s");
   ck_assert_double_eq_tol(json_num(js, NULL, "body_mass_kg"), 65.9, 0.05);
-  ck_assert_double_eq_tol(peak_bw * bw, 6168, 0.02 * 6168);
+  tu_bound("run: |hip peak - OpenSim's 6168 N|, N", fabs(peak_bw * bw - 6168), 0.02 * 6168,
+           1.5); /* measured 0.11 N */
   ck_assert_double_eq_tol(peak_t, 1.210, 1e-9);
   ck_assert_double_eq_tol(json_num(js, "stance", "t0"), 1.105, 1e-9);
   ck_assert_double_eq_tol(json_num(js, "stance", "t1"), 1.347, 1e-9);

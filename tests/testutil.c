@@ -12,6 +12,7 @@ const char *tu_data(char *buf, size_t n, const char *rel) {
   return buf;
 }
 
+
 int tu_require_data(void) {
   struct stat st;
   if (stat(HIPLOAD_DATA_DIR, &st) == 0 && S_ISDIR(st.st_mode)) return 1;
@@ -27,6 +28,14 @@ int tu_require_data(void) {
     fclose(f);
   }
   return 0;
+}
+
+double tu_bound(const char *what, double err, double accept, double guard) {
+  fprintf(stderr, "%s: %.4g (regression guard %.4g, acceptance %.4g)\n", what, err, guard, accept);
+  ck_assert_msg(err >= 0 && err <= accept, "%s: %g exceeds the acceptance bound %g", what, err, accept);
+  ck_assert_msg(err <= guard, "%s: %g exceeds the regression guard %g (acceptance %g): a regression "
+                "against the error measured when the guard was set", what, err, guard, accept);
+  return err;
 }
 
 const char *tu_tmpdir(char *buf, size_t n) {

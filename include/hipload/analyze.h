@@ -29,7 +29,10 @@ typedef struct hl_analyze_options {
   const char *forces_file; /* replaces JointReaction <forces_file> (NULL: keep) */
   int allow_unsupported;   /* do what can be done instead of failing, knowingly: muscles with
                               wrap objects take their straight path; a MuscleAnalysis with
-                              compute_moments writes no moment files */
+                              compute_moments writes no moment files; model elements hipload does
+                              not compute as OpenSim does (notes of kind HL_NOTE_UNSUPPORTED): run
+                              static optimization without them (F0 for a muscle type without
+                              curves) instead of refusing */
   int contributions;       /* also write <name>_ContactContributions_<joint>.sto (default 1) */
   int write_files;         /* write the output files (default 1) */
   int so_exact;            /* static optimization: 1 = the exact optimum; 0 (default) = where

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — the hl_model container: growth while loading, free, lookups, mass, subtree test, reserves. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 typedef struct model_priv {
   hl_model pub;
   int cap_body, cap_joint, cap_coord, cap_muscle, cap_pathpt, cap_act, cap_limit, cap_wrap;
-  int cap_func, cap_func_data;
+  int cap_func, cap_func_data, cap_note;
 } model_priv;
 
 void hl__copy_name(char *dst, const char *src) {
@@ -188,6 +189,56 @@ int hl__model_add_wrap(hl_model *m, const char *name, int body) {
   return i;
 }
 
+int hl__model_add_note(hl_model *m, hl_note_kind kind, const char *code, const char *element,
+                       const char *name, const char *file, int line, int force, const char *fmt, ...) {
+  model_priv *p = (model_priv *)m;
+  int i = m->nnote;
+  if (i == p->cap_note) {
+    int old = p->cap_note, cap = next_cap(old, i + 1);
+    if (GROW(note, 1)) return -1;
+    p->cap_note = cap;
+  }
+  hl_model_note *n = &m->note[i];
+  memset(n, 0, sizeof *n);
+  n->kind = kind;
+  snprintf(n->code, sizeof n->code, "%s", code ? code : "");
+  snprintf(n->element, sizeof n->element, "%s", element ? element : "");
+  hl__copy_name(n->name, name);
+  snprintf(n->file, sizeof n->file, "%s", file ? file : "");
+  n->line = line;
+  n->force = force;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(n->message, sizeof n->message, fmt, ap);
+  va_end(ap);
+  m->nnote++;
+  return 0;
+}
+
+void hl__model_drop_force_notes(hl_model *m, int n0) {
+  int w = n0;
+  for (int r = n0; r < m->nnote; r++)
+    if (!m->note[r].force) m->note[w++] = m->note[r];
+  m->nnote = w;
+}
+
+hl_status hl_model_check_supported(const hl_model *m, hl_error *err) {
+  if (!m) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_model_check_supported: NULL model");
+  for (int i = 0; i < m->nnote; i++) {
+    const hl_model_note *n = &m->note[i];
+    if (n->kind == HL_NOTE_UNSUPPORTED)
+      return hl_error_set(err, HL_ERR_UNSUPPORTED, n->file[0] ? n->file : m->name, n->line,
+                          "<%s name=\"%s\">: %s", n->element, n->name, n->message);
+  }
+  return HL_OK;
+}
+
+int hl_model_note_count(const hl_model *m, hl_note_kind kind) {
+  int k = 0;
+  for (int i = 0; m && i < m->nnote; i++) k += m->note[i].kind == kind;
+  return k;
+}
+
 int hl__model_add_func(hl_model *m, hl_func_type type, int n, const double *data, int inner,
                        double scale) {
   model_priv *p = (model_priv *)m;
@@ -234,7 +285,7 @@ void hl_model_free(hl_model *m) {
       m->pt_move_coord, m->pt_move_func, m->act_name, m->act_type, m->act_optimal_force,
       m->act_min_control, m->act_max_control, m->act_coord, m->act_body, m->act_body_b,
       m->act_point, m->act_direction, m->act_point_global, m->act_dir_global, m->lim_name,
-      m->lim_coord, m->lim_param, m->wrap_name, m->wrap_body, m->func, m->func_data};
+      m->lim_coord, m->lim_param, m->wrap_name, m->wrap_body, m->func, m->func_data, m->note};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(arrays[i]);
   free((model_priv *)m);
 }

@@ -51,6 +51,30 @@ static int find_coord_column(const hl_table *t, const char *name) {
   return -1;
 }
 
+hl_status hl_motion_check_coordinates(const hl_model *m, const hl_table *coords, const char *path,
+                                      hl_error *err) {
+  if (!m || !coords)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_motion_check_coordinates: NULL argument");
+  char list[768] = "";
+  size_t len = 0;
+  int n = 0;
+  for (int q = 0; q < m->ncoord; q++) {
+    if (m->coord_locked[q] || find_coord_column(coords, m->coord_name[q]) >= 0) continue;
+    if (len + strlen(m->coord_name[q]) + 8 < sizeof list)
+      len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", n ? ", " : "", m->coord_name[q]);
+    else if (len + 6 < sizeof list && list[len - 1] != '.')
+      len += (size_t)snprintf(list + len, sizeof list - len, ", ...");
+    n++;
+  }
+  if (!n) return HL_OK;
+  const char *file = path && path[0] ? path : coords->name && coords->name[0] ? coords->name
+                                                                              : "the coordinates";
+  return hl_error_set(err, HL_ERR_NOT_FOUND, file, 0,
+                      "no column for %d unlocked coordinate%s of model '%s': %s (OpenSim would hold "
+                      "%s at the default value)", n, n > 1 ? "s" : "", m->name, list,
+                      n > 1 ? "them" : "it");
+}
+
 /* Prepend and append `pad` samples reflected about the end samples and negated (odd reflection),
  * which keeps value and slope continuous: x[-k] = 2 x[0] − x[k]. out has n + 2 pad entries. */
 static void pad_odd(const double *x, int n, int pad, double *out) {

@@ -113,6 +113,9 @@ static hl_status load_inputs(run *r) {
     if (st) return st;
     r->m = r->own_model;
   }
+  /* elements hipload cannot compute as OpenSim does (model notes): static optimization refuses
+   * them unless the caller accepts the difference */
+  if (r->so_on && !o->allow_unsupported && (st = hl_model_check_supported(r->m, r->err)) != HL_OK) return st;
   r->coords = o->coordinates;
   if (!r->coords) {
     st = hl_table_read(s->coordinates_file, &r->own_coords, r->err);

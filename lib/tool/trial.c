@@ -236,7 +236,9 @@ static int coord_column(const hl_table *t, const char *name) {
 }
 
 /* Inputs a run cannot give a meaningful answer for, refused before any work (docs/reliability.md):
- * a muscle path with a wrap object (not implemented), a body of negative or non-finite mass, a
+ * a model element hipload does not compute as OpenSim does (hl_model_check_supported: a muscle
+ * type without curves, an unknown actuator, a prescribed coordinate), a muscle path with a wrap
+ * object (not implemented), a body of negative or non-finite mass, a
  * non-finite --mass, an unlocked coordinate of the analysed hip/knee/ankle absent from the
  * coordinates (OpenSim would hold it at its default, which silently changes the contact force;
  * other missing coordinates do keep their default), and a ground reaction force above 50 body
@@ -244,6 +246,8 @@ static int coord_column(const hl_table *t, const char *name) {
 static hl_status validate_inputs(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
                                  const hl_trial_settings *s, const int jt[3], hl_error *err) {
   const char *mname = m->name;
+  hl_status st = hl_model_check_supported(m, err); /* elements OpenSim computes, hipload cannot */
+  if (st != HL_OK) return st;
   for (int i = 0; i < m->nmuscle; i++)
     if (m->mus_has_wrap[i])
       return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0,
@@ -395,13 +399,7 @@ static hl_status window(const hl_model *m, const hl_table *coords, const hl_extl
   if (!(s->t1 > s->t0)) return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "empty time window %g..%g s", s->t0, s->t1);
   if (s->t0 < lo - 1e-9 || s->t1 > hi + 1e-9)
     return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "the window %g..%g s is outside the kinematics (%g..%g s)", s->t0, s->t1, lo, hi);
-  if (loads) {
-    const hl_table *g = loads->data;
-    double g0 = hl_table_time(g, 0), g1 = hl_table_time(g, g->nrow - 1);
-    if (s->t0 < g0 - 1e-9 || s->t1 > g1 + 1e-9)
-      return hl_error_set(err, HL_ERR_RANGE, loads->datafile, 0, "the ground reaction forces (%g..%g s) do not cover the window %g..%g s", g0, g1, s->t0, s->t1);
-  }
-  return HL_OK;
+  return loads ? hl_extloads_check_window(loads, s->t0, s->t1, err) : HL_OK;
 }
 
 hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
