@@ -14,6 +14,7 @@
 #include "hipload/extloads.h"
 #include "hipload/frame.h"
 #include "hipload/model.h"
+#include "hipload/motion.h"
 #include "hipload/table.h"
 #include "hipload/trial.h"
 #include "testutil.h"
@@ -178,12 +179,164 @@ START_TEST(test_hamner) {
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ bad ground-reaction input */
+
+static const char *const xml_head = "<OpenSimDocument Version=\"40000\"><ExternalLoads name=\"x\"><objects>\n";
+static const char *const xml_foot = "</objects><datafile>in-memory.mot</datafile></ExternalLoads></OpenSimDocument>\n";
+
+/* An ExternalForce on calcn_<side> from the run-4ms columns of prefix P ("R" or "L"). */
+static void xml_force(char *buf, size_t n, const char *name, char side, char P) {
+  size_t L = strlen(buf);
+  snprintf(buf + L, n - L,
+           "<ExternalForce name=\"%s\"><applied_to_body>calcn_%c</applied_to_body>"
+           "<force_expressed_in_body>ground</force_expressed_in_body><point_expressed_in_body>ground</point_expressed_in_body>"
+           "<force_identifier>%c_ground_force_v</force_identifier><point_identifier>%c_ground_force_p</point_identifier>"
+           "<torque_identifier>%c_ground_torque_</torque_identifier></ExternalForce>\n",
+           name, side, P, P, P);
+}
+
+typedef struct {
+  int frames, unused, rank_def, right_contact, right_far, right_below, left_below, nonfinite;
+  double closure, peak;
+} badrun;
+
+/* Every frame of run-4ms's right stance through hl_frame_step with the loads made of xml and the
+ * GRF data edited by edit (may be NULL). */
+static hl_status bad_run(const char *xml, void (*edit)(hl_table *), badrun *B, hl_error *err) {
+  char p[1024];
+  memset(B, 0, sizeof *B);
+  inputs I;
+  open_inputs(&I, "run-4ms/runningModel_CMC_test.osim", "run-4ms/runningModel_CMC_Actuators.xml",
+              "run-4ms/runningModel_Kinematics_q.sto", "run-4ms/runningModel_GRF.xml");
+  hl_extloads_free(I.x);
+  I.x = NULL;
+  hl_table *g = tu_read(tu_data(p, sizeof p, "run-4ms/runningModel_GRF_data.mot"));
+  if (edit) edit(g);
+  ck_assert_msg(hl_extloads_load_memory(xml, strlen(xml), "bad.xml", g, &I.x, err) == HL_OK, "%s", err->message);
+  hl_motion_settings ms;
+  hl_motion_settings_defaults(&ms);
+  ms.t0 = 0.868, ms.t1 = 1.105, ms.acc = HL_MOTION_ACC_SPEEDSPLINE;
+  hl_motion *mo = NULL;
+  ck_assert_int_eq(hl_motion_create(I.m, I.q, &ms, &mo, err), HL_OK);
+  const char *jn[3] = {"hip_r", "knee_r", "ankle_r"};
+  hl_frame_joint jt[3];
+  for (int j = 0; j < 3; j++) {
+    int k = hl_model_joint(I.m, jn[j]);
+    jt[j] = (hl_frame_joint){k, 0, I.m->jnt_child[k]};
+  }
+  hl_frame_settings fs;
+  hl_frame_settings_defaults(&fs);
+  fs.loads = I.x, fs.njoint = 3, fs.joint = jt;
+  hl_frame *w = NULL;
+  hl_status st = hl_frame_create(I.m, &fs, &w, err);
+  for (int f = 0; !st && f < mo->nframe; f++) {
+    size_t o = (size_t)f * I.m->ncoord;
+    hl_frame_input in = {mo->t[f], mo->q + o, mo->qd + o, mo->qdd + o, NULL, NULL};
+    hl_frame_result r;
+    if ((st = hl_frame_step(I.m, w, &in, &r, err))) break;
+    B->frames++;
+    B->unused += (r.flags & HL_FRAME_INDUCED_FOOT_UNUSED) != 0;
+    B->rank_def += (r.flags & HL_FRAME_INDUCED_RANK_DEFICIENT) != 0;
+    B->right_contact += (r.induced_foot_flags[0] & HL_FOOT_CONTACT) != 0;
+    B->right_far += (r.induced_foot_flags[0] & HL_FOOT_COP_FAR) != 0;
+    B->right_below += (r.induced_foot_flags[0] & HL_FOOT_BELOW_THRESHOLD) != 0;
+    B->left_below += (r.induced_foot_flags[r.nfoot - 1] & HL_FOOT_BELOW_THRESHOLD) != 0;
+    size_t K = (size_t)r.ncontributor;
+    for (size_t i = 0; i < 3 * K * 6; i++) B->nonfinite += !isfinite(r.induced[i]);
+    for (size_t i = 0; i < K * HL_INDUCED_MAX_FEET * 6; i++) B->nonfinite += !isfinite(r.induced_grf[i]);
+    for (int j = 0; j < 3; j++) {
+      const double *F = r.reaction[j].f;
+      B->peak = fmax(B->peak, sqrt(F[0] * F[0] + F[1] * F[1] + F[2] * F[2]));
+      for (int i = 0; i < 3; i++) {
+        double sum = 0;
+        for (size_t k = 0; k < K; k++) sum += r.induced[((size_t)j * K + k) * 6 + (size_t)i];
+        B->closure = fmax(B->closure, fabs(sum - F[i]));
+      }
+    }
+  }
+  hl_frame_free(w);
+  hl_motion_free(mo);
+  close_inputs(&I);
+  return st;
+}
+
+/* The right foot's centre of pressure 1 m off while its force is under 300 N (the first frames
+ * after heel strike, near the force threshold, where a COP is the quotient of two small numbers). */
+static void cop_off(hl_table *g) {
+  int fx = hl_table_col(g, "R_ground_force_vx"), fy = fx + 1, fz = fx + 2, px = hl_table_col(g, "R_ground_force_px");
+  for (int r = 0; r < g->nrow; r++) {
+    double *row = g->data + (size_t)r * g->ncol;
+    if (sqrt(row[fx] * row[fx] + row[fy] * row[fy] + row[fz] * row[fz]) < 300) row[px] += 1.0;
+  }
+}
+
+/* No force on the right foot in the whole stance. */
+static void right_zero(hl_table *g) {
+  int fx = hl_table_col(g, "R_ground_force_vx");
+  for (int r = 0; r < g->nrow; r++)
+    for (int i = 0; i < 3; i++) g->data[(size_t)r * g->ncol + fx + i] = 0;
+}
+
+START_TEST(test_bad_grf) {
+  if (!tu_require_data()) return;
+  char xml[8192];
+  hl_error err;
+  badrun B;
+  snprintf(xml, sizeof xml, "%s", xml_head);
+  xml_force(xml, sizeof xml, "right", 'r', 'R');
+  xml_force(xml, sizeof xml, "left", 'l', 'L');
+  strcat(xml, xml_foot);
+  /* as measured: the right foot constrained in every frame, the left below the threshold in every
+   * frame (a foot without contact all stance), nothing flagged */
+  ck_assert_int_eq(bad_run(xml, NULL, &B, &err), HL_OK);
+  printf("as measured: %d frames, right in contact %d, left below threshold %d, closure %.2e N\n", B.frames,
+         B.right_contact, B.left_below, B.closure);
+  ck_assert_int_eq(B.right_contact, B.frames);
+  ck_assert_int_eq(B.left_below, B.frames);
+  ck_assert_int_eq(B.unused + B.rank_def + B.nonfinite, 0);
+  ck_assert_double_le(B.closure, 1e-6 * B.peak);
+  /* COP 1 m off near the threshold: those frames flagged, the foot left unconstrained, finite */
+  ck_assert_int_eq(bad_run(xml, cop_off, &B, &err), HL_OK);
+  printf("COP off under 300 N: %d frames flagged (COP far %d), closure %.2e N\n", B.unused, B.right_far, B.closure);
+  ck_assert_int_gt(B.unused, 0);
+  ck_assert_int_eq(B.unused, B.right_far);
+  ck_assert_int_lt(B.unused, B.frames / 3);
+  ck_assert_int_eq(B.nonfinite, 0);
+  ck_assert_double_le(B.closure, 1e-6 * B.peak);
+  /* the right foot without force all stance: flight in every frame, no flag needed, finite */
+  ck_assert_int_eq(bad_run(xml, right_zero, &B, &err), HL_OK);
+  printf("right foot without force: below threshold %d of %d frames, closure %.2e N\n", B.right_below, B.frames, B.closure);
+  ck_assert_int_eq(B.right_below, B.frames);
+  ck_assert_int_eq(B.right_contact + B.nonfinite, 0);
+  ck_assert_double_le(B.closure, 1e-6 * B.peak);
+  /* the right foot named twice (over-constrained): dependent rows solved in minimum norm, flagged */
+  snprintf(xml, sizeof xml, "%s", xml_head);
+  xml_force(xml, sizeof xml, "right", 'r', 'R');
+  xml_force(xml, sizeof xml, "right_again", 'r', 'R');
+  xml_force(xml, sizeof xml, "left", 'l', 'L');
+  strcat(xml, xml_foot);
+  ck_assert_int_eq(bad_run(xml, NULL, &B, &err), HL_OK);
+  printf("right foot twice: %d of %d frames rank deficient, closure %.2e N\n", B.rank_def, B.frames, B.closure);
+  ck_assert_int_eq(B.rank_def, B.frames);
+  ck_assert_int_eq(B.nonfinite, 0);
+  ck_assert_double_le(B.closure, 1e-6 * B.peak);
+  /* more ExternalForces than contact candidates: a clear error when the workspace is made */
+  snprintf(xml, sizeof xml, "%s", xml_head);
+  for (int i = 0; i < HL_INDUCED_MAX_FEET + 1; i++) xml_force(xml, sizeof xml, i % 2 ? "l" : "r", i % 2 ? 'l' : 'r', i % 2 ? 'L' : 'R');
+  strcat(xml, xml_foot);
+  ck_assert_int_eq(bad_run(xml, NULL, &B, &err), HL_ERR_UNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(err.message, "--no-induced"));
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("trial_induced");
   TCase *tc = tcase_create("stances");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_run4ms);
   tcase_add_test(tc, test_hamner);
+  tcase_add_test(tc, test_bad_grf);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }
