@@ -144,6 +144,19 @@ static void stance(const char *label, const char *model, const char *forces, con
   tu_tmpdir(dir, sizeof dir);
   ck_assert_msg(hl_trial_write(t, I.m, dir, &s, &err) == HL_OK, "%s", err.message);
   W.file = file_closure(I.m, t, dir);
+  for (int j = 0; j < 3; j++) { /* the stacked figures, with the named groups in their legends */
+    static const char *const fig[3] = {"hip", "knee", "ankle"};
+    char p[1200];
+    snprintf(p, sizeof p, "%s/induced_%s.svg", dir, fig[j]);
+    FILE *fs = fopen(p, "r");
+    ck_assert_ptr_nonnull(fs);
+    static char svg[1 << 20];
+    size_t len = fread(svg, 1, sizeof svg - 1, fs);
+    fclose(fs);
+    svg[len] = 0;
+    ck_assert_ptr_nonnull(strstr(svg, "Gluteus medius"));
+    ck_assert_ptr_nonnull(strstr(svg, "Contact mismatch"));
+  }
   const hl_trial_summary *S = &t->summary;
   printf("%s: %d frames, peaks %.0f/%.0f/%.0f N: closure %.2e N, groups %.2e N, direct %.2e N, Newton %.2e N, "
          "files %.2e N; hip: gluteus medius %.2f BW induced (%.2f direct), knee: top other (%s) %.2f BW, ankle: gluteus "

@@ -220,6 +220,16 @@ hl_status hl__trial_induced_summary(hl_trial *tr, hl_error *err) {
   return st;
 }
 
+int hl__trial_induced_part(const hl_trial *t, int j, const char *name, int direct, double *y) {
+  const hl_trial_series *T = &t->series;
+  for (int p = 0; p < T->ngroup + P_NSPECIAL; p++)
+    if (!strcmp(part_name(T, p), name)) {
+      part_series(T, t->summary.bw_n, j, p, direct, y);
+      return 1;
+    }
+  return 0;
+}
+
 /* ---------------------------------------------------------------------- the CSV columns */
 
 /* Per frame, for hip, knee and ankle: the named groups' direct and induced parts along the

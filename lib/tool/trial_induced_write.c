@@ -140,52 +140,75 @@ static hl_status grf_file(const hl_trial *t, const hl_model *m, const char *path
   return st;
 }
 
-/* Bands of a joint's figure: each a sum of frame-table columns (BW along the resultant). */
-static hl_status joint_figure(const hl_trial *t, const hl_model *m, const hl_table *ft, int j, const char *path,
-                              hl_error *err) {
+/* One band of a figure: part `name` of joint j (BW along the resultant), taken off `rest`. */
+static hl_status band(hl_plot *p, const hl_trial *t, int j, const char *name, const char *label, long color,
+                      double *y, double *rest, hl_error *err) {
+  int n = t->series.nframe;
+  if (!hl__trial_induced_part(t, j, name, 0, y)) return HL_OK;
+  for (int r = 0; r < n; r++) rest[r] -= y[r];
+  hl_plot_style bs;
+  hl_plot_style_defaults(&bs);
+  bs.color = color;
+  return hl_plot_add_stack(p, label, t->series.pct, y, n, &bs, err);
+}
+
+/* A name for the legend: "gluteus_medius" → "Gluteus medius". */
+static void label_of(const char *name, char *out, size_t n) {
+  snprintf(out, n, "%s", name);
+  for (char *c = out; *c; c++)
+    if (*c == '_') *c = ' ';
+  if (out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* Joint j's contact force with the named groups, the joint's three largest other groups,
+ * gravity, velocity and the contact mismatch stacked beneath it (components along the
+ * resultant, BW), the rest in grey. */
+static hl_status joint_figure(const hl_trial *t, const hl_model *m, int j, const char *path, hl_error *err) {
   const hl_trial_summary *S = &t->summary;
-  int n = ft->nrow, nc = ft->ncol;
-  char col[128];
-  const struct {
-    const char *label, *stem;
-    long color;
-  } bands[] = {{"Gluteus medius", "gluteus_medius_induced", 0x56B4E9}, {"Gluteus maximus", "gluteus_maximus_induced", 0xE69F00},
-               {"Gluteus minimus", "gluteus_minimus_induced", 0x009E73}, {"Iliopsoas", "iliopsoas_induced", 0xCC79A7},
-               {"Gravity", "gravity", 0x0072B2},                       {"Velocity terms", "velocity", 0xD55E00},
-               {"Contact mismatch", "contact_mismatch", 0x000000}};
+  const hl_induced_joint_summary *J = &S->induced[j];
+  int n = t->series.nframe;
+  static const char *const cap_word[JN] = {"Hip", "Knee", "Ankle"};
+  static const long named_color[HL_TRIAL_NGROUP] = {0xCC79A7, 0xE69F00, 0x56B4E9, 0x009E73};
+  static const long other_color[3] = {0x882255, 0x44AA99, 0xDDCC77};
   double *y = malloc(sizeof(double) * (size_t)(n + 1)), *rest = malloc(sizeof(double) * (size_t)(n + 1));
   hl_plot *p = NULL;
   hl_status st = y && rest ? HL_OK : hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
-  char title[128], sub[512], cap[512];
-  static const char *const cap_word[JN] = {"Hip", "Knee", "Ankle"};
+  char title[128], sub[512], cap[512], lab[HL_GROUP_NAME_MAX];
   snprintf(title, sizeof title, "%s contact force: induced contributions", cap_word[j]);
   if (!st) st = hl_plot_create(title, "Stance (%)", "Force along the resultant (body weights)", &p, err);
   snprintf(sub, sizeof sub, "%s on %s, in %s; each part through its own force and the motion and ground reaction it "
-           "induces; the rest: other muscles, actuators, bookkeeping; BW = %.0f N", m->jnt_name[t->joint[j]],
+           "induces; grey: everything else; BW = %.0f N", m->jnt_name[t->joint[j]],
            m->body_name[m->jnt_child[t->joint[j]]], m->body_name[m->jnt_child[t->joint[j]]], S->bw_n);
   snprintf(cap, sizeof cap, "hipload %s: stance %.3f-%.3f s, model %s; induced contributions, rolling contact at the "
            "centre of pressure (docs/induced.md)", hl_version(), S->t0, S->t1, m->name);
   if (!st) hl_plot_set_subtitle(p, sub, err), hl_plot_set_caption(p, cap, err), hl_plot_set_x_range(p, 0, 100, err);
-  snprintf(col, sizeof col, "%s_bw", joint_word[j]);
-  int ctot = hl_table_col(ft, col);
-  for (int r = 0; r < n && !st; r++) rest[r] = ft->data[(size_t)r * nc + ctot];
-  for (size_t b = 0; b < sizeof bands / sizeof bands[0] && !st; b++) {
-    snprintf(col, sizeof col, "%s_%s_bw", joint_word[j], bands[b].stem);
-    int c = hl_table_col(ft, col);
-    for (int r = 0; r < n; r++) {
-      y[r] = c >= 0 ? ft->data[(size_t)r * nc + c] : 0;
-      rest[r] -= y[r];
-    }
-    hl_plot_style bs;
-    hl_plot_style_defaults(&bs);
-    bs.color = bands[b].color;
-    st = hl_plot_add_stack(p, bands[b].label, t->series.pct, y, n, &bs, err);
+  for (int r = 0; r < n && !st; r++) {
+    const double *f = t->series.reaction[JN * (size_t)r + (size_t)j].f;
+    rest[r] = sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) / S->bw_n;
   }
+  for (int g = 0; g < HL_TRIAL_NGROUP && !st; g++) {
+    label_of(J->named[g].name, lab, sizeof lab);
+    st = band(p, t, j, J->named[g].name, lab, named_color[g], y, rest, err);
+  }
+  for (int i = 0, k = 0; i < J->nother && k < 3 && !st; i++) {
+    const char *nm = J->other[i].name;
+    if (!strcmp(nm, "gravity") || !strcmp(nm, "velocity") || !strcmp(nm, "actuators") ||
+        !strcmp(nm, "coordinate_limit_forces"))
+      continue;
+    label_of(nm, lab, sizeof lab);
+    st = band(p, t, j, nm, lab, other_color[k++], y, rest, err);
+  }
+  if (!st) st = band(p, t, j, "gravity", "Gravity", 0x0072B2, y, rest, err);
+  if (!st) st = band(p, t, j, "velocity", "Velocity terms", 0xD55E00, y, rest, err);
+  if (!st) st = band(p, t, j, "contact_mismatch", "Contact mismatch", 0x000000, y, rest, err);
   hl_plot_style bs;
   hl_plot_style_defaults(&bs);
-  bs.color = 0xA0A0A0;
+  bs.color = 0xC8C8C8;
   if (!st) st = hl_plot_add_stack(p, "Everything else", t->series.pct, rest, n, &bs, err);
-  for (int r = 0; r < n && !st; r++) y[r] = ft->data[(size_t)r * nc + ctot];
+  for (int r = 0; r < n && !st; r++) {
+    const double *f = t->series.reaction[JN * (size_t)r + (size_t)j].f;
+    y[r] = sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) / S->bw_n;
+  }
   bs.color = 0x000000;
   if (!st) st = hl_plot_add_line(p, "Contact force (resultant)", t->series.pct, y, n, &bs, err);
   if (!st) st = hl_plot_write_svg(p, path, err);
@@ -194,8 +217,8 @@ static hl_status joint_figure(const hl_trial *t, const hl_model *m, const hl_tab
   return st;
 }
 
-hl_status hl__trial_induced_write(const hl_trial *t, const hl_model *m, const hl_table *ft, const char *dir,
-                                  const char *name, const char *conv, hl_error *err) {
+hl_status hl__trial_induced_write(const hl_trial *t, const hl_model *m, const char *dir, const char *name,
+                                  const char *conv, hl_error *err) {
   if (!t->series.ncontributor) return HL_OK;
   char path[2400];
   hl_status st = HL_OK;
@@ -207,7 +230,7 @@ hl_status hl__trial_induced_write(const hl_trial *t, const hl_model *m, const hl
   if (!st) st = grf_file(t, m, path, conv, err);
   for (int j = 0; j < JN && !st; j++) {
     snprintf(path, sizeof path, "%s/induced_%s.svg", dir, joint_word[j]);
-    st = joint_figure(t, m, ft, j, path, err);
+    st = joint_figure(t, m, j, path, err);
   }
   return st;
 }

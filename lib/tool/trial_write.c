@@ -335,7 +335,7 @@ static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir
     st = write_json(t, m, path, err);
   }
   if (!st) st = figures(t, m, ft, t->series.pct, dir, err);
-  if (!st) st = hl__trial_induced_write(t, m, ft, dir, name, conv, err);
+  if (!st) st = hl__trial_induced_write(t, m, dir, name, conv, err);
   hl_table_free(ft);
   return st;
 }
