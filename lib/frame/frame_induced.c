@@ -40,14 +40,15 @@ hl_status hl__frame_induced_create(const hl_model *m, const hl_frame_settings *s
                         "induced contributions: the external loads have %d ExternalForces, at most %d can be "
                         "contact candidates (turn induced contributions off: --no-induced)", nload,
                         HL_INDUCED_MAX_FEET);
-  hl_induced_joint jt[64];
-  if (s->njoint > (int)(sizeof jt / sizeof jt[0]))
-    return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0, "induced contributions: at most %d joints, not %d",
-                        (int)(sizeof jt / sizeof jt[0]), s->njoint);
-  for (int j = 0; j < s->njoint; j++) jt[j] = (hl_induced_joint){joint[j].joint, joint[j].on_parent, joint[j].frame};
+  hl_induced_joint *jt = calloc((size_t)s->njoint + 1, sizeof *jt);
   hl__frame_induced *fi = calloc(1, sizeof *fi);
-  if (!fi) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+  if (!jt || !fi) {
+    free(jt), free(fi);
+    return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+  }
+  for (int j = 0; j < s->njoint; j++) jt[j] = (hl_induced_joint){joint[j].joint, joint[j].on_parent, joint[j].frame};
   hl_status st = hl_induced_create(m, &s->induced_settings, jt, s->njoint, &fi->ind, err);
+  free(jt);
   if (st) {
     free(fi);
     return st;
