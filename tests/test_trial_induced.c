@@ -144,6 +144,17 @@ static void stance(const char *label, const char *model, const char *forces, con
   tu_tmpdir(dir, sizeof dir);
   ck_assert_msg(hl_trial_write(t, I.m, dir, &s, &err) == HL_OK, "%s", err.message);
   W.file = file_closure(I.m, t, dir);
+  { /* the per-frame CSV's induced columns */
+    char p[1200], head[16384];
+    snprintf(p, sizeof p, "%s/t_summary.csv", dir);
+    FILE *fc = fopen(p, "r");
+    ck_assert_ptr_nonnull(fc);
+    ck_assert_ptr_nonnull(fgets(head, sizeof head, fc));
+    fclose(fc);
+    ck_assert_ptr_nonnull(strstr(head, "ankle_gluteus_medius_induced_bw"));
+    ck_assert_ptr_nonnull(strstr(head, "knee_contact_mismatch_bw"));
+    ck_assert_ptr_nonnull(strstr(head, "induced_flags"));
+  }
   for (int j = 0; j < 3; j++) { /* the stacked figures, with the named groups in their legends */
     static const char *const fig[3] = {"hip", "knee", "ankle"};
     char p[1200];

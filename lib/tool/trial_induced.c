@@ -233,13 +233,14 @@ int hl__trial_induced_part(const hl_trial *t, int j, const char *name, int direc
 /* ---------------------------------------------------------------------- the CSV columns */
 
 /* Per frame, for hip, knee and ankle: the named groups' direct and induced parts along the
- * resultant, and gravity's, velocity's and the contact mismatch's (BW). */
+ * resultant, and gravity's, velocity's and the contact mismatch's (BW); then the frame's induced
+ * flags (frame.h HL_FRAME_INDUCED_*). */
 hl_status hl__trial_induced_csv(const hl_trial *t, hl_table **io, hl_error *err) {
   const hl_trial_series *T = &t->series;
   if (!T->ncontributor) return HL_OK;
   hl_table *base = *io;
   enum { PER = 2 * HL_TRIAL_NGROUP + 3 };
-  int nc = base->ncol + JN * PER, n = T->nframe;
+  int nc = base->ncol + JN * PER + 1, n = T->nframe;
   char **names = calloc((size_t)nc, sizeof(char *));
   double *y = malloc(sizeof(double) * (size_t)(n + 1));
   hl_table *o = NULL;
@@ -258,6 +259,7 @@ hl_status hl__trial_induced_csv(const hl_trial *t, hl_table **io, hl_error *err)
       names[c++] = strdup(buf);
     }
   }
+  if (!st) names[nc - 1] = strdup("induced_flags");
   for (int c = 0; c < nc && !st; c++)
     if (!names[c]) st = hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   if (!st) st = hl_table_create(n, nc, (const char *const *)names, &o, err);
@@ -271,6 +273,9 @@ hl_status hl__trial_induced_csv(const hl_trial *t, hl_table **io, hl_error *err)
       for (int r = 0; r < n; r++) o->data[(size_t)r * nc + c] = p >= 0 ? y[r] : 0;
     }
   }
+  for (int r = 0; r < n && !st; r++) /* HL_FRAME_INDUCED_RANK_DEFICIENT (4), _FOOT_UNUSED (8) */
+    o->data[(size_t)r * nc + nc - 1] =
+        T->frame_flags[r] & (HL_FRAME_INDUCED_RANK_DEFICIENT | HL_FRAME_INDUCED_FOOT_UNUSED);
   for (int c = 0; names && c < nc; c++) free(names[c]);
   free(names), free(y);
   if (st) {
