@@ -25,6 +25,7 @@ static void run_setup(const char *setup, const char *out) {
   hl_analyze_report rep;
   ck_assert_msg(hl_analyze_run(s, &o, &rep, &err) == HL_OK, "%s", err.message);
   ck_assert_int_eq(rep.nframe, 124);
+  ck_assert_int_ge(rep.nfiles, 4);
   hl_analyze_report_clear(&rep);
   hl_setup_free(s);
 }

@@ -164,7 +164,7 @@ static void body_accs(const hl_model *m, const hl_data *d, const double *x, int 
 }
 
 typedef struct worst {
-  double closure, rows, newton, qdd_sum, grf_sum, route;
+  double closure, rows, newton, qdd_sum, grf_sum, route, one_lam, one_qdd;
 } worst;
 
 /* Every identity on one frame; the largest errors go into W (closure and route relative to the
@@ -290,6 +290,36 @@ static void route_check(stance *S, const hl_induced_result *r, worst *W) {
 }
 
 
+/* Superposition: one solve with every real force at once (muscles, actuators, gravity, velocity,
+ * CoordinateLimitForces) equals the sum of their separate solves, in contact forces and in
+ * accelerations. */
+static void one_solve(stance *S, const hl_induced_result *r, worst *W) {
+  const hl_model *m = S->m;
+  hl_induced *w = S->ind;
+  int nq = m->ncoord, nf = w->nf, nm = m->nmuscle;
+  double lam[HL__IND_MAXROW], *x = calloc((size_t)nq, sizeof(double)), *sx = calloc((size_t)nq, sizeof(double));
+  double *xk = calloc((size_t)nq, sizeof(double));
+  hl_induced_input in = {S->frc, S->frc + nm, S->feet, S->nfoot, 1, S->ext};
+  hl__ind_total(w, m, S->d, &in, lam, x);
+  for (int row = 0; row < r->nrow; row++) {
+    double sum = 0;
+    for (int k = 0; k < r->ncontrib; k++) {
+      hl_induced_kind kind = hl_induced_kind_of(w, k, NULL);
+      if (kind <= HL_IC_PASSIVE) sum += w->lam[(size_t)k * HL__IND_MAXROW + row];
+    }
+    W->one_lam = fmax(W->one_lam, fabs(sum - lam[row]));
+  }
+  for (int k = 0; k < r->ncontrib; k++) {
+    if (hl_induced_kind_of(w, k, NULL) > HL_IC_PASSIVE) continue;
+    ck_assert_int_eq(hl_induced_qdd(m, w, S->d, k, xk, NULL), HL_OK);
+    for (int c = 0; c < nq; c++) sx[c] += xk[c];
+  }
+  for (int f = 0; f < nf; f++) W->one_qdd = fmax(W->one_qdd, fabs(sx[w->free_idx[f]] - x[f]));
+  free(x);
+  free(sx);
+  free(xk);
+}
+
 /* The dense path (models whose coordinates drive several joints) gives the tree path's answers. */
 static void dense_check(stance *S, int f, const hl_induced_result *r) {
   size_t n = (size_t)r->ncontrib * 18;
@@ -314,7 +344,7 @@ static void identities(const char *label, const char *model, const char *forces,
   if (!tu_require_data()) return;
   stance S;
   stance_open(&S, model, forces, coords, loads, t0, t1, 1);
-  worst W = {0, 0, 0, 0, 0, 0};
+  worst W = {0, 0, 0, 0, 0, 0, 0, 0};
   double peak = 0;
   int nf = S.mo->nframe, contact = 0, two = 0;
   for (int f = 0; f < nf; f++) {
@@ -324,14 +354,16 @@ static void identities(const char *label, const char *model, const char *forces,
                                                        S.total[j].f[2] * S.total[j].f[2]));
     frame_identities(&S, &r, &W);
     if (f % 10 == 0) route_check(&S, &r, &W);
+    one_solve(&S, &r, &W);
     if (f % 40 == 0) dense_check(&S, f, &r);
     contact += r.nrow > 0;
     two += r.nrow == 8;
     ck_assert_int_eq(r.rank_deficient, 0);
   }
   printf("%s: %d frames (%d with contact, %d in double support), peak reaction %.0f N: closure %.2e N, rows %.2e m/s^2, "
-         "Newton %.2e N, sum qdd %.2e, sum GRF %.2e N, H route vs pass %.2e N\n",
-         label, nf, contact, two, peak, W.closure, W.rows, W.newton, W.qdd_sum, W.grf_sum, W.route);
+         "Newton %.2e N, sum qdd %.2e, sum GRF %.2e N, H route vs pass %.2e N, one solve vs sum %.2e N %.2e\n",
+         label, nf, contact, two, peak, W.closure, W.rows, W.newton, W.qdd_sum, W.grf_sum, W.route, W.one_lam,
+         W.one_qdd);
   /* bounds: the 1e-6 of the peak (closure) and 1e-6 N (Newton); measured ~1e-11 */
   ck_assert_double_le(W.closure, 1e-6 * peak);
   ck_assert_double_le(W.newton, 1e-6);
@@ -339,6 +371,8 @@ static void identities(const char *label, const char *model, const char *forces,
   ck_assert_double_le(W.qdd_sum, 1e-8);
   ck_assert_double_le(W.grf_sum, 1e-6);
   ck_assert_double_le(W.route, 1e-6 * peak);
+  ck_assert_double_le(W.one_lam, 1e-6);
+  ck_assert_double_le(W.one_qdd, 1e-8);
   ck_assert_int_gt(contact, nf / 2);
   ck_assert_int_eq(two > 0, double_support);
   stance_close(&S);
@@ -383,7 +417,7 @@ static void flight(stance *S) { S->nfoot = 0; }
 /* Flags, finite numbers and the parts still adding up to the JointReaction output. */
 static void bad_case(stance *S, void (*edit)(stance *), int flag, int rank_deficient, const char *what) {
   hl_induced_result r;
-  worst W = {0, 0, 0, 0, 0, 0};
+  worst W = {0, 0, 0, 0, 0, 0, 0, 0};
   S->edit = edit;
   stance_frame(S, 40, &r);
   S->edit = NULL;

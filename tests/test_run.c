@@ -131,7 +131,7 @@ START_TEST(test_example_output) {
 END_TEST
 
 START_TEST(test_run_bad_option) {
-  char cmd[1200];
+  char cmd[4096];
   snprintf(cmd, sizeof cmd, "%s run --exponent 0.5 > /dev/null 2>&1", tu_cli());
   int rc = system(cmd);
   ck_assert_int_eq(WEXITSTATUS(rc), 2);
@@ -148,6 +148,12 @@ START_TEST(test_run_bad_option) {
   char dir[512];
   tu_tmpdir(dir, sizeof dir);
   snprintf(cmd, sizeof cmd, "%s run --quiet --out=%s/o > /dev/null 2>&1 && test -f %s/o/summary.json", tu_cli(), dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  /* induced contributions by default; --no-induced: none of their files */
+  snprintf(cmd, sizeof cmd, "test -f %s/o/hamner2010_s02_InducedContributions_hip_r.sto -a -f %s/o/induced_ankle.svg", dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s run --quiet --no-induced --out=%s/n > /dev/null 2>&1 && test -f %s/n/summary.json && "
+           "! ls %s/n | grep -q -i induced", tu_cli(), dir, dir, dir);
   ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST

@@ -49,6 +49,7 @@ static void usage(FILE *f) {
           "  --step N           analyse every N-th kinematics row (default 1)\n"
           "  --opensim-stop     static optimization: report where OpenSim's interior-point optimizer\n"
           "                     stops instead of the exact optimum (docs/so-opensim.md)\n"
+          "  --no-induced       no induced contributions (docs/induced.md; on by default)\n"
           "Options take their value as '--opt value' or '--opt=value'.\n"
           "Exit status: 0 done, 1 the analysis failed (the message names the file), 2 usage error.\n"
           "On any error no output folder is left behind (an existing one is left as it was).\n",
@@ -110,7 +111,7 @@ int hl_cmd_analyze(int argc, char **argv) {
       {"lowpass", required_argument, NULL, 'f'}, {"exponent", required_argument, NULL, 'p'},
       {"mass", required_argument, NULL, 'M'},  {"height", required_argument, NULL, 'H'},
       {"threshold", required_argument, NULL, 'T'}, {"step", required_argument, NULL, 'k'},
-      {NULL, 0, NULL, 0}};
+      {"no-induced", no_argument, NULL, 'I'},  {NULL, 0, NULL, 0}};
   int c, idx = 0;
   optind = 1;
   opterr = 0;
@@ -120,8 +121,8 @@ int hl_cmd_analyze(int argc, char **argv) {
     if (c == 'h') {
       usage(stdout);
       return 0;
-    } else if (c == 'S') {
-      ts.so_opensim = 1;
+    } else if (c == 'S' || c == 'I') {
+      *(c == 'S' ? &ts.so_opensim : &ts.induced) = c == 'S';
     } else if (c == '?' || c == ':') {
       fprintf(stderr, "hipload analyze: '%s' %s\n", argv[optind - 1], c == ':' ? "needs a value" : "is an unknown option");
       usage(stderr);

@@ -545,6 +545,14 @@ static void applied_tau(hl_induced *w, const hl_model *m, const hl_data *d,
   for (int f = 0; f < w->nf; f++) tau[f] = w->tq[w->free_idx[f]] + w->tau_g[f] + w->tau_v[f];
 }
 
+void hl__ind_total(hl_induced *w, const hl_model *m, const hl_data *d, const hl_induced_input *in,
+                   double *lam, double *x) {
+  double beta[HL__IND_MAXROW];
+  applied_tau(w, m, d, in, w->tau2);
+  for (int r = 0; r < w->nrow; r++) beta[r] = -w->bias[r];
+  solve_full(w, w->tau2, beta, lam, x);
+}
+
 /* OpenSim's total mode: solve the total on the full rows, drop rows, rebuild. */
 static void unilateral(hl_induced *w, const hl_model *m, const hl_data *d,
                        const hl_induced_input *in) {

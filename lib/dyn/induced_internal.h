@@ -133,4 +133,10 @@ void hl__ind_add_contact(const hl_induced *w, const hl_data *d, const double *la
  * (the caller rebuilds). */
 int hl__ind_unilateral(hl_induced *w, const double *lam_total);
 
+/* One solve with every real contributor at once (muscles, actuators, gravity, velocity, the
+ * CoordinateLimitForces) on the last frame's rows: its multipliers lam (nrow) and accelerations x
+ * (free coordinates, tree order). For the superposition test. */
+void hl__ind_total(hl_induced *w, const hl_model *m, const hl_data *d, const hl_induced_input *in,
+                   double *lam, double *x);
+
 #endif

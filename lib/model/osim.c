@@ -762,21 +762,21 @@ static hl_status read_wrap_dims(ctx *c, xmlNodePtr w, int type, double dim[3]) {
     TRY(get_dbl(c, w, "radius", &dim[0]));
     TRY(get_dbl(c, w, "length", &dim[1]));
     if (!(dim[0] > 0) || !(dim[1] > 0)) {
-      snprintf(d, sizeof d, "radius %g and length %g must be positive", dim[0], dim[1]);
+      hl__snprintf_c(d, sizeof d, "radius %g and length %g must be positive", dim[0], dim[1]);
       return fail(c, HL_ERR_BAD_VALUE, w, dim[0] > 0 ? "length" : "radius", d);
     }
   } else if (type == HL_WRAP_SPHERE) {
     dim[0] = 0.05;
     TRY(get_dbl(c, w, "radius", &dim[0]));
     if (!(dim[0] > 0)) {
-      snprintf(d, sizeof d, "%g must be positive", dim[0]);
+      hl__snprintf_c(d, sizeof d, "%g must be positive", dim[0]);
       return fail(c, HL_ERR_BAD_VALUE, w, "radius", d);
     }
   } else if (type == HL_WRAP_ELLIPSOID) {
     dim[0] = dim[1] = dim[2] = 0.05;
     TRY(get_vec(c, w, "dimensions", 3, dim));
     if (!(dim[0] > 0) || !(dim[1] > 0) || !(dim[2] > 0)) {
-      snprintf(d, sizeof d, "%g %g %g must all be positive", dim[0], dim[1], dim[2]);
+      hl__snprintf_c(d, sizeof d, "%g %g %g must all be positive", dim[0], dim[1], dim[2]);
       return fail(c, HL_ERR_BAD_VALUE, w, "dimensions", d);
     }
   } else {
@@ -785,7 +785,7 @@ static hl_status read_wrap_dims(ctx *c, xmlNodePtr w, int type, double dim[3]) {
     TRY(get_dbl(c, w, "inner_radius", &dim[0]));
     TRY(get_dbl(c, w, "outer_radius", &dim[1]));
     if (!(dim[0] > 0) || !(dim[1] > dim[0])) {
-      snprintf(d, sizeof d, "inner %g and outer %g: need 0 < inner_radius < outer_radius", dim[0], dim[1]);
+      hl__snprintf_c(d, sizeof d, "inner %g and outer %g: need 0 < inner_radius < outer_radius", dim[0], dim[1]);
       return fail(c, HL_ERR_BAD_VALUE, w, "inner_radius/outer_radius", d);
     }
   }
@@ -862,7 +862,7 @@ static hl_status read_path_wraps(ctx *c, xmlNodePtr mus, int mi) {
       return fail(c, HL_ERR_BAD_VALUE, w, "range", "expected two whole numbers");
     int lo = r[0] < 1 ? 0 : (int)fmin(r[0], 1e9) - 1, hi = r[1] < 1 ? npt - 1 : (int)fmin(r[1], 1e9) - 1;
     if (lo >= npt || hi >= npt || lo > hi) {
-      snprintf(d, sizeof d, "%g %g is outside the path's %d points (1-based, -1 for the first or last point)", r[0], r[1], npt);
+      hl__snprintf_c(d, sizeof d, "%g %g is outside the path's %d points (1-based, -1 for the first or last point)", r[0], r[1], npt);
       return fail(c, HL_ERR_BAD_VALUE, w, "range", d);
     }
     int i = hl__model_add_pathwrap(m, mi);

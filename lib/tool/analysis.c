@@ -202,6 +202,7 @@ static hl_status make_frames(run *r) {
   fs.loads = r->loads;
   fs.contributions = o->contributions;
   fs.groups = o->groups;
+  fs.induced = 0; /* OpenSim's analyses have none (InducedAccelerations runs on its own: iaa.c) */
   hl_status st = HL_OK;
   if (r->so_on) {
     fs.so.exponent = s->so_activation_exponent;

@@ -37,6 +37,7 @@
 #include "fsutil.h"
 #include "iaa_internal.h"
 #include "kin_internal.h"
+#include "number.h"
 
 #define RAD2DEG (180.0 / 3.14159265358979323846)
 
@@ -494,7 +495,7 @@ static hl_status make_tables(iaa *A) {
 static hl_status write_one(iaa *A, const char *dir, hl_table *t, hl_analyze_report *rep) {
   char path[2600], cm[1600];
   snprintf(path, sizeof path, "%s/%s_%s_%s.sto", dir, A->s->name, A->s->ia_name, t->name);
-  snprintf(cm, sizeof cm,
+  hl__snprintf_c(cm, sizeof cm,
            "This file contains accelerations of coordinates or bodies.\n"
            "hipload %s induced accelerations (OpenSim's InducedAccelerations semantics): %s, "
            "RollingOnSurfaceConstraints at the centre of pressure while |force| > %g N%s.\n"

@@ -28,6 +28,8 @@ void hl_trial_settings_defaults(hl_trial_settings *s) {
   s->so_opensim = 0;
   s->step_interval = 1;
   s->name = "hipload";
+  s->induced = 1;
+  hl_induced_settings_defaults(&s->induced_settings);
 }
 
 void hl_trial_free(hl_trial *t) {
@@ -315,6 +317,8 @@ static hl_status run_frames(hl_trial *tr, const hl_model *m, const hl_table *coo
   fs.njoint = 3;
   fs.joint = joint;
   fs.groups = s->groups;
+  fs.induced = s->induced;
+  fs.induced_settings = s->induced_settings;
   if (!st) st = hl_frame_create(m, &fs, &w, err);
   hl_frame_result r;
   hl_frame_describe(w, &r);
@@ -368,7 +372,8 @@ static hl_status fill_summary(hl_trial *tr, const hl_model *m, const hl_trial_se
   S->so_barrier_mu = s->so_opensim ? hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION) : 0;
   S->lowpass_hz = s->lowpass_hz;
   S->step_interval = s->step_interval;
-  return summarize(tr, m, s, err);
+  hl_status st = summarize(tr, m, s, err);
+  return st ? st : hl__trial_induced_summary(tr, err);
 }
 
 static double now_seconds(void) {

@@ -101,6 +101,10 @@ static json_t *summary_json(const hl_trial *t, const hl_model *m) {
 /* summary.json, made by jansson (keys in this order; 10 significant digits), written atomically. */
 static hl_status write_json(const hl_trial *t, const hl_model *m, const char *path, hl_error *err) {
   json_t *root = summary_json(t, m);
+  if (root && json_object_set_new(root, "induced", hl__trial_induced_json(&t->summary))) {
+    json_decref(root);
+    root = NULL;
+  }
   if (!root) return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory (summary.json)");
   size_t L = strlen(path) + 8;
   char *tmp = malloc(L);
@@ -324,13 +328,15 @@ static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir
   if (st) return st;
   hl_table *ft = frame_table(t, m);
   if (!ft) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+  st = hl__trial_induced_csv(t, &ft, err);
   snprintf(path, sizeof path, "%s/%s_summary.csv", dir, name);
-  st = hl_table_write_csv(ft, path, err);
+  if (!st) st = hl_table_write_csv(ft, path, err);
   if (!st) {
     snprintf(path, sizeof path, "%s/summary.json", dir);
     st = write_json(t, m, path, err);
   }
   if (!st) st = figures(t, m, ft, t->series.pct, dir, err);
+  if (!st) st = hl__trial_induced_write(t, m, dir, name, conv, err);
   hl_table_free(ft);
   return st;
 }
