@@ -198,6 +198,11 @@ hl_status hl_induced_create(const hl_model *m, const hl_induced_settings *s,
   if (!m || njoint < 0 || (njoint > 0 && !joints))
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_induced_create: NULL argument or negative joint count");
   if (m->nbody < 2) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_induced_create: the model has no body");
+  if (m->ncoupler > 0) /* the constrained solve has no rows for q_dep = f(q_ind) yet */
+    return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0,
+                        "model '%s': induced contributions do not handle CoordinateCouplerConstraints "
+                        "('%s' and %d more); turn them off (hipload --no-induced, "
+                        "hl_frame_settings.induced = 0)", m->name, m->cpl_name[0], m->ncoupler - 1);
   for (int j = 0; j < njoint; j++)
     if (joints[j].joint < 0 || joints[j].joint >= m->njoint || joints[j].frame < 0 ||
         joints[j].frame >= m->nbody)
