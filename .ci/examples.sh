@@ -12,7 +12,6 @@ prefix="$work/prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 libdir="$(dirname "$(find "$prefix" -name hipload.pc | head -1)")/.."
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export OPENBLAS_NUM_THREADS=1
 
 # find_package(hipload), out of the source tree
 cmake -S examples -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null

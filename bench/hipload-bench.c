@@ -120,10 +120,11 @@ static void work_free(work *w) {
 /* The pipeline hipload runs for a trial: static optimization (warm start or not, exact or at a
  * barrier point), then hip, knee and ankle reactions with every muscle's and group's
  * contribution. */
-static int work_init(work *w, const trial *T, int warm, double barrier_mu) {
+static int work_init_ind(work *w, const trial *T, int warm, double barrier_mu, int induced) {
   memset(w, 0, sizeof *w);
   hl_frame_settings fs;
   hl_frame_settings_defaults(&fs);
+  fs.induced = induced;
   fs.so.qp.warm_start = warm;
   fs.so.barrier_mu = barrier_mu;
   fs.loads = T->x;
@@ -136,6 +137,11 @@ static int work_init(work *w, const trial *T, int warm, double barrier_mu) {
     return 0;
   }
   return 1;
+}
+
+/* Without induced contributions (the rows below time them apart: induced_row). */
+static int work_init(work *w, const trial *T, int warm, double barrier_mu) {
+  return work_init_ind(w, T, warm, barrier_mu, 0);
 }
 
 /* Stage times (seconds, summed) of one pass: kinematics + muscle geometry, inverse dynamics (with
@@ -337,6 +343,28 @@ out:
   free(hc); free(hr); free(hv); free(hb);
   hl_qp_free(qp);
   return us;
+}
+
+/* Induced contributions (frame.h settings.induced: every actuator, gravity, velocity, the
+ * CoordinateLimitForces and three bookkeeping terms at hip, knee and ankle): whole passes with
+ * them and without, interleaved, for at least min_time CPU seconds each; the difference per
+ * frame is their cost. *with_us gets the whole frame with them, *K the contributors. */
+static double induced_row(const trial *T, double min_time, double *with_us, int *K) {
+  work wi, wo;
+  if (!work_init_ind(&wi, T, 1, 0, 1) || !work_init(&wo, T, 1, 0)) return -1;
+  double ti = 0, to = 0, sink = 0;
+  long n = 0;
+  int nf = T->mo->nframe;
+  do {
+    double a = run_tiled(T, &wi, nf, &sink), b = run_tiled(T, &wo, nf, &sink);
+    if (a < 0 || b < 0) return -1;
+    ti += a, to += b, n += nf;
+  } while (ti < min_time || to < min_time);
+  *K = wi.r.ncontributor;
+  *with_us = 1e6 * ti / (double)n;
+  work_free(&wi);
+  work_free(&wo);
+  return 1e6 * (ti - to) / (double)n;
 }
 
 /* ------------------------------------------------------------------ threads */
@@ -653,6 +681,13 @@ int main(int argc, char **argv) {
     } while (e < min_time);
     double fps = (double)n2 / e;
     printf("  whole pipeline:                   %8.2f us = %.0f frames/s per core\n", 1e6 / fps, fps);
+    int nK = 0;
+    double with_us = 0, ius = induced_row(&T, min_time, &with_us, &nK);
+    if (ius < 0) return 1;
+    printf("  induced contributions:            %8.2f us   (%d contributors: %d actuators, gravity, velocity,\n"
+           "                                               %d limit forces, 3 bookkeeping; hip, knee, ankle;\n"
+           "                                               whole frame with them %.2f us, interleaved passes)\n",
+           ius, nK, m->nmuscle + m->nactuator, m->nlimit, with_us);
     work_free(&w);
     work_free(&wc);
     if (c == 0) {

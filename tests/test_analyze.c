@@ -161,7 +161,8 @@ START_TEST(test_hamner_matches_opensim) {
                        DH "reference/rra_run_1_Kinematics_q.sto", DH "subject02_grf_HiFreq.xml", DH "Actuators_CMC.xml",
                        "--leg r --stance auto --step 5", 1.105, 1.347, 0.0017, 65.9);
   /* OpenSim 4.6 on the same stance, 200 Hz frames: 6168 N at 1.210 s */
-  ck_assert_msg(fabs(peak - 6168) <= 0.02 * 6168, "hip peak %.1f N vs OpenSim 6168 N", peak);
+  tu_bound("analyze hamner: |hip peak - OpenSim's 6168 N|, N", fabs(peak - 6168), 0.02 * 6168,
+           1.5); /* measured 0.11 N */
 }
 END_TEST
 
@@ -174,7 +175,8 @@ START_TEST(test_generic_model) {
   const char *q = DH "reference/rra_run_1_Kinematics_q.sto", *xml = DH "subject02_grf_HiFreq.xml";
   double peak = run_ok(dir, sizeof dir, NULL, q, xml, NULL, "--mass 65.9 --height 1.80 --step 5", 1.105, 1.347,
                        0.0017, 65.9);
-  ck_assert_msg(fabs(peak - 6168) <= 0.02 * 6168, "hip peak %.1f N vs OpenSim 6168 N", peak);
+  tu_bound("analyze generic model at 65.9 kg: |hip peak - OpenSim's 6168 N|, N", fabs(peak - 6168),
+           0.02 * 6168, 1.5); /* measured 0.11 N */
   double own = run_ok(dir, sizeof dir, DH "reference/subject02_RRA_Adjusted.osim", q, xml, DH "Actuators_CMC.xml",
                       "--step 5", 1.105, 1.347, 0.0017, 65.9);
   ck_assert_msg(fabs(peak - own) <= 1e-6 * own, "generic at 65.9 kg, 1.80 m: %.6f N; subject model: %.6f N", peak, own);

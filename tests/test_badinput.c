@@ -44,12 +44,11 @@ static hl_table *sample_grf(void) {
 }
 
 /* Sample loads with `from` replaced by `to` in the XML (NULL: as shipped), over table g (owned). */
-static hl_status sample_loads(const char *from, const char *to, hl_table *g, hl_extloads **x,
-                              hl_error *e) {
+/* The embedded sample's ExternalLoads XML with the first `from` replaced by `to` (when given). */
+static void sample_loads_xml(const char *from, const char *to, char *xml, size_t cap) {
   hl_sample s;
   hl_sample_get(&s);
-  char xml[8192];
-  ck_assert_uint_lt(s.loads_len, sizeof xml);
+  ck_assert_uint_lt(s.loads_len, cap);
   memcpy(xml, s.loads, s.loads_len);
   xml[s.loads_len] = 0;
   if (from) {
@@ -57,8 +56,14 @@ static hl_status sample_loads(const char *from, const char *to, hl_table *g, hl_
     ck_assert_ptr_nonnull(p);
     char rest[8192];
     snprintf(rest, sizeof rest, "%s", p + strlen(from));
-    snprintf(p, sizeof xml - (size_t)(p - xml), "%s%s", to, rest);
+    snprintf(p, cap - (size_t)(p - xml), "%s%s", to, rest);
   }
+}
+
+static hl_status sample_loads(const char *from, const char *to, hl_table *g, hl_extloads **x,
+                              hl_error *e) {
+  char xml[8192];
+  sample_loads_xml(from, to, xml, sizeof xml);
   return hl_extloads_load_memory(xml, strlen(xml), "loads.xml", g, x, e);
 }
 
@@ -278,6 +283,16 @@ static void expect_extmap_error(const fixture *f, const char *from, const char *
   ck_assert_int_eq(hl_invdyn_extmap_create(f->m, x, &map, &e), HL_ERR_NOT_FOUND);
   ck_assert_ptr_null(map);
   HAS(e.message, want);
+  /* reported against the XML that names the body, at the line of the edited element */
+  char xml[8192];
+  sample_loads_xml(from, to, xml, sizeof xml);
+  int line = 1;
+  for (const char *p = xml; p < strstr(xml, to); p++) line += *p == '\n';
+  ck_assert_str_eq(e.file, "loads.xml");
+  ck_assert_int_eq(e.line, line);
+  char head[64];
+  snprintf(head, sizeof head, "loads.xml:%d: ", line);
+  ck_assert_msg(!strncmp(e.message, head, strlen(head)), "%s", e.message);
   if (through_trial) { /* the same through a whole trial */
     hl_trial_settings s = stance();
     HAS(trial_fails(f->m, f->q, x, &s, HL_ERR_NOT_FOUND), want);
@@ -311,6 +326,12 @@ START_TEST(grf_does_not_cover_window) {
   hl_trial_settings s = stance();
   const char *msg = trial_fails(f.m, f.q, x, &s, HL_ERR_RANGE);
   HAS(msg, "do not cover the window 1.105..1.347 s");
+  /* the library check hipload setup makes: names the loads XML; a covered window passes */
+  ck_assert_int_eq(hl_extloads_check_window(x, 1.105, 1.347, &e), HL_ERR_RANGE);
+  HAS(e.message, "the ground reaction forces (1.2..");
+  HAS(e.message, "(data file of loads.xml)");
+  ck_assert_int_eq(hl_extloads_check_window(x, 1.2, 1.3, &e), HL_OK);
+  ck_assert_int_eq(hl_extloads_check_window(f.x, 1.105, 1.347, &e), HL_OK);
   hl_extloads_free(x);
   fixture_free(&f);
 }
@@ -395,6 +416,20 @@ START_TEST(coordinate_missing_policy) {
   const char *msg = trial_fails(f.m, noknee, f.x, &s, HL_ERR_NOT_FOUND);
   HAS(msg, "q.sto: no column for coordinate 'knee_angle_r'");
   HAS(msg, "(the analysed knee)");
+  /* the check hipload setup makes: every unlocked coordinate, each named, the file named */
+  ck_assert_int_eq(hl_motion_check_coordinates(f.m, f.q, "q.sto", &e), HL_OK);
+  ck_assert_int_eq(hl_motion_check_coordinates(f.m, noarm, "q.sto", &e), HL_ERR_NOT_FOUND);
+  HAS(e.message, "q.sto: no column for 1 unlocked coordinate of model");
+  HAS(e.message, "'arm_flex_r' (OpenSim would hold it at the default value)");
+  hl_table *neither = table_edit(noarm, hl_table_col(noarm, "knee_angle_r"), NULL);
+  ck_assert_int_eq(hl_motion_check_coordinates(f.m, neither, "q.sto", &e), HL_ERR_NOT_FOUND);
+  HAS(e.message, "2 unlocked coordinates");
+  HAS(e.message, "'knee_angle_r', 'arm_flex_r'");
+  /* a locked coordinate may be missing */
+  int q = hl_model_coord(f.m, "arm_flex_r");
+  f.m->coord_locked[q] = 1;
+  ck_assert_int_eq(hl_motion_check_coordinates(f.m, noarm, "q.sto", &e), HL_OK);
+  hl_table_free(neither);
   hl_table_free(noarm);
   hl_table_free(noknee);
   fixture_free(&f);

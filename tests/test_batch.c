@@ -427,7 +427,8 @@ START_TEST(test_batch_real_trials) {
   check_same_as_alone(&d, 5, &S); /* the same trial again, on the shared model */
   /* OpenSim 4.6 on this stance, every 5 ms (data README): 6168 N at 1.210 s; its optimizer failed
    * at 1.240/1.245 s and these are 1 kHz frames, so the comparison is loose: 5 % and 15 ms. */
-  ck_assert_double_eq_tol(S.hip.value, 6168, 0.05 * 6168);
+  tu_bound("batch hamner: |hip peak - OpenSim's 6168 N|, N", fabs(S.hip.value - 6168), 0.05 * 6168,
+           250); /* measured 164 N (1 kHz frames) */
   ck_assert_double_eq_tol(S.hip.time, 1.210, 0.015);
   S = alone("walk-jr/subject01_simbody_adjusted_StaticOp.osim", "walk-jr/subject01_walk1_Kinematics.sto",
             "walk-jr/foot_floor_loads.xml", "walk-jr/gait2392_SO_weak_Residual_Actuators.xml");
@@ -441,8 +442,7 @@ START_TEST(test_batch_real_trials) {
   hl_table *out = tu_read(p);
   double peak, e = tu_vec_err(ref, out, "hip_r_on_femur_r_in_femur_r_f", &peak);
   ck_assert_double_eq_tol(peak, 2669, 1);
-  ck_assert_msg(e >= 0 && e <= 0.02 * peak, "walk-jr hip resultant error %g N > 2 %% of %g N", e, peak);
-  fprintf(stderr, "batch walk-jr: hip resultant within %.2f N of OpenSim (peak %.0f N)\n", e, peak);
+  tu_bound("batch walk-jr: hip resultant error against OpenSim, N", e, 0.02 * peak, 8); /* measured 5.16 N */
   hl_table_free(ref);
   hl_table_free(out);
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ExternalLoads tests: every shared ExternalLoads XML (columns resolved, values by hand from the
  * data files), identifier variants, paths, and every error path. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "extloads_internal.h"
 #include "hipload/extloads.h"
 #include "testutil.h"
 
@@ -47,6 +49,47 @@ START_TEST(test_shared_files) {
       }
     }
     hl_extloads_free(x);
+  }
+}
+END_TEST
+
+
+/* The windowed loader (the rows of the frames' span and HL_EXTLOADS_PAD either side) gives the
+ * forces, points and torques of the whole-file loader inside the window: on walk-jr (3.6 MB, 15 s
+ * of GRF, a 1.5 s window) and run-hamner2010, every value at 1 kHz through the window, bit for bit
+ * where |value| > 1e-20 (N, m, N*m; below that, on columns that are zero near
+ * the window, the spline's ringing from loads far away may differ, by at most 1e-30). */
+START_TEST(test_window_same_values) {
+  if (!tu_require_data()) return;
+  const char *xml[2] = {"walk-jr/foot_floor_loads.xml", "run-hamner2010/subject02_grf_HiFreq.xml"};
+  const double win[2][2] = {{0.5, 1.999}, {1.105, 1.347}};
+  char p[1024];
+  for (int c = 0; c < 2; c++) {
+    hl_extloads *a = NULL, *b = NULL;
+    hl_error e;
+    ck_assert_int_eq(hl_extloads_load(tu_data(p, sizeof p, xml[c]), NULL, &a, &e), HL_OK);
+    ck_assert_int_eq(hl__extloads_load_window(p, NULL, win[c][0], win[c][1], HL_EXTLOADS_PAD, &b, &e), HL_OK);
+    ck_assert_int_lt(b->data->nrow, a->data->nrow); /* really a window */
+    long same = 0, all = 0;
+    for (int i = 0; i < a->nforce; i++)
+      for (double tm = win[c][0]; tm <= win[c][1]; tm += 0.001) {
+        double fa[3], pa[3], ta[3], fb[3], pb[3], tb[3];
+        hl_extloads_eval(a, i, tm, fa, pa, ta);
+        hl_extloads_eval(b, i, tm, fb, pb, tb);
+        const double *va[3] = {fa, pa, ta}, *vb[3] = {fb, pb, tb};
+        for (int k = 0; k < 3; k++)
+          for (int j = 0; j < 3; j++) {
+            int eq = !memcmp(&va[k][j], &vb[k][j], sizeof(double));
+            all += fabs(va[k][j]) > 1e-20;
+            same += fabs(va[k][j]) > 1e-20 && eq;
+            if (!eq && (fabs(va[k][j]) > 1e-20 || fabs(va[k][j] - vb[k][j]) > 1e-30))
+              ck_abort_msg("%s force %d t %g: %a vs %a", xml[c], i, tm, va[k][j], vb[k][j]);
+          }
+      }
+    ck_assert_int_eq(same, all);
+    ck_assert_int_gt(all, 1000);
+    hl_extloads_free(a);
+    hl_extloads_free(b);
   }
 }
 END_TEST
@@ -259,6 +302,7 @@ int main(void) {
   TCase *tc = tcase_create("extloads");
   tcase_add_test(tc, test_shared_files);
   tcase_add_test(tc, test_values_by_hand);
+  tcase_add_test(tc, test_window_same_values);
   suite_add_tcase(s, tc);
   TCase *tf = tcase_create("fixtures");
   tcase_add_checked_fixture(tf, setup, teardown);

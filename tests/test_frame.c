@@ -298,9 +298,6 @@ START_TEST(test_bad_settings_and_input) {
   hl_frame *w = NULL;
   hl_error e;
   ck_assert_int_eq(hl_frame_create(NULL, &s, &w, &e), HL_ERR_INVALID_ARG);
-  s.induced = 1;
-  ck_assert_int_eq(hl_frame_create(m, &s, &w, &e), HL_ERR_UNSUPPORTED);
-  ck_assert_ptr_nonnull(strstr(e.message, "induced"));
   s.induced = 0;
   hl_frame_joint bad = {3, 0, 1};
   s.njoint = 1;

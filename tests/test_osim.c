@@ -4,6 +4,7 @@
  * README), force-set files, and each parser error path (status, file and line in the message). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hipload/model.h"
@@ -303,6 +304,133 @@ START_TEST(test_error_mass_not_numeric) {
 }
 END_TEST
 
+/* xml with every `from` replaced by `to` (malloc'd). */
+static char *replaced(const char *xml, const char *from, const char *to) {
+  size_t nf = strlen(from), nt = strlen(to), n = 0;
+  for (const char *p = xml; (p = strstr(p, from)) != NULL; p += nf) n++;
+  char *out = malloc(strlen(xml) + n * nt + 1), *o = out;
+  for (const char *p = xml, *q; ; p = q + nf) {
+    q = strstr(p, from);
+    size_t k = q ? (size_t)(q - p) : strlen(p);
+    memcpy(o, p, k);
+    o += k;
+    if (!q) break;
+    memcpy(o, to, nt);
+    o += nt;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* A name of `len` bytes: `stem` padded with 'x'. */
+static const char *long_name(char *buf, const char *stem, int len) {
+  snprintf(buf, 300, "%s", stem);
+  for (int i = (int)strlen(buf); i < len; i++) buf[i] = 'x';
+  buf[len] = '\0';
+  return buf;
+}
+
+/* Names are kept in HL_NAME_MAX bytes (63 and the NUL): a longer one is refused with the file,
+ * the element's line and the whole name, never cut; 63 bytes load. Each element kind that keeps
+ * its name in the fixture: muscle, actuator, limit force, coordinate, joint, body (wrap objects go
+ * through the same attr_name). */
+START_TEST(test_error_long_names) {
+  const char *base = fixture("CustomJoint", "femur", "0 1 8 27", "11");
+  static const struct {
+    const char *attr, *element;
+  } kinds[] = {{"name=\"vas\"", "<Thelen2003Muscle name=\""},
+               {"name=\"knee_reserve\"", "<CoordinateActuator name=\""},
+               {"name=\"knee_limit\"", "<CoordinateLimitForce name=\""},
+               {"name=\"rx\"", "<Coordinate name=\""},
+               {"name=\"hip\"", "<CustomJoint name=\""},
+               {"name=\"pelvis\"", "<Body name=\""}};
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+    char nm[300], attr[320], want[400];
+    long_name(nm, "n", HL_NAME_MAX);
+    snprintf(attr, sizeof attr, "name=\"%s\"", nm);
+    char *xml = replaced(base, kinds[k].attr, attr);
+    if (strstr(kinds[k].attr, "pelvis")) { /* the body's references too */
+      char *x2 = replaced(xml, "/bodyset/pelvis", nm);
+      free(xml);
+      xml = x2;
+    }
+    snprintf(want, sizeof want, "%s%s\">: the name has %d bytes; hipload keeps names of at most %d", kinds[k].element,
+             nm, HL_NAME_MAX, HL_NAME_MAX - 1);
+    expect_error(xml, HL_ERR_UNSUPPORTED, want, line_of_text(xml, nm));
+    free(xml);
+  }
+  /* 63 bytes: kept whole */
+  char nm[300], attr[320];
+  long_name(nm, "vastus", HL_NAME_MAX - 1);
+  snprintf(attr, sizeof attr, "name=\"%s\"", nm);
+  char *xml = replaced(base, "name=\"vas\"", attr);
+  hl_model *m = load_fixture(xml);
+  ck_assert_int_ge(hl_model_muscle(m, nm), 0);
+  ck_assert_str_eq(m->mus_name[hl_model_muscle(m, nm)], nm);
+  hl_model_free(m);
+  free(xml);
+}
+END_TEST
+
+/* Names only compared, never kept (a PhysicalOffsetFrame), may be long; the model's own name
+ * (128 bytes) is refused like the others. A reserve whose name "<coordinate>_reserve" would not
+ * fit is refused naming the coordinate. */
+START_TEST(test_long_frame_model_and_reserve_names) {
+  const char *base = fixture("CustomJoint", "femur", "0 1 8 27", "11");
+  char nm[300];
+  long_name(nm, "femur_offset", 200);
+  char *xml = replaced(base, "femur_offset", nm);
+  hl_model *m = load_fixture(xml);
+  hl_model_free(m);
+  free(xml);
+
+  char attr[320], want[400];
+  long_name(nm, "model", 128);
+  snprintf(attr, sizeof attr, "<Model name=\"%s\"", nm);
+  xml = replaced(base, "<Model name=\"fixture\"", attr);
+  snprintf(want, sizeof want, "<Model name=\"%s\">: the name has 128 bytes; hipload keeps model names of at most 127", nm);
+  expect_error(xml, HL_ERR_UNSUPPORTED, want, line_of_text(xml, "<Model"));
+  free(xml);
+  long_name(nm, "model", 127);
+  snprintf(attr, sizeof attr, "<Model name=\"%s\"", nm);
+  xml = replaced(base, "<Model name=\"fixture\"", attr);
+  m = load_fixture(xml);
+  ck_assert_str_eq(m->name, nm);
+  hl_model_free(m);
+  free(xml);
+
+  /* a note about an element hipload does not read (a Ligament) never refuses the model: a long
+   * name is shortened visibly in the note */
+  long_name(nm, "acl", 70);
+  snprintf(attr, sizeof attr, "<Ligament name=\"%s\"", nm);
+  xml = replaced(base, "<Ligament name=\"acl\"", attr);
+  m = load_fixture(xml);
+  int found = 0;
+  for (int i = 0; i < m->nnote; i++)
+    if (!strcmp(m->note[i].element, "Ligament")) {
+      found = 1;
+      ck_assert_uint_eq(strlen(m->note[i].name), HL_NAME_MAX - 1);
+      ck_assert(!strncmp(m->note[i].name, "aclxxx", 6));
+      ck_assert_str_eq(m->note[i].name + HL_NAME_MAX - 4, "...");
+    }
+  ck_assert(found);
+  hl_model_free(m);
+  free(xml);
+
+  long_name(nm, "rx", HL_NAME_MAX - 1 - 7); /* + "_reserve" = 64 bytes */
+  snprintf(attr, sizeof attr, "name=\"%s\"", nm);
+  xml = replaced(base, "name=\"rx\"", attr);
+  m = load_fixture(xml);
+  hl_error e;
+  hl_error_clear(&e);
+  ck_assert_int_eq(hl_model_add_reserves(m, 1.0, &e), HL_ERR_UNSUPPORTED);
+  snprintf(want, sizeof want, "reserve actuator for coordinate '%s'", nm);
+  ck_assert_msg(strstr(e.message, want) != NULL, "%s", e.message);
+  hl_model_free(m);
+  free(xml);
+}
+END_TEST
+
 START_TEST(test_error_not_xml_and_missing_file) {
   expect_error("<OpenSimDocument><Model>\n<BodySet>\n</Model>", HL_ERR_PARSE, "not well-formed XML", 3);
   expect_error("<OpenSimDocument Version=\"40000\"><ForceSet/></OpenSimDocument>", HL_ERR_PARSE,
@@ -493,6 +621,8 @@ int main(void) {
   tcase_add_test(tc, test_error_spline_lengths);
   tcase_add_test(tc, test_error_mass_not_numeric);
   tcase_add_test(tc, test_error_not_xml_and_missing_file);
+  tcase_add_test(tc, test_error_long_names);
+  tcase_add_test(tc, test_long_frame_model_and_reserve_names);
   suite_add_tcase(s, tc);
   TCase *td = tcase_create("data");
   tcase_set_timeout(td, 120);

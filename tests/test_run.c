@@ -12,19 +12,7 @@
 #include "hipload/table.h"
 #include "testutil.h"
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  ck_assert_msg(f != NULL, "cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  ck_assert_ptr_nonnull(b);
-  ck_assert_int_eq((long)fread(b, 1, (size_t)n, f), n);
-  b[n] = 0;
-  fclose(f);
-  return b;
-}
+static char *slurp(const char *path) { return tu_slurp(path, NULL); }
 
 /* The number after "key": inside the object that follows "obj": (obj may be NULL). */
 static double json_num(const char *json, const char *obj, const char *key) {
@@ -61,7 +49,8 @@ START_TEST(test_run_writes_consistent_outputs) {
   double bw = json_num(js, NULL, "body_weight_n");
   double peak_bw = json_num(js, "hip", "peak_bw"), peak_t = json_num(js, "hip", "peak_time_s");
   ck_assert_double_eq_tol(json_num(js, NULL, "body_mass_kg"), 65.9, 0.05);
-  ck_assert_double_eq_tol(peak_bw * bw, 6168, 0.02 * 6168);
+  tu_bound("run: |hip peak - OpenSim's 6168 N|, N", fabs(peak_bw * bw - 6168), 0.02 * 6168,
+           1.5); /* measured 0.11 N */
   ck_assert_double_eq_tol(peak_t, 1.210, 1e-9);
   ck_assert_double_eq_tol(json_num(js, "stance", "t0"), 1.105, 1e-9);
   ck_assert_double_eq_tol(json_num(js, "stance", "t1"), 1.347, 1e-9);
@@ -142,7 +131,7 @@ START_TEST(test_example_output) {
 END_TEST
 
 START_TEST(test_run_bad_option) {
-  char cmd[1200];
+  char cmd[4096];
   snprintf(cmd, sizeof cmd, "%s run --exponent 0.5 > /dev/null 2>&1", tu_cli());
   int rc = system(cmd);
   ck_assert_int_eq(WEXITSTATUS(rc), 2);
@@ -160,6 +149,28 @@ START_TEST(test_run_bad_option) {
   tu_tmpdir(dir, sizeof dir);
   snprintf(cmd, sizeof cmd, "%s run --quiet --out=%s/o > /dev/null 2>&1 && test -f %s/o/summary.json", tu_cli(), dir, dir);
   ck_assert_int_eq(system(cmd), 0);
+  /* induced contributions by default; --no-induced: none of their files */
+  snprintf(cmd, sizeof cmd, "test -f %s/o/hamner2010_s02_InducedContributions_hip_r.sto -a -f %s/o/induced_ankle.svg", dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s run --quiet --no-induced --out=%s/n > /dev/null 2>&1 && test -f %s/n/summary.json && "
+           "! ls %s/n | grep -q -i induced", tu_cli(), dir, dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* --exponent 3 (Σ|a|³): every frame converges. The Newton iteration for p ≠ 2 used to repeat an
+ * ascent step at the round-off floor of A x = b until its iteration limit (t = 1.115 s of this
+ * stance); the solver's KKT accuracy at p = 3 is checked in test_qp. */
+START_TEST(test_run_exponent_3) {
+  char dir[512], cmd[1400], p[1200];
+  tu_tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd, "%s run --quiet --exponent 3 --out %s/o > %s/log.txt 2>&1", tu_cli(), dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(p, sizeof p, "%s/o/summary.json", dir);
+  char *js = slurp(p);
+  ck_assert_ptr_nonnull(strstr(js, "\"frames\": 50"));
+  ck_assert_ptr_nonnull(strstr(js, "\"frames_least_squares\": 0"));
+  free(js);
 }
 END_TEST
 
@@ -195,6 +206,7 @@ int main(void) {
   tcase_add_test(tc, test_example_output);
   tcase_add_test(tc, test_run_bad_option);
   tcase_add_test(tc, test_run_opensim_stop);
+  tcase_add_test(tc, test_run_exponent_3);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }

@@ -111,11 +111,30 @@ START_TEST(test_bad_setups) {
   snprintf(p, sizeof p, "%s/cmc2.xml", dir);
   write_file(p, "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\">\n"
                 "<model_file>m.osim</model_file><coordinates_file>q.mot</coordinates_file>\n"
-                "<AnalysisSet><objects>\n<InducedAccelerations/>\n"
+                "<AnalysisSet><objects>\n<BodyKinematics/>\n"
                 "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>\n");
   ck_assert_int_eq(hl_setup_read(p, &s, &e), HL_ERR_UNSUPPORTED);
   ck_assert_int_eq(e.line, 4);
-  ck_assert_ptr_nonnull(strstr(e.message, "InducedAccelerations"));
+  ck_assert_ptr_nonnull(strstr(e.message, "BodyKinematics"));
+
+  /* InducedAccelerations: a contact constraint other than RollingOnSurfaceConstraint, and the
+   * analysis together with another one */
+  snprintf(p, sizeof p, "%s/iaa_point.xml", dir);
+  write_file(p, "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\">\n"
+                "<model_file>m.osim</model_file><states_file>s.sto</states_file>\n"
+                "<AnalysisSet><objects><InducedAccelerations><ConstraintSet><objects>\n"
+                "<PointConstraint name=\"p\"/>\n</objects></ConstraintSet>"
+                "</InducedAccelerations></objects></AnalysisSet></AnalyzeTool></OpenSimDocument>\n");
+  ck_assert_int_eq(hl_setup_read(p, &s, &e), HL_ERR_UNSUPPORTED);
+  ck_assert_int_eq(e.line, 4);
+  ck_assert_ptr_nonnull(strstr(e.message, "PointConstraint"));
+  snprintf(p, sizeof p, "%s/iaa_two.xml", dir);
+  write_file(p, "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\">\n"
+                "<model_file>m.osim</model_file><coordinates_file>q.mot</coordinates_file>\n"
+                "<AnalysisSet><objects><InducedAccelerations/><StaticOptimization/></objects></AnalysisSet>"
+                "</AnalyzeTool></OpenSimDocument>\n");
+  ck_assert_int_eq(hl_setup_read(p, &s, &e), HL_ERR_UNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(e.message, "runs alone"));
 
   snprintf(p, sizeof p, "%s/num.xml", dir);
   write_file(p, "<OpenSimDocument Version=\"40000\"><AnalyzeTool name=\"x\">\n"

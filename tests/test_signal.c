@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "band.h"
 #include "hipload/signal.h"
 #include "hipload/table.h"
 #include "testutil.h"
+#ifdef HIPLOAD_TEST_LAPACKE
+#include <lapacke.h>
+#endif
 
 #define PI 3.14159265358979323846
 
@@ -150,6 +154,120 @@ START_TEST(test_spline_sine_derivatives) {
 }
 END_TEST
 
+
+/* Dense Gaussian elimination with LAPACK's pivot rule (first largest |entry| of the column) and
+ * the same update a - l*u per entry in the same order: on a band matrix the band LU must give
+ * the same bits (the entries outside the band are zeros, and 0 - l*0 leaves them 0). */
+static void dense_gepp(int m, double *A, double *b) {
+  for (int j = 0; j < m; j++) {
+    int p = j;
+    for (int i = j + 1; i < m; i++)
+      if (fabs(A[i * m + j]) > fabs(A[p * m + j])) p = i;
+    if (p != j) {
+      for (int c = 0; c < m; c++) {
+        double t = A[p * m + c];
+        A[p * m + c] = A[j * m + c];
+        A[j * m + c] = t;
+      }
+      double t = b[p];
+      b[p] = b[j];
+      b[j] = t;
+    }
+    double r = 1.0 / A[j * m + j];
+    for (int i = j + 1; i < m; i++) {
+      A[i * m + j] *= r;
+      for (int c = j + 1; c < m; c++) A[i * m + c] = A[i * m + c] - A[i * m + j] * A[j * m + c];
+      b[i] = b[i] - A[i * m + j] * b[j];
+    }
+  }
+  for (int j = m - 1; j >= 0; j--) {
+    b[j] /= A[j * m + j];
+    for (int i = 0; i < j; i++) b[i] = b[i] - A[i * m + j] * b[j];
+  }
+}
+
+START_TEST(test_band_lu_exact) {
+  enum { M = 60, KL = 3, KU = 3, LD = 2 * KL + KU + 1 };
+  static double ab[LD * M], A[M * M], b[M], x[M];
+  int piv[M];
+  unsigned s = 777;
+  for (int trial = 0; trial < 50; trial++) {
+    memset(ab, 0, sizeof ab);
+    memset(A, 0, sizeof A);
+    for (int j = 0; j < M; j++)
+      for (int i = j - KU; i <= j + KL; i++) {
+        if (i < 0 || i >= M) continue;
+        s = s * 1103515245u + 12345u;
+        /* weak diagonals: the pivot search swaps rows on most columns */
+        double v = (((s >> 8) & 0xffff) / 65535.0 - 0.5) * (i == j ? 0.1 : 2.0);
+        ab[(KL + KU + i - j) + j * LD] = v;
+        A[i * M + j] = v;
+      }
+    for (int i = 0; i < M; i++) b[i] = x[i] = sin(0.37 * i + trial);
+    double A0[M * M];
+    memcpy(A0, A, sizeof A);
+    ck_assert_int_eq(hl__band_lu(M, KL, KU, ab, LD, piv), 0);
+    hl__band_solve(M, KL, KU, ab, LD, piv, x);
+    dense_gepp(M, A, b);
+    ck_assert_int_eq(memcmp(x, b, sizeof x), 0);
+    /* and it solves the system: residual at round-off of the solution's size */
+    double res = 0, xs = 0;
+    for (int i = 0; i < M; i++) {
+      double r = -sin(0.37 * i + trial);
+      for (int j = 0; j < M; j++) r += A0[i * M + j] * x[j];
+      res = fmax(res, fabs(r));
+      xs = fmax(xs, fabs(x[i]));
+    }
+    ck_assert_double_le(res, 1e-12 * fmax(1, xs));
+  }
+  /* a zero column: its pivot is reported (1-based), as dgbtrf's info */
+  memset(ab, 0, sizeof ab);
+  for (int j = 0; j < M; j++) ab[(KL + KU) + j * LD] = j == 17 ? 0 : 1;
+  ck_assert_int_eq(hl__band_lu(M, KL, KU, ab, LD, piv), 18);
+}
+END_TEST
+
+#ifdef HIPLOAD_TEST_LAPACKE
+/* Band systems of the spline's shape filled from a real file's columns: the band LU against
+ * LAPACKE_dgbsv, bit for bit (what makes the splines, and so every output, the same as when
+ * LAPACK solved them). */
+START_TEST(test_band_vs_lapacke) {
+  if (!tu_require_data()) return;
+  char p[1024];
+  hl_table *T = tu_read(tu_data(p, sizeof p, "walk-jr/subject01_walk1_Kinematics.sto"));
+  int n = T->nrow, m = 2 * n, ld = 10, differ = 0, systems = 0;
+  double *ab1 = calloc((size_t)ld * m, sizeof *ab1), *ab2 = calloc((size_t)ld * m, sizeof *ab2);
+  double *r1 = calloc((size_t)m, sizeof *r1), *r2 = calloc((size_t)m, sizeof *r2);
+  lapack_int *p1 = calloc((size_t)m, sizeof *p1);
+  int *p2 = calloc((size_t)m, sizeof *p2);
+  unsigned s = 99;
+  for (int c = 1; c < T->ncol; c++, systems++) {
+    /* the spline's band shape (3 sub-, 3 superdiagonals) with this column's values spread over
+     * it, weak diagonal so that rows are interchanged */
+    memset(ab1, 0, sizeof *ab1 * (size_t)ld * m);
+    for (int j = 0; j < m; j++)
+      for (int i = j - 3; i <= j + 3; i++) {
+        if (i < 0 || i >= m) continue;
+        s = s * 1103515245u + 12345u;
+        double v = hl_table_get(T, (i / 2) % n, c) + ((s >> 9) & 1023) / 1023.0;
+        ab1[(6 + i - j) + (size_t)j * ld] = i == j ? 0.1 * v : v;
+      }
+    for (int i = 0; i < m; i++) r1[i] = hl_table_get(T, i % n, c);
+    memcpy(ab2, ab1, sizeof *ab1 * (size_t)ld * m);
+    memcpy(r2, r1, sizeof *r1 * (size_t)m);
+    ck_assert_int_eq(LAPACKE_dgbsv(LAPACK_COL_MAJOR, m, 3, 3, 1, ab1, ld, p1, r1, m), 0);
+    ck_assert_int_eq(hl__band_lu(m, 3, 3, ab2, ld, p2), 0);
+    hl__band_solve(m, 3, 3, ab2, ld, p2, r2);
+    differ += memcmp(r1, r2, sizeof *r1 * (size_t)m) != 0;
+  }
+  ck_assert_int_gt(systems, 20);
+  ck_assert_msg(differ == 0, "%d of %d systems differ from LAPACKE_dgbsv", differ, systems);
+  free(ab1), free(ab2), free(r1), free(r2), free(p1), free(p2);
+  hl_table_free(T);
+}
+END_TEST
+#endif
+
 START_TEST(test_stance_synthetic) {
   double t[10] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
   double fz[10] = {0, 30, 30, 0, 25, 40, 50, 21, 10, 30};
@@ -193,6 +311,10 @@ int main(void) {
   tcase_add_test(tc, test_filter_dc_ramp_and_args);
   tcase_add_test(tc, test_spline_knots_and_polynomials);
   tcase_add_test(tc, test_spline_sine_derivatives);
+  tcase_add_test(tc, test_band_lu_exact);
+#ifdef HIPLOAD_TEST_LAPACKE
+  tcase_add_test(tc, test_band_vs_lapacke);
+#endif
   tcase_add_test(tc, test_stance_synthetic);
   tcase_add_test(tc, test_stance_hamner);
   suite_add_tcase(s, tc);

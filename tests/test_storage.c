@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hipload/table.h"
+#include "storage_internal.h"
 #include "testutil.h"
 
 /* Shapes read by eye / with awk from the files (rows after the labels, label count, first and
@@ -323,6 +324,93 @@ static double json_num(const char *js, const char *key) {
   return strtod(p + strlen(k), NULL);
 }
 
+
+/* Rows of `win` are the rows of `full` around [lo, hi] with pad on each side, bit for bit. */
+static void check_window(const hl_table *full, const hl_table *win, double lo, double hi, int pad) {
+  int i0 = 0, i1 = full->nrow - 1;
+  while (i0 < full->nrow && hl_table_time(full, i0) < lo) i0++;
+  while (i1 >= 0 && hl_table_time(full, i1) > hi) i1--;
+  int a = i0 - pad < 0 ? 0 : i0 - pad, b = i1 + pad >= full->nrow ? full->nrow - 1 : i1 + pad;
+  ck_assert_int_eq(win->ncol, full->ncol);
+  ck_assert_int_eq(win->nrow, b - a + 1);
+  ck_assert_int_eq(memcmp(win->data, full->data + (size_t)a * full->ncol,
+                          sizeof(double) * (size_t)win->nrow * (size_t)win->ncol), 0);
+  ck_assert_str_eq(win->header, full->header);
+  ck_assert_int_eq(win->header_line_of_labels, full->header_line_of_labels);
+}
+
+/* A 3.6 MB GRF file (read in chunks) and a small one (read whole), several windows. */
+START_TEST(test_window_rows) {
+  if (!tu_require_data()) return;
+  const char *files[] = {"walk-jr/subject01_walk1_grf.mot", "run-hamner2010/subject02_grf_HiFreq.mot",
+                         "walk-so-spring/walk_subject01_Kinematics_q.sto"};
+  const double win[][2] = {{0.5, 2.0}, {1.0, 1.0}, {-5, 0.01}, {14.0, 99}, {-1, 99}, {1.2, 1.3}};
+  char p[1024];
+  for (size_t f = 0; f < 3; f++) {
+    hl_table *full = tu_read(tu_data(p, sizeof p, files[f]));
+    for (size_t w = 0; w < sizeof win / sizeof win[0]; w++)
+      for (int pad = 1; pad <= 64; pad *= 8) {
+        hl_table *t = NULL;
+        hl_error e;
+        ck_assert_msg(hl__table_read_window(p, win[w][0], win[w][1], pad, &t, &e) == HL_OK, "%s", e.message);
+        check_window(full, t, win[w][0], win[w][1], pad);
+        hl_table_free(t);
+      }
+    hl_table *t = NULL; /* no window: every row */
+    ck_assert_int_eq(hl__table_read_window(p, 2, 1, 64, &t, NULL), HL_OK);
+    ck_assert_int_eq(t->nrow, full->nrow);
+    hl_table_free(t);
+    hl_table_free(full);
+  }
+}
+END_TEST
+
+/* Rows outside the window are checked all the same: a bad value, a short row, a time going
+ * back, far from the window, in a file large enough to be read in chunks, give the message of
+ * the whole-file read. */
+START_TEST(test_window_checks_every_row) {
+  char dir[512], path[600];
+  tu_tmpdir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/big.mot", dir);
+  const char *bad[] = {"1e999", "abc", NULL, "back"};
+  for (int k = 0; k < 4; k++) {
+    FILE *f = fopen(path, "w");
+    fprintf(f, "big\nversion=1\nnRows=60000\nnColumns=3\nendheader\ntime\ta\tb\n");
+    for (int r = 0; r < 60000; r++) {
+      double t = r * 0.001;
+      if (r == 55000 && k == 0) fprintf(f, "%.3f\t1.5\t%s\n", t, bad[k]);
+      else if (r == 55000 && k == 1) fprintf(f, "%.3f\t%s\t2\n", t, bad[k]);
+      else if (r == 55000 && k == 2) fprintf(f, "%.3f\t1.5\n", t);
+      else if (r == 55000 && k == 3) fprintf(f, "%.3f\t1.5\t2\n", t - 0.5);
+      else fprintf(f, "%.3f\t%.6f\t%.6f\n", t, sin(t), cos(t));
+    }
+    fclose(f);
+    hl_table *t = NULL;
+    hl_error e1, e2;
+    hl_status s1 = hl_table_read(path, &t, &e1);
+    ck_assert_int_ne(s1, HL_OK);
+    hl_status s2 = hl__table_read_window(path, 1.0, 2.0, 64, &t, &e2);
+    ck_assert_int_eq(s2, s1);
+    ck_assert_str_eq(e2.message, e1.message);
+    ck_assert_int_eq(e1.line, 7 + 55000);
+    ck_assert_ptr_null(t);
+  }
+  /* and the good file: 1001 rows of the window + 2 x 64 */
+  FILE *f = fopen(path, "w");
+  fprintf(f, "big\nversion=1\nnRows=60000\nnColumns=3\nendheader\ntime\ta\tb\n");
+  for (int r = 0; r < 60000; r++) fprintf(f, "%.3f\t%.6f\t%.6f\n", r * 0.001, sin(r * 0.001), cos(r * 0.001));
+  fclose(f);
+  hl_table *full = tu_read(path), *t = NULL;
+  ck_assert_int_eq(hl__table_read_window(path, 1.0, 2.0, 64, &t, NULL), HL_OK);
+  ck_assert_int_eq(t->nrow, 1001 + 128);
+  check_window(full, t, 1.0, 2.0, 64);
+  hl_table_free(t);
+  hl_table_free(full);
+  remove(path);
+  rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_cli_info_storage) {
   if (!tu_require_data()) return;
   static char out[1 << 16];
@@ -411,6 +499,8 @@ int main(void) {
   tcase_add_test(tc, test_fixture_styles);
   tcase_add_test(tc, test_errors);
   tcase_add_test(tc, test_roundtrip);
+  tcase_add_test(tc, test_window_rows);
+  tcase_add_test(tc, test_window_checks_every_row);
   tcase_add_test(tc, test_cli_info_storage);
   tcase_add_test(tc, test_cli_info_model);
   tcase_add_test(tc, test_cli_info_errors);

@@ -59,11 +59,21 @@ static int trial_differs(const hl_trial *a, const hl_trial *b, char *what, size_
       doubles_differ(x->muscle_contrib, y->muscle_contrib, F * 3 * (size_t)x->nmuscle * 6, "muscle_contrib", what, n) ||
       doubles_differ(x->group_contrib, y->group_contrib, F * 3 * (size_t)x->ngroup * 6, "group_contrib", what, n))
     return 1;
+  size_t K = (size_t)x->ncontributor; /* induced contributions (on by default) */
+  if (x->ncontributor != y->ncontributor ||
+      doubles_differ(x->induced, y->induced, F * 3 * K * 6, "induced", what, n) ||
+      doubles_differ(x->induced_group, y->induced_group, F * 3 * (size_t)x->ngroup * 6, "induced_group", what, n) ||
+      doubles_differ(x->induced_grf, y->induced_grf, F * K * HL_INDUCED_MAX_FEET * 6, "induced_grf", what, n))
+    return 1;
   for (size_t f = 0; f < F; f++)
     if (memcmp(&x->so[f], &y->so[f], sizeof x->so[f])) {
       snprintf(what, n, "solver report of frame %zu", f);
       return 1;
     }
+  if (!K) {
+    snprintf(what, n, "no induced contributions");
+    return 1;
+  }
   hl_trial_summary s = a->summary, t = b->summary;
   s.seconds = t.seconds = 0; /* wall time, the one field allowed to differ */
   if (memcmp(&s, &t, sizeof s)) {

@@ -12,6 +12,7 @@ const char *tu_data(char *buf, size_t n, const char *rel) {
   return buf;
 }
 
+
 int tu_require_data(void) {
   struct stat st;
   if (stat(HIPLOAD_DATA_DIR, &st) == 0 && S_ISDIR(st.st_mode)) return 1;
@@ -29,11 +30,33 @@ int tu_require_data(void) {
   return 0;
 }
 
+double tu_bound(const char *what, double err, double accept, double guard) {
+  fprintf(stderr, "%s: %.4g (regression guard %.4g, acceptance %.4g)\n", what, err, guard, accept);
+  ck_assert_msg(err >= 0 && err <= accept, "%s: %g exceeds the acceptance bound %g", what, err, accept);
+  ck_assert_msg(err <= guard, "%s: %g exceeds the regression guard %g (acceptance %g): a regression "
+                "against the error measured when the guard was set", what, err, guard, accept);
+  return err;
+}
+
 const char *tu_tmpdir(char *buf, size_t n) {
   const char *base = getenv("TMPDIR");
   snprintf(buf, n, "%s/hipload-test-XXXXXX", base && base[0] ? base : "/tmp");
   if (!mkdtemp(buf)) ck_abort_msg("mkdtemp failed");
   return buf;
+}
+
+char *tu_slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) ck_abort_msg("cannot open %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  if (!b || (long)fread(b, 1, (size_t)n, f) != n) ck_abort_msg("cannot read %s", path);
+  b[n] = 0;
+  fclose(f);
+  if (len) *len = (size_t)n;
+  return b;
 }
 
 const char *tu_cli(void) {

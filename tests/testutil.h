@@ -9,11 +9,22 @@
 const char *tu_data(char *buf, size_t n, const char *rel);
 
 /* True when the reference data folder exists. When it does not: under CI=true the calling test
- * fails (ck_abort), elsewhere it returns 0 and the test should return early (a local skip). */
+ * fails (ck_abort), elsewhere it returns 0 and the test should return early (a local skip, which
+ * tu_run counts and prints at the end of the suite). */
 int tu_require_data(void);
+
+/* A number checked against OpenSim's reference: fails when `err` (≥ 0) exceeds the acceptance
+ * bound `accept` (OpenSim's own test bound, or the issue's) or the regression guard `guard`, set
+ * near the error measured when the guard was written — so a regression that stays inside a loose
+ * acceptance bound still fails. Prints the number with both bounds. Returns err. */
+double tu_bound(const char *what, double err, double accept, double guard);
 
 /* A fresh empty temporary directory (mkdtemp), written to buf. */
 const char *tu_tmpdir(char *buf, size_t n);
+
+/* A whole file, NUL-terminated (free it); its length in *len (may be NULL). Fails the test when
+ * the file cannot be read. */
+char *tu_slurp(const char *path, size_t *len);
 
 /* Path of the built hipload command-line program. */
 const char *tu_cli(void);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "extloads_internal.h"
+#include "number.h"
 #include "hipload/extloads.h"
 #include "hipload/hipload.h"
 #include "hipload/model.h"
@@ -47,6 +49,7 @@ static void usage(FILE *f) {
           "  --step N           analyse every N-th kinematics row (default 1)\n"
           "  --opensim-stop     static optimization: report where OpenSim's interior-point optimizer\n"
           "                     stops instead of the exact optimum (docs/so-opensim.md)\n"
+          "  --no-induced       no induced contributions (docs/induced.md; on by default)\n"
           "Options take their value as '--opt value' or '--opt=value'.\n"
           "Exit status: 0 done, 1 the analysis failed (the message names the file), 2 usage error.\n"
           "On any error no output folder is left behind (an existing one is left as it was).\n",
@@ -55,7 +58,7 @@ static void usage(FILE *f) {
 
 static int num_arg(const char *opt, const char *s, double *out) {
   char *end;
-  *out = strtod(s, &end);
+  *out = hl__strtod(s, &end);
   if (end == s || *end || !isfinite(*out)) {
     fprintf(stderr, "hipload analyze: %s needs a number, not '%s'\n", opt, s);
     return 0;
@@ -108,7 +111,7 @@ int hl_cmd_analyze(int argc, char **argv) {
       {"lowpass", required_argument, NULL, 'f'}, {"exponent", required_argument, NULL, 'p'},
       {"mass", required_argument, NULL, 'M'},  {"height", required_argument, NULL, 'H'},
       {"threshold", required_argument, NULL, 'T'}, {"step", required_argument, NULL, 'k'},
-      {NULL, 0, NULL, 0}};
+      {"no-induced", no_argument, NULL, 'I'},  {NULL, 0, NULL, 0}};
   int c, idx = 0;
   optind = 1;
   opterr = 0;
@@ -118,8 +121,8 @@ int hl_cmd_analyze(int argc, char **argv) {
     if (c == 'h') {
       usage(stdout);
       return 0;
-    } else if (c == 'S') {
-      ts.so_opensim = 1;
+    } else if (c == 'S' || c == 'I') {
+      *(c == 'S' ? &ts.so_opensim : &ts.induced) = c == 'S';
     } else if (c == '?' || c == ':') {
       fprintf(stderr, "hipload analyze: '%s' %s\n", argv[optind - 1], c == ':' ? "needs a value" : "is an unknown option");
       usage(stderr);
@@ -211,7 +214,9 @@ int hl_cmd_analyze(int argc, char **argv) {
   for (int i = 0; i < nres && !st; i++) st = hl_model_add_force_set(m, reserves[i], 0, &err);
   if (!st && (auto_res || m->nactuator == 0)) st = hl_model_add_reserves(m, 1.0, &err);
   if (!st) st = hl_table_read(coords, &q, &err);
-  if (!st && loads) st = hl_extloads_load(loads, NULL, &x, &err);
+  if (!st && loads) /* only the GRF rows of the kinematics' time span */
+    st = hl__extloads_load_window(loads, NULL, hl_table_time(q, 0), hl_table_time(q, q->nrow - 1),
+                                  HL_EXTLOADS_PAD, &x, &err);
   if (!st) {
     st = hl_trial_run(m, q, x, &ts, &t, &err);
     /* the trial's window messages speak of "the kinematics": say which file that is */

@@ -13,11 +13,12 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: hipload batch MANIFEST.csv --out DIR [--jobs N] [--summary-only]\n\n"
+          "usage: hipload batch MANIFEST.csv --out DIR [--jobs N] [--summary-only] [--no-induced]\n\n"
           "Runs every trial of the manifest (one row per trial) in N threads (default: the online CPUs).\n"
           "Each trial's outputs go to DIR/<id>/, one row per trial to DIR/summary.csv (manifest order),\n"
           "wall times to DIR/timing.csv. A failing trial is recorded with its error and the rest go on.\n"
-          "--summary-only skips the per-trial folders (summary.csv and timing.csv only).\n\n"
+          "--summary-only skips the per-trial folders (summary.csv and timing.csv only).\n"
+          "--no-induced skips the induced contributions (docs/induced.md; on by default).\n\n"
           "Manifest columns (header row first; id, model and coordinates required; paths relative to the\n"
           "manifest's folder):\n"
           "  id, model, coordinates, external_loads, reserves (';'-separated force-set files or 'auto'),\n"
@@ -54,11 +55,12 @@ static void progress(void *user, int done, int total, int failed) {
 
 int hl_cmd_batch(int argc, char **argv) {
   const char *manifest = NULL, *out = NULL;
-  int jobs = 0, summary_only = 0;
+  int jobs = 0, summary_only = 0, induced = 1;
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                        {"summary-only", no_argument, NULL, 'S'},
                                        {"out", required_argument, NULL, 'o'},
                                        {"jobs", required_argument, NULL, 'j'},
+                                       {"no-induced", no_argument, NULL, 'I'},
                                        {NULL, 0, NULL, 0}};
   int c;
   optind = 1;
@@ -68,6 +70,7 @@ int hl_cmd_batch(int argc, char **argv) {
       usage(stdout);
       return 0;
     } else if (c == 'S') summary_only = 1;
+    else if (c == 'I') induced = 0;
     else if (c == 'o') out = optarg;
     else if (c == 'j') {
       char *end;
@@ -106,6 +109,7 @@ int hl_cmd_batch(int argc, char **argv) {
     fprintf(stderr, "hipload batch: %s\n", err.message[0] ? err.message : hl_strerror(st));
     return 2;
   }
+  for (int i = 0; i < mf->ntrial; i++) mf->trial[i].settings.induced = induced;
   progress_state ps = {wall(), isatty(STDERR_FILENO)};
   hl_batch_settings bs;
   hl_batch_settings_defaults(&bs);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "hipload/extloads.h"
 #include "hipload/hipload.h"
 #include "hipload/model.h"
@@ -16,13 +17,15 @@
 #include "report.h"
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: hipload run [--out DIR] [--exponent P] [--opensim-stop] [--quiet]   (also --opt=value)\n\n"
+  fprintf(f, "usage: hipload run [--out DIR] [--exponent P] [--opensim-stop] [--no-induced] [--quiet]   (also --opt=value)\n\n"
              "Analyses the embedded right stance of treadmill running at ~3.9 m/s (Hamner, Seth & Delp\n"
              "2010, subject02): inverse dynamics, static optimization, hip/knee/ankle contact forces and\n"
              "each muscle group's contribution. Prints a summary and writes .sto files, a CSV,\n"
              "summary.json and SVG figures to DIR (default hipload-out).\n"
              "  --opensim-stop  static optimization: report where OpenSim's interior-point optimizer\n"
-             "                  stops instead of the exact optimum (docs/so-opensim.md)\n");
+             "                  stops instead of the exact optimum (docs/so-opensim.md)\n"
+             "  --no-induced    no induced contributions (docs/induced.md): no InducedContributions,\n"
+             "                  InducedGRF files or induced figures, and about twice as fast\n");
 }
 
 int hl_cmd_run(int argc, char **argv) {
@@ -32,7 +35,8 @@ int hl_cmd_run(int argc, char **argv) {
   hl_trial_settings_defaults(&ts);
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'},       {"out", required_argument, NULL, 'o'},
                                        {"exponent", required_argument, NULL, 'p'}, {"opensim-stop", no_argument, NULL, 's'},
-                                       {"quiet", no_argument, NULL, 'q'},     {NULL, 0, NULL, 0}};
+                                       {"quiet", no_argument, NULL, 'q'},     {"no-induced", no_argument, NULL, 'I'},
+                                       {NULL, 0, NULL, 0}};
   int c;
   optind = 1;
   opterr = 0;
@@ -44,7 +48,7 @@ int hl_cmd_run(int argc, char **argv) {
       out = optarg;
     } else if (c == 'p') {
       char *end;
-      ts.exponent = strtod(optarg, &end);
+      ts.exponent = hl__strtod(optarg, &end);
       if (end == optarg || *end || !(ts.exponent > 1)) {
         fprintf(stderr, "hipload run: --exponent must be a number > 1, not '%s'\n", optarg);
         return 2;
@@ -53,6 +57,8 @@ int hl_cmd_run(int argc, char **argv) {
       ts.so_opensim = 1;
     } else if (c == 'q') {
       quiet = 1;
+    } else if (c == 'I') {
+      ts.induced = 0;
     } else {
       fprintf(stderr, "hipload run: %s option '%s'\n", c == ':' ? "incomplete" : "unknown", argv[optind - 1]);
       usage(stderr);
@@ -94,7 +100,8 @@ int hl_cmd_run(int argc, char **argv) {
   if (!quiet) {
     hl_print_trial(stdout, t, m, smp.description);
     printf("\nwrote %s/: .sto files (OpenSim names), hamner2010_s02_summary.csv, summary.json, "
-           "hip_contact.svg, muscle_forces.svg\n", out);
+           "hip_contact.svg, muscle_forces.svg%s\n", out,
+           ts.induced ? "; induced: InducedContributions_<joint>.sto, InducedGRF.sto, induced_<joint>.svg" : "");
   }
   rc = 0;
 done:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "hipload/analyze.h"
 #include "hipload/hipload.h"
 #include "hipload/idtool.h"
@@ -70,7 +71,7 @@ int hl_cmd_setup(int argc, char **argv) {
     else if (c == 'e') o.so_exact = 1;
     else if (c == 'u') {
       char *end;
-      o.so_mu = strtod(optarg, &end);
+      o.so_mu = hl__strtod(optarg, &end);
       if (end == optarg || *end || !(o.so_mu > 0) || !isfinite(o.so_mu)) {
         fprintf(stderr, "hipload setup: --so-mu needs a number > 0, not '%s'\n", optarg);
         return 2;

@@ -17,6 +17,37 @@ static void contrib_row(FILE *f, const hl_contribution *c) {
           c->impulse_bw_s, 100 * c->impulse_share);
 }
 
+static void share_row(FILE *f, const hl_induced_share *c) {
+  char label[64];
+  snprintf(label, sizeof label, "%s", c->name);
+  for (char *p = label; *p; p++)
+    if (*p == '_') *p = ' ';
+  fprintf(f, "  %-24s %6.2f %4.0f %%  %6.2f %4.0f %%     %6.3f %4.0f %%  %6.3f %4.0f %%\n", label, c->direct_at_peak_bw,
+          100 * c->direct_at_peak_share, c->induced_at_peak_bw, 100 * c->induced_at_peak_share, c->direct_impulse_bw_s,
+          100 * c->direct_impulse_share, c->induced_impulse_bw_s, 100 * c->induced_impulse_share);
+}
+
+/* The induced contributions, per joint (docs/induced.md). */
+static void print_induced(FILE *f, const hl_trial_summary *S) {
+  static const char *const jn[3] = {"hip", "knee", "ankle"};
+  const hl_peak *pk[3] = {&S->hip, &S->knee, &S->ankle};
+  fprintf(f, "\nInduced contributions (along each resultant; direct: the muscle's own pull across the joint; induced: "
+             "with the accelerations and ground reaction it induces, rolling contact at the centre of pressure)\n");
+  for (int j = 0; j < 3; j++) {
+    const hl_induced_joint_summary *J = &S->induced[j];
+    fprintf(f, "  %s (peak %.2f BW at %.0f %% stance)   at the peak: direct  induced (BW)   over stance: direct  induced (BW·s)\n",
+            jn[j], pk[j]->bw, pk[j]->pct);
+    for (int g = 0; g < HL_TRIAL_NGROUP; g++) share_row(f, &J->named[g]);
+    for (int i = 0; i < J->nother; i++) share_row(f, &J->other[i]);
+    share_row(f, &J->mismatch);
+    fprintf(f, "  contact mismatch over loading (0-20 %%) / mid (20-60 %%) / late (60-100 %%) stance: %.0f %% / %.0f %% / %.0f %%\n",
+            100 * J->mismatch_phase_share[0], 100 * J->mismatch_phase_share[1], 100 * J->mismatch_phase_share[2]);
+  }
+  if (S->induced_frames_flagged)
+    fprintf(f, "  %d frame(s) flagged: a foot above the force threshold left unconstrained or dependent contact rows "
+               "(the per-frame flags in the summary CSV)\n", S->induced_frames_flagged);
+}
+
 void hl_print_trial(FILE *f, const hl_trial *t, const hl_model *m, const char *what) {
   const hl_trial_summary *S = &t->summary;
   char lg = S->leg;
@@ -50,4 +81,5 @@ void hl_print_trial(FILE *f, const hl_trial *t, const hl_model *m, const char *w
              "largest reserve %.3g (%s)\n",
           S->so_least_squares, S->nframe, S->so_max_residual, S->so_max_reserve,
           S->so_max_reserve_name[0] ? S->so_max_reserve_name : "-");
+  if (S->has_induced) print_induced(f, S);
 }

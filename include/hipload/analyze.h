@@ -28,7 +28,10 @@ typedef struct hl_analyze_options {
   const char *model_file;  /* replaces <model_file> (NULL: keep) */
   const char *forces_file; /* replaces JointReaction <forces_file> (NULL: keep) */
   int allow_unsupported;   /* do what can be done instead of failing, knowingly: a
-                              MuscleAnalysis with compute_moments writes no moment files */
+                              MuscleAnalysis with compute_moments writes no moment files;
+                              model elements hipload does not compute as OpenSim does (notes
+                              of kind HL_NOTE_UNSUPPORTED): run static optimization without
+                              them (F0 for a muscle type without curves) instead of refusing */
   int wrap_exact;          /* a model loaded here wraps with HL_WRAP_EXACT (model.h) */
   int contributions;       /* also write <name>_ContactContributions_<joint>.sto (default 1) */
   int write_files;         /* write the output files (default 1) */

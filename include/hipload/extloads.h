@@ -29,11 +29,16 @@ typedef struct hl_extforce {
   int force_col[3];            /* column indices in the data table (x,y,z), -1 when missing */
   int point_col[3];
   int torque_col[3];
+  int line;                    /* line of the <ExternalForce> element in the XML */
+  int body_line[3];            /* lines of applied_to_body, force_expressed_in_body,
+                                  point_expressed_in_body (the element's line when absent) */
 } hl_extforce;
 
 typedef struct hl_extloads {
   int nforce;
   hl_extforce *force;
+  char source[1024];           /* the ExternalLoads XML (its path, or the name given to
+                                  hl_extloads_load_memory): errors about its elements name it */
   char datafile[1024];         /* resolved path of the data file */
   hl_table *data;              /* the data file, owned */
   double lowpass_cutoff;       /* lowpass_cutoff_frequency_for_load_kinematics (Hz, ≤0 = off) */
@@ -52,6 +57,12 @@ HL_API hl_status hl_extloads_load(const char *xml_path, const char *datafile_ove
 HL_API hl_status hl_extloads_load_memory(const char *xml, size_t len, const char *name, hl_table *data,
                                          hl_extloads **out, hl_error *err);
 HL_API void hl_extloads_free(hl_extloads *x);
+
+/* HL_ERR_RANGE naming the data file and the ExternalLoads XML when the data's time span does not
+ * cover [t0, t1] (1e-9 s slack): outside its rows a load is held at the first or last row's
+ * value, a force the subject never produced. `hipload setup` and every trial make this check
+ * (the setup unless told to keep OpenSim's lenient behaviour). */
+HL_API hl_status hl_extloads_check_window(const hl_extloads *x, double t0, double t1, hl_error *err);
 
 /* Force (N), point (m) and torque (N·m) of force i at time tm, in the frames the XML names (the
  * caller transforms them with the model): interpolated by natural cubic splines through the data

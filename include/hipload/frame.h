@@ -3,7 +3,8 @@
  *
  *   kinematics → muscle geometry → inverse dynamics → static optimization (or forces given by the
  *   caller, or read from a table) → forward-dynamics accelerations → joint reactions → each
- *   muscle's and each group's direct contribution to them
+ *   muscle's and each group's direct contribution to them → induced contributions (every force's
+ *   share through the accelerations and the ground reaction it induces)
  *
  * Everything that runs frames goes through hl_frame_step: the AnalyzeTool adapter (analyze.h),
  * the trial (trial.h), the batch (batch.h) and the benchmark, so they produce the same numbers
@@ -50,6 +51,7 @@
 
 #include "hipload/extloads.h"
 #include "hipload/groups.h"
+#include "hipload/induced.h"
 #include "hipload/model.h"
 #include "hipload/jr.h"
 #include "hipload/so.h"
@@ -94,9 +96,14 @@ typedef struct hl_frame_settings {
                                    NULL (default): the anatomical groups of hl_groups_default */
   int allow_unsupported;        /* 1: every wrap object is ignored, the paths run straight
                                    (for comparisons only; default 0: wrapped as OpenSim 4.6) */
-  int induced;                  /* induced contributions through the ground reaction: reserved,
-                                   must be 0 (hl_frame_create refuses 1 with HL_ERR_UNSUPPORTED
-                                   in this version) */
+  int induced;                  /* 1 (default): induced contributions to every reaction — each
+                                   contributor's share through the accelerations and the ground
+                                   reaction it induces (induced.h, docs/induced.md); computed when
+                                   njoint > 0. The feet are the ExternalForces of `loads` (at most
+                                   HL_INDUCED_MAX_FEET), each a contact candidate on the body it is
+                                   applied to; without loads every frame is flight */
+  hl_induced_settings induced_settings; /* contact model, force threshold, ... (defaults:
+                                   hl_induced_settings_defaults) */
 } hl_frame_settings;
 
 /* Defaults as stated above. */
@@ -118,9 +125,14 @@ typedef struct hl_frame_input {
 enum {
   HL_FRAME_SO_LEAST_SQUARES = 1,   /* the actuators could not meet the inverse-dynamics forces:
                                       static optimization minimized the residual instead */
-  HL_FRAME_SO_ITERATION_LIMIT = 2  /* static optimization stopped at its iteration limit: the
+  HL_FRAME_SO_ITERATION_LIMIT = 2, /* static optimization stopped at its iteration limit: the
                                       forces are its last iterate (the exact optimum when the
                                       barrier point of OpenSim's stopping rule failed) */
+  HL_FRAME_INDUCED_RANK_DEFICIENT = 4, /* the contact rows were dependent (an over-constrained
+                                      foot): solved in minimum norm (induced_foot_flags say which) */
+  HL_FRAME_INDUCED_FOOT_UNUSED = 8 /* a foot loaded above the force threshold was not constrained
+                                      (centre of pressure too far from the foot, or a non-finite
+                                      load): its load went to unmodelled_grf */
 };
 
 /* What one frame computed. Arrays live in the workspace (see Memory above); a NULL array was
@@ -174,12 +186,31 @@ typedef struct hl_frame_result {
   const char *const *group_name; /* ngroup group names (per workspace) */
   const int *muscle_group;      /* nmuscle: group of each muscle (per workspace) */
 
-  /* induced contributions (settings.induced): reserved, 0 and NULL in this version. Each
-   * contributor's part of reaction j in the same body, frame and point, force (N) then moment
-   * (N·m), summing with the other contributors to reaction[j]. */
+  /* induced contributions (settings.induced and njoint > 0; else 0 and NULL). Contributors in
+   * induced.h's order: muscles, non-muscle actuators, gravity, velocity, CoordinateLimitForces,
+   * contact_mismatch, dynamic_residual, unmodelled_grf. Each contributor's part of reaction j is
+   * in the same body, frame and point, force (N) then moment (N·m); over all contributors they
+   * sum to reaction[j] (to round-off). */
   int ncontributor;
-  const char *const *contributor_name; /* ncontributor */
-  const double *induced;               /* njoint × ncontributor × 6 */
+  const char *const *contributor_name; /* ncontributor (per workspace) */
+  const int *contributor_kind;         /* ncontributor: hl_induced_kind (per workspace) */
+  const double *induced;               /* njoint × ncontributor × 6: at [(j·ncontributor + k)·6] */
+  const double *induced_direct;        /* njoint × ncontributor × 6: the part from its own forces
+                                          acting across the joint (= its direct contribution;
+                                          zero for non-forces); induced − direct is the part
+                                          through the motion and the ground */
+  const double *induced_group;         /* njoint × ngroup × 6: the sums over each group's muscles
+                                          (all of them, crossing or not) */
+  int nfoot;                           /* contact candidates: settings.loads' ExternalForces */
+  const int *foot_body;                /* nfoot (per workspace) */
+  const int *induced_foot_flags;       /* nfoot: HL_FOOT_* bits (induced.h) */
+  int induced_rows, induced_rank;      /* contact rows of the frame and their rank */
+  const double *induced_grf;           /* ncontributor × HL_INDUCED_MAX_FEET × 6 (the first nfoot
+                                          used): the ground reaction each contributor induces on
+                                          each foot, force (N) and moment about the contact point
+                                          (N·m), ground */
+  const double *induced_com;           /* ncontributor × 3: the whole-body centre-of-mass
+                                          acceleration each induces, m/s², ground */
 
   /* checks */
   int flags;               /* HL_FRAME_* bits */
@@ -192,7 +223,8 @@ typedef struct hl_frame hl_frame; /* per-thread workspace for one model and one 
 /* Make a workspace for model m under settings s (NULL: defaults). Checks the settings against
  * the model: joint and frame indices, the forces table's columns (HL_ERR_NOT_FOUND names the
  * table and the missing actuator), the groups' muscle count, the external loads' bodies.
- * Errors: HL_ERR_INVALID_ARG, HL_ERR_NOT_FOUND, HL_ERR_UNSUPPORTED (induced), HL_ERR_NOMEM. */
+ * Errors: HL_ERR_INVALID_ARG, HL_ERR_NOT_FOUND, HL_ERR_UNSUPPORTED (induced with more
+ * ExternalForces than HL_INDUCED_MAX_FEET), HL_ERR_NOMEM. */
 HL_API hl_status hl_frame_create(const hl_model *m, const hl_frame_settings *s, hl_frame **out,
                                  hl_error *err);
 HL_API void hl_frame_free(hl_frame *w);

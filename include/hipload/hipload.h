@@ -13,6 +13,7 @@
  *   jr.h        joint reaction and contributions       groups.h    muscle groups
  *   frame.h     one frame of the whole pipeline        setup.h     OpenSim tool setup files
  *   analyze.h   AnalyzeTool runner                     idtool.h    InverseDynamicsTool runner
+ *   induced.h   induced contributions (through the ground)
  *   trial.h     one stance end to end + summary        batch.h     many trials, threads
  *   sample.h    the embedded sample                    plot.h      SVG figures
  *   wrap.h      wrap surfaces, one segment each        coupler.h   coordinate couplers
@@ -37,6 +38,7 @@
 #include "hipload/qp.h"
 #include "hipload/so.h"
 #include "hipload/jr.h"
+#include "hipload/induced.h"
 #include "hipload/groups.h"
 #include "hipload/frame.h"
 #include "hipload/setup.h"

@@ -154,7 +154,8 @@ struct hl_model {
   double *mus_alpha0;     /* pennation angle at optimal fibre length, rad */
   double *mus_vmax;       /* max contraction velocity, optimal fibre lengths per second */
   double *mus_curve;      /* HL_MUS_NCURVE per muscle: curve parameters, see hl_muscle_type */
-  double *mus_min_control;/* activation bounds for static optimization */
+  double *mus_min_control;/* activation bounds for static optimization, after OpenSim 4.6's rules
+                             (version upgrades, type defaults: docs/model.md) */
   double *mus_max_control;
   int *mus_path_adr;      /* first path point of the muscle in the pathpt arrays */
   int *mus_path_num;      /* number of path points (fixed, conditional, moving) */
@@ -241,7 +242,37 @@ struct hl_model {
   int assemble_clamps;    /* 1 when the ConstraintSet is not empty: OpenSim's AnalyzeTool then
                              assembles every frame, which holds clamped coordinates to their
                              ranges (hl_model_assemble) */
+  int nnote;              /* notes: each element the loader left out or could not model as
+                             OpenSim does, by name (hl_model_note) */
+  struct hl_model_note *note;
 };
+
+/* What a note says about the answer. */
+typedef enum hl_note_kind {
+  HL_NOTE_AS_OPENSIM = 0, /* left out or changed exactly as OpenSim does (a disabled force, an old
+                             file's min_control 0 dropped): information, the answer is OpenSim's */
+  HL_NOTE_IGNORED,        /* OpenSim applies it, hipload does not (a Ligament, a constraint): the
+                             answer differs from OpenSim's by what it does — a warning */
+  HL_NOTE_UNSUPPORTED     /* hipload cannot give OpenSim's number with it (a muscle type whose
+                             curves it does not have, a prescribed coordinate): runs refuse the
+                             model (hl_model_check_supported) */
+} hl_note_kind;
+
+/* One note about one model element, kept with the model for the warnings of every run. */
+typedef struct hl_model_note {
+  hl_note_kind kind;
+  char code[32];          /* stable identifier: "force_not_modelled", "force_disabled",
+                             "constraint_not_enforced", "component_not_read", "muscle_curves_unknown",
+                             "actuator_not_modelled", "coordinate_prescribed",
+                             "min_control_upgraded", "max_control_upgraded" */
+  char element[48];       /* element type as written, e.g. "Ligament" */
+  char name[HL_NAME_MAX]; /* its name attribute */
+  char message[256];      /* one sentence for the user: what was done and why */
+  int line;               /* line in the model (or force-set) file, 0 when unknown */
+  int force;              /* 1 when the element belongs to the ForceSet (a replace_force_set
+                             removes the note with it) */
+  char file[256];         /* the model or force-set file it was read from */
+} hl_model_note;
 
 /* Wrap surfaces (wrap_type). */
 typedef enum hl_wrap_type {
@@ -274,7 +305,9 @@ typedef enum hl_wrap_mode {
 typedef enum hl_muscle_type {
   HL_MUSCLE_THELEN2003 = 0,
   HL_MUSCLE_MILLARD2012,
-  HL_MUSCLE_OTHER        /* any other Muscle subtype: F0 only, no physiology */
+  HL_MUSCLE_OTHER,       /* any other Muscle subtype: F0 only, no physiology (a note of kind
+                            HL_NOTE_UNSUPPORTED, "muscle_curves_unknown", names it) */
+  HL_MUSCLE_DEGROOTE2016 /* DeGrooteFregly2016Muscle */
 } hl_muscle_type;
 
 /* Muscle curve parameters (mus_curve, HL_MUS_NCURVE per muscle).
@@ -285,7 +318,11 @@ typedef enum hl_muscle_type {
  *              [4] minimum_value, [5] FV concentric_slope_at_vmax, [6] concentric_slope_near_vmax,
  *              [7] isometric_slope, [8] eccentric_slope_at_vmax, [9] eccentric_slope_near_vmax,
  *              [10] max_eccentric_velocity_force_multiplier, [11] concentric_curviness,
- *              [12] eccentric_curviness, [13] fiber_damping */
+ *              [12] eccentric_curviness, [13] fiber_damping, [14] maximum_pennation_angle,
+ *              [15] ignore_tendon_compliance (1/0)
+ * Thelen2003:  ... [7] fv_linear_extrap_threshold, [8] maximum_pennation_angle
+ * DeGroote2016: [0] active_force_width_scale (≥ 1); no pennation limit (its fibre length is
+ *              sqrt((l_MT − l_TS)² + (l_opt sin α0)²) unclamped) */
 #define HL_MUS_NCURVE 16
 
 typedef enum hl_actuator_type {
@@ -325,6 +362,15 @@ HL_API int hl_model_actuator(const hl_model *m, const char *name);
 
 /* Total mass, kg. */
 HL_API double hl_model_mass(const hl_model *m);
+
+/* HL_ERR_UNSUPPORTED naming the model file, line, element and name of the first note of kind
+ * HL_NOTE_UNSUPPORTED; HL_OK when there is none. Every run (hl_trial_run, hl_analyze_run) makes
+ * this check before it starts, so a model element hipload cannot compute as OpenSim does never
+ * becomes a quiet number. */
+HL_API hl_status hl_model_check_supported(const hl_model *m, hl_error *err);
+
+/* Number of notes of the given kind. */
+HL_API int hl_model_note_count(const hl_model *m, hl_note_kind kind);
 
 /* OpenSim's AnalyzeTool assembly of one frame, in place (coupler.h): clamped coordinates outside
  * their range are set to the nearer bound (when model->assemble_clamps), then every coupler's

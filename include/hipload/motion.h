@@ -77,6 +77,15 @@ HL_API hl_status hl_motion_create(const hl_model *m, const hl_table *coords, con
                                   hl_motion **out, hl_error *err);
 HL_API void hl_motion_free(hl_motion *mo);
 
+/* HL_ERR_NOT_FOUND naming the coordinates file (`path`; NULL: the table's header name) and the
+ * unlocked model coordinates
+ * that have no column in it (matched as hl_motion_create matches them) — OpenSim holds each at
+ * its default value without a word, which changes every joint force downstream. HL_OK when
+ * every unlocked coordinate has its column. `hipload setup` makes this check unless told to keep
+ * OpenSim's lenient behaviour. */
+HL_API hl_status hl_motion_check_coordinates(const hl_model *m, const hl_table *coords, const char *path,
+                                      hl_error *err);
+
 #ifdef __cplusplus
 }
 #endif

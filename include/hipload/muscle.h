@@ -42,8 +42,17 @@ HL_API double hl_muscle_thelen_fv(double vnorm, double af, double flen);
 HL_API double hl_muscle_millard_active_fl(const double *curve, double lnorm);
 HL_API double hl_muscle_millard_fv(const double *curve, double vnorm);
 
+/* De Groote et al. (2016) curves as OpenSim's DeGrooteFregly2016Muscle evaluates them: active
+ * force-length (three Gaussian-like terms, width scaled by active_force_width_scale ≥ 1, peak 1
+ * at l̃ = 1) and force-velocity (f_V(−1) = 0, f_V(0) = 1, about 1.79 at ṽ = 1). */
+HL_API double hl_muscle_degroote_active_fl(double lnorm, double width_scale);
+HL_API double hl_muscle_degroote_fv(double vnorm);
+
 /* Force per unit activation along the tendon (N) for muscle i given its path length (m) and
- * lengthening speed (m/s). use_physiology = 0 returns F0. Optional outputs (may be NULL):
+ * lengthening speed (m/s). use_physiology = 0 returns F0; so does a muscle of type
+ * HL_MUSCLE_OTHER (the model's notes refuse those in every run: hl_model_check_supported).
+ * DeGrooteFregly2016: F0·f_L·f_V without cos α — OpenSim's
+ * calcInextensibleTendonActiveFiberForce returns the fibre force, not its tendon component. Optional outputs (may be NULL):
  * normalized fibre length, normalized fibre velocity, pennation angle. */
 HL_API double hl_muscle_force_per_activation(const hl_model *m, int i, double len, double speed,
                                              int use_physiology, double *lnorm, double *vnorm,

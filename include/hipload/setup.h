@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — OpenSim tool setup files (AnalyzeTool with StaticOptimization, JointReaction and
- * MuscleAnalysis analyses). Paths inside are resolved relative to the setup file's folder, with
+ * MuscleAnalysis analyses, or InducedAccelerations). Paths inside are resolved relative to the setup file's folder, with
  * `\` accepted as a separator. The <defaults> block of a setup file is ignored, as OpenSim does
  * for a tool run. (InverseDynamicsTool setups: idtool.h.)
  *
@@ -28,6 +28,20 @@ typedef struct hl_analysis_times {
   double start_time, end_time;
   int step_interval;          /* every n-th row of the coordinates file (≥ 1) */
 } hl_analysis_times;
+
+#define HL_SETUP_MAX_CONTACTS 4
+
+/* A RollingOnSurfaceConstraint of an InducedAccelerations analysis. */
+typedef struct hl_setup_contact {
+  char name[64];
+  char rolling_body[64], surface_body[64];
+  double normal[3];                      /* surface_normal (default 0 1 0) */
+  double friction;                       /* friction_coefficient (default 0.5) */
+  double radius;                         /* contact_radius (default 0.01) */
+  double height;                         /* surface_height (default 0) */
+  int line;                              /* its line in the setup file */
+} hl_setup_contact;
+
 
 /* A setup as read: every string allocated (free the whole with hl_setup_free), "" when absent;
  * paths resolved against the setup's folder. */
@@ -71,6 +85,23 @@ typedef struct hl_analyze_setup {
   int ma_compute_moments;          /* <compute_moments>true: hl_analyze_run refuses it unless
                                       allow_unsupported (hipload writes no moment files) */
   int ma_compute_moments_line;     /* its line */
+
+  /* InducedAccelerations (run by lib/tool/iaa.c; alone in its setup) */
+  int has_ia;
+  hl_analysis_times ia;
+  int ia_in_degrees;               /* coordinate outputs in degrees (OpenSim scales every column) */
+  char *states_file;               /* the tool's <states_file> ("" when none): InducedAccelerations only */
+  char *ia_name;                   /* the analysis' name: output files are
+                                      <tool name>_<ia_name>_<coordinate/body>.sto */
+  int ia_ncoord;                   /* -1 = All */
+  char **ia_coords;
+  int ia_nbody;                    /* -1 = All; "center_of_mass" may be among them */
+  char **ia_bodies;
+  int ia_ncon;                     /* contact constraints, in order (i-th ↔ i-th ExternalForce) */
+  hl_setup_contact ia_con[HL_SETUP_MAX_CONTACTS];
+  double ia_force_threshold;       /* N, default 6 (OpenSim's) */
+  int ia_potentials_only;
+  int ia_report_reactions;
 } hl_analyze_setup;
 
 /* Parse an AnalyzeTool setup file. Every element is either honoured or refused: an element

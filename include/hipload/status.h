@@ -45,7 +45,11 @@ typedef enum hl_status {
 /* Fixed text for a status ("ok", "out of memory", ...). Never NULL. */
 HL_API const char *hl_strerror(hl_status status);
 
-/* Error detail. file and line are the input file and 1-based line (0 when not applicable). */
+/* Error detail. file and line are the input file and 1-based line (0 when not applicable).
+ * The text fields have fixed sizes and are never cut silently: a path longer than `file` keeps
+ * its start and its end (the file name) around "..."; in `message` a long path gives up its
+ * middle first, and a message still too long ends with " [... message cut, N bytes]" (N: the
+ * whole message's length). */
 typedef struct hl_error {
   hl_status status;   /* the status that was returned */
   int line;           /* 1-based line in `file`, 0 when unknown */

@@ -42,6 +42,10 @@ typedef struct hl_trial_settings {
   const char *name;          /* output file prefix (default "hipload") */
   const hl_groups *groups;   /* muscle groups of the contributions (NULL, default: the anatomical
                                 ones; the summary's named groups are found by name in them) */
+  int induced;               /* 1 (default): induced contributions (frame.h, docs/induced.md): the
+                                series, the summary's induced shares, the InducedContributions
+                                and InducedGRF files and the induced figures */
+  hl_induced_settings induced_settings; /* contact model, threshold (hl_induced_settings_defaults) */
 } hl_trial_settings;
 
 HL_API void hl_trial_settings_defaults(hl_trial_settings *s);
@@ -64,6 +68,31 @@ typedef struct hl_contribution {
   double impulse_share; /* that / ∫ resultant dt */
 } hl_contribution;
 
+/* One contributor's (or group's) share of a joint's contact force in the induced analysis:
+ * components along the resultant, as hl_contribution. direct: through its own force across the
+ * joint; induced: all of it (direct + through the accelerations and the ground reaction it
+ * induces). */
+typedef struct hl_induced_share {
+  char name[HL_GROUP_NAME_MAX];
+  double direct_at_peak_bw, induced_at_peak_bw;   /* at the joint's peak, BW */
+  double direct_at_peak_share, induced_at_peak_share;
+  double direct_impulse_bw_s, induced_impulse_bw_s; /* over the window, BW·s */
+  double direct_impulse_share, induced_impulse_share;
+} hl_induced_share;
+
+/* The induced contributions to one joint's contact force: the four named groups, the largest
+ * others (groups, gravity, velocity, actuators, CoordinateLimitForces) by |induced at the peak|,
+ * and the bookkeeping terms; the contact-mismatch share per phase of stance. */
+typedef struct hl_induced_joint_summary {
+  hl_induced_share named[HL_TRIAL_NGROUP];
+  int nother;
+  hl_induced_share other[HL_TRIAL_NOTHER];
+  hl_induced_share mismatch, residual, unmodelled; /* contact_mismatch, dynamic_residual, unmodelled_grf */
+  /* contact_mismatch's impulse along the resultant / the resultant's, over the first 20 % of the
+   * window (loading), 20–60 % (mid) and 60–100 % (late); and the whole window */
+  double mismatch_phase_share[3];
+} hl_induced_joint_summary;
+
 typedef struct hl_trial_summary {
   double body_mass_kg, bw_n;
   double t0, t1;             /* window */
@@ -79,6 +108,10 @@ typedef struct hl_trial_summary {
   int nother;
   hl_contribution other[HL_TRIAL_NOTHER];
   hl_contribution intersegmental, actuators;
+  /* induced contributions (settings.induced): hip, knee, ankle */
+  int has_induced;
+  hl_induced_joint_summary induced[3];
+  int induced_frames_flagged;  /* frames with HL_FRAME_INDUCED_* flags */
   /* solver */
   int so_least_squares;      /* frames solved in least squares (actuators too weak) */
   double so_max_residual;    /* N·m or N */
@@ -120,6 +153,18 @@ typedef struct hl_trial_series {
   int *muscle_crosses;        /* 3 × nmuscle */
   int *group_crosses;         /* 3 × ngroup */
   char **load_prefix;         /* nload: "<body>_<force>_", the force file's column prefixes */
+  /* induced contributions (settings.induced; else 0 and NULL), as frame.h gives them */
+  int ncontributor, nfoot;
+  char **contributor_name;    /* ncontributor */
+  int *contributor_kind;      /* ncontributor: hl_induced_kind */
+  int *foot_body;             /* nfoot */
+  double *induced;            /* nframe × 3 × ncontributor × 6 */
+  double *induced_direct;     /* nframe × 3 × ncontributor × 6 */
+  double *induced_group;      /* nframe × 3 × ngroup × 6 */
+  double *induced_grf;        /* nframe × ncontributor × HL_INDUCED_MAX_FEET × 6 */
+  double *induced_com;        /* nframe × ncontributor × 3 */
+  int *induced_foot_flags;    /* nframe × nfoot */
+  int *frame_flags;           /* nframe: hl_frame_result.flags */
 } hl_trial_series;
 
 typedef struct hl_trial {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "hipload/status.h"
+#include "number.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,26 +35,55 @@ void hl_error_clear(hl_error *err) {
   err->message[0] = '\0';
 }
 
+/* s into dst (cap bytes). A longer s keeps its start and its end (where a path has its file
+ * name) around "...": visibly shortened, never silently cut. */
+static void fit_middle(char *dst, size_t cap, const char *s) {
+  size_t n = strlen(s);
+  if (n < cap) {
+    memcpy(dst, s, n + 1);
+    return;
+  }
+  size_t keep = cap - 4, head = keep / 4, tail = keep - head; /* 3 for "...", 1 for the NUL */
+  memcpy(dst, s, head);
+  memcpy(dst + head, "...", 3);
+  memcpy(dst + head + 3, s + n - tail, tail + 1);
+}
+
+/* The end of a message that did not fit: says so, and how long the whole was. */
+static void mark_cut(char *msg, size_t cap, size_t whole) {
+  char mark[48];
+  int k = snprintf(mark, sizeof mark, " [... message cut, %zu bytes]", whole);
+  memcpy(msg + cap - 1 - (size_t)k, mark, (size_t)k + 1);
+}
+
 hl_status hl_error_set(hl_error *err, hl_status status, const char *file, int line,
                        const char *fmt, ...) {
   if (!err) return status;
   err->status = status;
   err->line = line;
-  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
-  char body[900];
+  file = file ? file : "";
+  fit_middle(err->file, sizeof err->file, file);
+  char body[sizeof err->message];
+  int blen = 0;
   body[0] = '\0';
   if (fmt) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(body, sizeof body, fmt, ap);
+    blen = hl__vsnprintf_c(body, sizeof body, fmt, ap);
     va_end(ap);
+    if (blen < 0) blen = 0, body[0] = '\0';
   }
-  if (file && file[0] && line > 0)
-    snprintf(err->message, sizeof err->message, "%s:%d: %s", file, line, body);
-  else if (file && file[0])
-    snprintf(err->message, sizeof err->message, "%s: %s", file, body);
-  else
-    snprintf(err->message, sizeof err->message, "%s", body);
+  /* "FILE:LINE: body": a long path gives up its middle first (down to 160 bytes), then the
+   * body's end is cut with a mark (the message field is a fixed size: status.h) */
+  char where[sizeof err->message];
+  size_t room = sizeof where - 24 - ((size_t)blen < sizeof body ? (size_t)blen : sizeof body - 1);
+  fit_middle(where, room > 160 ? room : 160, file);
+  int n;
+  if (file[0] && line > 0) n = snprintf(err->message, sizeof err->message, "%s:%d: %s", where, line, body);
+  else if (file[0]) n = snprintf(err->message, sizeof err->message, "%s: %s", where, body);
+  else n = snprintf(err->message, sizeof err->message, "%s", body);
+  size_t whole = (size_t)(n > 0 ? n : 0) + ((size_t)blen >= sizeof body ? (size_t)blen - (sizeof body - 1) : 0);
+  if (whole >= sizeof err->message) mark_cut(err->message, sizeof err->message, whole);
   return status;
 }
 

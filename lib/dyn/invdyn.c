@@ -209,7 +209,9 @@ hl_status hl_invdyn_extmap_create(const hl_model *m, const hl_extloads *x, hl_in
       else b = hl_model_body(m, nm);
       if (b < 0) {
         hl_invdyn_extmap_free(map);
-        return hl_error_set(err, HL_ERR_NOT_FOUND, x->datafile, 0,
+        /* the XML names the body: report its line there, not the data file */
+        return hl_error_set(err, HL_ERR_NOT_FOUND, x->source[0] ? x->source : x->datafile,
+                            x->source[0] ? f->body_line[k] : 0,
                             "ExternalForce '%s': %s '%s' is not a body of model '%s'", f->name,
                             what[k], nm, m->name);
       }

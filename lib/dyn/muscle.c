@@ -166,8 +166,11 @@ static double par(const double *curve, int k, double def) {
   return curve && curve[k] != 0.0 ? curve[k] : def;
 }
 
+/* Whether Millard2012EquilibriumMuscle::extendFinalizeFromProperties adjusts the curves for the
+ * damped model: with fibre damping (>= 0.001, the default 0.1) or a rigid tendon
+ * (ignore_tendon_compliance, mus_curve[15]); the classic Hill adjustments otherwise. */
 static int millard_damped(const double *curve) {
-  return !curve || !(curve[13] < 0.001); /* fibre damping default 0.1 */
+  return !curve || !(curve[13] < 0.001) || curve[15] != 0.0;
 }
 
 /* ActiveForceLengthCurve (SmoothSegmentedFunctionFactory::createFiberActiveForceLengthCurve with
@@ -230,6 +233,58 @@ double hl_muscle_millard_fv(const double *curve, double vnorm) {
   bez_curve c;
   millard_fv_curve(curve, &c);
   return bez_eval(&c, vnorm, NULL);
+}
+
+/* --------------------------------------------------------- De Groote et al. 2016 */
+
+/* Curve constants of De Groote, Kinney, Rao & Fregly (2016), "Evaluation of direct collocation
+ * optimal control problem formulations for solving the muscle redundancy problem", Ann Biomed
+ * Eng 44(10):2922-2936, supplementary material — with the refined digits OpenSim's
+ * DeGrooteFregly2016Muscle uses (Apache-2.0): the active force-length constants of
+ * simtk.org/projects/optcntrlmuscle with b11 adjusted so that f_L(1) = 1, and d1, d4 solved so
+ * that f_V(-1) = 0 and f_V(0) = 1 (the paper's rounded values miss both points slightly). */
+static const double DG_B[3][4] = {
+    {0.8150671134243542, 1.055033428970575, 0.162384573599574, 0.063303448465465},
+    {0.433004984392647, 0.716775413397760, -0.029947116970696, 0.200356847296188},
+    {0.1, 1.0, 0.353553390593274, 0.0}};
+#define DG_D1 (-0.3211346127989808)
+#define DG_D2 (-8.149)
+#define DG_D3 (-0.374)
+#define DG_D4 0.8825327733249912
+
+double hl_muscle_degroote_active_fl(double lnorm, double width_scale) {
+  /* the curve's peak stays at 1, its width scales with active_force_width_scale */
+  double x = (lnorm - 1.0) / width_scale + 1.0, f = 0.0;
+  for (int k = 0; k < 3; k++) {
+    double den = DG_B[k][2] + DG_B[k][3] * x, dx = x - DG_B[k][1];
+    f += DG_B[k][0] * exp(-0.5 * dx * dx / (den * den));
+  }
+  return f;
+}
+
+double hl_muscle_degroote_fv(double vnorm) {
+  double t = DG_D2 * vnorm + DG_D3;
+  return DG_D1 * log(t + sqrt(t * t + 1.0)) + DG_D4;
+}
+
+/* DeGrooteFregly2016Muscle::calcInextensibleTendonActiveFiberForce at activation 1: rigid tendon
+ * (tendon length = slack length), fibre length sqrt((l_MT - l_TS)^2 + w^2) with w = l_opt sin a0,
+ * no clamping; fibre velocity = path speed * cos a. What it returns is the active FIBRE force
+ * F0 f_L f_V — not projected on the tendon (no cos a), unlike Thelen's and Millard's — and
+ * static optimization applies that along the path; hipload does the same. */
+static double degroote_fpa(const hl_model *m, int i, double len, double speed, double *lnorm,
+                           double *vnorm, double *alpha) {
+  double lopt = m->mus_lopt[i], w = lopt * sin(m->mus_alpha0[i]);
+  double lat = len - m->mus_lts[i];
+  double lf = sqrt(lat * lat + w * w);
+  if (!(lf > 0.0)) return 0.0; /* fibre of zero length: no force (OpenSim: 0/0) */
+  double ln = lf / lopt, vn = speed * (lat / lf) / (lopt * m->mus_vmax[i]);
+  if (lnorm) *lnorm = ln;
+  if (vnorm) *vnorm = vn;
+  if (alpha) *alpha = asin(w / lf);
+  double scale = m->mus_curve[(size_t)HL_MUS_NCURVE * (size_t)i];
+  if (!(scale >= 1.0)) scale = 1.0; /* a hand-built model without the property */
+  return m->mus_f0[i] * hl_muscle_degroote_active_fl(ln, scale) * hl_muscle_degroote_fv(vn);
 }
 
 /* ------------------------------------------------------------- force per activation */
@@ -322,6 +377,8 @@ static FPA_INLINE double fpa_impl(const hl_model *m, int i, const hl__mus_const 
                                   double *alpha) {
   double f0 = m->mus_f0[i];
   int type = m->mus_type[i];
+  if (use_physiology && type == HL_MUSCLE_DEGROOTE2016)
+    return degroote_fpa(m, i, len, speed, lnorm, vnorm, alpha);
   if (!use_physiology || (type != HL_MUSCLE_THELEN2003 && type != HL_MUSCLE_MILLARD2012)) return f0;
   const double *cv = m->mus_curve ? m->mus_curve + (size_t)HL_MUS_NCURVE * (size_t)i : NULL;
   double lopt = m->mus_lopt[i], lts = m->mus_lts[i];

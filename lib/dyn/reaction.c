@@ -10,6 +10,7 @@
 #include "hipload/coupler.h"
 #include "hipload/invdyn.h"
 #include "hipload/force.h"
+#include "jr_internal.h"
 #include "kin_internal.h"
 
 struct hl_jr {
@@ -53,7 +54,7 @@ hl_status hl_jr_create(const hl_model *m, hl_jr **out, hl_error *err) {
   jr->tau = calloc(q1, sizeof(double));
   jr->rhs = calloc(q1, sizeof(double));
   jr->J3 = calloc(hl_force_scratch_size(m), sizeof(double));
-  jr->Jc = calloc(9 * q1, sizeof(double)); /* 9 per coordinate (mass_matrix) */
+  jr->Jc = calloc(9 * q1, sizeof(double)); /* 9 per coordinate (hl__mass_matrix) */
   jr->qdd0 = calloc(q1, sizeof(double));
   jr->free_idx = calloc(q1, sizeof(int));
   jr->in_sub = calloc((size_t)(nb > 0 ? nb : 1), 1);
@@ -72,10 +73,10 @@ hl_status hl_jr_create(const hl_model *m, hl_jr **out, hl_error *err) {
 /* M(q) = Σ_b m_b Jcᵀ Jc + Jωᵀ I_G Jω, with Jc the COM Jacobian. Body b's Jacobian is nonzero only
  * in the columns of the coordinates that move it (kin_internal.h body_cols), so each body adds a
  * small dense block; the lower triangle is summed, then mirrored. */
-static void mass_matrix(hl_jr *jr, const hl_model *m, const hl_data *d) {
-  int nq = jr->nq;
+void hl__mass_matrix(const hl_model *m, const hl_data *d, double *M, double *scratch) {
+  int nq = m->ncoord;
   const hl__kin_data *kd = hl__kin_c(d);
-  memset(jr->M, 0, sizeof(double) * (size_t)nq * nq);
+  memset(M, 0, sizeof(double) * (size_t)nq * nq);
   for (int b = 1; b < m->nbody; b++) {
     const double *R = d->body_R + 9 * b, *J = d->body_J + (size_t)6 * nq * b;
     const double *c = m->body_com + 3 * b, *Ib = m->body_inertia + 9 * b;
@@ -88,8 +89,8 @@ static void mass_matrix(hl_jr *jr, const hl_model *m, const hl_data *d) {
       for (int j = 0; j < 3; j++) T[3 * i + j] = R[3 * i] * Ib[j] + R[3 * i + 1] * Ib[3 + j] + R[3 * i + 2] * Ib[6 + j];
     for (int i = 0; i < 3; i++)
       for (int j = 0; j < 3; j++) IG[3 * i + j] = T[3 * i] * R[3 * j] + T[3 * i + 1] * R[3 * j + 1] + T[3 * i + 2] * R[3 * j + 2];
-    /* per column: ω part (3), COM velocity Jc = Jv − r × Jω (3), I_G Jω (3), packed in Jc */
-    double *P = jr->Jc; /* 9 per listed column */
+    /* per column: ω part (3), COM velocity Jc = Jv − r × Jω (3), I_G Jω (3), packed in scratch */
+    double *P = scratch; /* 9 per listed column */
     for (int a = 0; a < nc; a++) {
       int k = cols[a];
       double w0 = J[k], w1 = J[nq + k], w2 = J[2 * nq + k], *pk = P + 9 * a;
@@ -103,7 +104,7 @@ static void mass_matrix(hl_jr *jr, const hl_model *m, const hl_data *d) {
     }
     for (int a = 0; a < nc; a++) {
       const double *pk = P + 9 * a;
-      double *Mk = jr->M + (size_t)cols[a] * nq;
+      double *Mk = M + (size_t)cols[a] * nq;
       for (int e = 0; e <= a; e++) {
         const double *pl = P + 9 * e;
         Mk[cols[e]] += mass * (pk[3] * pl[3] + pk[4] * pl[4] + pk[5] * pl[5]) +
@@ -112,7 +113,7 @@ static void mass_matrix(hl_jr *jr, const hl_model *m, const hl_data *d) {
     }
   }
   for (int k = 0; k < nq; k++)
-    for (int l = k + 1; l < nq; l++) jr->M[(size_t)k * nq + l] = jr->M[(size_t)l * nq + k];
+    for (int l = k + 1; l < nq; l++) M[(size_t)k * nq + l] = M[(size_t)l * nq + k];
 }
 
 /* Solve S y = r in place for the symmetric positive definite n×n S (row-major, lower triangle
@@ -160,7 +161,7 @@ hl_status hl_jr_forward_accel(const hl_model *m, hl_jr *jr, hl_data *d, const do
   st = hl_invdyn_frame(m, jr->id, d, ext, jr->h, NULL, NULL, err);
   if (st) return st;
   memset(jr->tau, 0, sizeof(double) * (size_t)nq);
-  mass_matrix(jr, m, d);
+  hl__mass_matrix(m, d, jr->M, jr->Jc);
   if (m->ncoupler > 0) { /* on the independent coordinates: Cᵀ(τ − h) and Cᵀ M C */
     hl_force_passive(m, d->q, d->qd, jr->tau);
     for (int i = 0; i < nq; i++) jr->tau[i] -= jr->h[i];
@@ -218,41 +219,158 @@ static void to_frame(const hl_data *d, int f, const double v[3], double out[3]) 
   memcpy(out, t, sizeof t);
 }
 
-/* Intersegmental load onto the child's subtree (jr->in_sub), about o, in ground: inertia minus
- * gravity minus external loads, summed over the subtree's bodies. */
-static void subtree_load(const hl_jr *jr, const hl_model *m, const hl_data *d, const double *ext,
-                         const double o[3], double Fi[3], double Mi[3]) {
-  for (int b = 1; b < m->nbody; b++) {
-    if (!jr->in_sub[b]) continue;
-    const double *R = d->body_R + 9 * b, *p = d->body_p + 3 * b, *w = d->body_w + 3 * b;
-    const double *c = m->body_com + 3 * b, *Ib = m->body_inertia + 9 * b;
-    double mass = m->body_mass[b], r[3], cg[3], ac[3], t[3], u[3];
-    for (int i = 0; i < 3; i++) r[i] = R[3 * i] * c[0] + R[3 * i + 1] * c[1] + R[3 * i + 2] * c[2];
-    for (int i = 0; i < 3; i++) cg[i] = p[i] + r[i];
-    hl_kin_point_acc(m, d, b, c, ac);
-    double F[3];
-    for (int i = 0; i < 3; i++) F[i] = mass * (ac[i] - m->gravity[i]);
-    /* Euler: I_G α + ω × I_G ω, computed in body axes then rotated */
-    double wb[3], ab[3], Iw[3], Ia[3], gyro[3], Mb[3], Mg[3];
+void hl__jr_site_set(const hl_model *m, const hl_data *d, int joint, int on_parent, int frame,
+                     char *in_sub, hl__jr_site *s) {
+  int root = m->jnt_child[joint];
+  for (int b = 0; b < m->nbody; b++) in_sub[b] = (char)hl_model_in_subtree(m, b, root);
+  s->joint = joint;
+  s->on_parent = on_parent;
+  s->frame = frame;
+  s->in_sub = in_sub;
+  hl_kin_point(m, d, root, m->jnt_child_p + 3 * joint, s->o);
+  hl_kin_point(m, d, m->jnt_parent[joint], m->jnt_parent_p + 3 * joint, s->pp);
+  for (int i = 0; i < 3; i++) s->op[i] = s->o[i] - s->pp[i];
+}
+
+void hl__jr_body_load(const hl_model *m, const hl_data *d, int b, const double o[3],
+                      const double dw[3], const double a[3], const double *w, int gravity,
+                      double F[3], double M[3]) {
+  const double *R = d->body_R + 9 * b, *p = d->body_p + 3 * b;
+  const double *c = m->body_com + 3 * b, *Ib = m->body_inertia + 9 * b;
+  double mass = m->body_mass[b], r[3], cg[3], ac[3], t[3], u[3];
+  for (int i = 0; i < 3; i++) r[i] = R[3 * i] * c[0] + R[3 * i + 1] * c[1] + R[3 * i + 2] * c[2];
+  for (int i = 0; i < 3; i++) cg[i] = p[i] + r[i];
+  /* COM acceleration a + α × r + ω × (ω × r) (the operations of hl_kin_point_acc) */
+  double t1[3], t2[3], t3[3];
+  cross3(dw, r, t3);
+  if (w) {
+    cross3(w, r, t1);
+    cross3(w, t1, t2);
+    for (int i = 0; i < 3; i++) ac[i] = a[i] + t3[i] + t2[i];
+  } else {
+    for (int i = 0; i < 3; i++) ac[i] = a[i] + t3[i];
+  }
+  for (int i = 0; i < 3; i++) F[i] = gravity ? mass * (ac[i] - m->gravity[i]) : mass * ac[i];
+  /* Euler: I_G α + ω × I_G ω, computed in body axes then rotated */
+  double ab[3], Ia[3], Mb[3], Mg[3];
+  for (int i = 0; i < 3; i++) ab[i] = R[i] * dw[0] + R[3 + i] * dw[1] + R[6 + i] * dw[2];
+  for (int i = 0; i < 3; i++) Ia[i] = Ib[3 * i] * ab[0] + Ib[3 * i + 1] * ab[1] + Ib[3 * i + 2] * ab[2];
+  if (w) {
+    double wb[3], Iw[3], gyro[3];
     for (int i = 0; i < 3; i++) wb[i] = R[i] * w[0] + R[3 + i] * w[1] + R[6 + i] * w[2];
-    const double *al = d->body_dw + 3 * b;
-    for (int i = 0; i < 3; i++) ab[i] = R[i] * al[0] + R[3 + i] * al[1] + R[6 + i] * al[2];
-    for (int i = 0; i < 3; i++) {
-      Iw[i] = Ib[3 * i] * wb[0] + Ib[3 * i + 1] * wb[1] + Ib[3 * i + 2] * wb[2];
-      Ia[i] = Ib[3 * i] * ab[0] + Ib[3 * i + 1] * ab[1] + Ib[3 * i + 2] * ab[2];
-    }
+    for (int i = 0; i < 3; i++) Iw[i] = Ib[3 * i] * wb[0] + Ib[3 * i + 1] * wb[1] + Ib[3 * i + 2] * wb[2];
     cross3(wb, Iw, gyro);
     for (int i = 0; i < 3; i++) Mb[i] = Ia[i] + gyro[i];
-    for (int i = 0; i < 3; i++) Mg[i] = R[3 * i] * Mb[0] + R[3 * i + 1] * Mb[1] + R[3 * i + 2] * Mb[2];
-    for (int i = 0; i < 3; i++) t[i] = cg[i] - o[i];
-    cross3(t, F, u);
+  } else {
+    for (int i = 0; i < 3; i++) Mb[i] = Ia[i];
+  }
+  for (int i = 0; i < 3; i++) Mg[i] = R[3 * i] * Mb[0] + R[3 * i + 1] * Mb[1] + R[3 * i + 2] * Mb[2];
+  for (int i = 0; i < 3; i++) t[i] = cg[i] - o[i];
+  cross3(t, F, u);
+  for (int i = 0; i < 3; i++) M[i] = Mg[i] + u[i];
+}
+
+/* Muscles: tension along each segment that crosses into the subtree, at the inside point. The
+ * muscles' part (minus the pull) goes to mus; each muscle's own to contrib (may be NULL). */
+static void muscle_part(const hl_model *m, const hl_data *d, const hl__jr_site *s,
+                        const double *mus_force, double mus[6], double *contrib) {
+  double Fm[3] = {0, 0, 0}, Mm[3] = {0, 0, 0};
+  for (int k = 0; k < m->nmuscle && (mus_force || contrib); k++) {
+    double fk[3] = {0, 0, 0}, mk[3] = {0, 0, 0};
+    double T = mus_force ? mus_force[k] : 0;
+    int adr = d->mus_apt_adr[k], n = d->mus_npt[k];
+    for (int i = 0; i + 1 < n; i++) {
+      int a = s->in_sub[d->apt_body[adr + i]], b = s->in_sub[d->apt_body[adr + i + 1]];
+      if (a == b) continue;
+      const double *pin = d->apt_pos + 3 * (a ? adr + i : adr + i + 1);
+      const double *pout = d->apt_pos + 3 * (a ? adr + i + 1 : adr + i);
+      double u[3] = {pout[0] - pin[0], pout[1] - pin[1], pout[2] - pin[2]};
+      double len = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+      if (len <= 0) continue;
+      double F[3] = {T * u[0] / len, T * u[1] / len, T * u[2] / len}, t[3], mm[3];
+      for (int j = 0; j < 3; j++) t[j] = pin[j] - s->o[j];
+      cross3(t, F, mm);
+      for (int j = 0; j < 3; j++) {
+        fk[j] += F[j];
+        mk[j] += mm[j];
+      }
+    }
+    for (int j = 0; j < 3; j++) {
+      Fm[j] += fk[j];
+      Mm[j] += mk[j];
+    }
+    if (contrib)
+      for (int j = 0; j < 3; j++) {
+        contrib[6 * k + j] = -fk[j];
+        contrib[6 * k + 3 + j] = -mk[j];
+      }
+  }
+  for (int j = 0; j < 3; j++) {
+    mus[j] = -Fm[j];
+    mus[3 + j] = -Mm[j];
+  }
+}
+
+/* Point and torque actuators on the subtree (body loads, not mobility forces): minus their load
+ * into act; each actuator's own into contrib (may be NULL; zero when it does not act across). */
+static void actuator_part(const hl_model *m, const hl_data *d, const hl__jr_site *s,
+                          const double *act_force, double act[6], double *contrib) {
+  double Fa[3] = {0, 0, 0}, Ma[3] = {0, 0, 0};
+  if (contrib) memset(contrib, 0, sizeof(double) * 6 * (size_t)m->nactuator);
+  for (int a = 0; a < m->nactuator && act_force; a++) {
+    double f = act_force[a], F[3] = {0, 0, 0}, mm[3] = {0, 0, 0};
+    if (m->act_type[a] == HL_ACT_POINT) {
+      int b = m->act_body[a];
+      if (b < 0 || !s->in_sub[b]) continue;
+      double pg[3], dir[3], t[3];
+      hl_force_actuator_line(m, d, a, pg, dir);
+      for (int i = 0; i < 3; i++) {
+        F[i] = f * dir[i];
+        t[i] = pg[i] - s->o[i];
+      }
+      cross3(t, F, mm);
+    } else if (m->act_type[a] == HL_ACT_TORQUE) {
+      int ba = m->act_body[a], bb = m->act_body_b[a];
+      double sgn = (ba >= 0 && s->in_sub[ba] ? 1.0 : 0.0) - (bb >= 0 && s->in_sub[bb] ? 1.0 : 0.0);
+      if (sgn == 0) continue;
+      double pg[3], axis[3];
+      hl_force_actuator_line(m, d, a, pg, axis);
+      for (int i = 0; i < 3; i++) mm[i] = sgn * f * axis[i];
+    } else {
+      continue;
+    }
+    for (int i = 0; i < 3; i++) {
+      Fa[i] += F[i];
+      Ma[i] += mm[i];
+      if (contrib) {
+        contrib[6 * a + i] = -F[i];
+        contrib[6 * a + 3 + i] = -mm[i];
+      }
+    }
+  }
+  for (int i = 0; i < 3; i++) {
+    act[i] = -Fa[i];
+    act[3 + i] = -Ma[i];
+  }
+}
+
+void hl__jr_pass(const hl_model *m, const hl_data *d, const hl__jr_site *s, const hl__jr_loads *L,
+                 double inter[6], double mus[6], double act[6], double *mus_contrib,
+                 double *act_contrib) {
+  /* Intersegmental load onto the child's subtree, about o, in ground. */
+  double Fi[3] = {0, 0, 0}, Mi[3] = {0, 0, 0};
+  for (int b = 1; b < m->nbody; b++) {
+    if (!s->in_sub[b]) continue;
+    double F[3], Mb[3], t[3], u[3];
+    hl__jr_body_load(m, d, b, s->o, L->dw + 3 * b, L->a + 3 * b, L->w ? L->w + 3 * b : NULL,
+                     L->gravity, F, Mb);
     for (int i = 0; i < 3; i++) {
       Fi[i] += F[i];
-      Mi[i] += Mg[i] + u[i];
+      Mi[i] += Mb[i];
     }
-    if (ext) {
-      const double *e = ext + 6 * b;
-      for (int i = 0; i < 3; i++) t[i] = p[i] - o[i];
+    if (L->ext) {
+      const double *e = L->ext + 6 * b, *p = d->body_p + 3 * b;
+      for (int i = 0; i < 3; i++) t[i] = p[i] - s->o[i];
       cross3(t, e, u);
       for (int i = 0; i < 3; i++) {
         Fi[i] -= e[i];
@@ -260,6 +378,29 @@ static void subtree_load(const hl_jr *jr, const hl_model *m, const hl_data *d, c
       }
     }
   }
+  for (int i = 0; i < 3; i++) {
+    inter[i] = Fi[i];
+    inter[3 + i] = Mi[i];
+  }
+  muscle_part(m, d, s, L->mus_force, mus, mus_contrib);
+  actuator_part(m, d, s, L->act_force, act, act_contrib);
+}
+
+void hl__jr_express(const hl_data *d, const hl__jr_site *s, const double f[3], const double mo[3],
+                    double of[3], double om[3]) {
+  double F[3], M[3];
+  memcpy(F, f, sizeof F);
+  memcpy(M, mo, sizeof M);
+  if (s->on_parent) {
+    /* Equal and opposite on the parent, moments moved to the parent-side joint frame origin:
+     * M_P = −M_C + (o − p_P) × (−F_C). */
+    double mf[3];
+    for (int i = 0; i < 3; i++) F[i] = -F[i];
+    cross3(s->op, F, mf);
+    for (int i = 0; i < 3; i++) M[i] = -M[i] + mf[i];
+  }
+  to_frame(d, s->frame, F, of);
+  to_frame(d, s->frame, M, om);
 }
 
 hl_status hl_jr_compute(const hl_model *m, hl_jr *jr, const hl_data *d, const double *ext,
@@ -268,122 +409,24 @@ hl_status hl_jr_compute(const hl_model *m, hl_jr *jr, const hl_data *d, const do
   if (!jr || !m || !d || !out || joint < 0 || joint >= m->njoint || frame < 0 || frame >= m->nbody)
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_jr_compute: %s",
                         !jr || !m || !d || !out ? "NULL argument" : "joint or frame index outside the model");
-  int root = m->jnt_child[joint];
-  for (int b = 0; b < m->nbody; b++) jr->in_sub[b] = (char)hl_model_in_subtree(m, b, root);
-  double o[3]; /* joint centre on the child, in ground */
-  hl_kin_point(m, d, root, m->jnt_child_p + 3 * joint, o);
-  double pp[3], op[3] = {0, 0, 0}; /* parent-side joint centre, and o − pp */
-  hl_kin_point(m, d, m->jnt_parent[joint], m->jnt_parent_p + 3 * joint, pp);
-  for (int i = 0; i < 3; i++) op[i] = o[i] - pp[i];
-
-  /* Intersegmental load onto the child's subtree, about o, in ground. */
-  double Fi[3] = {0, 0, 0}, Mi[3] = {0, 0, 0};
-  subtree_load(jr, m, d, ext, o, Fi, Mi);
-
-  /* Muscles: tension along each segment that crosses into the subtree, at the inside point. */
-  double Fm[3] = {0, 0, 0}, Mm[3] = {0, 0, 0};
-  for (int k = 0; k < m->nmuscle; k++) {
-    double fk[3] = {0, 0, 0}, mk[3] = {0, 0, 0};
-    double T = mus_force ? mus_force[k] : 0;
-    int adr = d->mus_apt_adr[k], n = d->mus_npt[k];
-    for (int s = 0; s + 1 < n; s++) {
-      int a = jr->in_sub[d->apt_body[adr + s]], b = jr->in_sub[d->apt_body[adr + s + 1]];
-      if (a == b) continue;
-      const double *pin = d->apt_pos + 3 * (a ? adr + s : adr + s + 1);
-      const double *pout = d->apt_pos + 3 * (a ? adr + s + 1 : adr + s);
-      double u[3] = {pout[0] - pin[0], pout[1] - pin[1], pout[2] - pin[2]};
-      double len = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
-      if (len <= 0) continue;
-      double F[3] = {T * u[0] / len, T * u[1] / len, T * u[2] / len}, t[3], mm[3];
-      for (int i = 0; i < 3; i++) t[i] = pin[i] - o[i];
-      cross3(t, F, mm);
-      for (int i = 0; i < 3; i++) {
-        fk[i] += F[i];
-        mk[i] += mm[i];
-      }
-    }
-    for (int i = 0; i < 3; i++) {
-      Fm[i] += fk[i];
-      Mm[i] += mk[i];
-    }
-    if (contrib) { /* contribution = −pull on the child */
-      for (int i = 0; i < 3; i++) {
-        fk[i] = -fk[i];
-        mk[i] = -mk[i];
-      }
-      if (on_parent) { /* equal and opposite, moment moved to the parent-side centre */
-        double sh[3];
-        for (int i = 0; i < 3; i++) fk[i] = -fk[i];
-        cross3(op, fk, sh);
-        for (int i = 0; i < 3; i++) mk[i] = -mk[i] + sh[i];
-      }
-      to_frame(d, frame, fk, contrib + 6 * k);
-      to_frame(d, frame, mk, contrib + 6 * k + 3);
-    }
-  }
-
-  /* Point and torque actuators on the subtree (body loads, not mobility forces). */
-  double Fa[3] = {0, 0, 0}, Ma[3] = {0, 0, 0};
-  for (int a = 0; a < m->nactuator && act_force; a++) {
-    double f = act_force[a];
-    if (m->act_type[a] == HL_ACT_POINT) {
-      int b = m->act_body[a];
-      if (b < 0 || !jr->in_sub[b]) continue;
-      double pg[3], dir[3], F[3], t[3], mm[3];
-      hl_force_actuator_line(m, d, a, pg, dir);
-      for (int i = 0; i < 3; i++) {
-        F[i] = f * dir[i];
-        t[i] = pg[i] - o[i];
-      }
-      cross3(t, F, mm);
-      for (int i = 0; i < 3; i++) {
-        Fa[i] += F[i];
-        Ma[i] += mm[i];
-      }
-    } else if (m->act_type[a] == HL_ACT_TORQUE) {
-      int ba = m->act_body[a], bb = m->act_body_b[a];
-      double sgn = (ba >= 0 && jr->in_sub[ba] ? 1.0 : 0.0) - (bb >= 0 && jr->in_sub[bb] ? 1.0 : 0.0);
-      if (sgn == 0) continue;
-      double pg[3], axis[3];
-      hl_force_actuator_line(m, d, a, pg, axis);
-      for (int i = 0; i < 3; i++) Ma[i] += sgn * f * axis[i];
-    }
-  }
-
-  double F[3], Mo[3], Fa_c[3], Ma_c[3], Fm_c[3], Mm_c[3];
+  hl__jr_site s;
+  hl__jr_site_set(m, d, joint, on_parent, frame, jr->in_sub, &s);
+  hl__jr_loads L = {d->body_dw, d->body_a, d->body_w, 1, ext, mus_force, act_force};
+  double inter[6], mus[6], act[6], F[3], Mo[3];
+  hl__jr_pass(m, d, &s, &L, inter, mus, act, contrib, NULL);
   for (int i = 0; i < 3; i++) {
-    F[i] = Fi[i] - Fm[i] - Fa[i];
-    Mo[i] = Mi[i] - Mm[i] - Ma[i];
-    Fa_c[i] = -Fa[i];
-    Ma_c[i] = -Ma[i];
-    Fm_c[i] = -Fm[i];
-    Mm_c[i] = -Mm[i];
+    F[i] = inter[i] + mus[i] + act[i];
+    Mo[i] = inter[3 + i] + mus[3 + i] + act[3 + i];
   }
-  double pt[3];
-  memcpy(pt, o, sizeof pt);
-  if (on_parent) {
-    /* Equal and opposite on the parent, moments moved to the parent-side joint frame origin:
-     * M_P = −M_C + (o − p_P) × (−F_C). */
-    const double *t = op;
-    double *vecF[4] = {F, Fi, Fa_c, Fm_c}, *vecM[4] = {Mo, Mi, Ma_c, Mm_c};
-    for (int v = 0; v < 4; v++) {
-      double mf[3];
-      for (int i = 0; i < 3; i++) vecF[v][i] = -vecF[v][i];
-      cross3(t, vecF[v], mf);
-      for (int i = 0; i < 3; i++) vecM[v][i] = -vecM[v][i] + mf[i];
-    }
-    memcpy(pt, pp, sizeof pt);
-  }
-  to_frame(d, frame, F, out->f);
-  to_frame(d, frame, Mo, out->m);
-  to_frame(d, frame, Fi, out->inter_f);
-  to_frame(d, frame, Mi, out->inter_m);
-  to_frame(d, frame, Fa_c, out->act_f);
-  to_frame(d, frame, Ma_c, out->act_m);
-  to_frame(d, frame, Fm_c, out->muscle_f);
-  to_frame(d, frame, Mm_c, out->muscle_m);
+  for (int k = 0; contrib && k < m->nmuscle; k++)
+    hl__jr_express(d, &s, contrib + 6 * k, contrib + 6 * k + 3, contrib + 6 * k, contrib + 6 * k + 3);
+  hl__jr_express(d, &s, F, Mo, out->f, out->m);
+  hl__jr_express(d, &s, inter, inter + 3, out->inter_f, out->inter_m);
+  hl__jr_express(d, &s, act, act + 3, out->act_f, out->act_m);
+  hl__jr_express(d, &s, mus, mus + 3, out->muscle_f, out->muscle_m);
   /* point: relative to the frame's origin, in the frame */
   double rel[3];
+  const double *pt = on_parent ? s.pp : s.o;
   for (int i = 0; i < 3; i++) rel[i] = pt[i] - (frame > 0 ? d->body_p[3 * frame + i] : 0);
   to_frame(d, frame, rel, out->p);
   return HL_OK;

@@ -15,6 +15,7 @@
 #include "hipload/force.h"
 #include "hipload/invdyn.h"
 #include "hipload/muscle.h"
+#include "frame_induced.h"
 #include "frame_internal.h"
 
 struct hl_frame {
@@ -26,6 +27,7 @@ struct hl_frame {
   hl_so *so;               /* SO only */
   hl_jr *jr;               /* joints only */
   hl_invdyn_extmap *map;   /* loads only */
+  hl__frame_induced *ind;  /* induced contributions (frame_induced.c), NULL when off */
   double (*clock)(void);   /* the benchmark's stage clock (frame_internal.h), NULL */
   double *clock_acc;
   void *arena;
@@ -54,6 +56,8 @@ void hl_frame_settings_defaults(hl_frame_settings *s) {
   s->forces = HL_FRAME_FORCES_SO;
   hl_so_settings_defaults(&s->so);
   s->contributions = 1;
+  s->induced = 1;
+  hl_induced_settings_defaults(&s->induced_settings);
 }
 
 void hl_frame_free(hl_frame *w) {
@@ -63,6 +67,7 @@ void hl_frame_free(hl_frame *w) {
   hl_so_free(w->so);
   hl_jr_free(w->jr);
   hl_invdyn_extmap_free(w->map);
+  hl__frame_induced_free(w->ind);
   free(w->arena);
   free(w);
 }
@@ -134,10 +139,6 @@ static hl_status check_settings(const hl_model *m, const hl_frame_settings *s, h
       return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0,
                           "hl_frame_create: muscle '%s' is in group %d of %d", m->mus_name[i],
                           s->groups->mus_group[i], s->groups->ngroup);
-  if (s->induced)
-    return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0,
-                        "induced contributions (hl_frame_settings.induced) are not part of hipload %s",
-                        hl_version());
   return HL_OK;
 }
 
@@ -149,6 +150,8 @@ static hl_status make_stages(hl_frame *w, hl_error *err) {
   if (!st && w->set.forces == HL_FRAME_FORCES_SO) st = hl_so_create(m, &w->set.so, &w->so, err);
   if (!st && w->njoint > 0) st = hl_jr_create(m, &w->jr, err);
   if (!st && w->set.loads) st = hl_invdyn_extmap_create(m, w->set.loads, &w->map, err);
+  if (!st && w->set.induced && w->njoint > 0)
+    st = hl__frame_induced_create(m, &w->set, w->joint, w->mus_group, w->ngroup, &w->ind, err);
   return st;
 }
 
@@ -354,6 +357,7 @@ void hl_frame_describe(const hl_frame *w, hl_frame_result *r) {
   r->group_crosses = w->grp_cross;
   r->group_name = (const char *const *)w->group_name;
   r->muscle_group = w->mus_group;
+  hl__frame_induced_describe(w->ind, r);
 }
 
 hl_status hl_frame_step(const hl_model *m, hl_frame *w, const hl_frame_input *in,
@@ -392,5 +396,7 @@ hl_status hl_frame_step(const hl_model *m, hl_frame *w, const hl_frame_input *in
   r->force = w->force;
   if (w->njoint > 0) st = reactions(w, ext, r, err);
   mark(w, 3, &t);
+  if (!st && w->ind)
+    st = hl__frame_induced_step(m, w->ind, w->d, w->set.loads, w->map, in->time, w->force, r->ext, r, err);
   return st;
 }

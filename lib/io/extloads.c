@@ -15,6 +15,9 @@
  * removed before the axis letter, so "ground_torque" finds "ground_torque_x".
  */
 #include "xmlutil.h"
+#include "extloads_internal.h"
+#include "storage_internal.h"
+#include "number.h"
 #include "hipload/extloads.h"
 
 #include <ctype.h>
@@ -96,6 +99,7 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
     return st;
   }
   hl_status st = HL_OK;
+  snprintf(x->source, sizeof x->source, "%s", name);
   xmlNode *root = xmlDocGetRootElement(doc);
   xmlNode *el = hl__xml_is(root, "ExternalLoads") ? root : hl__xml_child(root, "ExternalLoads");
   if (!el) {
@@ -125,6 +129,7 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
     int too_long = nm && strlen((const char *)nm) >= sizeof f->name;
     snprintf(f->name, sizeof f->name, "%s", nm ? (const char *)nm : "");
     xmlFree(nm);
+    f->line = fline;
     if (too_long) {
       st = hl_error_set(err, HL_ERR_PARSE, name, fline, "ExternalForce '%s...': the name is longer than %d bytes",
                         f->name, (int)sizeof f->name - 1);
@@ -136,9 +141,9 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
       size_t size;
       int *line;
     } fields[] = {
-        {"applied_to_body", f->applied_to_body, sizeof f->applied_to_body, NULL},
-        {"force_expressed_in_body", f->force_expressed_in_body, sizeof f->force_expressed_in_body, NULL},
-        {"point_expressed_in_body", f->point_expressed_in_body, sizeof f->point_expressed_in_body, NULL},
+        {"applied_to_body", f->applied_to_body, sizeof f->applied_to_body, &f->body_line[0]},
+        {"force_expressed_in_body", f->force_expressed_in_body, sizeof f->force_expressed_in_body, &f->body_line[1]},
+        {"point_expressed_in_body", f->point_expressed_in_body, sizeof f->point_expressed_in_body, &f->body_line[2]},
         {"force_identifier", f->force_identifier, sizeof f->force_identifier, &L->line[0]},
         {"point_identifier", f->point_identifier, sizeof f->point_identifier, &L->line[1]},
         {"torque_identifier", f->torque_identifier, sizeof f->torque_identifier, &L->line[2]},
@@ -172,7 +177,7 @@ static hl_status parse_xml(const char *xml, size_t len, const char *name, hl_ext
   int ln = hl__xml_child_text(el, "lowpass_cutoff_frequency_for_load_kinematics", buf, sizeof buf);
   if (ln && buf[0]) {
     char *stop;
-    double v = strtod(buf, &stop);
+    double v = hl__strtod(buf, &stop);
     if (stop == buf || *stop || isnan(v)) {
       st = hl_error_set(err, HL_ERR_PARSE, name, ln,
                         "lowpass_cutoff_frequency_for_load_kinematics is not a number: '%s'", buf);
@@ -314,6 +319,11 @@ static hl_status read_text(const char *path, char **buf, size_t *len, hl_error *
 
 hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, hl_extloads **out,
                            hl_error *err) {
+  return hl__extloads_load_window(xml_path, datafile_override, 0, 0, -1, out, err);
+}
+
+hl_status hl__extloads_load_window(const char *xml_path, const char *datafile_override, double lo,
+                                   double hi, int pad, hl_extloads **out, hl_error *err) {
   if (out) *out = NULL;
   if (!xml_path || !out)
     return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_extloads_load: NULL argument");
@@ -345,12 +355,13 @@ hl_status hl_extloads_load(const char *xml_path, const char *datafile_override, 
     goto fail;
   }
   memcpy(x->datafile, path, sizeof path);
-  st = hl_table_read(path, &x->data, err);
+  st = hl__table_read_window(path, lo, hi, pad, &x->data, err);
   if (st) {
-    if (err) { /* keep the data file's own message, say which XML named it */
-      char m[sizeof err->message];
-      snprintf(m, sizeof m, "%s", err->message);
-      snprintf(err->message, sizeof err->message, "%.900s (data file of %.100s)", m, xml_path);
+    if (err) { /* keep the data file's own message, file and line; say which XML named it */
+      hl_error e = *err;
+      hl_error_set(err, st, NULL, 0, "%s (data file of %s)", e.message, xml_path);
+      memcpy(err->file, e.file, sizeof e.file);
+      err->line = e.line;
     }
     goto fail;
   }
@@ -364,6 +375,17 @@ fail:
   free(fl);
   hl_extloads_free(x);
   return st;
+}
+
+hl_status hl_extloads_check_window(const hl_extloads *x, double t0, double t1, hl_error *err) {
+  if (!x || !x->data || x->data->nrow < 1)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_extloads_check_window: no loads");
+  const hl_table *g = x->data;
+  double g0 = hl_table_time(g, 0), g1 = hl_table_time(g, g->nrow - 1);
+  if (t0 >= g0 - 1e-9 && t1 <= g1 + 1e-9) return HL_OK;
+  return hl_error_set(err, HL_ERR_RANGE, x->datafile, 0,
+                      "the ground reaction forces (%g..%g s) do not cover the window %g..%g s "
+                      "(data file of %s)", g0, g1, t0, t1, x->source[0] ? x->source : "the loads");
 }
 
 void hl_extloads_eval(const hl_extloads *x, int i, double tm, double force[3], double point[3],

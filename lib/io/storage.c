@@ -9,6 +9,8 @@
  * they have). Every malformed input gives a status and a message naming file, line and column.
  */
 #include "hipload/table.h"
+#include "number.h"
+#include "storage_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- small string helpers ------------------------------------------------------------- */
@@ -52,8 +55,19 @@ static int word_ieq(const char *b, const char *e, const char *w) {
 /* Next line of [p, end): sets *le to its end (before \r\n / \n / \r) and returns the start of
  * the following line. */
 static const char *next_line(const char *p, const char *end, const char **le) {
+  /* the first '\n' or '\r', by memchr over 256-byte windows (wide loads, and linear even in a
+   * file whose lines end in '\r' alone) */
   const char *q = p;
-  while (q < end && *q != '\n' && *q != '\r') q++;
+  while (q < end) {
+    size_t n = (size_t)(end - q) < 256 ? (size_t)(end - q) : 256;
+    const char *nl = memchr(q, '\n', n);
+    const char *cr = memchr(q, '\r', nl ? (size_t)(nl - q) : n);
+    if (cr || nl) {
+      q = cr ? cr : nl;
+      break;
+    }
+    q += n;
+  }
   *le = q;
   if (q < end && *q == '\r') q++;
   if (q < end && *q == '\n') q++;
@@ -178,6 +192,8 @@ static int parse_count(const char *b, const char *e) {
 typedef struct {
   const char *name; /* file name for messages */
   hl_error *err;
+  double lo, hi; /* the time window to keep, with pad rows either side; pad < 0: every row */
+  int pad;
 } rd_ctx;
 
 /* Header scan: fills t->name, t->in_degrees, t->header_rows; returns the pointer just past the
@@ -286,118 +302,156 @@ nomem:
   return hl_error_set(cx->err, HL_ERR_NOMEM, cx->name, line, "out of memory");
 }
 
-/* Parse the data rows from p to end; line is the number of the label line. */
-static hl_status read_rows(const rd_ctx *cx, const char *p, const char *end, int line, hl_table *t) {
-  int ncol = t->ncol;
-  size_t cap = 64, nrow = 0;
-  double *data = malloc(cap * (size_t)ncol * sizeof *data);
-  if (!data) return hl_error_set(cx->err, HL_ERR_NOMEM, cx->name, line, "out of memory");
-  hl_status st = HL_OK;
-  while (p < end) {
-    const char *b, *e;
-    take_line(&p, end, &line, &b, &e);
-    if (b == e) continue; /* blank lines (e.g. trailing) are skipped */
-    if (nrow == cap) {
-      if (cap > (size_t)INT32_MAX / 2) {
-        st = hl_error_set(cx->err, HL_ERR_RANGE, cx->name, line, "too many rows");
-        goto fail;
-      }
-      cap *= 2;
-      double *nd = realloc(data, cap * (size_t)ncol * sizeof *data);
-      if (!nd) {
-        st = hl_error_set(cx->err, HL_ERR_NOMEM, cx->name, line, "out of memory");
-        goto fail;
-      }
-      data = nd;
+/* One data line [b, e) into row[0..ncol-1]: every token must be a finite number (the fast path
+ * of number.h in place, hl__parse_double for the rest), exactly ncol of them. */
+static hl_status parse_line(const rd_ctx *cx, const char *b, const char *e, int line, const hl_table *t,
+                            double *row) {
+  int ncol = t->ncol, c = 0;
+  const char *q = b;
+  while (q < e) {
+    while (q < e && is_blank((unsigned char)*q)) q++;
+    if (q >= e) break;
+    const char *tok = q;
+    double v;
+    const char *stop;
+    if (c < ncol && hl__scan_decimal(q, e, &v, &stop) && (stop == e || is_blank((unsigned char)*stop))) {
+      row[c++] = v; /* finite by construction */
+      q = stop;
+      continue;
     }
-    double *row = data + nrow * (size_t)ncol;
-    const char *q = b;
-    int c = 0;
-    while (q < e) {
-      while (q < e && is_blank((unsigned char)*q)) q++;
-      if (q >= e) break;
-      const char *tok = q;
-      while (q < e && !is_blank((unsigned char)*q)) q++;
-      if (c >= ncol) {
-        int extra = c;
-        while (q < e) { /* count the rest for the message */
-          while (q < e && is_blank((unsigned char)*q)) q++;
-          if (q >= e) break;
-          while (q < e && !is_blank((unsigned char)*q)) q++;
-          extra++;
-        }
-        st = hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
-                          "row has %d values but there are %d column labels", extra + 1, ncol);
-        goto fail;
+    while (q < e && !is_blank((unsigned char)*q)) q++;
+    if (c >= ncol) {
+      int extra = c;
+      while (q < e) { /* count the rest for the message */
+        while (q < e && is_blank((unsigned char)*q)) q++;
+        if (q >= e) break;
+        while (q < e && !is_blank((unsigned char)*q)) q++;
+        extra++;
       }
-      /* strtod needs a terminated string: copy short tokens, reject absurdly long ones. */
-      char buf[128];
-      size_t len = (size_t)(q - tok);
-      if (len >= sizeof buf) {
-        st = hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
+      return hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
+                          "row has %d values but there are %d column labels", extra + 1, ncol);
+    }
+    size_t len = (size_t)(q - tok);
+    if (len >= 128)
+      return hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
                           "column %d (%s): value of %zu characters is not a number", c + 1,
                           t->names[c], len);
-        goto fail;
-      }
-      memcpy(buf, tok, len);
-      buf[len] = '\0';
-      char *stop = NULL;
-      double v = strtod(buf, &stop);
-      if (stop == buf || *stop != '\0') {
-        st = hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
-                          "column %d (%s): '%s' is not a number", c + 1, t->names[c], buf);
-        goto fail;
-      }
-      if (!isfinite(v)) {
-        if (c == 0)
-          st = hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, line,
-                            "column 1 (%s): time is '%s'", t->names[0], buf);
-        else
-          st = hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, line,
-                            "column %d (%s) at time %.17g: value is '%s'", c + 1, t->names[c],
-                            row[0], buf);
-        goto fail;
-      }
-      row[c++] = v;
+    if (!hl__parse_double(tok, q, &v))
+      return hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
+                          "column %d (%s): '%.*s' is not a number", c + 1, t->names[c], (int)len, tok);
+    if (!isfinite(v)) {
+      if (c == 0)
+        return hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, line,
+                            "column 1 (%s): time is '%.*s'", t->names[0], (int)len, tok);
+      return hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, line,
+                          "column %d (%s) at time %.17g: value is '%.*s'", c + 1, t->names[c],
+                          row[0], (int)len, tok);
     }
-    if (c < ncol) {
-      st = hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
+    row[c++] = v;
+  }
+  if (c < ncol)
+    return hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line,
                         "row has %d values but there are %d column labels (missing column %d, %s)",
                         c, ncol, c + 1, t->names[c]);
-      goto fail;
+  return HL_OK;
+}
+
+/* The data rows, fed in pieces that end at line ends (a file read in chunks) or all at once.
+ * Every row is checked (numbers, count, time order); with a window (cx->pad ≥ 0) only the rows
+ * with time in [cx->lo, cx->hi] and cx->pad rows on each side are kept. Two scratch rows after
+ * the kept ones hold rows past the window, so the previous row is always at hand. */
+typedef struct {
+  double *data;
+  size_t cap, nrow, before, after;
+  long prev; /* row index of the last checked row (kept, or a scratch slot cap / cap + 1); -1 */
+  int line;  /* number of the last line taken */
+} rows_acc;
+
+static hl_status rows_init(const rd_ctx *cx, rows_acc *a, const hl_table *t, size_t cap, int line) {
+  memset(a, 0, sizeof *a);
+  a->cap = cap < 16 ? 16 : cap > (size_t)INT32_MAX ? (size_t)INT32_MAX : cap;
+  a->prev = -1;
+  a->line = line;
+  a->data = malloc((a->cap + 2) * (size_t)t->ncol * sizeof *a->data);
+  if (!a->data) return hl_error_set(cx->err, HL_ERR_NOMEM, cx->name, line, "out of memory");
+  return HL_OK;
+}
+
+static hl_status rows_feed(const rd_ctx *cx, rows_acc *a, const char *p, const char *end,
+                           const hl_table *t) {
+  size_t ncol = (size_t)t->ncol;
+  while (p < end) {
+    const char *b, *e;
+    take_line(&p, end, &a->line, &b, &e);
+    if (b == e) continue; /* blank lines (e.g. trailing) are skipped */
+    int keep = cx->pad < 0 || a->after < (size_t)cx->pad;
+    if (keep && a->nrow + 1 >= a->cap) {
+      if (a->cap > (size_t)INT32_MAX / 2)
+        return hl_error_set(cx->err, HL_ERR_RANGE, cx->name, a->line, "too many rows");
+      double *nd = realloc(a->data, (2 * a->cap + 2) * ncol * sizeof *nd);
+      if (!nd) return hl_error_set(cx->err, HL_ERR_NOMEM, cx->name, a->line, "out of memory");
+      if (a->prev >= (long)a->cap) { /* the previous row sat in a scratch slot: keep it at hand */
+        memcpy(nd + 2 * a->cap * ncol, nd + (size_t)a->prev * ncol, ncol * sizeof *nd);
+        a->prev = (long)(2 * a->cap);
+      }
+      a->data = nd;
+      a->cap *= 2;
     }
+    size_t slot = keep ? a->nrow : a->cap + (a->prev == (long)a->cap);
+    double *row = a->data + slot * ncol, *prev = a->prev < 0 ? NULL : a->data + (size_t)a->prev * ncol;
+    hl_status st = parse_line(cx, b, e, a->line, t, row);
+    if (st) return st;
     /* A row repeating the previous one exactly (time and every value) is dropped: OpenSim's
      * writers sometimes emit the last frame twice (walk-so-spring kinematics), and splines need
      * strictly increasing knots. A repeated time with different values is an error. */
-    if (nrow > 0 && row[0] == row[-ncol] && !memcmp(row, row - ncol, (size_t)ncol * sizeof *row))
-      continue;
-    if (nrow > 0 && !(row[0] > row[-ncol])) {
-      st = hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, line,
-                        "time %.17g is not after the previous row's time %.17g", row[0], row[-ncol]);
-      goto fail;
+    if (prev && row[0] == prev[0] && !memcmp(row, prev, ncol * sizeof *row)) continue;
+    if (prev && !(row[0] > prev[0]))
+      return hl_error_set(cx->err, HL_ERR_BAD_VALUE, cx->name, a->line,
+                          "time %.17g is not after the previous row's time %.17g", row[0], prev[0]);
+    a->prev = (long)slot;
+    if (!keep) continue;
+    a->nrow++;
+    if (cx->pad < 0) continue;
+    size_t pad = (size_t)cx->pad;
+    if (pad > 0 && row[0] < cx->lo && ++a->before > 2 * pad) { /* keep pad rows before */
+      memmove(a->data, a->data + (a->nrow - pad) * ncol, pad * ncol * sizeof *a->data);
+      a->nrow = a->before = pad;
+      a->prev = (long)pad - 1;
     }
-    nrow++;
+    if (row[0] > cx->hi) a->after++;
   }
-  if (nrow == 0) {
-    st = hl_error_set(cx->err, HL_ERR_PARSE, cx->name, line, "no data rows after the column labels");
-    goto fail;
-  }
-  t->data = data;
-  t->nrow = (int)nrow;
   return HL_OK;
-fail:
-  free(data);
-  return st;
 }
 
-hl_status hl_table_read_memory(const char *text, size_t len, const char *name, hl_table **out,
-                               hl_error *err) {
-  if (out) *out = NULL;
-  if (!name) name = "<memory>";
-  if (!out || (!text && len))
-    return hl_error_set(err, HL_ERR_INVALID_ARG, name, 0, "hl_table_read_memory: NULL argument");
-  rd_ctx cx = {name, err};
-  const char *end = text + len;
+/* Hand the rows to t (or report that there were none). Frees the rows on error. */
+static hl_status rows_done(const rd_ctx *cx, rows_acc *a, hl_table *t) {
+  if (cx->pad > 0 && a->before > (size_t)cx->pad) { /* rows_feed keeps pad to 2 pad rows before */
+    size_t drop = a->before - (size_t)cx->pad, ncol = (size_t)t->ncol;
+    memmove(a->data, a->data + drop * ncol, (a->nrow - drop) * ncol * sizeof *a->data);
+    a->nrow -= drop;
+    a->before -= drop;
+  }
+  if (a->nrow == 0) {
+    free(a->data);
+    a->data = NULL;
+    return hl_error_set(cx->err, HL_ERR_PARSE, cx->name, a->line, "no data rows after the column labels");
+  }
+  t->data = a->data;
+  t->nrow = (int)a->nrow;
+  a->data = NULL;
+  return HL_OK;
+}
+
+/* The file's checks on its text, its header and its labels, from text[0, len) (the whole file,
+ * or its first chunk: *partial is then set when the labels line does not end inside it, and
+ * nothing is reported). On success *t holds the header and labels, *after points to the first
+ * data line and *lline is the labels' line number. */
+static hl_status read_head(const rd_ctx *cx, const char *text, size_t len, int chunk, int *partial,
+                           hl_table **t_out, const char **after_out, int *lline_out) {
+  const char *name = cx->name, *end = text + len;
+  hl_error *err = cx->err;
+  *t_out = NULL;
+  if (partial) *partial = 0;
   if (len == 0) return hl_error_set(err, HL_ERR_PARSE, name, 0, "empty file");
   const char *nul = memchr(text, '\0', len);
   if (nul) {
@@ -409,13 +463,19 @@ hl_status hl_table_read_memory(const char *text, size_t len, const char *name, h
   }
   int blank = 1;
   for (const char *q = text; q < end && blank; q++) blank = isspace((unsigned char)*q) != 0;
-  if (blank) return hl_error_set(err, HL_ERR_PARSE, name, 0, "empty file (only whitespace)");
-
+  if (blank && !chunk) return hl_error_set(err, HL_ERR_PARSE, name, 0, "empty file (only whitespace)");
   hl_table *t = table_shell(0);
   if (!t) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   const char *p = NULL;
   int line = 0;
-  hl_status st = read_header(&cx, text, end, t, &p, &line);
+  hl_error scratch;
+  rd_ctx hx = *cx;
+  if (chunk) hx.err = &scratch; /* a header cut by the chunk's end is not an error yet */
+  hl_status st = read_header(&hx, text, end, t, &p, &line);
+  if (st && chunk) {
+    *partial = 1;
+    goto fail;
+  }
   if (st) goto fail;
   free(t->header);
   /* verbatim header: everything before the labels line (including endheader) */
@@ -434,20 +494,59 @@ hl_status hl_table_read_memory(const char *text, size_t len, const char *name, h
     st = hl_error_set(err, HL_ERR_NOMEM, name, line, "out of memory");
     goto fail;
   }
+  if (chunk && (lb >= end || le >= end)) { /* the labels line may go on in the next chunk */
+    *partial = 1;
+    st = HL_ERR_PARSE;
+    goto fail;
+  }
   if (lb >= end) {
     st = hl_error_set(err, HL_ERR_PARSE, name, line, "no column labels after 'endheader'");
     goto fail;
   }
   t->header_line_of_labels = lline;
-  st = read_labels(&cx, lb, le, lline, t);
+  st = read_labels(cx, lb, le, lline, t);
   if (st) goto fail;
-  st = read_rows(&cx, after, end, lline, t);
-  if (st) goto fail;
-  *out = t;
+  *t_out = t;
+  *after_out = after;
+  *lline_out = lline;
   return HL_OK;
 fail:
   hl_table_free(t);
   return st;
+}
+
+static hl_status read_memory(const char *text, size_t len, const char *name, double lo, double hi,
+                             int pad, hl_table **out, hl_error *err) {
+  if (out) *out = NULL;
+  if (!name) name = "<memory>";
+  if (!out || (!text && len))
+    return hl_error_set(err, HL_ERR_INVALID_ARG, name, 0, "hl_table_read_memory: NULL argument");
+  rd_ctx cx = {name, err, lo, hi, pad};
+  hl_table *t;
+  const char *after;
+  int lline;
+  hl_status st = read_head(&cx, text, len, 0, NULL, &t, &after, &lline);
+  if (st) return st;
+  /* room for every line up front (one '\n' per line in all but '\r'-only files, which grow);
+   * pages of it that no kept row reaches are never touched */
+  size_t lines = 1;
+  for (const char *nl = after; (nl = memchr(nl, '\n', (size_t)(text + len - nl))) != NULL; nl++) lines++;
+  rows_acc a;
+  st = rows_init(&cx, &a, t, lines, lline);
+  if (!st) st = rows_feed(&cx, &a, after, text + len, t);
+  if (!st) st = rows_done(&cx, &a, t);
+  free(a.data);
+  if (st) {
+    hl_table_free(t);
+    return st;
+  }
+  *out = t;
+  return HL_OK;
+}
+
+hl_status hl_table_read_memory(const char *text, size_t len, const char *name, hl_table **out,
+                               hl_error *err) {
+  return read_memory(text, len, name, 0, 0, -1, out, err);
 }
 
 /* Read a whole file into a NUL-terminated buffer. */
@@ -456,7 +555,12 @@ static hl_status slurp(const char *path, char **buf, size_t *len, hl_error *err)
   *len = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return hl_error_set(err, HL_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
+  /* a regular file's size + 1: one read, no growth and no copies (pipes and the like grow) */
+  struct stat sb;
   size_t cap = 1 << 16, n = 0;
+  if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+      (unsigned long long)sb.st_size < (unsigned long long)SIZE_MAX / 4)
+    cap = (size_t)sb.st_size + 1;
   char *b = malloc(cap + 1);
   if (!b) {
     fclose(f);
@@ -487,16 +591,85 @@ static hl_status slurp(const char *path, char **buf, size_t *len, hl_error *err)
   return HL_OK;
 }
 
-hl_status hl_table_read(const char *path, hl_table **out, hl_error *err) {
+/* A large file in chunks of STREAM_CHUNK bytes, parsed as they arrive: the text is never held
+ * whole (no 3.6 MB buffer, its page faults and its copy). Returns 1 and the outcome in *st, or 0
+ * when the file must be read whole instead: any error (read_memory then reports it exactly as it
+ * always did, with the same precedence of checks), a header or line longer than a chunk allows. */
+#define STREAM_CHUNK (256 * 1024)
+
+/* The end of the last '\n' in [p, e), or NULL. */
+static const char *last_newline(const char *p, const char *e) {
+  while (e > p)
+    if (*--e == '\n') return e + 1;
+  return NULL;
+}
+
+static int read_stream(FILE *f, const rd_ctx *cx, hl_table **out, hl_status *st) {
+  char *buf = malloc(STREAM_CHUNK);
+  hl_table *t = NULL;
+  rows_acc a = {0};
+  int ok = 0, partial;
+  if (!buf) return 0;
+  size_t n = fread(buf, 1, STREAM_CHUNK, f);
+  const char *after;
+  int lline;
+  if (n < STREAM_CHUNK || read_head(cx, buf, n, 1, &partial, &t, &after, &lline)) goto done;
+  size_t lines = 1; /* rows in this chunk: the first guess of the room needed */
+  for (const char *nl = after; (nl = memchr(nl, '\n', (size_t)(buf + n - nl))) != NULL; nl++) lines++;
+  if (rows_init(cx, &a, t, cx->pad < 0 ? 4 * lines : lines, lline)) goto done;
+  for (;;) {
+    int eof = n < STREAM_CHUNK;
+    const char *endc = buf + n, *lim = eof ? endc : last_newline(after, endc);
+    if (!lim || memchr(after, '\0', (size_t)(lim - after))) goto done;
+    if (rows_feed(cx, &a, after, lim, t)) goto done;
+    if (eof) break;
+    size_t rest = (size_t)(endc - lim);
+    memmove(buf, lim, rest);
+    n = rest + fread(buf + rest, 1, STREAM_CHUNK - rest, f);
+    after = buf;
+    if (ferror(f)) goto done;
+  }
+  if (rows_done(cx, &a, t)) goto done;
+  *out = t;
+  t = NULL;
+  *st = HL_OK;
+  ok = 1;
+done:
+  free(a.data);
+  hl_table_free(t);
+  free(buf);
+  return ok;
+}
+
+hl_status hl__table_read_window(const char *path, double lo, double hi, int pad, hl_table **out,
+                                hl_error *err) {
   if (out) *out = NULL;
   if (!path || !out) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_table_read: NULL argument");
+  if (pad < 1 || !(lo <= hi)) pad = -1;
+  FILE *f = fopen(path, "rb");
+  if (!f) return hl_error_set(err, HL_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
+  struct stat sb;
+  hl_status st = HL_OK;
+  if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 4 * STREAM_CHUNK) {
+    hl_error quiet;
+    rd_ctx cx = {path, &quiet, lo, hi, pad};
+    int done = read_stream(f, &cx, out, &st);
+    fclose(f);
+    if (done) return st;
+  } else {
+    fclose(f);
+  }
   char *buf;
   size_t len;
-  hl_status st = slurp(path, &buf, &len, err);
+  st = slurp(path, &buf, &len, err);
   if (st) return st;
-  st = hl_table_read_memory(buf, len, path, out, err);
+  st = read_memory(buf, len, path, lo, hi, pad, out, err);
   free(buf);
   return st;
+}
+
+hl_status hl_table_read(const char *path, hl_table **out, hl_error *err) {
+  return hl__table_read_window(path, 0, 0, -1, out, err);
 }
 
 /* ---- writing -------------------------------------------------------------------------- */
@@ -534,6 +707,24 @@ static hl_status write_atomic(const hl_table *t, const char *path, body_fn fn, c
   return st;
 }
 
+/* The data rows: each value as printf's "%.17g" in the C locale (hl__fmt_g17), sep between
+ * values, '\n' after each row; one fwrite per row. */
+static hl_status write_rows(const hl_table *t, FILE *f, char sep, const char *path, hl_error *err) {
+  char *line = malloc((size_t)t->ncol * 32 + 1);
+  if (!line) return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory");
+  for (int r = 0; r < t->nrow; r++) {
+    char *o = line;
+    const double *row = t->data + (size_t)r * (size_t)t->ncol;
+    for (int c = 0; c < t->ncol; c++) {
+      o += hl__fmt_g17(row[c], o);
+      *o++ = c + 1 < t->ncol ? sep : '\n';
+    }
+    fwrite(line, 1, (size_t)(o - line), f);
+  }
+  free(line);
+  return HL_OK;
+}
+
 static int label_ok(const char *s) {
   if (!s || !*s) return 0;
   for (; *s; s++)
@@ -567,10 +758,7 @@ static hl_status sto_body(const hl_table *t, FILE *f, const void *arg, const cha
   }
   fputs("endheader\n", f);
   for (int c = 0; c < t->ncol; c++) fprintf(f, "%s%c", t->names[c], c + 1 < t->ncol ? '\t' : '\n');
-  for (int r = 0; r < t->nrow; r++)
-    for (int c = 0; c < t->ncol; c++)
-      fprintf(f, "%.17g%c", hl_table_get(t, r, c), c + 1 < t->ncol ? '\t' : '\n');
-  return HL_OK;
+  return write_rows(t, f, '\t', path, err);
 }
 
 hl_status hl_table_write_sto(const hl_table *t, const char *path, const char *comments,
@@ -599,10 +787,7 @@ static hl_status csv_body(const hl_table *t, FILE *f, const void *arg, const cha
     csv_field(f, t->names[c] ? t->names[c] : "");
     fputc(c + 1 < t->ncol ? ',' : '\n', f);
   }
-  for (int r = 0; r < t->nrow; r++)
-    for (int c = 0; c < t->ncol; c++)
-      fprintf(f, "%.17g%c", hl_table_get(t, r, c), c + 1 < t->ncol ? ',' : '\n');
-  return HL_OK;
+  return write_rows(t, f, ',', path, err);
 }
 
 hl_status hl_table_write_csv(const hl_table *t, const char *path, hl_error *err) {

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* hipload — the hl_model container: growth while loading, free, lookups, mass, subtree test, reserves. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hipload/model.h"
 #include "model_internal.h"
+#include "number.h"
 
 /* The loader appends elements one by one; capacities live next to the public struct so that
  * hl_model itself stays the plain documented layout. `pub` must stay the first member: the
@@ -14,9 +16,11 @@
 typedef struct model_priv {
   hl_model pub;
   int cap_body, cap_joint, cap_coord, cap_muscle, cap_pathpt, cap_act, cap_limit, cap_wrap;
-  int cap_func, cap_func_data, cap_pathwrap, cap_coupler;
+  int cap_func, cap_func_data, cap_note, cap_pathwrap, cap_coupler;
 } model_priv;
 
+/* Callers pass names shorter than HL_NAME_MAX (longer ones are refused where they enter: osim.c's
+ * attr_name, hl_model_add_reserves); the bound only keeps a broken caller inside dst. */
 void hl__copy_name(char *dst, const char *src) {
   size_t n = src ? strlen(src) : 0;
   if (n >= HL_NAME_MAX) n = HL_NAME_MAX - 1;
@@ -197,6 +201,56 @@ int hl__model_add_wrap(hl_model *m, const char *name, int body) {
   return i;
 }
 
+int hl__model_add_note(hl_model *m, hl_note_kind kind, const char *code, const char *element,
+                       const char *name, const char *file, int line, int force, const char *fmt, ...) {
+  model_priv *p = (model_priv *)m;
+  int i = m->nnote;
+  if (i == p->cap_note) {
+    int old = p->cap_note, cap = next_cap(old, i + 1);
+    if (GROW(note, 1)) return -1;
+    p->cap_note = cap;
+  }
+  hl_model_note *n = &m->note[i];
+  memset(n, 0, sizeof *n);
+  n->kind = kind;
+  snprintf(n->code, sizeof n->code, "%s", code ? code : "");
+  snprintf(n->element, sizeof n->element, "%s", element ? element : "");
+  hl__copy_name(n->name, name);
+  snprintf(n->file, sizeof n->file, "%s", file ? file : "");
+  n->line = line;
+  n->force = force;
+  va_list ap;
+  va_start(ap, fmt);
+  hl__vsnprintf_c(n->message, sizeof n->message, fmt, ap); /* any locale: C decimals */
+  va_end(ap);
+  m->nnote++;
+  return 0;
+}
+
+void hl__model_drop_force_notes(hl_model *m, int n0) {
+  int w = n0;
+  for (int r = n0; r < m->nnote; r++)
+    if (!m->note[r].force) m->note[w++] = m->note[r];
+  m->nnote = w;
+}
+
+hl_status hl_model_check_supported(const hl_model *m, hl_error *err) {
+  if (!m) return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_model_check_supported: NULL model");
+  for (int i = 0; i < m->nnote; i++) {
+    const hl_model_note *n = &m->note[i];
+    if (n->kind == HL_NOTE_UNSUPPORTED)
+      return hl_error_set(err, HL_ERR_UNSUPPORTED, n->file[0] ? n->file : m->name, n->line,
+                          "<%s name=\"%s\">: %s", n->element, n->name, n->message);
+  }
+  return HL_OK;
+}
+
+int hl_model_note_count(const hl_model *m, hl_note_kind kind) {
+  int k = 0;
+  for (int i = 0; m && i < m->nnote; i++) k += m->note[i].kind == kind;
+  return k;
+}
+
 int hl__model_add_pathwrap(hl_model *m, int muscle) {
   model_priv *p = (model_priv *)m;
   int i = m->npathwrap;
@@ -277,7 +331,7 @@ void hl_model_free(hl_model *m) {
       m->lim_coord, m->lim_param, m->wrap_name, m->wrap_body, m->func, m->func_data,
       m->wrap_type, m->wrap_active, m->wrap_R, m->wrap_p, m->wrap_quad_axis, m->wrap_quad_sign,
       m->wrap_dim, m->mus_wrap_adr, m->mus_wrap_num, m->pw_wrap, m->pw_method, m->pw_range,
-      m->cpl_name, m->cpl_dep, m->cpl_ind, m->cpl_func, m->coord_coupler, m->coord_coupled};
+      m->cpl_name, m->cpl_dep, m->cpl_ind, m->cpl_func, m->coord_coupler, m->coord_coupled, m->note};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(arrays[i]);
   free((model_priv *)m);
 }
@@ -331,7 +385,10 @@ hl_status hl_model_add_reserves(hl_model *m, double optimal_force, hl_error *err
     for (int a = 0; a < m->nactuator; a++) has |= m->act_type[a] == HL_ACT_COORDINATE && m->act_coord[a] == c;
     if (has) continue;
     char nm[HL_NAME_MAX + 16];
-    snprintf(nm, sizeof nm, "%s_reserve", m->coord_name[c]);
+    if (snprintf(nm, sizeof nm, "%s_reserve", m->coord_name[c]) >= HL_NAME_MAX)
+      return hl_error_set(err, HL_ERR_UNSUPPORTED, NULL, 0,
+                          "reserve actuator for coordinate '%s': its name '%s' would have more than %d bytes",
+                          m->coord_name[c], nm, HL_NAME_MAX - 1);
     int a = hl__model_add_actuator(m, nm);
     if (a < 0) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
     m->act_type[a] = HL_ACT_COORDINATE;

@@ -34,6 +34,19 @@ int hl__model_add_coupler(hl_model *m, const char *name);
 int hl__model_add_func(hl_model *m, hl_func_type type, int n, const double *data, int inner,
                        double scale);
 
+/* Append a note (hl_model_note) about element `element` named `name`, read from `file` at `line`;
+ * the message is printf-style. Returns 0, or -1 when out of memory. */
+int hl__model_add_note(hl_model *m, hl_note_kind kind, const char *code, const char *element,
+                       const char *name, const char *file, int line, int force, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 9, 10)))
+#endif
+    ;
+
+/* Remove the notes from index n0 on that belong to the ForceSet (force = 1); all of them when
+ * n0 = 0 (a replace_force_set). */
+void hl__model_drop_force_notes(hl_model *m, int n0);
+
 /* Safe bounded copy of a name into an HL_NAME_MAX buffer. */
 void hl__copy_name(char *dst, const char *src);
 

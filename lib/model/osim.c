@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "xmlutil.h"
+#include "number.h"
 #include "hipload/model.h"
 #include "model_internal.h"
 
@@ -60,32 +61,66 @@ static xmlNodePtr next_elem(xmlNodePtr n) {
 
 static const char *tag(xmlNodePtr n) { return n ? (const char *)n->name : "?"; }
 
-static void attr_name(xmlNodePtr n, char *buf) {
-  buf[0] = '\0';
-  if (!n) return;
-  xmlChar *a = xmlGetProp(n, (const xmlChar *)"name");
-  if (a) {
-    hl__copy_name(buf, (const char *)a);
-    xmlFree(a);
-  }
-}
-
 static int line_of(xmlNodePtr n) { return n ? (int)xmlGetLineNo(n) : 0; }
 
+/* Whether element n's name attribute is `want`. */
+static int name_is(xmlNodePtr n, const char *want) {
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  int eq = strcmp(a ? (const char *)a : "", want) == 0;
+  xmlFree(a);
+  return eq;
+}
+
+/* The name of element n into buf (HL_NAME_MAX bytes: the model's name fields; "" when there is
+ * none). A longer name is refused, naming the file, line and the whole name: cut, two names
+ * sharing their first bytes would become one, and outputs would carry a name the file does not
+ * have. */
+static hl_status attr_name(ctx *c, xmlNodePtr n, char *buf) {
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  size_t len = a ? strlen((const char *)a) : 0;
+  hl_status st = HL_OK;
+  if (len >= HL_NAME_MAX)
+    st = hl_error_set(c->err, HL_ERR_UNSUPPORTED, c->file, line_of(n),
+                      "<%s name=\"%s\">: the name has %zu bytes; hipload keeps names of at most %d",
+                      tag(n), (const char *)a, len, HL_NAME_MAX - 1);
+  else if (len) memcpy(buf, a, len);
+  buf[st ? 0 : len] = '\0';
+  xmlFree(a);
+  return st;
+}
 
 /* Error about element n (its type and name are part of the message). */
 static hl_status fail(ctx *c, hl_status st, xmlNodePtr n, const char *what, const char *detail) {
-  char nm[HL_NAME_MAX];
-  attr_name(n, nm);
-  return hl_error_set(c->err, st, c->file, line_of(n), "<%s name=\"%s\">: %s%s%s", tag(n), nm,
-                      what, detail && *detail ? ": " : "", detail ? detail : "");
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  hl_error_set(c->err, st, c->file, line_of(n), "<%s name=\"%s\">: %s%s%s", tag(n), a ? (const char *)a : "",
+               what, detail && *detail ? ": " : "", detail ? detail : "");
+  xmlFree(a);
+  return st;
 }
+
+#define SIGNIFICANT_REAL 1.8189894035458565e-14 /* SimTK::SignificantReal = eps^(7/8) */
+#define VERSION_NO_SILENT_CLAMP 30513 /* XMLDocument: "removing internal clamping of controls" */
+#define VERSION_APPLIES_FORCE 30509   /* XMLDocument: isDisabled -> appliesForce */
+
+/* The document version OpenSim reasons with: the OpenSimDocument Version, or 10500 for a file
+ * without that root (XMLDocument::updateDocumentVersion). */
+static int doc_version(const ctx *c) { return c->version > 0 ? c->version : 10500; }
 
 /* The defaults object for an element's type (OpenSim registers the objects in <defaults> as the
  * templates new objects of that type are cloned from, so their values stand in for absent
  * properties). */
 static xmlNodePtr defaults_for(ctx *c, xmlNodePtr obj) {
-  return c->defaults && obj ? hl__xml_child(c->defaults, tag(obj)) : NULL;
+  if (!c->defaults || !obj) return NULL;
+  /* OpenSim renames the legacy actuator types; an element of such a type is cloned from the
+   * defaults object of the new type, and a <defaults> entry under the old name is skipped
+   * (Object::updateDefaultObjectsFromXMLNode looks the tag up by the new class name) */
+  static const char *renamed[3][2] = {{"GeneralizedForce", "CoordinateActuator"},
+                                      {"Force", "PointActuator"},
+                                      {"Torque", "TorqueActuator"}};
+  const char *t = tag(obj);
+  for (int k = 0; k < 3; k++)
+    if (strcmp(t, renamed[k][0]) == 0) t = renamed[k][1];
+  return hl__xml_child(c->defaults, t);
 }
 
 /* Property element `name` of object obj, falling back to the type's defaults object. */
@@ -103,7 +138,7 @@ static int parse_doubles(const char *s, double *out, int n) {
     if (!*s) break;
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = hl__strtod(s, &end);
     if (end == s || (*end && !isspace((unsigned char)*end))) return -1;
     if (k < n) out[k] = v;
     k++;
@@ -222,11 +257,7 @@ static hl_status add_raw_body(ctx *c, xmlNodePtr n, const char *name) {
 static xmlNodePtr find_frame(xmlNodePtr scope, const char *name) {
   for (xmlNodePtr k = first_elem(scope); k; k = next_elem(k)) {
     if (hl__xml_is(k, "defaults")) continue;
-    if (hl__xml_is(k, "PhysicalOffsetFrame")) {
-      char nm[HL_NAME_MAX];
-      attr_name(k, nm);
-      if (strcmp(nm, name) == 0) return k;
-    }
+    if (hl__xml_is(k, "PhysicalOffsetFrame") && name_is(k, name)) return k;
     xmlNodePtr r = find_frame(k, name);
     if (r) return r;
   }
@@ -470,6 +501,8 @@ static void set_axis(hl_model *m, int j, int k, const double ax[3], int coord, i
   m->tax_func[a] = func;
 }
 
+static hl_status coordinate_rules(ctx *c, xmlNodePtr cn);
+
 /* Coordinates of joint element jn, appended to the model; returns first index and count. */
 static hl_status read_coords(ctx *c, xmlNodePtr jn, int j, int *explicit_type) {
   hl_model *m = c->m;
@@ -479,7 +512,7 @@ static hl_status read_coords(ctx *c, xmlNodePtr jn, int j, int *explicit_type) {
   for (xmlNodePtr cn = first_elem(set); cn; cn = next_elem(cn)) {
     if (!hl__xml_is(cn, "Coordinate")) continue;
     char nm[HL_NAME_MAX];
-    attr_name(cn, nm);
+    TRY(attr_name(c, cn, nm));
     if (hl_model_coord(m, nm) >= 0) return fail(c, HL_ERR_PARSE, cn, "duplicate coordinate name", NULL);
     int q = hl__model_add_coord(m, nm);
     if (q < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
@@ -490,6 +523,7 @@ static hl_status read_coords(ctx *c, xmlNodePtr jn, int j, int *explicit_type) {
     TRY(get_vec(c, cn, "range", 2, m->coord_range + 2 * q));
     TRY(get_bool(c, cn, "locked", &m->coord_locked[q]));
     TRY(get_bool(c, cn, "clamped", &m->coord_clamped[q]));
+    TRY(coordinate_rules(c, cn));
     char mt[64];
     get_str(c, cn, "motion_type", mt, sizeof mt);
     m->coord_rotational[q] = -1;
@@ -539,11 +573,8 @@ static hl_status build_custom_axes(ctx *c, xmlNodePtr jn, int j) {
   xmlNodePtr st = hl__xml_child(jn, "SpatialTransform");
   for (int k = 0; k < 6; k++) {
     xmlNodePtr ta = NULL;
-    for (xmlNodePtr t = first_elem(st); t; t = next_elem(t)) {
-      char nm[HL_NAME_MAX];
-      attr_name(t, nm);
-      if (hl__xml_is(t, "TransformAxis") && strcmp(nm, names[k]) == 0) ta = t;
-    }
+    for (xmlNodePtr t = first_elem(st); t; t = next_elem(t))
+      if (hl__xml_is(t, "TransformAxis") && name_is(t, names[k])) ta = t;
     double ax[3] = {defaxis[k][0], defaxis[k][1], defaxis[k][2]};
     if (!ta) {
       set_axis(m, j, k, ax, -1, -1);
@@ -673,8 +704,14 @@ static hl_status build_axes(ctx *c, xmlNodePtr jn, int j) {
 static hl_status read_inertia(ctx *c, xmlNodePtr bn, int b) {
   hl_model *m = c->m;
   double *I = m->body_inertia + 9 * b;
+  if (!prop(c, bn, "mass")) /* Body::constructProperties: mass NaN */
+    return fail(c, HL_ERR_BAD_VALUE, bn, "mass", "missing (OpenSim's default is NaN)");
   TRY(get_dbl(c, bn, "mass", &m->body_mass[b]));
-  if (m->body_mass[b] < 0) return fail(c, HL_ERR_BAD_VALUE, bn, "mass", "negative");
+  if (m->body_mass[b] < 0) {
+    char d[96];
+    hl__snprintf_c(d, sizeof d, "%g kg is negative", m->body_mass[b]);
+    return fail(c, HL_ERR_BAD_VALUE, bn, "mass", d);
+  }
   TRY(get_vec(c, bn, "mass_center", 3, m->body_com + 3 * b));
   double v[6] = {0, 0, 0, 0, 0, 0};
   if (hl__xml_child(bn, "inertia")) {
@@ -725,21 +762,21 @@ static hl_status read_wrap_dims(ctx *c, xmlNodePtr w, int type, double dim[3]) {
     TRY(get_dbl(c, w, "radius", &dim[0]));
     TRY(get_dbl(c, w, "length", &dim[1]));
     if (!(dim[0] > 0) || !(dim[1] > 0)) {
-      snprintf(d, sizeof d, "radius %g and length %g must be positive", dim[0], dim[1]);
+      hl__snprintf_c(d, sizeof d, "radius %g and length %g must be positive", dim[0], dim[1]);
       return fail(c, HL_ERR_BAD_VALUE, w, dim[0] > 0 ? "length" : "radius", d);
     }
   } else if (type == HL_WRAP_SPHERE) {
     dim[0] = 0.05;
     TRY(get_dbl(c, w, "radius", &dim[0]));
     if (!(dim[0] > 0)) {
-      snprintf(d, sizeof d, "%g must be positive", dim[0]);
+      hl__snprintf_c(d, sizeof d, "%g must be positive", dim[0]);
       return fail(c, HL_ERR_BAD_VALUE, w, "radius", d);
     }
   } else if (type == HL_WRAP_ELLIPSOID) {
     dim[0] = dim[1] = dim[2] = 0.05;
     TRY(get_vec(c, w, "dimensions", 3, dim));
     if (!(dim[0] > 0) || !(dim[1] > 0) || !(dim[2] > 0)) {
-      snprintf(d, sizeof d, "%g %g %g must all be positive", dim[0], dim[1], dim[2]);
+      hl__snprintf_c(d, sizeof d, "%g %g %g must all be positive", dim[0], dim[1], dim[2]);
       return fail(c, HL_ERR_BAD_VALUE, w, "dimensions", d);
     }
   } else {
@@ -748,7 +785,7 @@ static hl_status read_wrap_dims(ctx *c, xmlNodePtr w, int type, double dim[3]) {
     TRY(get_dbl(c, w, "inner_radius", &dim[0]));
     TRY(get_dbl(c, w, "outer_radius", &dim[1]));
     if (!(dim[0] > 0) || !(dim[1] > dim[0])) {
-      snprintf(d, sizeof d, "inner %g and outer %g: need 0 < inner_radius < outer_radius", dim[0], dim[1]);
+      hl__snprintf_c(d, sizeof d, "inner %g and outer %g: need 0 < inner_radius < outer_radius", dim[0], dim[1]);
       return fail(c, HL_ERR_BAD_VALUE, w, "inner_radius/outer_radius", d);
     }
   }
@@ -764,7 +801,7 @@ static hl_status read_wraps(ctx *c, xmlNodePtr bn, int b) {
       if (hl__xml_is(w, wrap_tags[k])) type = k;
     if (type < 0) return fail(c, HL_ERR_UNSUPPORTED, w, "wrap object type not supported", NULL);
     char nm[HL_NAME_MAX], q[64] = "Unassigned";
-    attr_name(w, nm);
+    TRY(attr_name(c, w, nm));
     int i = hl__model_add_wrap(m, nm, b);
     if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
     m->wrap_type[i] = type;
@@ -795,10 +832,11 @@ static hl_status no_frame_wraps(ctx *c, xmlNodePtr scope) {
 }
 
 /* A muscle's PathWrapSet (MuscleWrapSet in 1.x/2.x files). */
-static hl_status read_path_wraps(ctx *c, xmlNodePtr gp, int mi) {
+static xmlNodePtr path_set(ctx *c, xmlNodePtr mus, int which);
+
+static hl_status read_path_wraps(ctx *c, xmlNodePtr mus, int mi) {
   hl_model *m = c->m;
-  xmlNodePtr set = hl__xml_child(hl__xml_child(gp, "PathWrapSet"), "objects");
-  if (!set) set = hl__xml_child(hl__xml_child(gp, "MuscleWrapSet"), "objects");
+  xmlNodePtr set = path_set(c, mus, 1);
   int npt = m->mus_path_num[mi];
   for (xmlNodePtr w = first_elem(set); w; w = next_elem(w)) {
     if (!hl__xml_is(w, "PathWrap") && !hl__xml_is(w, "MuscleWrap"))
@@ -824,7 +862,7 @@ static hl_status read_path_wraps(ctx *c, xmlNodePtr gp, int mi) {
       return fail(c, HL_ERR_BAD_VALUE, w, "range", "expected two whole numbers");
     int lo = r[0] < 1 ? 0 : (int)fmin(r[0], 1e9) - 1, hi = r[1] < 1 ? npt - 1 : (int)fmin(r[1], 1e9) - 1;
     if (lo >= npt || hi >= npt || lo > hi) {
-      snprintf(d, sizeof d, "%g %g is outside the path's %d points (1-based, -1 for the first or last point)", r[0], r[1], npt);
+      hl__snprintf_c(d, sizeof d, "%g %g is outside the path's %d points (1-based, -1 for the first or last point)", r[0], r[1], npt);
       return fail(c, HL_ERR_BAD_VALUE, w, "range", d);
     }
     int i = hl__model_add_pathwrap(m, mi);
@@ -865,7 +903,7 @@ static hl_status read_coupler(ctx *c, xmlNodePtr k) {
   double scale = 1.0;
   TRY(get_dbl(c, k, "scale_factor", &scale));
   if (scale != 1.0) f = hl__model_add_func(m, HL_FUNC_MULTIPLIER, 0, NULL, f, scale);
-  attr_name(k, nm);
+  TRY(attr_name(c, k, nm));
   int i = hl__model_add_coupler(m, nm);
   if (i < 0 || f < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   m->cpl_dep[i] = qd;
@@ -900,7 +938,7 @@ static hl_status build_skeleton(ctx *c) {
   for (xmlNodePtr bn = first_elem(bodyset); bn; bn = next_elem(bn)) {
     if (!hl__xml_is(bn, "Body")) return fail(c, HL_ERR_UNSUPPORTED, bn, "body type not supported", NULL);
     char nm[HL_NAME_MAX];
-    attr_name(bn, nm);
+    TRY(attr_name(c, bn, nm));
     if (strcmp(nm, "ground") == 0) {
       c->body_nodes[0] = bn;
       continue;
@@ -943,7 +981,7 @@ static hl_status build_skeleton(ctx *c) {
         break;
       }
       char jn[HL_NAME_MAX];
-      attr_name(r->node, jn);
+      if ((st = attr_name(c, r->node, jn)) != HL_OK) break;
       int b = hl__model_add_body(m, c->body_names[r->child]);
       int j = hl__model_add_joint(m, jn);
       if (b < 0 || j < 0) {
@@ -1008,14 +1046,30 @@ static hl_status coord_ref(ctx *c, xmlNodePtr owner, const char *ref, int *q) {
   return HL_OK;
 }
 
+/* The <objects> of a muscle's path point set (which = 0) or wrap set (1). Documents up to 20301
+ * name them MusclePointSet / MuscleWrapSet, inside GeometryPath or directly in the muscle
+ * (OpenSim's Muscle::updateFromXMLNode moves them into a GeometryPath). */
+static xmlNodePtr path_set(ctx *c, xmlNodePtr mus, int which) {
+  const char *now = which ? "PathWrapSet" : "PathPointSet";
+  const char *old = which ? "MuscleWrapSet" : "MusclePointSet";
+  xmlNodePtr gp = hl__xml_child(mus, "GeometryPath");
+  xmlNodePtr set = hl__xml_child(gp, now);
+  if (!set && doc_version(c) <= 20301) {
+    set = hl__xml_child(gp, old);
+    if (!set && !gp) set = hl__xml_child(mus, old);
+  }
+  return hl__xml_child(set, "objects");
+}
+
 static hl_status read_path(ctx *c, xmlNodePtr mus, int mi) {
   hl_model *m = c->m;
-  xmlNodePtr gp = hl__xml_child(mus, "GeometryPath");
-  xmlNodePtr pts = hl__xml_child(hl__xml_child(gp, "PathPointSet"), "objects");
+  xmlNodePtr pts = path_set(c, mus, 0);
   m->mus_path_adr[mi] = m->npathpt;
   for (xmlNodePtr pn = first_elem(pts); pn; pn = next_elem(pn)) {
-    int type = hl__xml_is(pn, "PathPoint") ? 0 : hl__xml_is(pn, "ConditionalPathPoint") ? 1
-               : hl__xml_is(pn, "MovingPathPoint") ? 2 : -1;
+    /* MusclePoint, MuscleViaPoint and MovingMusclePoint are the old names OpenSim renames */
+    int type = hl__xml_is(pn, "PathPoint") || hl__xml_is(pn, "MusclePoint") ? 0
+               : hl__xml_is(pn, "ConditionalPathPoint") || hl__xml_is(pn, "MuscleViaPoint") ? 1
+               : hl__xml_is(pn, "MovingPathPoint") || hl__xml_is(pn, "MovingMusclePoint") ? 2 : -1;
     if (type < 0) return fail(c, HL_ERR_UNSUPPORTED, pn, "path point type not supported", NULL);
     char ref[TXT_MAX];
     get_str(c, pn, "socket_parent_frame", ref, sizeof ref);
@@ -1063,7 +1117,7 @@ static hl_status read_path(ctx *c, xmlNodePtr mus, int mi) {
   }
   m->mus_path_num[mi] = m->npathpt - m->mus_path_adr[mi];
   if (m->mus_path_num[mi] < 2) return fail(c, HL_ERR_PARSE, mus, "path has fewer than two points", NULL);
-  return read_path_wraps(c, gp, mi);
+  return read_path_wraps(c, mus, mi);
 }
 
 /* A curve parameter of Millard's sub-objects: the muscle's element, then the defaults'. */
@@ -1075,10 +1129,348 @@ static hl_status curve_param(ctx *c, xmlNodePtr mus, const char *curve, const ch
   return HL_OK;
 }
 
+/* ------------------------------------------------------------------ OpenSim 4.6 property rules */
+/* The rules OpenSim 4.6 applies to the properties that decide a number (docs/model.md, "Rules
+ * that decide a number"): document-version upgrades, per-type defaults of the control bounds,
+ * and the refusals of extendFinalizeFromProperties. Read from opensim-core for their semantics
+ * (Muscle::updateFromXMLNode, Thelen2003Muscle, Millard2012EquilibriumMuscle,
+ * DeGrooteFregly2016Muscle, MuscleFixedWidthPennationModel, MuscleFirstOrderActivationDynamic-
+ * Model, Force::updateFromXMLNode); the code is ours. */
+
+
+/* SimTK::isNumericallyEqual with its default tolerance (SignificantReal, relative above 1). */
+static int numerically_equal(double a, double b) {
+  double s = fmax(fmax(fabs(a), fabs(b)), 1.0);
+  return fabs(a - b) <= s * SIGNIFICANT_REAL;
+}
+
+static hl_status add_note(ctx *c, hl_note_kind kind, const char *code, xmlNodePtr n, int force,
+                          const char *msg) {
+  /* a note is about an element hipload does not keep: its name never refuses the model; one too
+   * long for the note's field is shortened visibly (ends in "...") */
+  char nm[HL_NAME_MAX];
+  xmlChar *a = n ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+  size_t len = a ? strlen((const char *)a) : 0;
+  if (len < HL_NAME_MAX) memcpy(nm, a ? (const char *)a : "", len + 1);
+  else memcpy(nm, a, HL_NAME_MAX - 4), memcpy(nm + HL_NAME_MAX - 4, "...", 4);
+  xmlFree(a);
+  if (hl__model_add_note(c->m, kind, code, tag(n), nm, c->file, line_of(n), force, "%s", msg) < 0)
+    return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
+  return HL_OK;
+}
+
+/* One control bound of a muscle element or of its <defaults> object, after Muscle::
+ * updateFromXMLNode: in a document older than 30513 a min_control numerically equal to 0 (a
+ * max_control equal to 1) is removed, so the type's default applies — old files wrote 0 for
+ * muscles whose minimum activation was silently clamped. 1 when the element sets the bound. */
+static int control_of(ctx *c, xmlNodePtr obj, const char *name, double drop, double *v, int *dropped) {
+  xmlNodePtr e = hl__xml_child(obj, name);
+  if (!e) return 0;
+  char buf[256];
+  double x;
+  hl__xml_text(e, buf, sizeof buf);
+  if (parse_doubles(buf, &x, 1) != 1) return -1;
+  if (doc_version(c) < VERSION_NO_SILENT_CLAMP && numerically_equal(x, drop)) {
+    *dropped = 1;
+    return 0;
+  }
+  *v = x;
+  return 1;
+}
+
+/* min_control (which = 0) or max_control (1) of muscle fn: the element, else its type's
+ * <defaults> object (both after the version upgrade), else the type's constructor default. */
+static hl_status muscle_control(ctx *c, xmlNodePtr fn, int which, double def, double *v,
+                                const char **from) {
+  const char *name = which ? "max_control" : "min_control";
+  double drop = which ? 1.0 : 0.0;
+  int dropped = 0;
+  *v = def;
+  *from = "the type's default";
+  int r = control_of(c, fn, name, drop, v, &dropped);
+  if (r == 0) {
+    r = control_of(c, defaults_for(c, fn), name, drop, v, &dropped);
+    if (r > 0) *from = "<defaults>";
+  } else if (r > 0) {
+    *from = "the file";
+  }
+  if (r < 0) return fail(c, HL_ERR_PARSE, fn, name, "not a number");
+  if (dropped && *v != drop) {
+    char msg[256];
+    hl__snprintf_c(msg, sizeof msg, "%s %g of a version-%d file dropped as OpenSim 4.6 does (document "
+             "versions before 30513); the bound is %g (%s)", name, drop, doc_version(c), *v, *from);
+    TRY(add_note(c, HL_NOTE_AS_OPENSIM, which ? "max_control_upgraded" : "min_control_upgraded",
+                 fn, 1, msg));
+  }
+  return HL_OK;
+}
+
+/* A refusal OpenSim makes when it finalizes the model: BAD_VALUE naming the property, the value
+ * and OpenSim's own words. */
+static hl_status refuse(ctx *c, xmlNodePtr fn, const char *prop_name, double v, const char *why,
+                        const char *opensim) {
+  char d[512];
+  hl__snprintf_c(d, sizeof d, "%.10g %s; OpenSim 4.6 refuses the model (\"%s\")", v, why, opensim);
+  return fail(c, HL_ERR_BAD_VALUE, fn, prop_name, d);
+}
+
+/* MuscleFirstOrderActivationDynamicModel: minimum_activation in [0, 1), time constants > 0. */
+static hl_status activation_model_rules(ctx *c, xmlNodePtr fn, double min_act, double tau_a,
+                                        double tau_d) {
+  TRY(get_dbl(c, fn, "activation_time_constant", &tau_a));
+  TRY(get_dbl(c, fn, "deactivation_time_constant", &tau_d));
+  if (!(tau_a >= SIGNIFICANT_REAL))
+    return refuse(c, fn, "activation_time_constant", tau_a, "is not above zero",
+                  "Activation time constant must be greater than zero");
+  if (!(tau_d >= SIGNIFICANT_REAL))
+    return refuse(c, fn, "deactivation_time_constant", tau_d, "is not above zero",
+                  "Deactivation time constant must be greater than zero");
+  if (!(min_act >= 0 && min_act <= 1.0 - SIGNIFICANT_REAL))
+    return refuse(c, fn, "minimum_activation", min_act, "is outside [0, 1)",
+                  "minimum_activation must lie in [0, 1)");
+  return HL_OK;
+}
+
+/* MuscleFixedWidthPennationModel: pennation at optimal in [0, pi/2), maximum in [0, pi/2]. A
+ * maximum of 0 (OpenSim: no pennation limit, minimum fibre length 1 % of optimal) is refused
+ * as unsupported: the curve code reads 0 as "the default". */
+static hl_status pennation_rules(ctx *c, xmlNodePtr fn, double alpha0, double max_pen) {
+  if (!(alpha0 >= 0 && alpha0 <= PI / 2 - SIGNIFICANT_REAL))
+    return refuse(c, fn, "pennation_angle_at_optimal", alpha0, "is outside [0, pi/2)",
+                  "Pennation angle at optimal fiber length must be in the range [0, Pi/2)");
+  if (!(max_pen >= 0 && max_pen <= PI / 2))
+    return refuse(c, fn, "maximum_pennation_angle", max_pen, "is outside [0, pi/2]",
+                  "Maximum pennation angle must be in the range [0, Pi/2]");
+  if (max_pen <= SIGNIFICANT_REAL)
+    return fail(c, HL_ERR_UNSUPPORTED, fn, "maximum_pennation_angle",
+                "0 (no pennation limit) is not supported");
+  return HL_OK;
+}
+
+/* minimum_activation (default 0.01) and both control bounds of Thelen's and Millard's muscles,
+ * whose constructors set min_control from minimum_activation's default 0.01 (not from the
+ * file's value). *from says where min_control came from. */
+static hl_status activation_bounds(ctx *c, xmlNodePtr fn, int i, double *min_act, const char **from) {
+  const char *from_max;
+  *min_act = 0.01;
+  TRY(get_dbl(c, fn, "minimum_activation", min_act));
+  TRY(muscle_control(c, fn, 0, 0.01, &c->m->mus_min_control[i], from));
+  return muscle_control(c, fn, 1, 1.0, &c->m->mus_max_control[i], &from_max);
+}
+
+/* "Minimum control cannot be less than minimum activation" */
+static hl_status min_control_rule(ctx *c, xmlNodePtr fn, int i, double min_act, const char *from) {
+  if (!(c->m->mus_min_control[i] < min_act)) return HL_OK;
+  char why[160];
+  hl__snprintf_c(why, sizeof why, "(from %s) is below minimum_activation %g", from, min_act);
+  return refuse(c, fn, "min_control", c->m->mus_min_control[i], why,
+                "Minimum control cannot be less than minimum activation");
+}
+
+/* Thelen2003Muscle: minimum_activation (default 0.01, at least 0.01), min_control default 0.01
+ * (the constructor sets it from minimum_activation's default, not from the file's value) and
+ * never below minimum_activation; the curve parameters' ranges; fv_linear_extrap_threshold and
+ * maximum_pennation_angle into mus_curve[7], [8]. */
+static hl_status thelen_rules(ctx *c, xmlNodePtr fn, int i, double *k) {
+  hl_model *m = c->m;
+  k[7] = 0.95;
+  k[8] = acos(0.1);
+  TRY(get_dbl(c, fn, "fv_linear_extrap_threshold", &k[7]));
+  TRY(get_dbl(c, fn, "maximum_pennation_angle", &k[8]));
+  static const char *pos[5] = {"KshapeActive", "KshapePassive", "Af", "FmaxTendonStrain",
+                               "FmaxMuscleStrain"};
+  const int at[5] = {0, 1, 2, 4, 5};
+  char said[96];
+  for (int a = 0; a < 5; a++)
+    if (!(k[at[a]] > 0)) {
+      snprintf(said, sizeof said, "%s must be greater than zero", pos[a]);
+      return refuse(c, fn, pos[a], k[at[a]], "is not above zero", said);
+    }
+  if (!(k[3] > 1.0)) return refuse(c, fn, "Flen", k[3], "is not above 1", "Flen must be greater than 1.0");
+  if (!(k[7] > 1.0 / k[3]))
+    return refuse(c, fn, "fv_linear_extrap_threshold", k[7], "is not above 1/Flen",
+                  "F-v extrapolation threshold must be greater than 1.0/Flen");
+  TRY(pennation_rules(c, fn, m->mus_alpha0[i], k[8]));
+  double min_act;
+  const char *from;
+  TRY(activation_bounds(c, fn, i, &min_act, &from));
+  if (!(min_act >= 0.01))
+    return refuse(c, fn, "minimum_activation", min_act, "is below 0.01",
+                  "Minimum activation cannot be less than 0.01");
+  TRY(min_control_rule(c, fn, i, min_act, from));
+  return activation_model_rules(c, fn, min_act, 0.015, 0.050);
+}
+
+/* Millard2012EquilibriumMuscle: minimum_activation default 0.01, min_control default 0.01 (as
+ * Thelen). The classic Hill model (compliant tendon without fibre damping) needs
+ * minimum_activation >= 0.01; otherwise (damped, or rigid tendon) a minimum_activation above 1
+ * is clamped to 1 and one below 0 refused; min_control never below minimum_activation.
+ * maximum_pennation_angle into mus_curve[14], ignore_tendon_compliance into [15]. */
+static hl_status millard_rules(ctx *c, xmlNodePtr fn, int i, double *k) {
+  hl_model *m = c->m;
+  int itc = 0, iad = 0;
+  k[14] = acos(0.1);
+  TRY(get_dbl(c, fn, "maximum_pennation_angle", &k[14]));
+  TRY(get_bool(c, fn, "ignore_tendon_compliance", &itc));
+  TRY(get_bool(c, fn, "ignore_activation_dynamics", &iad));
+  k[15] = itc;
+  if (k[13] < 0.001) k[13] = 0.0; /* fibre damping below 0.001 is switched off */
+  TRY(pennation_rules(c, fn, m->mus_alpha0[i], k[14]));
+  double min_act;
+  const char *from;
+  TRY(activation_bounds(c, fn, i, &min_act, &from));
+  if (!itc && k[13] == 0.0) {
+    if (!(min_act >= 0.01))
+      return refuse(c, fn, "minimum_activation", min_act,
+                    "is below 0.01 with an elastic tendon and no fibre damping",
+                    "Minimum activation cannot be less than 0.01 when using the classic Hill "
+                    "model with an elastic tendon");
+  } else {
+    if (min_act > 1.0) min_act = 1.0;
+    if (!(min_act >= 0))
+      return refuse(c, fn, "minimum_activation", min_act, "is below zero",
+                    "Minimum activation cannot be less than zero");
+  }
+  TRY(min_control_rule(c, fn, i, min_act, from));
+  return iad ? HL_OK : activation_model_rules(c, fn, min_act, 0.010, 0.040);
+}
+
+/* DeGrooteFregly2016Muscle: Muscle's control bounds [0, 1]; active_force_width_scale (>= 1)
+ * into mus_curve[0]; an optimal_force given in the file is refused (OpenSim: "The optimal_force
+ * property is ignored for this Force"), as are the other out-of-range properties
+ * extendFinalizeFromProperties checks. */
+static hl_status degroote_rules(ctx *c, xmlNodePtr fn, int i, double *k) {
+  hl_model *m = c->m;
+  if (prop(c, fn, "optimal_force"))
+    return fail(c, HL_ERR_BAD_VALUE, fn, "optimal_force",
+                "given; OpenSim 4.6 refuses the model (\"The optimal_force property is ignored for "
+                "this Force; use max_isometric_force instead.\")");
+  static const char *nm[7] = {"active_force_width_scale", "fiber_damping",
+                              "passive_fiber_strain_at_one_norm_force",
+                              "tendon_strain_at_one_norm_force", "activation_time_constant",
+                              "deactivation_time_constant", "default_activation"};
+  double v[8] = {1.0, 0.0, 0.6, 0.049, 0.015, 0.060, 0.5, 0.5};
+  for (int a = 0; a < 7; a++) TRY(get_dbl(c, fn, nm[a], &v[a]));
+  TRY(get_dbl(c, fn, "default_normalized_tendon_force", &v[7]));
+  if (!(v[0] >= 1)) return refuse(c, fn, nm[0], v[0], "is below 1", "active_force_width_scale must be greater than or equal to 1.0");
+  if (!(v[1] >= 0)) return refuse(c, fn, nm[1], v[1], "is below 0", "fiber_damping must be greater than or equal to zero");
+  char said[96];
+  for (int a = 2; a < 7; a++)
+    if (!(v[a] > 0)) {
+      snprintf(said, sizeof said, "%s must be greater than zero", nm[a]);
+      return refuse(c, fn, nm[a], v[a], "is not above zero", said);
+    }
+  if (!(v[7] >= 0 && v[7] <= 5))
+    return refuse(c, fn, "default_normalized_tendon_force", v[7], "is outside [0, 5]",
+                  "default_normalized_tendon_force must lie in [0, 5]");
+  double a0 = m->mus_alpha0[i];
+  if (!(a0 >= 0 && a0 <= PI / 2 - SIGNIFICANT_REAL))
+    return refuse(c, fn, "pennation_angle_at_optimal", a0, "is outside [0, pi/2)",
+                  "Pennation angle at optimal fiber length must be in the range [0, Pi/2).");
+  k[0] = v[0];
+  const char *from[2];
+  TRY(muscle_control(c, fn, 0, 0.0, &m->mus_min_control[i], &from[0]));
+  return muscle_control(c, fn, 1, 1.0, &m->mus_max_control[i], &from[1]);
+}
+
+/* A muscle type without curves in hipload: Muscle's bounds [0, 1] and a note that refuses runs
+ * (its static-optimization force is not OpenSim's, and its type may set other bounds). */
+static hl_status other_muscle_rules(ctx *c, xmlNodePtr fn, int i) {
+  const char *from[2];
+  TRY(muscle_control(c, fn, 0, 0.0, &c->m->mus_min_control[i], &from[0]));
+  TRY(muscle_control(c, fn, 1, 1.0, &c->m->mus_max_control[i], &from[1]));
+  char msg[256];
+  snprintf(msg, sizeof msg, "muscle type %.40s is not modelled: hipload has no force-length-"
+           "velocity curves or control bounds for it (Thelen2003Muscle, Millard2012Equilibrium"
+           "Muscle and DeGrooteFregly2016Muscle are)", tag(fn));
+  return add_note(c, HL_NOTE_UNSUPPORTED, "muscle_curves_unknown", fn, 1, msg);
+}
+
+/* Whether a force element applies force: appliesForce (documents from 30509 on); older
+ * documents say isDisabled, which OpenSim turns into appliesForce = !isDisabled. */
+static hl_status force_enabled(ctx *c, xmlNodePtr fn, int *enabled) {
+  *enabled = 1;
+  if (doc_version(c) < VERSION_APPLIES_FORCE && prop(c, fn, "isDisabled")) {
+    int dis = 0;
+    TRY(get_bool(c, fn, "isDisabled", &dis));
+    *enabled = !dis;
+    return HL_OK;
+  }
+  return get_bool(c, fn, "appliesForce", enabled);
+}
+
+/* A ForceSet element hipload does not model: a note. An unknown actuator changes static
+ * optimization's unknowns (refused); any other force changes what the muscles must carry
+ * (warning). */
+static hl_status note_skipped_force(ctx *c, xmlNodePtr fn, int disabled) {
+  c->m->nforce_skipped++;
+  char msg[256];
+  if (disabled) {
+    snprintf(msg, sizeof msg, "disabled (appliesForce false): left out, as OpenSim does");
+    return add_note(c, HL_NOTE_AS_OPENSIM, "force_disabled", fn, 1, msg);
+  }
+  if (strstr(tag(fn), "Actuator")) {
+    snprintf(msg, sizeof msg, "actuator type %.40s is not modelled: OpenSim's static optimization "
+             "would give it a control of its own", tag(fn));
+    return add_note(c, HL_NOTE_UNSUPPORTED, "actuator_not_modelled", fn, 1, msg);
+  }
+  snprintf(msg, sizeof msg, "force type %.40s is not modelled: OpenSim applies it in inverse "
+           "dynamics and static optimization, hipload leaves it out", tag(fn));
+  return add_note(c, HL_NOTE_IGNORED, "force_not_modelled", fn, 1, msg);
+}
+
+/* Coordinate rules: a prescribed coordinate (prescribed = true) follows its prescribed_function
+ * in OpenSim and is left out of static optimization's equations; hipload refuses it. */
+static hl_status coordinate_rules(ctx *c, xmlNodePtr cn) {
+  int presc = 0;
+  TRY(get_bool(c, cn, "prescribed", &presc));
+  if (!presc) return HL_OK;
+  return add_note(c, HL_NOTE_UNSUPPORTED, "coordinate_prescribed", cn, 0,
+                  "prescribed coordinate (prescribed_function) is not supported");
+}
+
+/* Elements of the model's <components> list (4.0) and ComponentSet (3.x): hipload reads only the
+ * offset frames among them (socket targets); anything else — a force, a controller, a bushing —
+ * is named in a warning, since OpenSim adds it to the model. */
+static hl_status note_components(ctx *c) {
+  xmlNodePtr lists[2] = {hl__xml_child(c->model, "components"),
+                         hl__xml_child(hl__xml_child(c->model, "ComponentSet"), "objects")};
+  for (int l = 0; l < 2; l++)
+    for (xmlNodePtr k = first_elem(lists[l]); k; k = next_elem(k)) {
+      if (hl__xml_is(k, "PhysicalOffsetFrame") || hl__xml_is(k, "Marker") || hl__xml_is(k, "Station"))
+        continue;
+      char msg[256];
+      snprintf(msg, sizeof msg, "model component %.40s is not read: whatever it adds to the model "
+               "in OpenSim (a force, a constraint) is missing here", tag(k));
+      TRY(add_note(c, HL_NOTE_IGNORED, "component_not_read", k, 0, msg));
+    }
+  return HL_OK;
+}
+
+/* Every enabled constraint of the ConstraintSet: a warning (hipload does not enforce it). */
+static hl_status note_constraints(ctx *c) {
+  xmlNodePtr cs = hl__xml_child(hl__xml_child(c->model, "ConstraintSet"), "objects");
+  for (xmlNodePtr k = first_elem(cs); k; k = next_elem(k)) {
+    int on = 1;
+    if (doc_version(c) < VERSION_APPLIES_FORCE && prop(c, k, "isDisabled")) {
+      TRY(get_bool(c, k, "isDisabled", &on));
+      on = !on;
+    } else {
+      TRY(get_bool(c, k, "isEnforced", &on));
+    }
+    if (!on || hl__xml_is(k, "CoordinateCouplerConstraint")) continue; /* enforced: read_constraints */
+    char msg[256];
+    snprintf(msg, sizeof msg, "constraint type %.40s is not enforced: the coordinates it couples "
+             "are taken from the motion as they are", tag(k));
+    TRY(add_note(c, HL_NOTE_IGNORED, "constraint_not_enforced", k, 0, msg));
+  }
+  return HL_OK;
+}
+
 static hl_status read_muscle(ctx *c, xmlNodePtr fn, hl_muscle_type type) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   if (hl_model_muscle(m, nm) >= 0) return fail(c, HL_ERR_PARSE, fn, "duplicate muscle name", NULL);
   int i = hl__model_add_muscle(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
@@ -1089,18 +1481,14 @@ static hl_status read_muscle(ctx *c, xmlNodePtr fn, hl_muscle_type type) {
   m->mus_lts[i] = 0.2;
   m->mus_alpha0[i] = 0.0;
   m->mus_vmax[i] = 10.0;
-  /* Muscle sets controls to [0, 1]; Thelen2003Muscle then sets min_control to its
-   * minimum_activation default, 0.01 (Thelen2003Muscle::constructProperties). */
-  m->mus_min_control[i] = type == HL_MUSCLE_THELEN2003 ? 0.01 : 0.0;
-  m->mus_max_control[i] = 1.0;
   TRY(get_dbl(c, fn, "max_isometric_force", &m->mus_f0[i]));
   TRY(get_dbl(c, fn, "optimal_fiber_length", &m->mus_lopt[i]));
   TRY(get_dbl(c, fn, "tendon_slack_length", &m->mus_lts[i]));
-  if (prop(c, fn, "pennation_angle_at_optimal")) TRY(get_dbl(c, fn, "pennation_angle_at_optimal", &m->mus_alpha0[i]));
+  /* 'pennation_angle' is renamed to 'pennation_angle_at_optimal' for documents up to 20301 */
+  if (prop(c, fn, "pennation_angle_at_optimal") || doc_version(c) > 20301)
+    TRY(get_dbl(c, fn, "pennation_angle_at_optimal", &m->mus_alpha0[i]));
   else TRY(get_dbl(c, fn, "pennation_angle", &m->mus_alpha0[i]));
   TRY(get_dbl(c, fn, "max_contraction_velocity", &m->mus_vmax[i]));
-  TRY(get_dbl(c, fn, "min_control", &m->mus_min_control[i]));
-  TRY(get_dbl(c, fn, "max_control", &m->mus_max_control[i]));
   if (!(m->mus_f0[i] >= 0) || !(m->mus_lopt[i] > 0) || !(m->mus_lts[i] >= 0))
     return fail(c, HL_ERR_BAD_VALUE, fn, "muscle parameters", "need F0 >= 0, lopt > 0, lts >= 0");
   double *k = m->mus_curve + HL_MUS_NCURVE * i;
@@ -1113,6 +1501,11 @@ static hl_status read_muscle(ctx *c, xmlNodePtr fn, hl_muscle_type type) {
       k[a] = def[a];
       TRY(get_dbl(c, fn, nm6[a], &k[a]));
     }
+    TRY(thelen_rules(c, fn, i, k));
+  } else if (type == HL_MUSCLE_DEGROOTE2016) {
+    TRY(degroote_rules(c, fn, i, k));
+  } else if (type == HL_MUSCLE_OTHER) {
+    TRY(other_muscle_rules(c, fn, i));
   } else if (type == HL_MUSCLE_MILLARD2012) {
     /* ActiveForceLengthCurve, ForceVelocityCurve and Millard2012EquilibriumMuscle defaults */
     static const char *afl[5] = {"min_norm_active_fiber_length", "transition_norm_fiber_length",
@@ -1134,6 +1527,7 @@ static hl_status read_muscle(ctx *c, xmlNodePtr fn, hl_muscle_type type) {
     }
     k[13] = 0.1;
     TRY(get_dbl(c, fn, "fiber_damping", &k[13]));
+    TRY(millard_rules(c, fn, i, k));
   }
   return read_path(c, fn, i);
 }
@@ -1150,7 +1544,7 @@ static hl_status body_name_ref(ctx *c, xmlNodePtr fn, const char *p1, const char
 static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int legacy) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   int i = hl__model_add_actuator(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   m->act_type[i] = type;
@@ -1178,7 +1572,7 @@ static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int
     TRY(body_name_ref(c, fn, "bodyA", "socket_bodyA", &m->act_body[i]));
     TRY(body_name_ref(c, fn, "bodyB", "socket_bodyB", &m->act_body_b[i]));
     if (m->act_body[i] < 0) return fail(c, HL_ERR_PARSE, fn, "bodyA", "missing");
-    dir[0] = 1.0;
+    dir[2] = 1.0; /* TorqueActuator axis default: Z (TorqueActuator::constructProperties) */
     m->act_dir_global[i] = 1; /* TorqueActuator torque_is_global default */
     TRY(get_vec(c, fn, "axis", 3, dir));
     TRY(get_bool(c, fn, "torque_is_global", &m->act_dir_global[i]));
@@ -1213,7 +1607,7 @@ static hl_status read_actuator(ctx *c, xmlNodePtr fn, hl_actuator_type type, int
 static hl_status read_limit(ctx *c, xmlNodePtr fn) {
   hl_model *m = c->m;
   char nm[HL_NAME_MAX], cr[TXT_MAX];
-  attr_name(fn, nm);
+  TRY(attr_name(c, fn, nm));
   int i = hl__model_add_limit(m, nm);
   if (i < 0) return hl_error_set(c->err, HL_ERR_NOMEM, c->file, 0, "out of memory");
   get_str(c, fn, "coordinate", cr, sizeof cr);
@@ -1243,16 +1637,14 @@ static int contains(const char *s, const char *sub) { return strstr(s, sub) != N
 /* One element of a ForceSet/ActuatorSet. */
 static hl_status read_force(ctx *c, xmlNodePtr fn) {
   const char *t = tag(fn);
-  int enabled = 1, disabled = 0;
-  TRY(get_bool(c, fn, "appliesForce", &enabled));
-  TRY(get_bool(c, fn, "isDisabled", &disabled));
-  if (!enabled || disabled) {
-    c->m->nforce_skipped++; /* a disabled force applies nothing; OpenSim leaves it out too */
-    return HL_OK;
-  }
+  int enabled = 1;
+  TRY(force_enabled(c, fn, &enabled));
+  if (!enabled) return note_skipped_force(c, fn, 1); /* applies nothing; OpenSim leaves it out */
   if (strcmp(t, "Thelen2003Muscle") == 0) return read_muscle(c, fn, HL_MUSCLE_THELEN2003);
   if (strcmp(t, "Millard2012EquilibriumMuscle") == 0) return read_muscle(c, fn, HL_MUSCLE_MILLARD2012);
-  if (contains(t, "Muscle") && hl__xml_child(fn, "GeometryPath")) return read_muscle(c, fn, HL_MUSCLE_OTHER);
+  if (strcmp(t, "DeGrooteFregly2016Muscle") == 0) return read_muscle(c, fn, HL_MUSCLE_DEGROOTE2016);
+  if (contains(t, "Muscle") && (hl__xml_child(fn, "GeometryPath") || path_set(c, fn, 0)))
+    return read_muscle(c, fn, HL_MUSCLE_OTHER);
   if (strcmp(t, "CoordinateActuator") == 0) return read_actuator(c, fn, HL_ACT_COORDINATE, 0);
   if (strcmp(t, "GeneralizedForce") == 0) return read_actuator(c, fn, HL_ACT_COORDINATE, 1);
   if (strcmp(t, "PointActuator") == 0) return read_actuator(c, fn, HL_ACT_POINT, 0);
@@ -1260,8 +1652,7 @@ static hl_status read_force(ctx *c, xmlNodePtr fn) {
   if (strcmp(t, "Force") == 0) return read_actuator(c, fn, HL_ACT_POINT, 1);
   if (strcmp(t, "Torque") == 0) return read_actuator(c, fn, HL_ACT_TORQUE, 1);
   if (strcmp(t, "CoordinateLimitForce") == 0) return read_limit(c, fn);
-  c->m->nforce_skipped++; /* Ligament, PrescribedForce, SpringGeneralizedForce, ... */
-  return HL_OK;
+  return note_skipped_force(c, fn, 0); /* Ligament, PrescribedForce, SpringGeneralizedForce, ... */
 }
 
 static hl_status read_forceset(ctx *c, xmlNodePtr set) {
@@ -1281,7 +1672,9 @@ static hl_status open_doc(const char *xml, size_t len, const char *path, const c
   }
   xmlParserCtxtPtr pc = xmlNewParserCtxt();
   if (!pc) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
-  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
+             XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
+  if (pc->sax) pc->sax->comment = NULL; /* comments (OpenSim documents every property) stay out of the tree */
   hl__xml_quiet quiet; /* the library never prints: see xmlutil.h */
   hl__xml_quiet_begin(&quiet);
   *doc = path ? xmlCtxtReadFile(pc, path, NULL, opts)
@@ -1338,16 +1731,22 @@ static hl_status load_doc(xmlDocPtr doc, const char *name, hl_model **out, hl_er
   c.m = hl__model_new();
   if (!c.m) return hl_error_set(err, HL_ERR_NOMEM, name, 0, "out of memory");
   c.m->format_version = c.version;
-  char nm[128];
   xmlChar *a = xmlGetProp(c.model, (const xmlChar *)"name");
-  snprintf(nm, sizeof nm, "%s", a ? (const char *)a : "");
-  if (a) xmlFree(a);
-  memcpy(c.m->name, nm, sizeof nm);
-  hl_status st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
+  size_t len = a ? strlen((const char *)a) : 0;
+  hl_status st = HL_OK;
+  if (len >= sizeof c.m->name) /* refused, not cut (as every name: attr_name) */
+    st = hl_error_set(err, HL_ERR_UNSUPPORTED, name, line_of(c.model),
+                      "<Model name=\"%s\">: the name has %zu bytes; hipload keeps model names of at most %zu",
+                      (const char *)a, len, sizeof c.m->name - 1);
+  else if (len) memcpy(c.m->name, a, len + 1);
+  xmlFree(a);
+  if (st == HL_OK) st = get_vec(&c, c.model, "gravity", 3, c.m->gravity);
   if (st == HL_OK) st = build_skeleton(&c);
   if (st == HL_OK) st = no_frame_wraps(&c, c.model);
   if (st == HL_OK) st = read_forceset(&c, hl__xml_child(c.model, "ForceSet"));
   if (st == HL_OK) st = read_constraints(&c);
+  if (st == HL_OK) st = note_constraints(&c);
+  if (st == HL_OK) st = note_components(&c);
   ctx_free(&c);
   if (st != HL_OK) {
     hl_model_free(c.m);
@@ -1442,8 +1841,10 @@ hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_
        * muscles and CoordinateLimitForces go too, not only the reserve actuators. */
       m->nmuscle = m->nactuator = m->nlimit = m->npathpt = m->npathwrap = 0;
       m->nforce_skipped = 0;
+      hl__model_drop_force_notes(m, 0);
     }
     int nm0 = m->nmuscle, na0 = m->nactuator, nl0 = m->nlimit, np0 = m->npathpt, ns0 = m->nforce_skipped;
+    int nn0 = m->nnote;
     int nw0 = m->npathwrap;
     if (st == HL_OK) st = read_forceset(&c, c.model);
     /* OpenSim appends a force-set file without duplicate names (ForceSet::append with
@@ -1458,6 +1859,7 @@ hl_status hl_model_add_force_set(hl_model *m, const char *path, int replace, hl_
       m->npathpt = np0;
       m->npathwrap = nw0;
       m->nforce_skipped = ns0;
+      m->nnote = nn0;
     }
   }
   ctx_free(&c);

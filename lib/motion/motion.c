@@ -13,6 +13,7 @@
 
 #include "hipload/coupler.h"
 #include "hipload/signal.h"
+#include "band.h"
 
 #define HL_DEG2RAD 0.017453292519943295 /* pi / 180 */
 
@@ -51,6 +52,30 @@ static int find_coord_column(const hl_table *t, const char *name) {
     if (strncmp(start, name, nl) == 0 && start > lab && start[-1] == '/') return c;
   }
   return -1;
+}
+
+hl_status hl_motion_check_coordinates(const hl_model *m, const hl_table *coords, const char *path,
+                                      hl_error *err) {
+  if (!m || !coords)
+    return hl_error_set(err, HL_ERR_INVALID_ARG, NULL, 0, "hl_motion_check_coordinates: NULL argument");
+  char list[768] = "";
+  size_t len = 0;
+  int n = 0;
+  for (int q = 0; q < m->ncoord; q++) {
+    if (m->coord_locked[q] || find_coord_column(coords, m->coord_name[q]) >= 0) continue;
+    if (len + strlen(m->coord_name[q]) + 8 < sizeof list)
+      len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", n ? ", " : "", m->coord_name[q]);
+    else if (len + 6 < sizeof list && list[len - 1] != '.')
+      len += (size_t)snprintf(list + len, sizeof list - len, ", ...");
+    n++;
+  }
+  if (!n) return HL_OK;
+  const char *file = path && path[0] ? path : coords->name && coords->name[0] ? coords->name
+                                                                              : "the coordinates";
+  return hl_error_set(err, HL_ERR_NOT_FOUND, file, 0,
+                      "no column for %d unlocked coordinate%s of model '%s': %s (OpenSim would hold "
+                      "%s at the default value)", n, n > 1 ? "s" : "", m->name, list,
+                      n > 1 ? "them" : "it");
 }
 
 /* Prepend and append `pad` samples reflected about the end samples and negated (odd reflection),
@@ -107,6 +132,7 @@ typedef struct {
   double dtmin;
   hl_motion *mo;
   hl_spline **sp, **usp;
+  hl__spline_knots *kn; /* the knots of the processed rows, factored at the first fit */
 } build;
 
 static hl_status nomem(build *b) { return hl_error_set(b->err, HL_ERR_NOMEM, NULL, 0, "out of memory"); }
@@ -287,12 +313,14 @@ static hl_status fit_splines(build *b) {
       }
       continue;
     }
-    hl_status st = hl_signal_spline_fit(b->tt, b->xx + (size_t)i * nr, nr, &b->sp[i], NULL);
+    /* the knots' band system is factored once for every coordinate (same bits as a fit each) */
+    hl_status st = b->kn ? HL_OK : hl__spline_knots_create(b->tt, nr, &b->kn);
+    if (!st) st = hl__spline_fit_knots(b->kn, b->xx + (size_t)i * nr, &b->sp[i]);
     if (st)
       return hl_error_set(b->err, st, NULL, 0, "coordinates '%s': spline for '%s' failed", b->fname, m->coord_name[i]);
     if (b->usp) {
       for (int r = 0; r < nr; r++) hl_signal_spline_eval(b->sp[i], b->tt[r], NULL, &b->tmp2[r], NULL);
-      st = hl_signal_spline_fit(b->tt, b->tmp2, nr, &b->usp[i], NULL);
+      st = hl__spline_fit_knots(b->kn, b->tmp2, &b->usp[i]);
       if (st)
         return hl_error_set(b->err, st, NULL, 0, "coordinates '%s': speed spline for '%s' failed", b->fname,
                             m->coord_name[i]);
@@ -301,6 +329,13 @@ static hl_status fit_splines(build *b) {
       size_t k = (size_t)f * nq + i;
       hl_signal_spline_eval(b->sp[i], mo->t[f], &mo->q[k], &mo->qd[k], &mo->qdd[k]);
       if (b->usp) hl_signal_spline_eval(b->usp[i], mo->t[f], NULL, &mo->qdd[k], NULL);
+    }
+    /* done with this coordinate: the next one's splines reuse the memory (no fresh pages) */
+    hl_signal_spline_free(b->sp[i]);
+    b->sp[i] = NULL;
+    if (b->usp) {
+      hl_signal_spline_free(b->usp[i]);
+      b->usp[i] = NULL;
     }
   }
   return HL_OK;
@@ -337,6 +372,7 @@ hl_status hl_motion_create(const hl_model *m, const hl_table *tab, const hl_moti
   if (!st) st = pick_frames(&b);
   if (!st) st = fit_splines(&b);
   if (!st && b.s.assemble) assemble_frames(m, b.mo);
+  hl__spline_knots_free(b.kn);
   for (int i = 0; i < b.nq && b.sp; i++) hl_signal_spline_free(b.sp[i]);
   for (int i = 0; i < b.nq && b.usp; i++) hl_signal_spline_free(b.usp[i]);
   free(b.sp), free(b.usp), free(b.col), free(b.rows), free(b.tt), free(b.xx), free(b.tmp), free(b.tmp2);

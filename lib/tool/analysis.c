@@ -15,8 +15,11 @@
 #include "hipload/model.h"
 #include "hipload/motion.h"
 #include "hipload/table.h"
+#include "extloads_internal.h"
 #include "fsutil.h"
+#include "number.h"
 #include "record_internal.h"
+#include "iaa_internal.h"
 
 void hl_analyze_options_defaults(hl_analyze_options *o) {
   if (!o) return;
@@ -113,17 +116,14 @@ static hl_status load_inputs(run *r) {
     if (o->wrap_exact) r->own_model->wrap_mode = HL_WRAP_EXACT;
     r->m = r->own_model;
   }
+  /* elements hipload cannot compute as OpenSim does (model notes): static optimization refuses
+   * them unless the caller accepts the difference */
+  if (r->so_on && !o->allow_unsupported && (st = hl_model_check_supported(r->m, r->err)) != HL_OK) return st;
   r->coords = o->coordinates;
   if (!r->coords) {
     st = hl_table_read(s->coordinates_file, &r->own_coords, r->err);
     if (st) return st;
     r->coords = r->own_coords;
-  }
-  r->loads = o->loads;
-  if (!r->loads && s->external_loads_file[0]) {
-    st = hl_extloads_load(s->external_loads_file, NULL, &r->own_loads, r->err);
-    if (st) return st;
-    r->loads = r->own_loads;
   }
   if (r->jr_on) {
     const char *ff = o->forces_file && o->forces_file[0] ? o->forces_file : s->jr_forces_file;
@@ -147,6 +147,20 @@ static hl_status make_motion(run *r) {
   ms.step_interval = at->step_interval;
   ms.acc = HL_MOTION_ACC_SPEEDSPLINE;
   return hl_motion_create(r->m, r->coords, &ms, &r->mo, r->err);
+}
+
+/* The external loads, after the motion: only the GRF rows around its frames are kept (every row of
+ * the file is still checked). */
+static hl_status load_extloads(run *r) {
+  const hl_analyze_setup *s = r->s;
+  const hl_motion *mo = r->mo;
+  int nf = mo->nframe;
+  r->loads = r->o->loads;
+  if (r->loads || !s->external_loads_file[0]) return HL_OK;
+  hl_status st = hl__extloads_load_window(s->external_loads_file, NULL, nf ? mo->t[0] : 0, nf ? mo->t[nf - 1] : -1,
+                                          HL_EXTLOADS_PAD, &r->own_loads, r->err);
+  if (!st) r->loads = r->own_loads;
+  return st;
 }
 
 /* Body index for a JointReaction frame word ("ground", "child", "parent" or a body name). */
@@ -188,6 +202,7 @@ static hl_status make_frames(run *r) {
   fs.loads = r->loads;
   fs.contributions = o->contributions;
   fs.groups = o->groups;
+  fs.induced = 0; /* OpenSim's analyses have none (InducedAccelerations runs on its own: iaa.c) */
   hl_status st = HL_OK;
   if (r->so_on) {
     fs.so.exponent = s->so_activation_exponent;
@@ -309,9 +324,14 @@ static hl_status run_frames(run *r) {
       if (!st && a.so.outcome == HL_QP_ITERATION_LIMIT) {
         st = hl_error_set(r->err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s%s",
                           in.time, hl_strerror(HL_ERR_NO_CONVERGENCE),
-                          r->so_mu > 0 ? " (the interior point that stands for OpenSim's answer did not converge; "
-                                         "the exact optimum: --exact)"
-                                       : "");
+                          r->s->so_activation_exponent == 2
+                              ? (r->so_mu > 0 ? " (the interior point that stands for OpenSim's answer did not converge; "
+                                                "the exact optimum: --exact)"
+                                              : "")
+                              : r->so_mu > 0 ? " (the Newton iteration for a cost exponent other than 2, or the interior "
+                                               "point after it, did not converge; docs/solver.md)"
+                                             : " (the Newton iteration for a cost exponent other than 2 did not converge; "
+                                               "docs/solver.md)");
       }
       so = &a;
       if (!r->w_jr) jr = &a;
@@ -336,7 +356,7 @@ typedef struct {
   char dir[2200];
 } writer;
 
-static hl_status add_file(hl_analyze_report *rep, const char *path, hl_error *err) {
+hl_status hl__analyze_add_file(hl_analyze_report *rep, const char *path, hl_error *err) {
   char **nf = realloc(rep->files, sizeof(char *) * (size_t)(rep->nfiles + 1));
   if (!nf) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
   rep->files = nf;
@@ -353,7 +373,7 @@ static hl_status write_table(writer *w, const hl_table *t, const char *suffix, c
   if (!path) return nomem(r);
   snprintf(path, L, "%s/%s_%s.sto", w->dir, r->s->name, suffix);
   hl_status st = hl_table_write_sto(t, path, comments, r->err);
-  if (!st) st = add_file(r->rep, path, r->err);
+  if (!st) st = hl__analyze_add_file(r->rep, path, r->err);
   free(path);
   return st;
 }
@@ -363,13 +383,13 @@ static hl_status write_so(writer *w, const hl__rec *rec) {
   const hl_analyze_setup *s = r->s;
   char comments[1024], answer[256];
   if (r->so_mu > 0)
-    snprintf(answer, sizeof answer,
+    hl__snprintf_c(answer, sizeof answer,
              "Answer: where OpenSim's interior-point optimizer stops, the log-barrier point at mu=%.3g\n"
              "(%s); the exact optimum: hipload setup --exact.", r->so_mu,
              r->o->so_mu > 0 ? "given with --so-mu" : "0.3 x optimizer_convergence_criterion");
   else
     snprintf(answer, sizeof answer, "Answer: the exact optimum.");
-  snprintf(comments, sizeof comments,
+  hl__snprintf_c(comments, sizeof comments,
            "hipload %s static optimization: minimize sum |control|^%g, use_muscle_physiology=%s.\n"
            "%s\n"
            "Forces are generalized: N for muscles and point actuators, N*m for torques.\n"
@@ -488,6 +508,7 @@ static hl_status analyze(run *r) {
   const hl_analyze_setup *s = r->s;
   hl_status st = load_inputs(r);
   if (!st) st = make_motion(r);
+  if (!st) st = load_extloads(r);
   if (st) return st;
   r->rep->nframe = r->mo->nframe;
   r->rep->t0 = r->mo->nframe ? r->mo->t[0] : 0;
@@ -524,6 +545,14 @@ hl_status hl_analyze_run(const hl_analyze_setup *s, const hl_analyze_options *op
   if (!rep) rep = &myrep;
   memset(rep, 0, sizeof *rep);
   double tstart = now_seconds();
+  if (s->has_ia) { /* InducedAccelerations runs alone (the setup reader makes sure) */
+    hl_status ist = s->ia.on ? hl__iaa_run(s, opt, rep, err)
+                             : hl_error_set(err, HL_ERR_NOT_FOUND, s->path, 0, "no analysis of the AnalyzeTool is <on>");
+    if (ist) hl_analyze_report_clear(rep);
+    rep->seconds = now_seconds() - tstart;
+    if (rep == &myrep) hl_analyze_report_clear(rep);
+    return ist;
+  }
   run r;
   memset(&r, 0, sizeof r);
   r.s = s, r.o = opt, r.rep = rep, r.err = err;

@@ -7,6 +7,8 @@
  * them; after loading they are only read. Everything else a trial touches is its own. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "hipload/batch.h"
+#include "extloads_internal.h"
+#include "number.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
@@ -233,7 +235,7 @@ static hl_status fill_trial(hl_batch_trial *t, char **f, const int *col, const c
     if (!v[0]) continue;
     char *end;
     errno = 0;
-    double x = strtod(v, &end);
+    double x = hl__strtod(v, &end);
     if (end == v || *end || !isfinite(x)) {
       t->row_status = hl_error_set(&t->row_error, HL_ERR_BAD_VALUE, path, t->line,
                                    "trial '%s': column %s: '%s' is not a number", t->id, col_names[numc[k]], v);
@@ -500,7 +502,9 @@ static void run_one(batch_ctx *c, int i) {
   hl_trial_settings ts = tr->settings;
   ts.name = tr->id;
   if (!st) st = hl_table_read(tr->coordinates, &q, &res->error);
-  if (!st && tr->external_loads) st = hl_extloads_load(tr->external_loads, NULL, &x, &res->error);
+  if (!st && tr->external_loads) /* only the GRF rows of the kinematics' time span */
+    st = hl__extloads_load_window(tr->external_loads, NULL, hl_table_time(q, 0), hl_table_time(q, q->nrow - 1),
+                                  HL_EXTLOADS_PAD, &x, &res->error);
   if (!st) st = hl_trial_run(m, q, x, &ts, &t, &res->error);
   if (!st) {
     res->summary = t->summary;
@@ -666,7 +670,7 @@ static void csv_str(FILE *f, const char *s) {
 
 static void csv_num(FILE *f, double v) {
   fputc(',', f);
-  if (isfinite(v)) fprintf(f, "%.10g", v);
+  if (isfinite(v)) hl__fprintf_c(f, "%.10g", v);
 }
 
 /* Open path.tmp for an atomic write. */
@@ -780,7 +784,7 @@ static hl_status write_timing(const hl_manifest *mf, const hl_batch_result *res,
     csv_str(f, mf->trial[i].id);
     fputc(',', f);
     csv_str(f, hl_strerror(res[i].status));
-    fprintf(f, ",%d,%.6f,%.6f\n", res[i].status ? 0 : res[i].summary.nframe, res[i].seconds,
+    hl__fprintf_c(f, ",%d,%.6f,%.6f\n", res[i].status ? 0 : res[i].summary.nframe, res[i].seconds,
             res[i].status ? 0.0 : res[i].summary.seconds);
   }
   hl_status st = close_tmp(f, tmp, path, err);

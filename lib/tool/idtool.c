@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "fsutil.h"
+#include "number.h"
 #include "xmlutil.h"
 #include "hipload/idtool.h"
 #include "hipload/invdyn.h"
@@ -198,7 +199,7 @@ static hl_status parse_double(const char *s, double *v, const char *file, int ln
                               hl_error *err) {
   char *end;
   errno = 0;
-  *v = strtod(s, &end);
+  *v = hl__strtod(s, &end);
   while (*end && isspace((unsigned char)*end)) end++;
   if (end == s || *end || errno)
     return hl_error_set(err, HL_ERR_PARSE, file, ln, "<%s>: '%s' is not a number", field, s);
@@ -281,9 +282,9 @@ static hl_status read_setup(const char *path, id_setup *su, hl_error *err) {
   if ((ln = hl__xml_child_text(tool, "time_range", buf, sizeof buf)) && buf[0]) {
     char *end;
     errno = 0;
-    su->t0 = strtod(buf, &end);
+    su->t0 = hl__strtod(buf, &end);
     char *end2;
-    su->t1 = strtod(end, &end2);
+    su->t1 = hl__strtod(end, &end2);
     while (*end2 && isspace((unsigned char)*end2)) end2++;
     if (end == buf || end2 == end || *end2 || errno) {
       st = hl_error_set(err, HL_ERR_PARSE, path, ln, "<time_range>: '%s' is not two numbers", buf);

@@ -4,6 +4,7 @@
  * computes or writes (the reason is in the table and in docs/setup.md), or refused unless it
  * holds the value hipload can honour. Anything else is refused with its file, line and name. */
 #include "xmlutil.h"
+#include "number.h"
 #include "hipload/setup.h"
 #include "hipload/so.h"
 
@@ -49,7 +50,7 @@ static double num(ctx *c, const xmlNode *parent, const char *name, double dflt) 
     char *end;
     if (!strcasecmp(buf, "inf") || !strcasecmp(buf, "+inf")) v = INFINITY;
     else if (!strcasecmp(buf, "-inf")) v = -INFINITY;
-    else if ((v = strtod(buf, &end)), end == buf || *end) {
+    else if ((v = hl__strtod(buf, &end)), end == buf || *end) {
       FAIL(c, HL_ERR_PARSE, n, "<%s> is not a number: '%s'", name, buf);
       v = dflt;
     }
@@ -159,7 +160,7 @@ static const field tool_fields[] = {
     {"minimum_integrator_step_size", F_NONE, "AnalyzeTool does not integrate"},
     {"integrator_error_tolerance", F_NONE, "AnalyzeTool does not integrate"},
     {"ControllerSet", F_EMPTY, "controllers"},
-    {"states_file", F_EMPTY, "a states file (give the coordinates_file)"},
+    {"states_file", F_USED, NULL}, /* InducedAccelerations only: checked in hl_setup_read */
     {"speeds_file", F_EMPTY, "a speeds file (the speeds come from the coordinates' splines)"},
     {"external_loads_model_kinematics_file", F_EMPTY, "separate kinematics for the external loads"},
     {"lowpass_cutoff_frequency_for_load_kinematics", F_EMPTY, "filtering the load kinematics"},
@@ -188,6 +189,24 @@ static const field ma_fields[] = {
     {"muscle_list", F_USED, NULL},
     {"moment_arm_coordinate_list", F_USED, NULL},
     {"compute_moments", F_USED, NULL}, /* true: refused by hl_analyze_run unless allow_unsupported */
+    {NULL, F_USED, NULL}};
+
+static const field ia_fields[] = {
+    {"coordinate_names", F_USED, NULL},
+    {"body_names", F_USED, NULL},
+    {"ConstraintSet", F_USED, NULL},
+    {"force_threshold", F_USED, NULL},
+    {"compute_potentials_only", F_USED, NULL},
+    {"report_constraint_reactions", F_USED, NULL},
+    {NULL, F_USED, NULL}};
+
+static const field contact_fields[] = {
+    {"rolling_body", F_USED, NULL},         {"surface_body", F_USED, NULL},
+    {"socket_rolling_body", F_USED, NULL},  {"socket_surface_body", F_USED, NULL},
+    {"surface_normal", F_USED, NULL},       {"surface_height", F_USED, NULL},
+    {"friction_coefficient", F_USED, NULL}, {"contact_radius", F_USED, NULL},
+    {"isDisabled", F_NONE, "InducedAccelerations switches its constraints on and off by the force threshold"},
+    {"isEnforced", F_NONE, "InducedAccelerations switches its constraints on and off by the force threshold"},
     {NULL, F_USED, NULL}};
 
 static const field *find_field(const field *t, const char *name) {
@@ -303,6 +322,115 @@ static void read_ma(ctx *c, const xmlNode *a, hl_analyze_setup *s) {
   s->ma_compute_moments_line = line_of(hl__xml_child(a, "compute_moments"));
 }
 
+/* ------------------------------------------------------------- InducedAccelerations */
+
+/* A name of at most 63 bytes (the fixed fields of hl_setup_contact): longer is an error. */
+static void short_name(ctx *c, const xmlNode *n, const char *what, const char *v, char out[64]) {
+  if (strlen(v) >= 64) FAIL(c, HL_ERR_BAD_VALUE, n, "%s '%.40s...' is longer than 63 bytes", what, v);
+  else snprintf(out, 64, "%s", v);
+}
+
+/* A body named by an OpenSim 3 element (<rolling_body>) or a 4.x socket (<socket_rolling_body>). */
+static void body_prop(ctx *c, const xmlNode *n, const char *name, char out[64]) {
+  char sock[80];
+  snprintf(sock, sizeof sock, "socket_%s", name);
+  const char *use = hl__xml_child(n, name) ? name : sock;
+  char *buf = text(c, n, use);
+  if (!buf) return;
+  const char *b = strrchr(buf, '/'); /* "/bodyset/calcn_r" */
+  short_name(c, n, use, b ? b + 1 : buf, out);
+  free(buf);
+}
+
+/* Three numbers at the start of s (blanks before each, as sscanf's "%lf %lf %lf"), read in the C
+ * locale whatever the host's (number.h); 1 when all three are there. */
+static int three_numbers(const char *s, double *v) {
+  char *end = (char *)s;
+  for (int k = 0; k < 3; k++) {
+    const char *p = end;
+    v[k] = hl__strtod(p, &end);
+    if (end == p) return 0;
+  }
+  return 1;
+}
+
+static void vec3(ctx *c, const xmlNode *n, const char *name, double *v) {
+  xmlNode *e = hl__xml_child(n, name);
+  if (!e || c->st) return;
+  char *buf = text(c, n, name);
+  if (buf && (!three_numbers(buf, v) || !isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2])))
+    FAIL(c, HL_ERR_PARSE, e, "<%s> must be three numbers, not '%s'", name, buf);
+  free(buf);
+}
+
+/* A name list with OpenSim's 'All' keyword: -1 for All, else the count. */
+static int name_list(ctx *c, const xmlNode *a, const char *name, char ***out) {
+  int n = 0;
+  *out = words(c, a, name, &n);
+  return n >= 1 && !strcasecmp((*out)[0], "all") ? -1 : n;
+}
+
+static void read_contact(ctx *c, const xmlNode *n, hl_setup_contact *k) {
+  check_fields(c, n, contact_fields, NULL, "RollingOnSurfaceConstraint");
+  xmlChar *nm = xmlGetProp(n, (const xmlChar *)"name");
+  short_name(c, n, "the constraint's name", nm ? (const char *)nm : "", k->name);
+  xmlFree(nm);
+  k->line = line_of(n);
+  body_prop(c, n, "rolling_body", k->rolling_body);
+  body_prop(c, n, "surface_body", k->surface_body);
+  k->normal[0] = k->normal[2] = 0;
+  k->normal[1] = 1;
+  vec3(c, n, "surface_normal", k->normal);
+  k->friction = num(c, n, "friction_coefficient", 0.5);
+  k->radius = num(c, n, "contact_radius", 0.01);
+  k->height = num(c, n, "surface_height", 0);
+  if (!k->rolling_body[0] || !k->surface_body[0])
+    FAIL(c, HL_ERR_PARSE, n, "RollingOnSurfaceConstraint '%s' names no rolling_body or surface_body", k->name);
+}
+
+static void read_contacts(ctx *c, const xmlNode *a, hl_analyze_setup *s) {
+  xmlNode *set = hl__xml_child(a, "ConstraintSet"), *objs = hl__xml_child(set, "objects");
+  for (xmlNode *n = objs ? objs->children : NULL; n && !c->st; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    if (!hl__xml_is(n, "RollingOnSurfaceConstraint"))
+      FAIL(c, HL_ERR_UNSUPPORTED, n,
+           "InducedAccelerations: <%s> is not supported (only RollingOnSurfaceConstraint: OpenSim 4.6's "
+           "PointConstraint keeps the point of the setup instead of the centre of pressure, and its "
+           "WeldConstraint aborts)", (const char *)n->name);
+    else if (s->ia_ncon == HL_SETUP_MAX_CONTACTS)
+      FAIL(c, HL_ERR_UNSUPPORTED, n, "InducedAccelerations: more than %d contact constraints", HL_SETUP_MAX_CONTACTS);
+    else read_contact(c, n, &s->ia_con[s->ia_ncon++]);
+  }
+}
+
+static void read_induced(ctx *c, const xmlNode *a, hl_analyze_setup *s) {
+  check_fields(c, a, common_fields, ia_fields, "InducedAccelerations");
+  s->has_ia = 1;
+  times(c, a, s, &s->ia);
+  s->ia_in_degrees = boolean(c, a, "in_degrees", 1);
+  xmlChar *nm = xmlGetProp(a, (const xmlChar *)"name");
+  free(s->ia_name);
+  s->ia_name = strdup(nm && nm[0] ? (const char *)nm : "InducedAccelerations");
+  xmlFree(nm);
+  if (!s->ia_name) FAIL(c, HL_ERR_NOMEM, a, "out of memory");
+  s->ia_ncoord = name_list(c, a, "coordinate_names", &s->ia_coords);
+  if (!hl__xml_child(a, "body_names")) { /* OpenSim's default: the centre of mass */
+    s->ia_bodies = calloc(2, sizeof *s->ia_bodies);
+    if (s->ia_bodies) s->ia_bodies[0] = strdup("center_of_mass");
+    if (!s->ia_bodies || !s->ia_bodies[0]) FAIL(c, HL_ERR_NOMEM, a, "out of memory");
+    s->ia_nbody = 1;
+  } else {
+    s->ia_nbody = name_list(c, a, "body_names", &s->ia_bodies);
+  }
+  read_contacts(c, a, s);
+  s->ia_force_threshold = num(c, a, "force_threshold", 6);
+  s->ia_potentials_only = boolean(c, a, "compute_potentials_only", 0);
+  s->ia_report_reactions = boolean(c, a, "report_constraint_reactions", 0);
+  if (!(s->ia_force_threshold >= 0))
+    FAIL(c, HL_ERR_BAD_VALUE, hl__xml_child(a, "force_threshold"), "<force_threshold> must be >= 0, not %g",
+         s->ia_force_threshold);
+}
+
 /* The analyses that run share one set of frames: refuse windows or steps that differ. */
 static void same_frames(ctx *c, const hl_analyze_setup *s, const xmlNode *set) {
   const hl_analysis_times *t[3] = {s->has_so ? &s->so : NULL, s->has_jr ? &s->jr : NULL, s->has_ma ? &s->ma : NULL};
@@ -335,9 +463,11 @@ static void read_analyses(ctx *c, const xmlNode *tool, hl_analyze_setup *s) {
     if (hl__xml_is(a, "StaticOptimization")) read_so(c, a, s);
     else if (hl__xml_is(a, "JointReaction")) read_jr(c, a, s);
     else if (hl__xml_is(a, "MuscleAnalysis")) read_ma(c, a, s);
+    else if (hl__xml_is(a, "InducedAccelerations")) read_induced(c, a, s);
     else
       FAIL(c, HL_ERR_UNSUPPORTED, a,
-           "analysis <%s> is not supported (hipload runs StaticOptimization, JointReaction and MuscleAnalysis)",
+           "analysis <%s> is not supported (hipload runs StaticOptimization, JointReaction, MuscleAnalysis "
+           "and InducedAccelerations)",
            (const char *)a->name);
   }
   if (!c->st) same_frames(c, s, set);
@@ -421,6 +551,9 @@ void hl_setup_free(hl_analyze_setup *s) {
   free_words(s->jr_frame, s->jr_njoint);
   free_words(s->ma_muscles, s->ma_nmuscle > 0 ? s->ma_nmuscle : 1);
   free_words(s->ma_coords, s->ma_ncoord > 0 ? s->ma_ncoord : 1);
+  free(s->states_file), free(s->ia_name);
+  free_words(s->ia_coords, s->ia_ncoord > 0 ? s->ia_ncoord : 1);
+  free_words(s->ia_bodies, s->ia_nbody > 0 ? s->ia_nbody : 1);
   free(s);
 }
 
@@ -447,6 +580,7 @@ static void read_tool(ctx *c, const xmlNode *t, hl_analyze_setup *s) {
   s->final_time = num(c, t, "final_time", INFINITY);
   s->external_loads_file = path_prop(c, t, "external_loads_file", s->dir);
   s->coordinates_file = path_prop(c, t, "coordinates_file", s->dir);
+  s->states_file = path_prop(c, t, "states_file", s->dir);
   s->lowpass_cutoff = num(c, t, "lowpass_cutoff_frequency_for_coordinates", -1);
   /* hipload writes every number with 17 significant digits (it reads back bit for bit), at least
    * as many as any output_precision asks for */
@@ -454,8 +588,24 @@ static void read_tool(ctx *c, const xmlNode *t, hl_analyze_setup *s) {
   if (!(prec >= 1 && prec <= 1e6 && prec == floor(prec)))
     FAIL(c, HL_ERR_BAD_VALUE, hl__xml_child(t, "output_precision"), "<output_precision> must be a positive integer, not %g",
          prec);
-  if (!s->name || !s->model_file || !s->results_directory || !s->external_loads_file || !s->coordinates_file)
+  if (!s->name || !s->model_file || !s->results_directory || !s->external_loads_file || !s->coordinates_file ||
+      !s->states_file)
     FAIL(c, HL_ERR_NOMEM, t, "out of memory");
+}
+
+/* Which analyses and inputs go together: InducedAccelerations runs alone and may be driven by a
+ * states file; the others need the coordinates file. */
+static void check_tool_inputs(ctx *c, const xmlNode *t, const hl_analyze_setup *s) {
+  if (!s->has_so && !s->has_jr && !s->has_ma && !s->has_ia) FAIL(c, HL_ERR_NOT_FOUND, t, "the AnalyzeTool has no analyses");
+  if (s->has_ia && (s->has_so || s->has_jr || s->has_ma))
+    FAIL(c, HL_ERR_UNSUPPORTED, t, "InducedAccelerations runs alone: put the other analyses in their own setup");
+  if (!s->has_ia && s->states_file[0])
+    FAIL(c, HL_ERR_UNSUPPORTED, hl__xml_child(t, "states_file"),
+         "<states_file> of the AnalyzeTool: hipload does not support a states file for these analyses (give the "
+         "coordinates_file; InducedAccelerations reads one)");
+  if (s->has_ia && !s->coordinates_file[0] && !s->states_file[0])
+    FAIL(c, HL_ERR_NOT_FOUND, t, "InducedAccelerations needs a <states_file> or a <coordinates_file>");
+  if (!s->has_ia && !s->coordinates_file[0]) FAIL(c, HL_ERR_NOT_FOUND, t, "<coordinates_file> is empty");
 }
 
 hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err) {
@@ -481,9 +631,7 @@ hl_status hl_setup_read(const char *path, hl_analyze_setup **out, hl_error *err)
     FAIL(&c, HL_ERR_UNSUPPORTED, t, "expected an <AnalyzeTool> setup, found <%s>", t ? (const char *)t->name : "nothing");
   if (!c.st) read_tool(&c, t, s);
   if (!c.st) read_analyses(&c, t, s);
-  if (!c.st && !s->has_so && !s->has_jr && !s->has_ma)
-    FAIL(&c, HL_ERR_NOT_FOUND, t, "the AnalyzeTool has no analyses");
-  if (!c.st && !s->coordinates_file[0]) FAIL(&c, HL_ERR_NOT_FOUND, t, "<coordinates_file> is empty");
+  if (!c.st) check_tool_inputs(&c, t, s);
   if (!c.st && !s->model_file[0]) FAIL(&c, HL_ERR_NOT_FOUND, t, "<model_file> is empty");
   xmlFreeDoc(doc);
   if (c.st) {

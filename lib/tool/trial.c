@@ -28,6 +28,8 @@ void hl_trial_settings_defaults(hl_trial_settings *s) {
   s->so_opensim = 0;
   s->step_interval = 1;
   s->name = "hipload";
+  s->induced = 1;
+  hl_induced_settings_defaults(&s->induced_settings);
 }
 
 void hl_trial_free(hl_trial *t) {
@@ -234,7 +236,9 @@ static int coord_column(const hl_table *t, const char *name) {
 }
 
 /* Inputs a run cannot give a meaningful answer for, refused before any work (docs/reliability.md):
- * a body of negative or non-finite mass, a
+ * a model element hipload does not compute as OpenSim does (hl_model_check_supported: a muscle
+ * type without curves, an unknown actuator, a prescribed coordinate), a body of negative or
+ * non-finite mass, a
  * non-finite --mass, an unlocked coordinate of the analysed hip/knee/ankle absent from the
  * coordinates (OpenSim would hold it at its default, which silently changes the contact force;
  * other missing coordinates do keep their default), and a ground reaction force above 50 body
@@ -242,6 +246,8 @@ static int coord_column(const hl_table *t, const char *name) {
 static hl_status validate_inputs(const hl_model *m, const hl_table *coords, const hl_extloads *loads,
                                  const hl_trial_settings *s, const int jt[3], hl_error *err) {
   const char *mname = m->name;
+  hl_status st = hl_model_check_supported(m, err); /* elements OpenSim computes, hipload cannot */
+  if (st != HL_OK) return st;
   for (int b = 0; b < m->nbody; b++)
     if (!isfinite(m->body_mass[b]) || m->body_mass[b] < 0)
       return hl_error_set(err, HL_ERR_BAD_VALUE, NULL, 0, "model '%s': body '%s' has mass %g kg",
@@ -311,6 +317,8 @@ static hl_status run_frames(hl_trial *tr, const hl_model *m, const hl_table *coo
   fs.njoint = 3;
   fs.joint = joint;
   fs.groups = s->groups;
+  fs.induced = s->induced;
+  fs.induced_settings = s->induced_settings;
   if (!st) st = hl_frame_create(m, &fs, &w, err);
   hl_frame_result r;
   hl_frame_describe(w, &r);
@@ -320,8 +328,11 @@ static hl_status run_frames(hl_trial *tr, const hl_model *m, const hl_table *coo
     hl_frame_input in = {mo->t[f], mo->q + o, mo->qd + o, mo->qdd + o, NULL, NULL};
     st = hl_frame_step(m, w, &in, &r, err);
     if (!st && r.so.outcome == HL_QP_ITERATION_LIMIT)
-      st = hl_error_set(err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s", in.time,
-                        hl_strerror(HL_ERR_NO_CONVERGENCE));
+      st = hl_error_set(err, HL_ERR_NO_CONVERGENCE, NULL, 0, "static optimization failed at t = %.6g s: %s%s", in.time,
+                        hl_strerror(HL_ERR_NO_CONVERGENCE),
+                        s->exponent != 2 ? " (the Newton iteration for a cost exponent other than 2 did not converge; "
+                                           "docs/solver.md)"
+                                         : "");
     if (!st) {
       hl__series_store(&tr->series, f, &r);
       tr->series.pct[f] = s->t1 > s->t0 ? 100 * (in.time - s->t0) / (s->t1 - s->t0) : 0;
@@ -361,7 +372,8 @@ static hl_status fill_summary(hl_trial *tr, const hl_model *m, const hl_trial_se
   S->so_barrier_mu = s->so_opensim ? hl_so_opensim_mu(HL_SO_OPENSIM_CRITERION) : 0;
   S->lowpass_hz = s->lowpass_hz;
   S->step_interval = s->step_interval;
-  return summarize(tr, m, s, err);
+  hl_status st = summarize(tr, m, s, err);
+  return st ? st : hl__trial_induced_summary(tr, err);
 }
 
 static double now_seconds(void) {
@@ -385,13 +397,7 @@ static hl_status window(const hl_model *m, const hl_table *coords, const hl_extl
   if (!(s->t1 > s->t0)) return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "empty time window %g..%g s", s->t0, s->t1);
   if (s->t0 < lo - 1e-9 || s->t1 > hi + 1e-9)
     return hl_error_set(err, HL_ERR_RANGE, NULL, 0, "the window %g..%g s is outside the kinematics (%g..%g s)", s->t0, s->t1, lo, hi);
-  if (loads) {
-    const hl_table *g = loads->data;
-    double g0 = hl_table_time(g, 0), g1 = hl_table_time(g, g->nrow - 1);
-    if (s->t0 < g0 - 1e-9 || s->t1 > g1 + 1e-9)
-      return hl_error_set(err, HL_ERR_RANGE, loads->datafile, 0, "the ground reaction forces (%g..%g s) do not cover the window %g..%g s", g0, g1, s->t0, s->t1);
-  }
-  return HL_OK;
+  return loads ? hl_extloads_check_window(loads, s->t0, s->t1, err) : HL_OK;
 }
 
 hl_status hl_trial_run(const hl_model *m, const hl_table *coords, const hl_extloads *loads,

@@ -46,7 +46,9 @@ hl_status hl__series_alloc(hl_trial_series *S, const hl_frame_result *L, const h
   memcpy(S->muscle_group, L->muscle_group, sizeof(int) * M);
   memcpy(S->muscle_crosses, L->muscle_crosses, sizeof(int) * JN * M);
   memcpy(S->group_crosses, L->group_crosses, sizeof(int) * JN * G);
-  return HL_OK;
+  hl_status st = hl__series_induced_alloc(S, L, nframe, err);
+  if (st) hl__series_free(S);
+  return st;
 }
 
 void hl__series_store(hl_trial_series *S, int f, const hl_frame_result *r) {
@@ -62,6 +64,7 @@ void hl__series_store(hl_trial_series *S, int f, const hl_frame_result *r) {
   memcpy(S->reaction + F * JN, r->reaction, sizeof *S->reaction * JN);
   memcpy(S->muscle_contrib + F * JN * M * 6, r->muscle_contrib, sizeof(double) * JN * M * 6);
   memcpy(S->group_contrib + F * JN * G * 6, r->group_contrib, sizeof(double) * JN * G * 6);
+  hl__series_induced_store(S, f, r);
 }
 
 void hl__series_free(hl_trial_series *S) {
@@ -83,6 +86,7 @@ void hl__series_free(hl_trial_series *S) {
   free(S->muscle_crosses);
   free(S->group_crosses);
   hl__rec_free_prefixes(S->load_prefix, S->nload);
+  hl__series_induced_free(S);
   memset(S, 0, sizeof *S);
 }
 

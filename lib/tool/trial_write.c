@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "hipload/groups.h"
+#include "number.h"
 #include "hipload/plot.h"
 #include "hipload/trial.h"
 #include "fsutil.h"
@@ -23,14 +24,14 @@ static const char *side_name(char leg) { return leg == 'l' ? "left" : "right"; }
 static void convention(const hl_trial *t, const hl_model *m, char *buf, size_t n) {
   const hl_trial_summary *S = &t->summary;
   char lp[32];
-  if (S->lowpass_hz > 0) snprintf(lp, sizeof lp, "%g Hz", S->lowpass_hz);
+  if (S->lowpass_hz > 0) hl__snprintf_c(lp, sizeof lp, "%g Hz", S->lowpass_hz);
   else snprintf(lp, sizeof lp, "off");
   char answer[96];
   if (S->so_barrier_mu > 0)
-    snprintf(answer, sizeof answer, "OpenSim's interior-point stopping point, barrier mu %g", S->so_barrier_mu);
+    hl__snprintf_c(answer, sizeof answer, "OpenSim's interior-point stopping point, barrier mu %g", S->so_barrier_mu);
   else
     snprintf(answer, sizeof answer, "exact optimum");
-  snprintf(buf, n,
+  hl__snprintf_c(buf, n,
            "hipload %s. Contact force = joint reaction ON the child body (femur_%c, tibia_%c, talus_%c), "
            "EXPRESSED IN that body's frame, at the joint centre (OpenSim JointReaction convention). "
            "BW = %.4g kg x %.5g m/s^2 = %.6g N. Window %.6g-%.6g s (%s stance). Model: %s. "
@@ -100,6 +101,10 @@ static json_t *summary_json(const hl_trial *t, const hl_model *m) {
 /* summary.json, made by jansson (keys in this order; 10 significant digits), written atomically. */
 static hl_status write_json(const hl_trial *t, const hl_model *m, const char *path, hl_error *err) {
   json_t *root = summary_json(t, m);
+  if (root && json_object_set_new(root, "induced", hl__trial_induced_json(&t->summary))) {
+    json_decref(root);
+    root = NULL;
+  }
   if (!root) return hl_error_set(err, HL_ERR_NOMEM, path, 0, "out of memory (summary.json)");
   size_t L = strlen(path) + 8;
   char *tmp = malloc(L);
@@ -207,9 +212,9 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
   hl_plot *p = NULL;
   hl_status st = hl_plot_create("Hip contact force and who produces it", "Stance (%)", "Force (body weights)", &p, err);
   if (st) goto out;
-  snprintf(sub, sizeof sub, "hip_%c on femur_%c, in femur_%c; resultant and each part's component along it, BW = %.0f N",
+  hl__snprintf_c(sub, sizeof sub, "hip_%c on femur_%c, in femur_%c; resultant and each part's component along it, BW = %.0f N",
            S->leg, S->leg, S->leg, S->bw_n);
-  snprintf(cap, sizeof cap, "hipload %s: %s stance %.3f-%.3f s, model %s; static optimization sum |a|^%g, direct decomposition",
+  hl__snprintf_c(cap, sizeof cap, "hipload %s: %s stance %.3f-%.3f s, model %s; static optimization sum |a|^%g, direct decomposition",
            hl_version(), side_name(S->leg), S->t0, S->t1, m->name, S->exponent);
   hl_plot_set_subtitle(p, sub, err);
   hl_plot_set_caption(p, cap, err);
@@ -238,7 +243,7 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
   }
   if (!st) {
     char lab[128];
-    snprintf(lab, sizeof lab, "Peak %.2f BW at %.0f %%", S->hip.bw, S->hip.pct);
+    hl__snprintf_c(lab, sizeof lab, "Peak %.2f BW at %.0f %%", S->hip.bw, S->hip.pct);
     st = hl_plot_add_marker(p, S->hip.pct, S->hip.bw, lab, err);
   }
   snprintf(path, sizeof path, "%s/hip_contact.svg", dir);
@@ -249,7 +254,7 @@ static hl_status figures(const hl_trial *t, const hl_model *m, const hl_table *f
 
   st = hl_plot_create("Hip muscle forces", "Stance (%)", "Force (body weights)", &p, err);
   if (st) goto out;
-  snprintf(sub, sizeof sub, "static-optimization forces of the %s leg, summed over each muscle's bundles; BW = %.0f N",
+  hl__snprintf_c(sub, sizeof sub, "static-optimization forces of the %s leg, summed over each muscle's bundles; BW = %.0f N",
            side_name(S->leg), S->bw_n);
   hl_plot_set_subtitle(p, sub, err);
   hl_plot_set_caption(p, cap, err);
@@ -323,13 +328,15 @@ static hl_status write_all(const hl_trial *t, const hl_model *m, const char *dir
   if (st) return st;
   hl_table *ft = frame_table(t, m);
   if (!ft) return hl_error_set(err, HL_ERR_NOMEM, NULL, 0, "out of memory");
+  st = hl__trial_induced_csv(t, &ft, err);
   snprintf(path, sizeof path, "%s/%s_summary.csv", dir, name);
-  st = hl_table_write_csv(ft, path, err);
+  if (!st) st = hl_table_write_csv(ft, path, err);
   if (!st) {
     snprintf(path, sizeof path, "%s/summary.json", dir);
     st = write_json(t, m, path, err);
   }
   if (!st) st = figures(t, m, ft, t->series.pct, dir, err);
+  if (!st) st = hl__trial_induced_write(t, m, dir, name, conv, err);
   hl_table_free(ft);
   return st;
 }
